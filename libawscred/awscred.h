@@ -1,0 +1,251 @@
+/*
+ * awscred.h: the public API of libawscred, a resolver for AWS credentials
+ * that follows the AWS CLI v2: same profile selection, same provider order,
+ * same file quirks, same errors.
+ *
+ * Everything the library needs from the outside world (environment,
+ * user, home directory, clock, limits, logging, the network module) comes
+ * in through a struct awscred_context. The library never reads process
+ * globals such as environ, getuid() or $HOME, so the same code can serve a
+ * command-line tool, a root login process and a test.
+ *
+ * Thread safety: a context and everything resolved through it belong to
+ * one thread at a time. Different contexts may be used concurrently.
+ *
+ * Ownership: every pointer the library returns is owned by the caller and
+ * released with the matching *_free function, which also wipes secrets.
+ * Strings passed in are copied unless a comment says otherwise.
+ *
+ * Errors: functions return an enum awscred_status and, on failure, fill a
+ * caller-owned struct awscred_error with a message in the AWS CLI's words
+ * and the file and line or the endpoint involved. The message never
+ * contains a secret.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef AWSCRED_H
+#define AWSCRED_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AWSCRED_API_VERSION 1
+
+/* Result of every fallible call. Values are stable (part of the ABI). */
+enum awscred_status {
+    AWSCRED_OK = 0,
+    AWSCRED_ERR_NO_CREDENTIALS = 1,   /* no provider had any credentials */
+    AWSCRED_ERR_PROFILE_NOT_FOUND = 2,/* "The config profile (X) could not be found" */
+    AWSCRED_ERR_CONFIG_PARSE = 3,     /* malformed config or credentials file */
+    AWSCRED_ERR_INVALID_CONFIG = 4,   /* well-formed but inconsistent settings */
+    AWSCRED_ERR_PARTIAL = 5,          /* a key without its secret, and alike */
+    AWSCRED_ERR_LOOP = 6,             /* source_profile cycle */
+    AWSCRED_ERR_FILE = 7,             /* unreadable, unsafe or oversized file */
+    AWSCRED_ERR_RETRIEVAL = 8,        /* a provider failed to fetch credentials */
+    AWSCRED_ERR_NETWORK = 9,          /* transport failure (DNS, TLS, connect) */
+    AWSCRED_ERR_TIMEOUT = 10,         /* a deadline expired */
+    AWSCRED_ERR_EXPIRED = 11,         /* credentials found but already expired */
+    AWSCRED_ERR_UNSUPPORTED = 12,     /* a feature this build cannot provide */
+    AWSCRED_ERR_INVALID_ARG = 13,     /* caller error */
+    AWSCRED_ERR_NOMEM = 14,
+    AWSCRED_ERR_SERVICE = 15,         /* an AWS service returned an error */
+    AWSCRED_ERR_SSO_TOKEN = 16,       /* SSO token missing or expired: run aws sso login */
+};
+
+/* A short stable name for a status, e.g. "profile-not-found". */
+const char *awscred_status_name(enum awscred_status status);
+
+/*
+ * Filled by a failing call. Owned by the caller; no allocation inside, so
+ * it can live on the stack and needs no freeing.
+ */
+struct awscred_error {
+    enum awscred_status status;
+    char message[1024];  /* the whole message, as the AWS CLI words it */
+    char where[512];     /* "path:line", a path, or an endpoint; may be "" */
+    char provider[40];   /* provider method name ("assume-role"), or "" */
+};
+
+/*
+ * Resolved credentials. All strings are NUL-terminated and owned by the
+ * struct; free it with awscred_credentials_free(), which wipes the secrets.
+ */
+struct awscred_credentials {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;  /* NULL when the credentials have none */
+    int64_t expiration;   /* seconds since the epoch, UTC; 0 = does not expire */
+    char *account_id;     /* NULL when unknown */
+    char *region;         /* the resolved region, NULL when none */
+    char *profile;        /* the profile the chain resolved, NULL for env keys */
+    const char *method;   /* static string: botocore's credentials.method,
+                             e.g. "env", "shared-credentials-file", "assume-role" */
+};
+
+void awscred_credentials_free(struct awscred_credentials *creds);
+
+/* ---- The context: everything from outside ---------------------------- */
+
+struct awscred_context;
+
+/*
+ * Creates a context with safe defaults: an empty environment, no user, the
+ * real-time and monotonic system clocks, no logging, the default limits,
+ * no prompt, and the network module at its installed path.
+ * Returns NULL only when out of memory.
+ */
+struct awscred_context *awscred_context_new(void);
+void awscred_context_free(struct awscred_context *ctx);
+
+/*
+ * The environment the resolver sees. lookup returns the value of name or
+ * NULL; the returned string must stay valid for the duration of the call
+ * that asked for it. Without this, the environment is empty.
+ */
+typedef const char *awscred_getenv_fn(void *arg, const char *name);
+void awscred_context_set_env(struct awscred_context *ctx,
+                             awscred_getenv_fn *lookup, void *arg);
+
+/*
+ * The user whose files are read and whose name defaults session names.
+ * home is the directory "~" expands to. Copies the strings.
+ */
+int awscred_context_set_user(struct awscred_context *ctx, const char *name,
+                             uid_t uid, gid_t gid, const char *home);
+
+/*
+ * The clock. which is CLOCK_REALTIME or CLOCK_MONOTONIC; returns 0 on
+ * success. The default reads clock_gettime(). Tests supply their own.
+ */
+typedef int awscred_clock_fn(void *arg, clockid_t which, struct timespec *now);
+void awscred_context_set_clock(struct awscred_context *ctx,
+                               awscred_clock_fn *clock, void *arg);
+
+/*
+ * Log sink for diagnostics (never secrets). priority is a syslog priority.
+ * Without a sink the library is silent; it never writes to stdout/stderr.
+ */
+typedef void awscred_log_fn(void *arg, int priority, const char *message);
+void awscred_context_set_log(struct awscred_context *ctx, awscred_log_fn *log,
+                             void *arg);
+
+/*
+ * Asks the user for a value (an MFA code). echo is 0 for secrets. Writes a
+ * NUL-terminated answer of at most size-1 bytes into buf; returns 0 on
+ * success, -1 when there is no way to ask. Without it, MFA profiles fail
+ * with a clear error.
+ */
+typedef int awscred_prompt_fn(void *arg, const char *prompt, int echo,
+                              char *buf, size_t size);
+void awscred_context_set_prompt(struct awscred_context *ctx,
+                                awscred_prompt_fn *prompt, void *arg);
+
+/* Bounds on everything read or waited for. Zero fields keep the default. */
+struct awscred_limits {
+    size_t max_file_bytes;       /* config, credentials, caches: 1 MiB */
+    size_t max_response_bytes;   /* HTTP bodies: 64 KiB */
+    size_t max_process_output;   /* credential_process stdout: 64 KiB */
+    unsigned total_timeout_ms;   /* whole resolution; 0 = no budget */
+    unsigned process_timeout_ms; /* credential_process: 30000 */
+    unsigned max_chain_depth;    /* source_profile hops: 32 */
+};
+void awscred_context_set_limits(struct awscred_context *ctx,
+                                const struct awscred_limits *limits);
+
+/* Behaviour switches (bitwise or). */
+enum awscred_flags {
+    /* Refuse files not owned by the user or root, or writable by group or
+       others (the PAM module's rule; the AWS CLI does not check). */
+    AWSCRED_FLAG_STRICT_FILES = 1u << 0,
+    /* Never ask EC2 instance metadata (the PAM module's default). */
+    AWSCRED_FLAG_NO_IMDS = 1u << 1,
+    /* Read the AWS CLI caches but never write them. */
+    AWSCRED_FLAG_NO_CACHE_WRITE = 1u << 2,
+    /* Make no network call at all; providers that need one fail. */
+    AWSCRED_FLAG_NO_NETWORK = 1u << 3,
+};
+void awscred_context_set_flags(struct awscred_context *ctx, unsigned flags);
+
+/*
+ * Path of the network module (libcurl, OpenSSL, expat), loaded with
+ * dlopen() the first time a provider needs the network, so static-key
+ * resolutions never map it. NULL restores the installed default.
+ */
+int awscred_context_set_net_module(struct awscred_context *ctx,
+                                   const char *path);
+
+/*
+ * Default role_session_name for assume-role when the profile sets none
+ * (the PAM module's system mode passes the user name). NULL: the AWS CLI's
+ * default, "botocore-session-<unix time>".
+ */
+int awscred_context_set_session_name(struct awscred_context *ctx,
+                                     const char *name);
+
+/* ---- Resolution ------------------------------------------------------ */
+
+/* What the command line would say. NULL members mean "not given". */
+struct awscred_request {
+    const char *profile; /* --profile: also drops environment credentials */
+    const char *region;  /* --region */
+};
+
+/*
+ * Resolves credentials the way `aws configure export-credentials` does.
+ * On AWSCRED_OK, *out holds credentials the caller frees. Otherwise *out
+ * is NULL and err (if not NULL) says why.
+ */
+enum awscred_status awscred_resolve(struct awscred_context *ctx,
+                                    const struct awscred_request *req,
+                                    struct awscred_credentials **out,
+                                    struct awscred_error *err);
+
+/* Where a setting's value came from, for `awscred list`. */
+struct awscred_setting {
+    char *value;       /* NULL: not set */
+    const char *type;  /* "manual", "env", "config-file", "imds", or NULL */
+    char *location;    /* "--profile", "AWS_REGION", "~/.aws/config", ... */
+};
+
+/* The profile and region with their sources, as `aws configure list`. */
+struct awscred_settings {
+    struct awscred_setting profile;
+    struct awscred_setting region;
+};
+
+enum awscred_status awscred_describe(struct awscred_context *ctx,
+                                     const struct awscred_request *req,
+                                     struct awscred_settings *out,
+                                     struct awscred_error *err);
+void awscred_settings_clear(struct awscred_settings *settings);
+
+/* ---- Clock ----------------------------------------------------------- */
+
+/*
+ * What the library learned about the local clock during the calls made
+ * through ctx: offset = server time - local time, in milliseconds.
+ */
+struct awscred_clock_reading {
+    int valid;              /* 0: nothing measured */
+    int64_t offset_ms;
+    int64_t uncertainty_ms; /* half the round trip + the Date resolution */
+    char source[256];       /* endpoint the Date header came from */
+};
+void awscred_context_clock_reading(const struct awscred_context *ctx,
+                                   struct awscred_clock_reading *out);
+
+/* Wipes and frees a string that held a secret. NULL is fine. */
+void awscred_free_secret(char *secret);
+
+const char *awscred_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* AWSCRED_H */

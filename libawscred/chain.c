@@ -1,0 +1,35 @@
+/*
+ * chain.c: the provider chain as data, in the AWS CLI's order
+ * (reference/aws-credential-chain.md section 1.1). resolve.c walks these
+ * arrays with one loop; adding a provider is adding a line here.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include "internal.h"
+
+/* The default chain of `aws configure export-credentials`. */
+const struct provider *const chain_default[] = {
+    &provider_env,
+    &provider_assume_role,
+    &provider_web_identity,
+    &provider_sso,
+    &provider_shared_file,
+    &provider_process,
+    &provider_config_file,
+    &provider_container,
+    &provider_imds,
+    NULL,
+};
+
+/* What a source_profile resolves through (botocore's profile providers,
+   with the environment off). */
+const struct provider *const chain_source_profile[] = {
+    &provider_web_identity,
+    &provider_sso,
+    &provider_shared_file,
+    &provider_process,
+    &provider_config_file,
+    NULL,
+};

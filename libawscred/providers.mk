@@ -1,0 +1,11 @@
+# The providers: one file each, behind struct provider (internal.h).
+libawscred_libawscred_core_la_SOURCES += \
+	libawscred/providers/env.c \
+	libawscred/providers/assume_role.c \
+	libawscred/providers/web_identity.c \
+	libawscred/providers/sso.c \
+	libawscred/providers/shared_file.c \
+	libawscred/providers/process.c \
+	libawscred/providers/config_file.c \
+	libawscred/providers/container.c \
+	libawscred/providers/imds.c

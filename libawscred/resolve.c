@@ -1,0 +1,3 @@
+/* resolve.c: placeholder until the resolver lands. */
+#include "config.h"
+#include "internal.h"

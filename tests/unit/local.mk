@@ -1,0 +1,7 @@
+# Unit tests (cmocka), one fragment per area.
+include tests/unit/util.mk
+include tests/unit/config.mk
+include tests/unit/resolve.mk
+include tests/unit/net.mk
+include tests/unit/providers.mk
+include tests/unit/clock.mk
