@@ -1,1 +1,238 @@
-/* placeholder */
+/*
+ * context.c: the context, which carries everything libawscred needs from
+ * the outside world, and the small public helpers that go with it.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const struct awscred_limits default_limits = {
+    .max_file_bytes = 1024 * 1024,
+    .max_response_bytes = 64 * 1024,
+    .max_process_output = 64 * 1024,
+    .total_timeout_ms = 0,
+    .process_timeout_ms = 30000,
+    .max_chain_depth = 32,
+};
+
+static int
+system_clock(void *arg, clockid_t which, struct timespec *now)
+{
+    (void) arg;
+    return clock_gettime(which, now);
+}
+
+struct awscred_context *
+awscred_context_new(void)
+{
+    struct awscred_context *ctx = calloc(1, sizeof(*ctx));
+
+    if (ctx == NULL)
+        return NULL;
+    ctx->clock = system_clock;
+    ctx->limits = default_limits;
+    return ctx;
+}
+
+void
+awscred_context_free(struct awscred_context *ctx)
+{
+    if (ctx == NULL)
+        return;
+    free(ctx->user);
+    free(ctx->home);
+    free(ctx->session_name);
+    free(ctx->net_module_path);
+    if (ctx->net_handle != NULL)
+        dlclose(ctx->net_handle);
+    free(ctx);
+}
+
+void
+awscred_context_set_env(struct awscred_context *ctx, awscred_getenv_fn *lookup,
+                        void *arg)
+{
+    ctx->getenv = lookup;
+    ctx->getenv_arg = arg;
+}
+
+/* Replaces *slot with a copy of value; returns -1 when out of memory. */
+static int
+replace_string(char **slot, const char *value)
+{
+    char *copy = NULL;
+
+    if (value != NULL && (copy = strdup(value)) == NULL)
+        return -1;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+int
+awscred_context_set_user(struct awscred_context *ctx, const char *name,
+                         uid_t uid, gid_t gid, const char *home)
+{
+    if (replace_string(&ctx->user, name) < 0
+        || replace_string(&ctx->home, home) < 0)
+        return -1;
+    ctx->uid = uid;
+    ctx->gid = gid;
+    ctx->have_user = true;
+    return 0;
+}
+
+void
+awscred_context_set_clock(struct awscred_context *ctx, awscred_clock_fn *clock,
+                          void *arg)
+{
+    ctx->clock = clock != NULL ? clock : system_clock;
+    ctx->clock_arg = arg;
+}
+
+void
+awscred_context_set_log(struct awscred_context *ctx, awscred_log_fn *log,
+                        void *arg)
+{
+    ctx->log = log;
+    ctx->log_arg = arg;
+}
+
+void
+awscred_context_set_prompt(struct awscred_context *ctx,
+                           awscred_prompt_fn *prompt, void *arg)
+{
+    ctx->prompt = prompt;
+    ctx->prompt_arg = arg;
+}
+
+void
+awscred_context_set_limits(struct awscred_context *ctx,
+                           const struct awscred_limits *limits)
+{
+    struct awscred_limits *l = &ctx->limits;
+
+    *l = default_limits;
+    if (limits == NULL)
+        return;
+    if (limits->max_file_bytes != 0)
+        l->max_file_bytes = limits->max_file_bytes;
+    if (limits->max_response_bytes != 0)
+        l->max_response_bytes = limits->max_response_bytes;
+    if (limits->max_process_output != 0)
+        l->max_process_output = limits->max_process_output;
+    l->total_timeout_ms = limits->total_timeout_ms;
+    if (limits->process_timeout_ms != 0)
+        l->process_timeout_ms = limits->process_timeout_ms;
+    if (limits->max_chain_depth != 0)
+        l->max_chain_depth = limits->max_chain_depth;
+}
+
+void
+awscred_context_set_flags(struct awscred_context *ctx, unsigned flags)
+{
+    ctx->flags = flags;
+}
+
+int
+awscred_context_set_net_module(struct awscred_context *ctx, const char *path)
+{
+    return replace_string(&ctx->net_module_path, path);
+}
+
+int
+awscred_context_set_session_name(struct awscred_context *ctx,
+                                 const char *name)
+{
+    return replace_string(&ctx->session_name, name);
+}
+
+void
+awscred_context_clock_reading(const struct awscred_context *ctx,
+                              struct awscred_clock_reading *out)
+{
+    *out = ctx->clock_reading;
+}
+
+const char *
+ctx_getenv(const struct awscred_context *ctx, const char *name)
+{
+    if (ctx->getenv == NULL)
+        return NULL;
+    return ctx->getenv(ctx->getenv_arg, name);
+}
+
+const char *
+ctx_getenv_nonempty(const struct awscred_context *ctx, const char *name)
+{
+    const char *value = ctx_getenv(ctx, name);
+
+    return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static int64_t
+clock_ms(const struct awscred_context *ctx, clockid_t which)
+{
+    struct timespec ts = {0, 0};
+
+    if (ctx->clock(ctx->clock_arg, which, &ts) != 0)
+        return 0;
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+ctx_now(const struct awscred_context *ctx)
+{
+    return clock_ms(ctx, CLOCK_REALTIME) / 1000;
+}
+
+int64_t
+ctx_now_ms(const struct awscred_context *ctx)
+{
+    return clock_ms(ctx, CLOCK_REALTIME);
+}
+
+int64_t
+ctx_monotonic_ms(const struct awscred_context *ctx)
+{
+    return clock_ms(ctx, CLOCK_MONOTONIC);
+}
+
+int64_t
+ctx_time_left_ms(const struct awscred_context *ctx)
+{
+    int64_t left;
+
+    if (ctx->deadline_ms == 0)
+        return INT32_MAX;
+    left = ctx->deadline_ms - ctx_monotonic_ms(ctx);
+    return left > 0 ? left : 0;
+}
+
+void
+ctx_log(const struct awscred_context *ctx, int priority, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+
+    if (ctx->log == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    ctx->log(ctx->log_arg, priority, message);
+}
+
+const char *
+awscred_version(void)
+{
+    return PACKAGE_VERSION;
+}

@@ -1,1 +1,8 @@
-# (filled by its owner)
+# Unit tests of the util layer (libawscred/util).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_util
+TESTS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_util_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+endif

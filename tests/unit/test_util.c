@@ -1,0 +1,263 @@
+/*
+ * test_util.c: the util layer: path expansion, ISO 8601 times, the strict
+ * JSON wrapper, checked file reads and atomic writes.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static const char *
+fake_env(void *arg, const char *name)
+{
+    const char *const *pairs = arg;
+
+    for (; pairs[0] != NULL; pairs += 2)
+        if (strcmp(pairs[0], name) == 0)
+            return pairs[1];
+    return NULL;
+}
+
+static struct awscred_context *
+make_ctx(const char *const *env, const char *home)
+{
+    struct awscred_context *ctx = awscred_context_new();
+
+    assert_non_null(ctx);
+    awscred_context_set_env(ctx, fake_env, (void *) env);
+    assert_int_equal(awscred_context_set_user(ctx, "alice", getuid(), getgid(),
+                                              home), 0);
+    return ctx;
+}
+
+static void
+expect_path(struct awscred_context *ctx, const char *raw, const char *want)
+{
+    char *got = path_expand(ctx, raw);
+
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* Matches os.path.expanduser(os.path.expandvars(raw)). */
+static void
+test_path_expand(void **state)
+{
+    static const char *const env[] = {"DIR", "/data", "EMPTY", "", NULL, NULL};
+    struct awscred_context *ctx = make_ctx(env, "/home/alice/");
+
+    expect_path(ctx, "~/.aws/config", "/home/alice/.aws/config");
+    expect_path(ctx, "~", "/home/alice");
+    expect_path(ctx, "$DIR/x", "/data/x");
+    expect_path(ctx, "${DIR}x", "/datax");
+    expect_path(ctx, "$NOPE/x", "$NOPE/x");
+    expect_path(ctx, "${}/x", "${}/x");
+    expect_path(ctx, "a$EMPTY.b", "a.b");
+    expect_path(ctx, "~bob/x", "~bob/x");
+    expect_path(ctx, "$", "$");
+    awscred_context_free(ctx);
+}
+
+static void
+test_time_parse(void **state)
+{
+    int64_t t;
+    char buf[40];
+
+    assert_int_equal(time_parse_iso8601("2026-11-22T12:20:59Z", &t), 0);
+    assert_int_equal(t, 1795350059);
+    assert_int_equal(time_parse_iso8601("2026-11-22T12:20:59+00:00", &t), 0);
+    assert_int_equal(t, 1795350059);
+    assert_int_equal(time_parse_iso8601("2026-11-22T12:20:59UTC", &t), 0);
+    assert_int_equal(t, 1795350059);
+    assert_int_equal(time_parse_iso8601("2026-11-22T14:20:59.123+02:00", &t),
+                     0);
+    assert_int_equal(t, 1795350059);
+    assert_int_equal(time_parse_iso8601("2026-11-22 12:20:59", &t), 0);
+    assert_int_equal(t, 1795350059);
+    assert_int_equal(time_parse_iso8601("1970-01-01T00:00:00Z", &t), 0);
+    assert_int_equal(t, 0);
+    assert_int_equal(time_parse_iso8601("2024-02-29T00:00:00Z", &t), 0);
+    assert_int_equal(time_parse_iso8601("2023-02-29T00:00:00Z", &t), -1);
+    assert_int_equal(time_parse_iso8601("2026-13-01T00:00:00Z", &t), -1);
+    assert_int_equal(time_parse_iso8601("tomorrow", &t), -1);
+    assert_int_equal(time_parse_iso8601("2026-11-22T12:20:59Zjunk", &t), -1);
+    time_format_iso8601(1795350059, buf, sizeof(buf));
+    assert_string_equal(buf, "2026-11-22T12:20:59+00:00");
+    time_format_iso8601_z(1795350059, buf, sizeof(buf));
+    assert_string_equal(buf, "2026-11-22T12:20:59Z");
+}
+
+static cJSON *
+parse(const char *text, struct awscred_error *err)
+{
+    return json_parse(text, strlen(text), "test", err);
+}
+
+static void
+test_json_strict(void **state)
+{
+    struct awscred_error err;
+    cJSON *tree;
+
+    tree = parse("{\"A\": \"first\", \"a\": \"lower\", \"A\": \"last\"}\n ", &err);
+    assert_non_null(tree);
+    assert_string_equal(json_get_string(tree, "A"), "last");
+    assert_string_equal(json_get_string(tree, "a"), "lower");
+    assert_null(json_get_string(tree, "missing"));
+    assert_int_equal(cJSON_GetArraySize(tree), 2);
+    json_free(tree);
+
+    assert_null(parse("{\"A\": 1} trailing", &err));
+    assert_int_equal(err.status, AWSCRED_ERR_RETRIEVAL);
+    assert_null(parse("{\"A\": \"x\\u0000y\"}", &err));
+    assert_non_null(strstr(err.message, "NUL"));
+    tree = parse("{\"A\": \"x\\\\u0000y\"}", &err);
+    assert_non_null(tree);
+    assert_string_equal(json_get_string(tree, "A"), "x\\u0000y");
+    json_free(tree);
+    assert_null(parse("", &err));
+    assert_null(parse("{\"A\": ", &err));
+    tree = parse("{\"o\": {\"k\": 1, \"k\": 2}}", &err);
+    assert_non_null(tree);
+    assert_int_equal(json_get(json_get(tree, "o"), "k")->valueint, 2);
+    json_free(tree);
+}
+
+static char tmpdir[64];
+
+static int
+make_tmpdir(void **state)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/awscred-util-XXXXXX");
+    return mkdtemp(tmpdir) != NULL ? 0 : -1;
+}
+
+static int
+remove_tmpdir(void **state)
+{
+    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+    int rc = system(cmd);
+
+    free(cmd);
+    return rc;
+}
+
+static char *
+tmp_file(const char *name, const char *content, mode_t mode)
+{
+    char *path = xasprintf("%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "we");
+
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+    assert_int_equal(chmod(path, mode), 0);
+    return path;
+}
+
+static void
+test_file_read(void **state)
+{
+    static const char *const env[] = {NULL, NULL};
+    struct awscred_context *ctx = make_ctx(env, tmpdir);
+    struct awscred_error err;
+    struct awscred_limits limits = {.max_file_bytes = 16};
+    char *data, *path, *fifo;
+    size_t len;
+
+    path = tmp_file("ok", "hello", 0644);
+    assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
+                     AWSCRED_OK);
+    assert_string_equal(data, "hello");
+    assert_int_equal(len, 5);
+    secret_free_n(data, len + 1);
+    free(path);
+
+    path = xasprintf("%s/missing", tmpdir);
+    assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
+                     AWSCRED_OK);
+    assert_null(data);
+    free(path);
+
+    /* Group- or world-writable: only refused in strict mode. */
+    path = tmp_file("open", "x", 0666);
+    assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
+                     AWSCRED_OK);
+    secret_free_n(data, len + 1);
+    awscred_context_set_flags(ctx, AWSCRED_FLAG_STRICT_FILES);
+    assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
+                     AWSCRED_ERR_FILE);
+    assert_non_null(strstr(err.message, "writable by group or others"));
+    assert_string_equal(err.where, path);
+    free(path);
+
+    awscred_context_set_limits(ctx, &limits);
+    path = tmp_file("big", "0123456789abcdefX", 0600);
+    assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
+                     AWSCRED_ERR_FILE);
+    assert_non_null(strstr(err.message, "larger than 16 bytes"));
+    free(path);
+
+    fifo = xasprintf("%s/fifo", tmpdir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(file_read(ctx, fifo, "config file", &data, &len, &err),
+                     AWSCRED_ERR_FILE);
+    assert_non_null(strstr(err.message, "not a regular file"));
+    free(fifo);
+    awscred_context_free(ctx);
+}
+
+static void
+test_file_write_atomic(void **state)
+{
+    static const char *const env[] = {NULL, NULL};
+    struct awscred_context *ctx = make_ctx(env, tmpdir);
+    struct awscred_error err;
+    char *path = xasprintf("%s/a/b/cache.json", tmpdir);
+    char *data;
+    size_t len;
+    struct stat st;
+
+    assert_int_equal(file_write_atomic(ctx, path, "{}", 2, &err), AWSCRED_OK);
+    assert_int_equal(file_write_atomic(ctx, path, "{\"x\":1}", 7, &err),
+                     AWSCRED_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_int_equal(file_read(ctx, path, "cache", &data, &len, &err),
+                     AWSCRED_OK);
+    assert_string_equal(data, "{\"x\":1}");
+    secret_free_n(data, len + 1);
+    free(path);
+    awscred_context_free(ctx);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_path_expand),
+        cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_json_strict),
+        cmocka_unit_test(test_file_read),
+        cmocka_unit_test(test_file_write_atomic),
+    };
+
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+}
