@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# run-tests.sh: the whole test suite, from a fresh clone on Debian 12.
+#
+#   sudo ./run-tests.sh
+#
+# Installs the Debian packages in .ci/packages (when run as root with
+# apt-get; set AWSCRED_SKIP_INSTALL=1 to skip), then:
+#   1. a -Werror build and `make check` (unit, PAM, end-to-end, differential)
+#   2. an ASan+UBSan build and `make check` (without the sshd tests: sshd
+#      itself is not built with the sanitizers)
+#   3. `make distcheck`
+# and ends with one line "N passed, N failed, N skipped" over all of them.
+set -u
+top=$(cd "$(dirname "$0")" && pwd)
+cd "$top"
+jobs=$(nproc 2>/dev/null || echo 2)
+passed=0 failed=0 skipped=0
+
+note() { printf '\n=== %s\n' "$*"; }
+
+install_packages() {
+    [ "${AWSCRED_SKIP_INSTALL:-0}" = 1 ] && return 0
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || {
+        echo "not root or no apt-get: assuming the packages in .ci/packages are installed"
+        return 0
+    }
+    note "installing packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null &&
+        xargs -a .ci/packages apt-get install -y -qq --no-install-recommends >/dev/null
+}
+
+# Adds the counts of one build's test-suite.log to the totals.
+count() {
+    local log=$1 p f s
+    if [ ! -f "$log" ]; then
+        failed=$((failed + 1))
+        return
+    fi
+    p=$(sed -n 's/^# PASS: *//p;s/^# XFAIL: *//p' "$log" | awk '{s+=$1} END {print s+0}')
+    f=$(sed -n 's/^# FAIL: *//p;s/^# XPASS: *//p;s/^# ERROR: *//p' "$log" | awk '{s+=$1} END {print s+0}')
+    s=$(sed -n 's/^# SKIP: *//p' "$log" | awk '{s+=$1} END {print s+0}')
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    echo "$log: $p passed, $f failed, $s skipped"
+}
+
+# Builds in $1 with configure flags $2..., runs make check, counts.
+build_and_check() {
+    local dir=$1; shift
+    rm -rf "$dir" && mkdir -p "$dir" || return 1
+    (cd "$dir" && "$top/configure" -q "$@" && make -j"$jobs" >build.log 2>&1) || {
+        echo "build in $dir failed:"; tail -40 "$dir/build.log" 2>/dev/null
+        failed=$((failed + 1))
+        return 1
+    }
+    (cd "$dir" && make -j"$jobs" check >check.log 2>&1)
+    grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.log" || true
+    for t in $(sed -n 's/^\(FAIL\|ERROR\): \([^ ]*\).*/\2/p' "$dir/check.log" | sort -u); do
+        echo "--- $t.log"; tail -30 "$dir/$t.log" 2>/dev/null
+    done
+    count "$dir/test-suite.log"
+}
+
+install_packages || { echo "package installation failed"; echo "0 passed, 1 failed"; exit 1; }
+
+note "autoreconf"
+autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; echo "0 passed, 1 failed"; exit 1; }
+
+note "build with -Werror and make check"
+build_and_check "$top/_build" --enable-werror
+
+note "ASan+UBSan build and make check"
+ASAN_OPTIONS=detect_leaks=1 build_and_check "$top/_build-asan" --enable-werror \
+    --enable-sanitizers --disable-sshd-tests
+
+note "make distcheck"
+if (cd "$top/_build" && make -j"$jobs" distcheck >distcheck.log 2>&1); then
+    passed=$((passed + 1)); echo "distcheck: ok"
+else
+    failed=$((failed + 1)); echo "distcheck failed:"; tail -40 "$top/_build/distcheck.log"
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
