@@ -18,12 +18,6 @@ passed=0 failed=0 skipped=0
 
 note() { printf '\n=== %s\n' "$*"; }
 
-    note "installing packages"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null &&
-        xargs -a .ci/packages apt-get install -y -qq --no-install-recommends >/dev/null
-}
-
 # Adds the counts of one build's test-suite.log to the totals.
 count() {
     local log=$1 p f s

@@ -1,1 +1,7 @@
 # (filled by its owner)
+# Benchmarks are run by hand (nothing is built by default), e.g.
+#   bench/export.sh $(builddir) -- awscred export vs aws export-credentials
+EXTRA_DIST += bench/export.sh
+EXTRA_DIST += bench/pam_latency.sh
+# Assume role (issue 4): first fetch and cache hit, awscred vs AWS CLI v2.
+EXTRA_DIST += bench/assume_role.sh

@@ -1,1 +1,10 @@
-# (filled by its owner)
+# The awscred command. It links the core library but never libcurl: the
+# network module is dlopen'ed by the providers that need it.
+bin_PROGRAMS += cli/awscred
+cli_awscred_SOURCES = \
+	cli/cli.h cli/commands.h cli/common.c cli/main.c \
+	cli/cmd_clock.c cli/cmd_export.c cli/cmd_list.c cli/cmd_session.c \
+	cli/recursion.c
+cli_awscred_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+cli_awscred_LDADD = libawscred/libawscred-core.la \
+	pam_awscred/libpamawscred.la

@@ -49,6 +49,8 @@ struct awscred_context {
     const struct net_ops *net;   /* NULL until first use */
     int64_t deadline_ms;         /* monotonic; 0 = none (set per resolve) */
     struct awscred_clock_reading clock_reading;
+    awscred_kernel_clock_fn *kernel_clock; /* NULL: adjtimex() (clock.c) */
+    void *kernel_clock_arg;
     unsigned http_requests;      /* how many requests this context made */
 };
 
@@ -226,6 +228,9 @@ const struct cfg_section *cfg_get_nested(const struct cfg_section *s,
 /* Where a key was read, for messages: file path and line (0 if unknown). */
 const char *cfg_section_file(const struct cfg_section *s);
 unsigned cfg_key_line(const struct cfg_section *s, const char *key);
+/* The file (as opened) a key was read from: in a merged profile the
+   credentials file for the keys it overrides. NULL when absent. */
+const char *cfg_key_file(const struct cfg_section *s, const char *key);
 
 /*
  * Splits a string like Python's shlex.split (POSIX mode, comments=False).
@@ -276,6 +281,32 @@ extern const struct provider provider_process;
 extern const struct provider provider_config_file;
 extern const struct provider provider_container;
 extern const struct provider provider_imds;
+
+/*
+ * Copies the given strings into new credentials for a provider's
+ * PROVIDER_FOUND (resolve.c); token and account may be NULL, expiration
+ * 0. Returns PROVIDER_FAILED with err filled when out of memory.
+ */
+enum provider_outcome provider_credentials(const char *method,
+                                           const char *key,
+                                           const char *secret,
+                                           const char *token,
+                                           const char *account,
+                                           int64_t expiration,
+                                           struct awscred_credentials **out,
+                                           struct awscred_error *err);
+
+/*
+ * The static keys of one profile section (aws_access_key_id,
+ * aws_secret_access_key, aws_security_token before aws_session_token,
+ * aws_account_id), shared by the credentials-file and config-file
+ * providers (shared_file.c). A key is there when present, even empty, as
+ * in botocore; a key without its secret is a PartialCredentialsError.
+ */
+enum provider_outcome provider_static_keys(const struct cfg_section *section,
+                                           const char *method,
+                                           struct awscred_credentials **out,
+                                           struct awscred_error *err);
 
 /* The chains, NULL-terminated (chain.c). */
 extern const struct provider *const chain_default[];

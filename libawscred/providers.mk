@@ -8,4 +8,6 @@ libawscred_libawscred_core_la_SOURCES += \
 	libawscred/providers/process.c \
 	libawscred/providers/config_file.c \
 	libawscred/providers/container.c \
-	libawscred/providers/imds.c
+	libawscred/providers/imds.c \
+	libawscred/providers/common.h libawscred/providers/common.c \
+	libawscred/spawn.h libawscred/spawn.c

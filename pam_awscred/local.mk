@@ -1,1 +1,27 @@
-# (filled by its owner)
+# pam_awscred: the PAM session module, its worker, and the code they share
+# with `awscred session` (security.md, fix pattern 1(ii)).
+
+# Options, worker spawning, the result protocol and one login's logic.
+# The module links this and libpam only: never libawscred, libcurl or
+# OpenSSL, which stay in the exec'd worker.
+noinst_LTLIBRARIES += pam_awscred/libpamawscred.la
+pam_awscred_libpamawscred_la_SOURCES = \
+	pam_awscred/internal.h pam_awscred/options.c pam_awscred/result.c \
+	pam_awscred/session.c pam_awscred/spawn.c
+pam_awscred_libpamawscred_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
+pam_awscred_libpamawscred_la_LIBADD = $(INIH_LIBS)
+
+pam_LTLIBRARIES += pam_awscred/pam_awscred.la
+pam_awscred_pam_awscred_la_SOURCES = pam_awscred/public.c
+pam_awscred_pam_awscred_la_LIBADD = pam_awscred/libpamawscred.la $(PAM_LIBS)
+pam_awscred_pam_awscred_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
+	-shared -Wl,-z,defs -Wl,-Bsymbolic \
+	-Wl,--version-script=$(top_srcdir)/pam_awscred/pam_awscred.map
+EXTRA_pam_awscred_pam_awscred_la_DEPENDENCIES = \
+	$(top_srcdir)/pam_awscred/pam_awscred.map
+EXTRA_DIST += pam_awscred/pam_awscred.map
+
+# The worker, installed like unix_chkpwd: the module execs it as the user.
+libexec_PROGRAMS += pam_awscred/awscred-worker
+pam_awscred_awscred_worker_SOURCES = pam_awscred/helper.c pam_awscred/result.c
+pam_awscred_awscred_worker_LDADD = libawscred/libawscred-core.la

@@ -60,6 +60,115 @@ void net_response_free(struct net_response *resp);
 enum awscred_status net_sha1_hex(struct awscred_context *ctx, const void *data,
                                  size_t len, char out[41],
                                  struct awscred_error *err);
+enum awscred_status net_sha256_hex(struct awscred_context *ctx,
+                                   const void *data, size_t len, char out[65],
+                                   struct awscred_error *err);
+
+/* ---- SigV4 (header signing) ------------------------------------------ */
+
+struct net_sigv4_request {
+    const char *method;
+    const char *path;                /* raw path, e.g. "/" */
+    const char *query;               /* raw query without '?', or NULL */
+    const struct net_header *headers;/* must include Host */
+    size_t nheaders;
+    const void *payload;
+    size_t payload_len;
+    const char *region;
+    const char *service;
+    int64_t time;                    /* signing time, epoch seconds */
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token;       /* NULL: none */
+    bool normalize_path;             /* drop "." ".." "//" (all but S3) */
+    bool sign_body;                  /* add and sign X-Amz-Content-Sha256 */
+    bool omit_session_token;         /* token header added after signing */
+};
+
+/*
+ * What to add to the request: X-Amz-Date: amz_date, X-Amz-Content-Sha256
+ * when sign_body, X-Amz-Security-Token when there is a token, and
+ * Authorization. The canonical request and string to sign are kept for
+ * tests. Free with net_sigv4_result_free (wipes).
+ */
+struct net_sigv4_result {
+    char amz_date[17];
+    char content_sha256[65];
+    char signature[65];
+    char *authorization;
+    char *canonical_request;
+    char *string_to_sign;
+};
+
+enum awscred_status net_sigv4_sign(struct awscred_context *ctx,
+                                   const struct net_sigv4_request *req,
+                                   struct net_sigv4_result *out,
+                                   struct awscred_error *err);
+void net_sigv4_result_free(struct net_sigv4_result *res);
+
+/* ---- XML (expat): a flat list of the document's leaf elements --------- */
+
+struct net_xml_leaf {
+    char *path;   /* local names joined by '/', e.g. "ErrorResponse/Error/Code" */
+    char *text;   /* character data, may hold secrets (wiped on free) */
+};
+
+struct net_xml {
+    struct net_xml_leaf *leaves;
+    size_t count;
+};
+
+/* Parses a document (no DTDs, bounded depth and size); errors name source. */
+enum awscred_status net_xml_parse(struct awscred_context *ctx, const char *text,
+                                  size_t len, const char *source,
+                                  struct net_xml *out, struct awscred_error *err);
+/* The text of the first leaf whose path is suffix or ends in "/" suffix. */
+const char *net_xml_find(const struct net_xml *xml, const char *suffix);
+void net_xml_free(struct net_xml *xml);
+
+/* ---- STS Query API ---------------------------------------------------- */
+
+struct net_sts_param {
+    const char *name;
+    const char *value;
+};
+
+struct net_sts_call {
+    const char *action;                 /* "AssumeRole", ... */
+    const char *provider;               /* method for errors/credentials */
+    const struct net_sts_param *params;
+    size_t nparams;
+    const struct awscred_credentials *signer; /* NULL: unsigned call */
+};
+
+/*
+ * Calls STS for the resolver's session (endpoint, region, CA bundle from
+ * its profile and environment, as the AWS CLI v2) and parses the reply.
+ * A service error becomes AWSCRED_ERR_SERVICE with the CLI's wording
+ * "An error occurred (Code) when calling the Action operation: Message";
+ * where names the endpoint.
+ */
+enum awscred_status net_sts_call(struct resolver *r,
+                                 const struct net_sts_call *call,
+                                 struct net_xml *out, struct awscred_error *err);
+
+/*
+ * A credential call (AssumeRole, AssumeRoleWithWebIdentity): calls STS,
+ * converts <Action>Result/Credentials and stores the reply under
+ * cache_key in the AWS CLI's cache as the CLI would (NULL: not stored).
+ * Callers look in the cache first (cache_load), before doing anything
+ * the CLI only does on a miss (MFA prompt, reading the token).
+ */
+enum awscred_status net_sts_credentials(struct resolver *r,
+                                        const struct net_sts_call *call,
+                                        const char *cache_key,
+                                        struct awscred_credentials **out,
+                                        struct awscred_error *err);
+
+/* The endpoint and signing region STS calls of r go to (malloc'd url). */
+enum awscred_status net_sts_endpoint(struct resolver *r, char **url,
+                                     const char **signing_region,
+                                     struct awscred_error *err);
 
 #pragma GCC visibility pop
 #endif /* AWSCRED_NET_H */

@@ -1,7 +1,7 @@
 /*
- * Static keys from the config file.
- * Not implemented yet: configured profiles fall through to the next
- * provider.
+ * Static keys from the config file (botocore ConfigProvider, method
+ * "config-file"): only the config file's [default] or [profile NAME]
+ * section, after credential_process in the chain.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -13,11 +13,11 @@ static enum provider_outcome
 load(struct resolver *r, const char *profile, struct awscred_credentials **out,
      struct awscred_error *err)
 {
-    (void) r;
-    (void) profile;
-    (void) out;
-    (void) err;
-    return PROVIDER_SKIP;
+    const struct cfg_section *s = cfg_config_profile(r->cfg, profile);
+
+    if (s == NULL)
+        return PROVIDER_SKIP;
+    return provider_static_keys(s, "config-file", out, err);
 }
 
 const struct provider provider_config_file = {"config-file", load};

@@ -1,7 +1,9 @@
 /*
- * The environment provider: AWS_ACCESS_KEY_ID and friends.
- * Not implemented yet: configured profiles fall through to the next
- * provider.
+ * The environment provider (botocore EnvProvider, method "env"):
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a token from
+ * AWS_SECURITY_TOKEN before AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION
+ * and AWS_ACCOUNT_ID. Empty values count as unset, as in botocore.
+ * The resolver leaves this provider out when --profile was given.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -9,15 +11,63 @@
 
 #include "internal.h"
 
+/* botocore's TOKENS order: the legacy name wins when both are set. */
+static const char *const token_vars[] = {"AWS_SECURITY_TOKEN",
+                                         "AWS_SESSION_TOKEN"};
+
+static const char *
+session_token(const struct awscred_context *ctx)
+{
+    for (size_t i = 0; i < sizeof(token_vars) / sizeof(token_vars[0]); i++) {
+        const char *token = ctx_getenv_nonempty(ctx, token_vars[i]);
+
+        if (token != NULL)
+            return token;
+    }
+    return NULL;
+}
+
+/* AWS_CREDENTIAL_EXPIRATION, parsed as dateutil would; 0 when unset. */
+static enum awscred_status
+expiration(const struct awscred_context *ctx, int64_t *out,
+           struct awscred_error *err)
+{
+    const char *value = ctx_getenv_nonempty(ctx, "AWS_CREDENTIAL_EXPIRATION");
+
+    *out = 0;
+    if (value == NULL)
+        return AWSCRED_OK;
+    if (time_parse_iso8601(value, out) != 0)
+        return error_set(err, AWSCRED_ERR_INVALID_CONFIG, "env",
+                         "AWS_CREDENTIAL_EXPIRATION",
+                         "Unknown string format: %s", value);
+    return AWSCRED_OK;
+}
+
 static enum provider_outcome
 load(struct resolver *r, const char *profile, struct awscred_credentials **out,
      struct awscred_error *err)
 {
-    (void) r;
+    const struct awscred_context *ctx = r->ctx;
+    const char *key = ctx_getenv_nonempty(ctx, "AWS_ACCESS_KEY_ID");
+    const char *secret = ctx_getenv_nonempty(ctx, "AWS_SECRET_ACCESS_KEY");
+    const char *token = session_token(ctx);
+    const char *account = ctx_getenv_nonempty(ctx, "AWS_ACCOUNT_ID");
+    int64_t expires;
+
     (void) profile;
-    (void) out;
-    (void) err;
-    return PROVIDER_SKIP;
+    if (key == NULL)
+        return PROVIDER_SKIP;
+    if (secret == NULL) {
+        error_set(err, AWSCRED_ERR_PARTIAL, "env", "AWS_SECRET_ACCESS_KEY",
+                  "Partial credentials found in env, missing: "
+                  "AWS_SECRET_ACCESS_KEY");
+        return PROVIDER_FAILED;
+    }
+    if (expiration(ctx, &expires, err) != AWSCRED_OK)
+        return PROVIDER_FAILED;
+    return provider_credentials("env", key, secret, token, account, expires,
+                                out, err);
 }
 
 const struct provider provider_env = {"env", load};

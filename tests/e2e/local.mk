@@ -1,1 +1,43 @@
 # (filled by its owner)
+
+# Differential test (issue 2): awscred export against Debian's AWS CLI v2
+# on a few hundred static-provider scenarios; skips without /usr/bin/aws.
+TESTS += tests/e2e/diff_cli.sh
+dist_check_SCRIPTS += tests/e2e/diff_cli.sh tests/e2e/diff_cli.py
+# The awscred command: options, formats, and no libcurl for static keys.
+TESTS += tests/e2e/cli.sh
+dist_check_SCRIPTS += tests/e2e/cli.sh
+
+# The install test (packages on this machine): runs only with
+# AWSCRED_INSTALL_TEST=1; see the comment at its top.
+TESTS += tests/e2e/install_deb.sh
+dist_check_SCRIPTS += tests/e2e/install_deb.sh
+
+# Clock skew (issue 6): `awscred clock` against loopback time references
+# (true and lying HTTP Date, SNTP) under libfaketime.
+TESTS += tests/e2e/clock.sh
+dist_check_SCRIPTS += tests/e2e/clock.sh tests/e2e/clock_server.py
+# Expiry judged by AWS's clock: assume role against tests/lib/fault_server.py
+# with awscred's clock shifted 20 min either way.
+TESTS += tests/e2e/clock_expiry.sh
+dist_check_SCRIPTS += tests/e2e/clock_expiry.sh tests/e2e/clock_expiry.py \
+	tests/e2e/clock_lib.py
+
+# A real login through a private sshd with pam_awscred.so in its session
+# stack, user and system mode (issue 3). Root only; skips otherwise.
+TESTS += tests/e2e/sshd_login.sh
+dist_check_SCRIPTS += tests/e2e/sshd_login.sh
+
+# STS (issue 4): assume role (two hops, credential_source, external id,
+# duration) and web identity against moto_server, checked with
+# GetCallerIdentity, and the ~/.aws/cli/cache shared with AWS CLI v2.
+TESTS += tests/e2e/sts_moto.sh
+dist_check_SCRIPTS += tests/e2e/sts_moto.sh tests/e2e/sts_moto.py \
+	tests/lib/aws_v2.py tests/lib/tap.py
+
+# STS failures (issue 4) against tests/lib/fault_server.py: error
+# documents, 500s, slow/huge/malformed replies, redirects, refused
+# connections; and the shape of signed and unsigned STS requests.
+TESTS += tests/e2e/sts_faults.sh
+dist_check_SCRIPTS += tests/e2e/sts_faults.sh tests/e2e/sts_faults.py
+EXTRA_DIST += tests/lib/fault_server.py

@@ -1,1 +1,14 @@
-# (filled by its owner)
+# PAM-stack tests of pam_awscred.so: the real libpam under pam_wrapper,
+# driven by libpamtest and cmocka (session-t.c says what each test covers).
+dist_check_SCRIPTS += tests/pam/session.sh tests/pam/symbols.sh
+TESTS += tests/pam/symbols.sh
+if HAVE_PAMTEST
+if HAVE_CMOCKA
+check_PROGRAMS += tests/pam/session-t
+tests_pam_session_t_SOURCES = tests/pam/session-t.c
+tests_pam_session_t_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PAMTEST_CFLAGS)
+tests_pam_session_t_LDADD = $(CMOCKA_LIBS) $(PAMTEST_LIBS) $(PAM_LIBS)
+tests_pam_session_t_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
+TESTS += tests/pam/session.sh
+endif
+endif

@@ -5,3 +5,4 @@ include tests/unit/resolve.mk
 include tests/unit/net.mk
 include tests/unit/providers.mk
 include tests/unit/clock.mk
+include tests/unit/faults.mk

@@ -1,1 +1,45 @@
-# (filled by its owner)
+# Unit tests of the providers of issue 5 (credential_process, SSO,
+# container, IMDS) and of the helper runner they use.
+check_PROGRAMS += tests/unit/process_probe
+tests_unit_process_probe_SOURCES = tests/unit/process_probe.c
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_spawn
+TESTS += tests/unit/test_spawn
+tests_unit_test_spawn_SOURCES = tests/unit/test_spawn.c
+tests_unit_test_spawn_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_spawn_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_process
+TESTS += tests/unit/test_process
+tests_unit_test_process_SOURCES = tests/unit/test_process.c
+tests_unit_test_process_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_test_process_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+endif
+EXTRA_DIST += tests/data/process/daemon.sh tests/data/process/emit.sh \
+	tests/data/process/fail.sh tests/data/process/flood.sh \
+	tests/data/process/hang.sh tests/data/process/ok.sh \
+	tests/data/process/silent_fail.sh tests/data/process/stdin.sh \
+	tests/data/process/tty.sh
+
+# Tests against the loopback fault server (tests/lib/fault_server.py),
+# sharing one fixture (tests/unit/provider_test.c).
+PTEST_SOURCES = tests/unit/provider_test.c tests/unit/provider_test.h \
+	tests/lib/fault_server_c.c tests/lib/fault_server_c.h
+PTEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
+PTEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+PTEST_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_container tests/unit/test_imds
+TESTS += tests/unit/test_container tests/unit/test_imds
+tests_unit_test_container_SOURCES = tests/unit/test_container.c $(PTEST_SOURCES)
+tests_unit_test_container_CPPFLAGS = $(PTEST_CPPFLAGS)
+tests_unit_test_container_CFLAGS = $(PTEST_CFLAGS)
+tests_unit_test_container_LDADD = $(PTEST_LDADD)
+tests_unit_test_imds_SOURCES = tests/unit/test_imds.c $(PTEST_SOURCES)
+tests_unit_test_imds_CPPFLAGS = $(PTEST_CPPFLAGS)
+tests_unit_test_imds_CFLAGS = $(PTEST_CFLAGS)
+tests_unit_test_imds_LDADD = $(PTEST_LDADD)
+endif

@@ -1,0 +1,92 @@
+#!/bin/sh
+# export.sh: `awscred export` against `aws configure export-credentials`
+# (Debian's AWS CLI v2, /usr/bin/aws) on the same static profile, in one
+# run: mean wall time per call and peak resident memory of each, and the
+# ratios. Issue 2 targets awscred >= 200 times faster.
+#
+#   bench/export.sh [BUILDDIR] [AWS_RUNS] [AWSCRED_RUNS]
+#
+# Uses hyperfine when installed (apt-get install hyperfine), otherwise a
+# timed loop; peak memory comes from GNU time (/usr/bin/time -f %M, the
+# "Maximum resident set size" of time -v). Also shows that a static
+# resolution maps no libcurl (LD_DEBUG=files).
+# SPDX-License-Identifier: MIT
+
+builddir=${1:-$(pwd)}
+aws_runs=${2:-20}
+our_runs=${3:-1000}
+awscred=$builddir/cli/awscred
+aws=/usr/bin/aws
+test -x "$awscred" || { echo "export.sh: build awscred first ($awscred)" >&2; exit 1; }
+test -x "$aws" || { echo "export.sh: $aws missing (apt-get install awscli)" >&2; exit 1; }
+test -x /usr/bin/time || { echo "export.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+
+T=$(mktemp -d /tmp/awscred-bench.XXXXXX) || exit 1
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+cat > "$T/credentials" <<'CREDS'
+[bench]
+aws_access_key_id = AKIAIOSFODNN7EXAMPLE
+aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD
+CREDS
+printf '[profile bench]\nregion = eu-west-1\n' > "$T/config"
+run_env="env -i HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
+ours="$run_env $awscred export --profile bench"
+theirs="$run_env $aws configure export-credentials --profile bench"
+
+# Same output first: a benchmark of different work would mean nothing.
+$ours > "$T/ours" && $theirs > "$T/theirs" && cmp -s "$T/ours" "$T/theirs" || {
+    echo "export.sh: outputs differ" >&2; exit 1; }
+
+# Mean wall time in microseconds of $2 runs of command $1.
+mean_us() {
+    cmd=$1 runs=$2
+    start=$(date +%s%N)
+    i=0
+    while [ "$i" -lt "$runs" ]; do
+        $cmd > /dev/null || exit 1
+        i=$((i + 1))
+    done
+    end=$(date +%s%N)
+    echo $(( (end - start) / runs / 1000 ))
+}
+
+if command -v hyperfine > /dev/null 2>&1; then
+    hyperfine -N --warmup 3 --export-json "$T/h.json" --runs "$aws_runs" \
+        "$theirs" > /dev/null
+    aws_us=$(python3 -c 'import json,sys;print(int(json.load(open(sys.argv[1]))["results"][0]["mean"]*1e6))' "$T/h.json")
+    hyperfine -N --warmup 20 --export-json "$T/h.json" --runs "$our_runs" \
+        "$ours" > /dev/null
+    our_us=$(python3 -c 'import json,sys;print(int(json.load(open(sys.argv[1]))["results"][0]["mean"]*1e6))' "$T/h.json")
+    how=hyperfine
+else
+    mean_us "$theirs" 2 > /dev/null   # warm the page cache
+    mean_us "$ours" 20 > /dev/null
+    aws_us=$(mean_us "$theirs" "$aws_runs")
+    our_us=$(mean_us "$ours" "$our_runs")
+    how="timed loop (install hyperfine for finer numbers)"
+fi
+
+# Largest peak RSS (KiB) of 5 runs.
+peak_kib() {
+    max=0
+    for _ in 1 2 3 4 5; do
+        kib=$(/usr/bin/time -f %M $1 2>&1 >/dev/null | tail -n 1)
+        [ "$kib" -gt "$max" ] && max=$kib
+    done
+    echo "$max"
+}
+aws_kib=$(peak_kib "$theirs")
+our_kib=$(peak_kib "$ours")
+
+curl_maps=$(LD_DEBUG=files $ours 2>&1 >/dev/null | grep -c 'file=libcurl')
+
+echo "awscred export vs aws configure export-credentials, static profile ($how)"
+printf '  %-34s %10s us/call  %8s KiB peak RSS\n' \
+    "aws ($aws_runs runs)" "$aws_us" "$aws_kib" \
+    "awscred ($our_runs runs)" "$our_us" "$our_kib"
+awk -v a="$aws_us" -v o="$our_us" -v am="$aws_kib" -v om="$our_kib" 'BEGIN {
+    printf "  wall time ratio: %.0fx faster (target >= 200x)\n", a / o
+    printf "  peak memory ratio: %.1fx smaller\n", am / om }'
+echo "  libcurl loaded by a static awscred export: $([ "$curl_maps" -eq 0 ] && echo no || echo YES)"

@@ -1,0 +1,259 @@
+/*
+ * cmd_export.c: `awscred export`, byte for byte the output of
+ * `aws configure export-credentials` (reference section 9): the same
+ * formats, key order, omitted lines, error text and exit statuses.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "commands.h"
+
+/* One line per variable, as the CLI's BasePerLineFormatter subclasses. */
+struct line_format {
+    const char *name;
+    const char *before;  /* text before the variable name */
+    const char *between; /* between name and value */
+    const char *after;   /* after the value, before the newline */
+};
+
+/* In the CLI's order; "process" is JSON and handled apart. */
+static const struct line_format line_formats[] = {
+    {"env", "export ", "=", ""},
+    {"env-no-export", "", "=", ""},
+    {"powershell", "$Env:", "=\"", "\""},
+    {"windows-cmd", "set ", "=", ""},
+    {"fish", "set -gx ", " \"", "\""},
+};
+
+/* "2026-11-22T12:20:59+00:00", datetime.isoformat() of a UTC time. */
+static void
+format_expiration(int64_t t, char *buf, size_t size)
+{
+    time_t secs = (time_t) t;
+    struct tm tm;
+
+    gmtime_r(&secs, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+}
+
+static void
+print_line(const struct line_format *f, const char *name, const char *value)
+{
+    printf("%s%s%s%s%s\n", f->before, name, f->between, value, f->after);
+}
+
+static void
+print_lines(const struct line_format *f, const struct awscred_credentials *c,
+            const char *expiration)
+{
+    print_line(f, "AWS_ACCESS_KEY_ID", c->access_key_id);
+    print_line(f, "AWS_SECRET_ACCESS_KEY", c->secret_access_key);
+    if (c->session_token != NULL)
+        print_line(f, "AWS_SESSION_TOKEN", c->session_token);
+    if (expiration != NULL)
+        print_line(f, "AWS_CREDENTIAL_EXPIRATION", expiration);
+}
+
+/* Decodes one UTF-8 sequence at s; returns its length, or 0 if invalid. */
+static size_t
+utf8_decode(const unsigned char *s, unsigned long *cp)
+{
+    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+
+    if (len == 0 || s[0] >= 0xf8)
+        return 0;
+    *cp = s[0] & (0x3fu >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (s[i] & 0x3f);
+    }
+    return len;
+}
+
+/* A JSON string as Python's json.dumps writes it (ensure_ascii=True:
+   everything outside ' '..'~' is escaped). */
+static void
+print_json_string(const char *value)
+{
+    const unsigned char *s = (const unsigned char *) value;
+    unsigned long cp;
+    size_t len;
+
+    putchar('"');
+    while (*s != '\0') {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if (*s == '\n')
+            fputs("\\n", stdout);
+        else if (*s == '\r')
+            fputs("\\r", stdout);
+        else if (*s == '\t')
+            fputs("\\t", stdout);
+        else if (*s == '\b')
+            fputs("\\b", stdout);
+        else if (*s == '\f')
+            fputs("\\f", stdout);
+        else if (*s < 0x20 || *s == 0x7f)
+            printf("\\u%04x", *s);
+        else if (*s < 0x80)
+            putchar(*s);
+        else if ((len = utf8_decode(s, &cp)) != 0) {
+            if (cp >= 0x10000)
+                printf("\\u%04lx\\u%04lx", 0xd800 + ((cp - 0x10000) >> 10),
+                       0xdc00 + ((cp - 0x10000) & 0x3ff));
+            else
+                printf("\\u%04lx", cp);
+            s += len;
+            continue;
+        } else
+            printf("\\u%04x", *s);
+        s++;
+    }
+    putchar('"');
+}
+
+static void
+print_json_member(const char *name, const char *value, bool last)
+{
+    printf("  \"%s\": ", name);
+    print_json_string(value);
+    fputs(last ? "\n" : ",\n", stdout);
+}
+
+/* json.dumps(indent=2, separators=(',', ': ')) + "\n". */
+static void
+print_process(const struct awscred_credentials *c, const char *expiration)
+{
+    bool has_token = c->session_token != NULL;
+
+    fputs("{\n  \"Version\": 1,\n", stdout);
+    print_json_member("AccessKeyId", c->access_key_id, false);
+    print_json_member("SecretAccessKey", c->secret_access_key,
+                      !has_token && expiration == NULL);
+    if (has_token)
+        print_json_member("SessionToken", c->session_token,
+                          expiration == NULL);
+    if (expiration != NULL)
+        print_json_member("Expiration", expiration, true);
+    fputs("}\n", stdout);
+}
+
+/*
+ * The CLI's words for a failure: errors raised while loading the files or
+ * refreshing expired credentials escape export-credentials (exit 255);
+ * the rest are wrapped in "Unable to retrieve credentials" (exit 253).
+ */
+static int
+report_failure(const struct awscred_error *err)
+{
+    switch (err->status) {
+    case AWSCRED_ERR_NO_CREDENTIALS:
+        fputs("\nUnable to retrieve credentials: no credentials found\n",
+              stderr);
+        return EXIT_CONFIGURATION_ERROR;
+    case AWSCRED_ERR_CONFIG_PARSE:
+    case AWSCRED_ERR_FILE:
+    case AWSCRED_ERR_EXPIRED:
+        cli_report_unwrapped(err);
+        return EXIT_GENERAL_ERROR;
+    default:
+        fprintf(stderr, "\nUnable to retrieve credentials: %s\n\n",
+                err->message);
+        return EXIT_CONFIGURATION_ERROR;
+    }
+}
+
+static const struct line_format *
+find_line_format(const char *name)
+{
+    for (size_t i = 0; i < sizeof(line_formats) / sizeof(line_formats[0]); i++)
+        if (strcmp(line_formats[i].name, name) == 0)
+            return &line_formats[i];
+    return NULL;
+}
+
+static void
+print_credentials(const char *format, const struct awscred_credentials *c)
+{
+    char expiration[40];
+    const char *exp = NULL;
+
+    if (c->expiration != 0) {
+        format_expiration(c->expiration, expiration, sizeof(expiration));
+        exp = expiration;
+    }
+    if (strcmp(format, "process") == 0)
+        print_process(c, exp);
+    else
+        print_lines(find_line_format(format), c, exp);
+}
+
+static void
+export_help(void)
+{
+    printf("Usage: awscred export [--profile NAME] [--region REGION] "
+           "[--format FORMAT]\n"
+           "FORMAT: process (default), env, env-no-export, powershell, "
+           "windows-cmd, fish\n");
+}
+
+int
+cmd_export(int argc, char **argv)
+{
+    enum { OPT_FORMAT = OPT_FIRST_LOCAL };
+    static const struct option options[] = {
+        CLI_GLOBAL_OPTIONS,
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_globals g = {0};
+    struct awscred_request req;
+    struct awscred_credentials *creds = NULL;
+    struct awscred_error err;
+    struct awscred_context *ctx;
+    const char *format = "process";
+    int opt, status;
+
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (opt == OPT_HELP) {
+            export_help();
+            return 0;
+        }
+        if (opt == OPT_FORMAT)
+            format = optarg;
+        else if (!cli_global_option(&g, opt, optarg))
+            return cli_usage_error("export", "unknown or incomplete option "
+                                   "'%s'", argv[optind - 1]);
+    }
+    if (optind < argc)
+        return cli_usage_error("export", "unexpected argument '%s'",
+                               argv[optind]);
+    if (strcmp(format, "process") != 0 && find_line_format(format) == NULL)
+        return cli_usage_error("export", "argument --format: Invalid choice "
+                               "'%s'", format);
+    status = cli_recursion_barrier(&g);
+    if (status != 0)
+        return status;
+    ctx = cli_context_new(&g);
+    if (ctx == NULL)
+        return EXIT_GENERAL_ERROR;
+    cli_request(&g, &req);
+    if (awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
+        status = report_failure(&err);
+    else {
+        print_credentials(format, creds);
+        status = fflush(stdout) == 0 ? 0 : EXIT_GENERAL_ERROR;
+    }
+    awscred_credentials_free(creds);
+    awscred_context_free(ctx);
+    return status;
+}

@@ -1,0 +1,164 @@
+/*
+ * common.c: the parts of the awscred command the subcommands share. This
+ * is the one place that reads process globals (environ, the passwd
+ * entry, /dev/tty) and hands them to libawscred through the context.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+bool
+cli_global_option(struct cli_globals *g, int opt, const char *arg)
+{
+    switch (opt) {
+    case OPT_PROFILE:
+        g->profile = arg;
+        return true;
+    case OPT_REGION:
+        g->region = arg;
+        return true;
+    case OPT_DEBUG:
+        g->debug = true;
+        return true;
+    default:
+        return false;
+    }
+}
+
+void
+cli_request(const struct cli_globals *g, struct awscred_request *req)
+{
+    memset(req, 0, sizeof(*req));
+    req->profile = g->profile;
+    req->region = g->region;
+}
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "awscred %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'awscred --help'.\n");
+    return EXIT_USAGE;
+}
+
+void
+cli_report_unwrapped(const struct awscred_error *err)
+{
+    const char *detail = NULL;
+    int len = (int) strlen(err->message);
+
+    if (err->status == AWSCRED_ERR_CONFIG_PARSE)
+        for (const char *p = strstr(err->message, ": line "); p != NULL;
+             p = strstr(p + 1, ": line "))
+            detail = p;
+    if (detail != NULL)
+        len = (int) (detail - err->message);
+    fprintf(stderr, "\n%.*s\n", len, err->message);
+}
+
+static const char *
+process_getenv(void *arg, const char *name)
+{
+    (void) arg;
+    return getenv(name);
+}
+
+static void
+stderr_log(void *arg, int priority, const char *message)
+{
+    (void) arg;
+    fprintf(stderr, "awscred[%d]: %s\n", priority, message);
+}
+
+/* Reads one line from /dev/tty with echo off (getpass.getpass). */
+static int
+tty_prompt(void *arg, const char *prompt, int echo, char *buf, size_t size)
+{
+    struct termios saved, quiet;
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    bool restore = false;
+    ssize_t n = 0;
+    size_t used = 0;
+    int status = -1;
+
+    (void) arg;
+    if (fd < 0 || size == 0)
+        goto done;
+    if (write(fd, prompt, strlen(prompt)) < 0)
+        goto done;
+    if (!echo && tcgetattr(fd, &saved) == 0) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t) ECHO;
+        restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+    }
+    while (used + 1 < size && (n = read(fd, buf + used, 1)) == 1
+           && buf[used] != '\n')
+        used++;
+    buf[used] = '\0';
+    status = n < 0 ? -1 : 0;
+    if (restore) {
+        tcsetattr(fd, TCSAFLUSH, &saved);
+        if (write(fd, "\n", 1) < 0)
+            status = -1;
+    }
+
+done:
+    if (fd >= 0)
+        close(fd);
+    return status;
+}
+
+/* The user from the passwd database; HOME, when set, is "~". */
+static int
+set_user(struct awscred_context *ctx)
+{
+    struct passwd pw, *found = NULL;
+    char buf[16384];
+    const char *home = getenv("HOME");
+    uid_t uid = getuid();
+
+    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || found == NULL)
+        return awscred_context_set_user(ctx, NULL, uid, getgid(), home);
+    return awscred_context_set_user(ctx, pw.pw_name, pw.pw_uid, pw.pw_gid,
+                                    home != NULL ? home : pw.pw_dir);
+}
+
+struct awscred_context *
+cli_context_new(const struct cli_globals *g)
+{
+    struct awscred_context *ctx = awscred_context_new();
+    const char *module = getenv("AWSCRED_NET_MODULE");
+
+    if (ctx == NULL)
+        goto nomem;
+    awscred_context_set_env(ctx, process_getenv, NULL);
+    if (set_user(ctx) != 0)
+        goto nomem;
+    if (g->debug)
+        awscred_context_set_log(ctx, stderr_log, NULL);
+    awscred_context_set_prompt(ctx, tty_prompt, NULL);
+    if (module != NULL && module[0] != '\0'
+        && awscred_context_set_net_module(ctx, module) != 0)
+        goto nomem;
+    return ctx;
+
+nomem:
+    awscred_context_free(ctx);
+    fprintf(stderr, "awscred: out of memory\n");
+    return NULL;
+}

@@ -1,0 +1,549 @@
+/*
+ * sts.c: STS Query API calls (reference/aws-credential-chain.md section 12)
+ * for the assume-role and web identity providers: the endpoint as AWS CLI
+ * v2 resolves it (section 2.1), a form-encoded POST signed with SigV4 (or
+ * not, for AssumeRoleWithWebIdentity), the XML reply turned into the
+ * document the CLI caches, and the CLI's cache in front of it all.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "cache.h"
+#include "net/buf.h"
+#include "net/net.h"
+
+#define STS_VERSION "2011-06-15"
+#define STS_GLOBAL_URL "https://sts.amazonaws.com"
+#define STS_GLOBAL_REGION "us-east-1"
+#define STS_CONNECT_TIMEOUT_MS 5000u
+#define STS_TIMEOUT_MS 10000u
+/* AWS CLI v2's standard retry mode: 3 attempts. Its backoff is random up
+   to 2^n s; ours is shorter, as a login waits for it. */
+#define STS_MAX_ATTEMPTS 3u
+#define STS_FIRST_BACKOFF_MS 200
+#define STS_MIN_ATTEMPT_MS 1000
+
+/* ---- Endpoint ---------------------------------------------------------- */
+
+static bool
+ignore_configured_endpoints(const struct resolver *r,
+                            const struct cfg_section *prof)
+{
+    const char *v = ctx_getenv(r->ctx, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+
+    if (v == NULL)
+        v = cfg_get(prof, "ignore_configured_endpoint_urls");
+    return v != NULL && str_ieq(v, "true");
+}
+
+/*
+ * botocore ConfiguredEndpointProvider: AWS_ENDPOINT_URL_STS,
+ * AWS_ENDPOINT_URL, the profile's [services] section's "sts" endpoint_url,
+ * the profile's endpoint_url. *url NULL when none is configured.
+ */
+static enum awscred_status
+configured_endpoint(const struct resolver *r, const char **url,
+                    struct awscred_error *err)
+{
+    const struct cfg_section *prof = cfg_profile(r->cfg, r->profile);
+    const struct cfg_section *services;
+    const char *name;
+
+    *url = NULL;
+    if (ignore_configured_endpoints(r, prof))
+        return AWSCRED_OK;
+    *url = ctx_getenv_nonempty(r->ctx, "AWS_ENDPOINT_URL_STS");
+    if (*url == NULL)
+        *url = ctx_getenv_nonempty(r->ctx, "AWS_ENDPOINT_URL");
+    if (*url != NULL || prof == NULL)
+        return AWSCRED_OK;
+    name = cfg_get(prof, "services");
+    if (name != NULL) {
+        services = cfg_services(r->cfg, name);
+        if (services == NULL)
+            return error_set(err, AWSCRED_ERR_INVALID_CONFIG, NULL,
+                             cfg_section_file(prof),
+                             "The profile is configured to use the services "
+                             "section but the \"%s\" services configuration "
+                             "does not exist.",
+                             name);
+        *url = cfg_get(cfg_get_nested(services, "sts"), "endpoint_url");
+        if (*url != NULL && (*url)[0] == '\0')
+            *url = NULL;
+    }
+    if (*url == NULL)
+        *url = cfg_get(prof, "endpoint_url");
+    if (*url != NULL && (*url)[0] == '\0')
+        *url = NULL;
+    return AWSCRED_OK;
+}
+
+/* "https://host" → "https://host/", the URL botocore requests and names
+   in its messages. */
+static enum awscred_status
+with_root_path(char **url, struct awscred_error *err)
+{
+    const char *start = strstr(*url, "://");
+    char *fixed;
+
+    if (start == NULL || strchr(start + 3, '/') != NULL)
+        return AWSCRED_OK;
+    fixed = xasprintf("%s/", *url);
+    free(*url);
+    *url = fixed;
+    if (fixed == NULL)
+        return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
+    return AWSCRED_OK;
+}
+
+enum awscred_status
+net_sts_endpoint(struct resolver *r, char **url, const char **signing_region,
+                 struct awscred_error *err)
+{
+    const char *region = r->region != NULL && r->region[0] != '\0' ? r->region
+                                                                   : NULL;
+    const char *configured;
+    enum awscred_status st;
+
+    *url = NULL;
+    st = configured_endpoint(r, &configured, err);
+    if (st != AWSCRED_OK)
+        return st;
+    *signing_region = region != NULL ? region : STS_GLOBAL_REGION;
+    if (configured != NULL)
+        *url = xstrdup(configured);
+    else if (region != NULL)
+        *url = xasprintf("https://sts.%s.amazonaws.com%s", region,
+                         strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+    else
+        *url = xstrdup(STS_GLOBAL_URL);
+    if (*url == NULL)
+        return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
+    return with_root_path(url, err);
+}
+
+/* ---- Request ----------------------------------------------------------- */
+
+static void
+form_param(struct buf *f, const char *name, const char *value)
+{
+    if (f->len > 0)
+        buf_char(f, '&');
+    buf_uri_encode(f, name, strlen(name), false);
+    buf_char(f, '=');
+    buf_uri_encode(f, value, strlen(value), false);
+}
+
+/* "https://host:port/path?q" → host (with port) and path. */
+static int
+split_url(const char *url, char **host, const char **path)
+{
+    const char *start = strstr(url, "://"), *end;
+
+    if (start == NULL)
+        return -1;
+    start += 3;
+    end = start + strcspn(start, "/?#");
+    if (end == start)
+        return -1;
+    *host = xstrndup(start, (size_t) (end - start));
+    *path = *end == '/' ? end : "/";
+    return *host != NULL ? 0 : -1;
+}
+
+static const char *
+reason_phrase(long status)
+{
+    switch (status) {
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
+}
+
+/* botocore's ClientError: "An error occurred (Code) when calling the X
+   operation: Message", code and message from the error document, or the
+   status and its reason when there is none. *code_out gets a copy of the
+   code (or NULL). */
+static enum awscred_status
+service_error(struct awscred_context *ctx, const struct net_sts_call *call,
+              const char *url, const struct net_response *resp,
+              char **code_out, struct awscred_error *err)
+{
+    struct net_xml xml;
+    struct awscred_error ignored;
+    const char *code = NULL, *message = NULL;
+    char status[16];
+
+    if (resp->body_len > 0
+        && net_xml_parse(ctx, resp->body, resp->body_len, url, &xml,
+                         &ignored) == AWSCRED_OK) {
+        code = net_xml_find(&xml, "Error/Code");
+        message = net_xml_find(&xml, "Error/Message");
+    } else {
+        memset(&xml, 0, sizeof(xml));
+    }
+    snprintf(status, sizeof(status), "%ld", resp->status);
+    error_set(err, AWSCRED_ERR_SERVICE, call->provider, url,
+              "An error occurred (%s) when calling the %s operation: %s",
+              code != NULL ? code : status, call->action,
+              message != NULL ? message
+              : code != NULL  ? "Unknown"
+                              : reason_phrase(resp->status));
+    *code_out = xstrdup(code);
+    net_xml_free(&xml);
+    return AWSCRED_ERR_SERVICE;
+}
+
+/* Signs and adds the SigV4 headers to hdr (strings kept in sig). */
+static enum awscred_status
+sign_request(struct resolver *r, const struct net_sts_call *call,
+             const char *region, const char *path, const struct buf *body,
+             struct net_header *hdr, size_t *n, struct net_sigv4_result *sig,
+             struct awscred_error *err)
+{
+    struct net_sigv4_request sreq;
+    enum awscred_status st;
+
+    memset(&sreq, 0, sizeof(sreq));
+    sreq.method = "POST";
+    sreq.path = path;
+    sreq.headers = hdr;
+    sreq.nheaders = *n;
+    sreq.payload = body->data;
+    sreq.payload_len = body->len;
+    sreq.region = region;
+    sreq.service = "sts";
+    sreq.time = ctx_now(r->ctx);
+    sreq.access_key_id = call->signer->access_key_id;
+    sreq.secret_access_key = call->signer->secret_access_key;
+    sreq.session_token = call->signer->session_token;
+    sreq.normalize_path = true;
+    st = net_sigv4_sign(r->ctx, &sreq, sig, err);
+    if (st != AWSCRED_OK)
+        return st;
+    hdr[(*n)++] = (struct net_header){"X-Amz-Date", sig->amz_date};
+    if (call->signer->session_token != NULL)
+        hdr[(*n)++] = (struct net_header){"X-Amz-Security-Token",
+                                          call->signer->session_token};
+    hdr[(*n)++] = (struct net_header){"Authorization", sig->authorization};
+    return AWSCRED_OK;
+}
+
+static const char *
+ca_bundle(const struct resolver *r)
+{
+    const char *v = ctx_getenv_nonempty(r->ctx, "AWS_CA_BUNDLE");
+
+    return v != NULL ? v : cfg_get(cfg_profile(r->cfg, r->profile),
+                                   "ca_bundle");
+}
+
+/* What stays the same across the attempts of one call. */
+struct sts_target {
+    char *url;
+    char *host;
+    char *bundle;       /* CA bundle path, "" for the system store */
+    const char *path;
+    const char *region; /* signing region */
+    struct buf body;
+};
+
+static void
+sts_target_free(struct sts_target *t)
+{
+    buf_wipe(&t->body);
+    free(t->bundle);
+    free(t->host);
+    free(t->url);
+    memset(t, 0, sizeof(*t));
+}
+
+static enum awscred_status
+sts_prepare(struct resolver *r, const struct net_sts_call *call,
+            struct sts_target *t, struct awscred_error *err)
+{
+    const char *bundle = ca_bundle(r);
+    enum awscred_status st;
+    size_t i;
+
+    memset(t, 0, sizeof(*t));
+    st = net_sts_endpoint(r, &t->url, &t->region, err);
+    if (st != AWSCRED_OK)
+        return st;
+    if (split_url(t->url, &t->host, &t->path) != 0)
+        return error_set(err, AWSCRED_ERR_INVALID_CONFIG, call->provider,
+                         t->url, "Invalid endpoint: %s", t->url);
+    form_param(&t->body, "Action", call->action);
+    form_param(&t->body, "Version", STS_VERSION);
+    for (i = 0; i < call->nparams; i++)
+        form_param(&t->body, call->params[i].name, call->params[i].value);
+    t->bundle = path_expand(r->ctx, bundle != NULL ? bundle : "");
+    if (t->body.failed || t->bundle == NULL)
+        return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
+    return AWSCRED_OK;
+}
+
+/* Error codes botocore's standard retry mode retries (retries/standard.py,
+   plus STS's IDPCommunicationError from data/_retry.json). */
+static bool
+code_is_transient(const char *code)
+{
+    static const char *const codes[] = {
+        "Throttling", "ThrottlingException", "ThrottledException",
+        "RequestThrottledException", "TooManyRequestsException",
+        "RequestLimitExceeded", "RequestThrottled", "SlowDown",
+        "PriorRequestNotComplete", "RequestTimeout", "RequestTimeoutException",
+        "IDPCommunicationError", NULL};
+
+    for (size_t i = 0; code != NULL && codes[i] != NULL; i++)
+        if (strcmp(code, codes[i]) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * One attempt, signed afresh (the time stamp moves). *transient says
+ * whether a failure is worth another attempt: a 5xx or a throttling code.
+ * Transport failures and timeouts are not retried (the time budget).
+ */
+static enum awscred_status
+sts_attempt(struct resolver *r, const struct net_sts_call *call,
+            const struct sts_target *t, struct net_xml *out, bool *transient,
+            struct awscred_error *err)
+{
+    struct net_header hdr[6];
+    struct net_sigv4_result sig;
+    struct net_request req;
+    struct net_response resp;
+    char *code = NULL;
+    enum awscred_status st = AWSCRED_OK;
+    size_t n = 0;
+
+    *transient = false;
+    memset(&sig, 0, sizeof(sig));
+    memset(&resp, 0, sizeof(resp));
+    hdr[n++] = (struct net_header){"Content-Type",
+                                   "application/x-www-form-urlencoded; "
+                                   "charset=utf-8"};
+    hdr[n++] = (struct net_header){"Host", t->host};
+    if (call->signer != NULL)
+        st = sign_request(r, call, t->region, t->path, &t->body, hdr, &n,
+                          &sig, err);
+    if (st != AWSCRED_OK)
+        goto done;
+    memset(&req, 0, sizeof(req));
+    req.method = "POST";
+    req.url = t->url;
+    req.headers = hdr;
+    req.nheaders = n;
+    req.body = t->body.data;
+    req.body_len = t->body.len;
+    req.connect_timeout_ms = STS_CONNECT_TIMEOUT_MS;
+    req.timeout_ms = STS_TIMEOUT_MS;
+    req.ca_bundle = t->bundle;
+    req.proxy = "";
+    req.endpoint_label = "STS";
+    st = net_http(r->ctx, &req, &resp, err);
+    if (st != AWSCRED_OK) {
+        if (err != NULL && call->provider != NULL)
+            snprintf(err->provider, sizeof(err->provider), "%s",
+                     call->provider);
+        goto done;
+    }
+    if (resp.status != 200) {
+        st = service_error(r->ctx, call, t->url, &resp, &code, err);
+        *transient = resp.status >= 500 || code_is_transient(code);
+        free(code);
+        goto done;
+    }
+    st = net_xml_parse(r->ctx, resp.body, resp.body_len, t->url, out, err);
+done:
+    net_response_free(&resp);
+    net_sigv4_result_free(&sig);
+    return st;
+}
+
+/* botocore's "(reached max retries: N)" after the operation name. */
+static void
+note_retries(struct awscred_error *err, unsigned retries)
+{
+    char *colon, rest[sizeof(err->message)];
+
+    if (err == NULL || retries == 0
+        || (colon = strstr(err->message, " operation: ")) == NULL)
+        return;
+    colon += strlen(" operation");
+    snprintf(rest, sizeof(rest), "%s", colon);
+    snprintf(colon, sizeof(err->message) - (size_t) (colon - err->message),
+             " (reached max retries: %u)%s", retries, rest);
+}
+
+static void
+sleep_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t) (ms / 1000), (long) (ms % 1000) * 1000000};
+
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        continue;
+}
+
+enum awscred_status
+net_sts_call(struct resolver *r, const struct net_sts_call *call,
+             struct net_xml *out, struct awscred_error *err)
+{
+    struct sts_target t;
+    enum awscred_status st;
+    unsigned retries = 0;
+    int64_t backoff_ms = STS_FIRST_BACKOFF_MS;
+    bool transient;
+
+    memset(out, 0, sizeof(*out));
+    st = sts_prepare(r, call, &t, err);
+    while (st == AWSCRED_OK) {
+        st = sts_attempt(r, call, &t, out, &transient, err);
+        /* Retry only while the budget leaves room for another attempt. */
+        if (st == AWSCRED_OK || !transient || retries + 1 >= STS_MAX_ATTEMPTS
+            || ctx_time_left_ms(r->ctx) < backoff_ms + STS_MIN_ATTEMPT_MS)
+            break;
+        sleep_ms(backoff_ms);
+        backoff_ms *= 2;
+        retries++;
+        st = AWSCRED_OK;
+    }
+    note_retries(err, st == AWSCRED_ERR_SERVICE ? retries : 0);
+    sts_target_free(&t);
+    return st;
+}
+
+/* ---- Result: the document the AWS CLI caches --------------------------- */
+
+/* Sets doc[a][b]... = text for a leaf path "a/b/...", creating objects. */
+static bool
+doc_set(cJSON *doc, const char *path, const char *text)
+{
+    char name[128];
+    const char *slash;
+    cJSON *child, *value;
+    int64_t t;
+    char iso[32];
+
+    while ((slash = strchr(path, '/')) != NULL) {
+        if ((size_t) (slash - path) >= sizeof(name))
+            return false;
+        memcpy(name, path, (size_t) (slash - path));
+        name[slash - path] = '\0';
+        child = cJSON_GetObjectItemCaseSensitive(doc, name);
+        if (child == NULL)
+            child = cJSON_AddObjectToObject(doc, name);
+        if (!cJSON_IsObject(child))
+            return false;
+        doc = child;
+        path = slash + 1;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(doc, path) != NULL)
+        return true;
+    if (strcmp(path, "Expiration") == 0 && time_parse_iso8601(text, &t) == 0) {
+        /* As AWS CLI v2 writes it. */
+        time_format_iso8601(t, iso, sizeof(iso));
+        value = cJSON_CreateString(iso);
+    } else if (strcmp(path, "PackedPolicySize") == 0) {
+        value = cJSON_CreateNumber(strtod(text, NULL));
+    } else {
+        value = cJSON_CreateString(text);
+    }
+    return value != NULL && cJSON_AddItemToObject(doc, path, value);
+}
+
+/* The parsed reply as botocore returns it: the <Action>Result members and
+   ResponseMetadata. */
+static cJSON *
+sts_document(const struct net_xml *xml, const char *action)
+{
+    char result[96], metadata[96];
+    size_t rlen, mlen, i;
+    const char *path;
+    cJSON *doc = cJSON_CreateObject();
+    bool ok = doc != NULL;
+
+    rlen = (size_t) snprintf(result, sizeof(result), "%sResponse/%sResult/",
+                             action, action);
+    mlen = (size_t) snprintf(metadata, sizeof(metadata), "%sResponse/",
+                             action);
+    for (i = 0; ok && i < xml->count; i++) {
+        path = xml->leaves[i].path;
+        if (strncmp(path, result, rlen) == 0)
+            ok = doc_set(doc, path + rlen, xml->leaves[i].text);
+        else if (strncmp(path, metadata, mlen) == 0
+                 && strncmp(path + mlen, "ResponseMetadata/", 17) == 0)
+            ok = doc_set(doc, path + mlen, xml->leaves[i].text);
+    }
+    if (ok) {
+        cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "ResponseMetadata");
+
+        if (meta == NULL)
+            meta = cJSON_AddObjectToObject(doc, "ResponseMetadata");
+        ok = meta != NULL && cJSON_AddNumberToObject(meta, "HTTPStatusCode", 200)
+             && cJSON_AddNumberToObject(meta, "RetryAttempts", 0);
+    }
+    if (!ok) {
+        json_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+enum awscred_status
+net_sts_credentials(struct resolver *r, const struct net_sts_call *call,
+                    const char *cache_key, struct awscred_credentials **out,
+                    struct awscred_error *err)
+{
+    struct net_xml xml;
+    cJSON *doc = NULL;
+    char *text = NULL, *url = NULL;
+    const char *region;
+    enum awscred_status st;
+
+    *out = NULL;
+    st = net_sts_call(r, call, &xml, err);
+    if (st != AWSCRED_OK)
+        return st;
+    doc = sts_document(&xml, call->action);
+    if (doc != NULL)
+        *out = cache_credentials(doc, call->provider);
+    if (*out == NULL) {
+        if (net_sts_endpoint(r, &url, &region, NULL) != AWSCRED_OK)
+            url = NULL;
+        st = error_set(err, AWSCRED_ERR_RETRIEVAL, call->provider, url,
+                       "Unable to parse response from %s: the %s reply has "
+                       "no complete Credentials",
+                       url != NULL ? url : "STS", call->action);
+        goto done;
+    }
+    if (cache_key != NULL) {
+        text = cJSON_PrintUnformatted(doc);
+        if (text != NULL)
+            cache_store(r->ctx, cache_key, text);
+    }
+done:
+    secret_free(text);
+    free(url);
+    json_free(doc);
+    net_xml_free(&xml);
+    return st;
+}

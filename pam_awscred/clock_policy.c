@@ -1,0 +1,118 @@
+/*
+ * clock_policy.c: the module's half of the login clock check. Reads the
+ * clock_* records the worker measured (clock_worker.c) and decides what
+ * the login sees: nothing, a warning on the terminal and in syslog, or in
+ * strict mode a refused session. AWS rejects SigV4 requests more than
+ * five minutes off its clock, so a skewed host hands out credentials that
+ * fail later with "Signature expired"; saying so at login is cheaper.
+ * The module never sets the clock.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "awscred.h"
+#include "pam_awscred/clock_policy.h"
+
+/* A signed decimal record, or fallback when absent or malformed. */
+static long long
+record_number(const struct pamaws_result *result, const char *key,
+              long long fallback)
+{
+    const char *s = pamaws_result_get(result, key);
+    char *end;
+    long long n;
+
+    if (s == NULL || s[0] == '\0' || strlen(s) > 20)
+        return fallback;
+    n = strtoll(s, &end, 10);
+    return *end == '\0' ? n : fallback;
+}
+
+const char *
+pamaws_clock_check_value(const struct pamaws_args *args)
+{
+    const char *v = args->config.clock_check;
+
+    if (v == NULL || strcmp(v, "auto") == 0 || strcmp(v, "always") == 0
+        || strcmp(v, "never") == 0)
+        return v;
+    pamaws_log(args, LOG_ERR, "invalid value for option clock_check: %s "
+               "(auto, always or never), using auto", v);
+    return NULL;
+}
+
+int64_t
+pamaws_clock_true_now(const struct pamaws_result *result)
+{
+    int64_t now = (int64_t) time(NULL);
+
+    if (record_number(result, "clock_measured", 0) != 1)
+        return now;
+    return now + record_number(result, "clock_offset_ms", 0) / 1000;
+}
+
+/* The user's line: how far, which way, what it means, whom to ask. */
+static void
+word_notice(const char *text, bool refused, enum awscred_clock_verdict v,
+            char *buf, size_t size)
+{
+    const char *consequence = "AWS rejects signed requests more than 5 min off";
+
+    if (refused)
+        consequence = "AWS would reject signed requests, so this session was "
+                      "refused";
+    else if (v == AWSCRED_CLOCK_REFUSE)
+        consequence = "AWS will reject signed requests";
+
+    snprintf(buf, size,
+             "System clock is %s: %s; ask your administrator to check time "
+             "synchronisation",
+             text, consequence);
+}
+
+void
+pamaws_clock_policy(const struct pamaws_args *args, const char *user,
+                    const struct pamaws_result *result,
+                    struct pamaws_clock_outcome *out)
+{
+    enum awscred_clock_verdict v = (enum awscred_clock_verdict) record_number(
+        result, "clock_verdict", AWSCRED_CLOCK_UNKNOWN);
+    const char *text = pamaws_result_get(result, "clock_text");
+    const char *source = pamaws_result_get(result, "clock_source");
+    const char *error = pamaws_result_get(result, "clock_error");
+
+    memset(out, 0, sizeof(*out));
+    out->measured = record_number(result, "clock_measured", 0) == 1;
+    if (!out->measured) {
+        if (record_number(result, "clock_kernel_sync", -1) == 0)
+            pamaws_log(args, LOG_NOTICE, "system clock is not synchronised "
+                       "(adjtimex) and could not be checked against AWS: %s",
+                       error != NULL ? error : "no measurement");
+        else
+            pamaws_debug(args, "clock not checked for user %s: %s", user,
+                         error != NULL ? error : "no measurement");
+        return;
+    }
+    out->offset_ms = record_number(result, "clock_offset_ms", 0);
+    if (text == NULL)
+        text = "off";
+    if (v != AWSCRED_CLOCK_WARN && v != AWSCRED_CLOCK_REFUSE) {
+        pamaws_debug(args, "system clock is %s, measured against %s", text,
+                     source != NULL ? source : "unknown");
+        return;
+    }
+    out->refuse = v == AWSCRED_CLOCK_REFUSE && args->config.strict;
+    pamaws_log(args, out->refuse ? LOG_ERR : LOG_WARNING,
+               "system clock is %s, measured against %s at the login of "
+               "user %s%s",
+               text, source != NULL ? source : "unknown", user,
+               out->refuse ? "; session refused (strict)" : "");
+    word_notice(text, out->refuse, v, out->notice, sizeof(out->notice));
+}

@@ -1,0 +1,100 @@
+/*
+ * clock_policy.h: the clock check at login, in two halves.
+ *
+ * The worker (clock_worker.c, links libawscred) measures after resolving:
+ * the reading the resolution's own AWS responses gave, or one probe when
+ * there was none (clock_check=auto), or SNTP; it judges it against the
+ * thresholds and adds "clock_*" records to its result.
+ *
+ * The module (clock_policy.c, no libawscred) reads those records, logs
+ * LOG_WARNING beyond the warning threshold, words a line for the user's
+ * terminal, and tells strict mode to refuse beyond the refusal threshold.
+ * It never sets the clock.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PAM_AWSCRED_CLOCK_POLICY_H
+#define PAM_AWSCRED_CLOCK_POLICY_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pam_awscred/internal.h"
+
+#pragma GCC visibility push(hidden)
+
+/* Thresholds default to AWSCRED_CLOCK_WARN_DEFAULT_S (60 s: warn early)
+   and AWSCRED_CLOCK_REFUSE_DEFAULT_S (300 s: AWS's SigV4 window).
+   An explicit probe never holds a login longer than this. */
+#define PAMAWS_CLOCK_PROBE_MAX_MS 2000
+
+/* ---- Worker side (clock_worker.c) ------------------------------------- */
+
+/* The worker's clock options (--clock-check, --clock-url, --sntp-server,
+   --clock-warn, --clock-refuse; thresholds in seconds). */
+struct pamaws_clock_request {
+    const char *check;       /* "auto" (default), "always", "never" */
+    const char *url;         /* probe URL; NULL: the region's STS */
+    const char *sntp_server; /* numeric address; NULL: no SNTP */
+    unsigned long warn_s;    /* 0: the default */
+    unsigned long refuse_s;  /* 0: the default */
+};
+
+/*
+ * Takes one worker option: returns true when name is a clock option
+ * (then *bad says whether value was malformed), false otherwise.
+ */
+bool pamaws_clock_worker_option(struct pamaws_clock_request *cr,
+                                const char *name, const char *value,
+                                int *bad);
+
+/* Monotonic milliseconds: the worker notes when it started. */
+int64_t pamaws_clock_monotonic_ms(void);
+
+struct awscred_context;
+/*
+ * Measures per cr within what is left of the worker's timeout_ms since
+ * started_ms (0: no budget), never more than PAMAWS_CLOCK_PROBE_MAX_MS,
+ * and adds the records clock_measured (0/1), clock_offset_ms,
+ * clock_uncertainty_ms, clock_source, clock_text, clock_verdict
+ * (enum awscred_clock_verdict), clock_kernel_sync (0/1/-1 unknown), or
+ * clock_error when nothing was measured. region names the STS endpoint
+ * to probe. Returns 0, or -1 when out of memory.
+ */
+int pamaws_clock_worker_measure(struct awscred_context *ctx,
+                                const struct pamaws_clock_request *cr,
+                                const char *region, unsigned long timeout_ms,
+                                int64_t started_ms,
+                                struct pamaws_result *result);
+
+/* ---- Module side (clock_policy.c) ------------------------------------- */
+
+/* What the module concluded. */
+struct pamaws_clock_outcome {
+    bool measured;
+    int64_t offset_ms;   /* server - local; 0 when not measured */
+    bool refuse;         /* strict mode must fail the session */
+    char notice[320];    /* the line for the user's terminal, "" none */
+};
+
+/*
+ * Applies the policy to the worker's result: logs (LOG_WARNING beyond
+ * the warning threshold, LOG_NOTICE for an unsynchronised kernel clock
+ * that could not be checked against AWS), fills out->notice for the user
+ * and sets out->refuse when strict and beyond the refusal threshold.
+ */
+void pamaws_clock_policy(const struct pamaws_args *args, const char *user,
+                         const struct pamaws_result *result,
+                         struct pamaws_clock_outcome *out);
+
+/* Real time corrected by the worker's measurement (seconds), for the
+   module's own expiry check. */
+int64_t pamaws_clock_true_now(const struct pamaws_result *result);
+
+/* clock_check as the worker takes it: the configured value when valid,
+   else NULL (auto) after logging the bad value. */
+const char *pamaws_clock_check_value(const struct pamaws_args *args);
+
+#pragma GCC visibility pop
+#endif /* PAM_AWSCRED_CLOCK_POLICY_H */

@@ -1,0 +1,155 @@
+/*
+ * clock_worker.c: the worker's half of the login clock check. After the
+ * resolution it takes the clock reading the resolution's own AWS
+ * responses gave (no extra request), or makes one bounded probe or SNTP
+ * query, judges it against the module's thresholds and hands everything
+ * to the module as clock_* records. See clock_policy.h.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "awscred.h"
+#include "pam_awscred/clock_policy.h"
+
+/* Seconds, as the module's option table took them (at most 2^32 - 1). */
+static int
+parse_seconds(const char *value, unsigned long *out)
+{
+    char *end;
+
+    if (value[0] < '0' || value[0] > '9')
+        return -1;
+    *out = strtoul(value, &end, 10);
+    return *end == '\0' && *out <= 4294967295UL ? 0 : -1;
+}
+
+bool
+pamaws_clock_worker_option(struct pamaws_clock_request *cr, const char *name,
+                           const char *value, int *bad)
+{
+    *bad = 0;
+    if (strcmp(name, "--clock-check") == 0) {
+        cr->check = value;
+        *bad = strcmp(value, "auto") != 0 && strcmp(value, "always") != 0
+            && strcmp(value, "never") != 0;
+    } else if (strcmp(name, "--clock-url") == 0) {
+        cr->url = value;
+    } else if (strcmp(name, "--sntp-server") == 0) {
+        cr->sntp_server = value;
+    } else if (strcmp(name, "--clock-warn") == 0) {
+        *bad = parse_seconds(value, &cr->warn_s) != 0;
+    } else if (strcmp(name, "--clock-refuse") == 0) {
+        *bad = parse_seconds(value, &cr->refuse_s) != 0;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static enum awscred_clock_check
+check_mode(const char *check)
+{
+    if (check != NULL && strcmp(check, "always") == 0)
+        return AWSCRED_CLOCK_CHECK_ALWAYS;
+    if (check != NULL && strcmp(check, "never") == 0)
+        return AWSCRED_CLOCK_CHECK_NEVER;
+    return AWSCRED_CLOCK_CHECK_AUTO;
+}
+
+/* Adds key=<number>. */
+static int
+add_number(struct pamaws_result *result, const char *key, long long n)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%lld", n);
+    return pamaws_result_add(result, key, buf);
+}
+
+/* Takes the measurement; *why says why there is none. */
+static void
+measure(struct awscred_context *ctx, const struct pamaws_clock_request *cr,
+        const char *region, long budget_ms, struct awscred_clock_reading *r,
+        char *why, size_t size)
+{
+    enum awscred_clock_check mode = check_mode(cr->check);
+    struct awscred_limits limits;
+    struct awscred_error err;
+    char sts[300];
+
+    snprintf(why, size, "no AWS response during the login");
+    if (budget_ms <= 0 && mode != AWSCRED_CLOCK_CHECK_NEVER) {
+        mode = AWSCRED_CLOCK_CHECK_NEVER;
+        snprintf(why, size, "no time left for a clock probe");
+    }
+    memset(&limits, 0, sizeof(limits));
+    limits.total_timeout_ms = budget_ms > 0 ? (unsigned) budget_ms : 1;
+    awscred_context_set_limits(ctx, &limits);
+    if (cr->sntp_server != NULL && mode != AWSCRED_CLOCK_CHECK_NEVER
+        && awscred_clock_sntp(ctx, cr->sntp_server, (unsigned) budget_ms, r,
+                              &err) != AWSCRED_OK)
+        snprintf(why, size, "%s", err.message);
+    if (awscred_clock_check(ctx, mode,
+                            cr->url != NULL
+                                ? cr->url
+                                : awscred_clock_sts_url(region, sts,
+                                                        sizeof(sts)),
+                            r, &err) != AWSCRED_OK)
+        snprintf(why, size, "%s", err.message);
+}
+
+int64_t
+pamaws_clock_monotonic_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+pamaws_clock_worker_measure(struct awscred_context *ctx,
+                            const struct pamaws_clock_request *cr,
+                            const char *region, unsigned long timeout_ms,
+                            int64_t started_ms, struct pamaws_result *result)
+{
+    long left_ms = timeout_ms == 0
+        ? PAMAWS_CLOCK_PROBE_MAX_MS
+        : (long) timeout_ms - (long) (pamaws_clock_monotonic_ms() - started_ms);
+    struct awscred_clock_reading r;
+    struct awscred_clock_kernel k;
+    unsigned warn_s =
+        cr->warn_s ? (unsigned) cr->warn_s : AWSCRED_CLOCK_WARN_DEFAULT_S;
+    unsigned refuse_s =
+        cr->refuse_s ? (unsigned) cr->refuse_s : AWSCRED_CLOCK_REFUSE_DEFAULT_S;
+    char text[160], why[1100];
+    int rc = 0;
+
+    memset(&r, 0, sizeof(r));
+    measure(ctx, cr, region,
+            left_ms < PAMAWS_CLOCK_PROBE_MAX_MS ? left_ms
+                                                : PAMAWS_CLOCK_PROBE_MAX_MS,
+            &r, why, sizeof(why));
+    rc |= add_number(result, "clock_measured", r.valid);
+    if (r.valid) {
+        rc |= add_number(result, "clock_offset_ms", r.offset_ms);
+        rc |= add_number(result, "clock_uncertainty_ms", r.uncertainty_ms);
+        rc |= pamaws_result_add(result, "clock_source", r.source);
+        rc |= pamaws_result_add(result, "clock_text",
+                                awscred_clock_describe(&r, text, sizeof(text)));
+    } else {
+        rc |= pamaws_result_add(result, "clock_error", why);
+    }
+    rc |= add_number(result, "clock_verdict",
+                     awscred_clock_judge(&r, warn_s, refuse_s));
+    rc |= add_number(result, "clock_kernel_sync",
+                     awscred_clock_kernel(ctx, &k) == 0 ? k.synchronised : -1);
+    return rc;
+}

@@ -1,0 +1,275 @@
+/*
+ * helper.c: awscred-worker, the privilege-separated half of pam_awscred.
+ *
+ * pam_awscred.so starts it already running as the target identity (the
+ * user in user mode, system_user in system mode), with stdin /dev/null,
+ * stdout a pipe to the module, stderr a bounded pipe, no other fds and an
+ * environment built from scratch. It resolves credentials with libawscred
+ * (strict file checks, no IMDS unless --imds, one total deadline), writes
+ * exactly one result frame (internal.h) to stdout and exits 0. Secrets
+ * never appear in argv: the request carries only names and limits.
+ *
+ * Usage (not for people; the module builds this):
+ *   awscred-worker --mode user|system --user NAME --uid N --gid N
+ *                  --home DIR [--profile P] [--region R] [--timeout-ms N]
+ *                  [--session-name S] [--net-module PATH] [--imds] [--debug]
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "awscred.h"
+#include "pam_awscred/internal.h"
+
+struct worker_request {
+    bool system;
+    const char *user;
+    unsigned long uid, gid;
+    const char *home;
+    const char *profile;
+    const char *region;
+    const char *session_name;
+    const char *net_module;
+    unsigned long timeout_ms;
+    bool imds;
+    bool debug;
+};
+
+/* The worker owns its process: it may reset what the host handed down. */
+static void
+reset_signals(void)
+{
+    static const int sigs[] = { SIGCHLD, SIGPIPE, SIGALRM, SIGTERM, SIGINT,
+                                SIGHUP, SIGQUIT };
+    sigset_t none;
+    size_t i;
+
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        signal(sigs[i], SIG_DFL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int
+parse_ulong(const char *s, unsigned long *out)
+{
+    char *end;
+
+    if (s == NULL || s[0] < '0' || s[0] > '9')
+        return -1;
+    errno = 0;
+    *out = strtoul(s, &end, 10);
+    return errno != 0 || *end != '\0' ? -1 : 0;
+}
+
+/* Parses argv into req. Returns 0, or -1 with a message on stderr. */
+static int
+parse_request(int argc, char **argv, struct worker_request *req)
+{
+    int i;
+
+    memset(req, 0, sizeof(*req));
+    req->uid = req->gid = (unsigned long) -1;
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int bad = 0;
+
+        if (strcmp(a, "--imds") == 0) {
+            req->imds = true;
+            continue;
+        }
+        if (strcmp(a, "--debug") == 0) {
+            req->debug = true;
+            continue;
+        }
+        if (v == NULL)
+            goto bad;
+        i++;
+        if (strcmp(a, "--mode") == 0)
+            req->system = strcmp(v, "system") == 0;
+        else if (strcmp(a, "--user") == 0)
+            req->user = v;
+        else if (strcmp(a, "--uid") == 0)
+            bad = parse_ulong(v, &req->uid);
+        else if (strcmp(a, "--gid") == 0)
+            bad = parse_ulong(v, &req->gid);
+        else if (strcmp(a, "--home") == 0)
+            req->home = v;
+        else if (strcmp(a, "--profile") == 0)
+            req->profile = v;
+        else if (strcmp(a, "--region") == 0)
+            req->region = v;
+        else if (strcmp(a, "--session-name") == 0)
+            req->session_name = v;
+        else if (strcmp(a, "--net-module") == 0)
+            req->net_module = v;
+        else if (strcmp(a, "--timeout-ms") == 0)
+            bad = parse_ulong(v, &req->timeout_ms);
+        else
+            goto bad;
+        if (bad)
+            goto bad;
+    }
+    if (req->user != NULL && req->home != NULL && req->uid != (unsigned long) -1
+        && req->gid != (unsigned long) -1)
+        return 0;
+    fprintf(stderr, "awscred-worker: --user, --uid, --gid and --home are"
+            " required\n");
+    return -1;
+
+bad:
+    fprintf(stderr, "awscred-worker: bad argument %s\n", argv[i]);
+    return -1;
+}
+
+/* The environment the resolver sees: the one the module built for us. */
+static const char *
+worker_getenv(void *arg, const char *name)
+{
+    return getenv(name);
+}
+
+/* Library diagnostics go to stderr, which the module relays with debug. */
+static void
+worker_log(void *arg, int priority, const char *message)
+{
+    const struct worker_request *req = arg;
+
+    if (req->debug || priority <= LOG_WARNING)
+        fprintf(stderr, "%s\n", message);
+}
+
+/* Builds the context for req. NULL when out of memory. */
+static struct awscred_context *
+context_build(struct worker_request *req)
+{
+    struct awscred_context *ctx = awscred_context_new();
+    struct awscred_limits limits;
+    unsigned flags = AWSCRED_FLAG_STRICT_FILES;
+
+    if (ctx == NULL)
+        return NULL;
+    awscred_context_set_env(ctx, worker_getenv, NULL);
+    awscred_context_set_log(ctx, worker_log, req);
+    memset(&limits, 0, sizeof(limits));
+    limits.total_timeout_ms = (unsigned) req->timeout_ms;
+    awscred_context_set_limits(ctx, &limits);
+    if (!req->imds)
+        flags |= AWSCRED_FLAG_NO_IMDS;
+    /* System mode reads only the admin's files; no cache under root. */
+    if (req->system)
+        flags |= AWSCRED_FLAG_NO_CACHE_WRITE;
+    awscred_context_set_flags(ctx, flags);
+    if (awscred_context_set_user(ctx, req->user, (uid_t) req->uid,
+                                 (gid_t) req->gid, req->home) != 0
+        || (req->net_module != NULL
+            && awscred_context_set_net_module(ctx, req->net_module) != 0)
+        || (req->session_name != NULL
+            && awscred_context_set_session_name(ctx, req->session_name) != 0)) {
+        awscred_context_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Fills result from a resolution's outcome. 0, or -1 when out of memory. */
+static int
+result_fill(struct pamaws_result *result, enum awscred_status status,
+            const struct awscred_credentials *c, const struct awscred_error *e)
+{
+    char number[32];
+    int rc = 0;
+
+    snprintf(number, sizeof(number), "%d", (int) status);
+    rc |= pamaws_result_add(result, "status", number);
+    rc |= pamaws_result_add(result, "status_name", awscred_status_name(status));
+    if (status != AWSCRED_OK) {
+        rc |= pamaws_result_add(result, "message", e->message);
+        rc |= pamaws_result_add(result, "where", e->where);
+        rc |= pamaws_result_add(result, "provider", e->provider);
+        return rc;
+    }
+    snprintf(number, sizeof(number), "%lld", (long long) c->expiration);
+    rc |= pamaws_result_add(result, "access_key_id", c->access_key_id);
+    rc |= pamaws_result_add(result, "secret_access_key", c->secret_access_key);
+    rc |= pamaws_result_add(result, "session_token", c->session_token);
+    rc |= pamaws_result_add(result, "expiration", number);
+    rc |= pamaws_result_add(result, "region", c->region);
+    rc |= pamaws_result_add(result, "account_id", c->account_id);
+    rc |= pamaws_result_add(result, "method", c->method);
+    rc |= pamaws_result_add(result, "profile", c->profile);
+    return rc;
+}
+
+/* Writes all of buf to fd 1. */
+static int
+write_all(const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(STDOUT_FILENO, buf, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        buf += n;
+        len -= (size_t) n;
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    struct worker_request req;
+    struct awscred_request request = { NULL, NULL };
+    struct awscred_credentials *creds = NULL;
+    struct awscred_context *ctx = NULL;
+    struct awscred_error err;
+    struct pamaws_result result;
+    enum awscred_status status;
+    char *frame = NULL;
+    size_t len = 0;
+    int exit_code = 1;
+
+    reset_signals();
+    memset(&result, 0, sizeof(result));
+    memset(&err, 0, sizeof(err));
+    if (parse_request(argc, argv, &req) < 0)
+        return 2;
+    ctx = context_build(&req);
+    if (ctx == NULL) {
+        fprintf(stderr, "awscred-worker: out of memory\n");
+        goto done;
+    }
+    request.profile = req.profile;
+    request.region = req.region;
+    status = awscred_resolve(ctx, &request, &creds, &err);
+    if (result_fill(&result, status, creds, &err) < 0
+        || (frame = pamaws_frame_build(&result, &len)) == NULL) {
+        fprintf(stderr, "awscred-worker: cannot build the result\n");
+        goto done;
+    }
+    if (write_all(frame, len) < 0)
+        goto done;
+    exit_code = 0;
+
+done:
+    if (frame != NULL) {
+        pamaws_wipe(frame, len);
+        free(frame);
+    }
+    pamaws_result_clear(&result);
+    awscred_credentials_free(creds);
+    awscred_context_free(ctx);
+    /* No atexit handlers of the libraries we loaded: just go. */
+    _exit(exit_code);
+}

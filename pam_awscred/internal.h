@@ -1,0 +1,250 @@
+/*
+ * internal.h: what the parts of pam_awscred share. The module
+ * (pam_awscred.so), the worker (awscred-worker) and `awscred session` all
+ * link the same convenience library, so the dry run does exactly what a
+ * login does.
+ *
+ * Layers:
+ *   options.c  the sorted, typed option table; module arguments and the
+ *              INI configuration file (/etc/security/pam_awscred.conf)
+ *   spawn.c    the privilege-separated worker: clone3 (or fork), become
+ *              the user, exec, read one result against one deadline, reap
+ *   result.c   the result protocol (writer and reader) and value checks
+ *   session.c  one login's work: build the worker request, run it, build
+ *              the NAME=value list to export
+ *   public.c   the pam_sm_* entry points (module only)
+ *   helper.c   the worker program (links libawscred)
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PAM_AWSCRED_INTERNAL_H
+#define PAM_AWSCRED_INTERNAL_H 1
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#pragma GCC visibility push(hidden)
+
+/* ---- Limits (documented in pam_awscred(8)) ---------------------------- */
+
+#define PAMAWS_DEFAULT_CONF        SYSCONFDIR "/security/pam_awscred.conf"
+#define PAMAWS_DEFAULT_WORKER      LIBEXECDIR "/awscred-worker"
+#define PAMAWS_DEFAULT_SYS_CONFIG  SYSCONFDIR "/awscred/config"
+#define PAMAWS_DEFAULT_SYS_CREDS   SYSCONFDIR "/awscred/credentials"
+#define PAMAWS_DEFAULT_TIMEOUT_MS  5000
+#define PAMAWS_MAX_TIMEOUT_MS      300000
+#define PAMAWS_CONF_MAX_BYTES      65536   /* the module's own INI file */
+#define PAMAWS_RESULT_MAX_BYTES    65536   /* one worker result payload */
+#define PAMAWS_STDERR_MAX_BYTES    4096    /* worker diagnostics kept */
+#define PAMAWS_REAP_GRACE_MS       1000    /* wait for a killed worker */
+#define PAMAWS_TOKEN_MAX_BYTES     8192    /* AWS_SESSION_TOKEN cap */
+#define PAMAWS_MAX_GROUPS          1024
+#define PAMAWS_MAX_RECORDS         64
+
+/* ---- Logging: pam_syslog in the module, stderr in the CLI ------------- */
+
+typedef void pamaws_log_fn(void *arg, int priority, const char *message);
+
+/* ---- Options (options.c) ---------------------------------------------- */
+
+enum pamaws_mode {
+    PAMAWS_MODE_USER = 0,   /* the user's own ~/.aws, resolved as the user */
+    PAMAWS_MODE_SYSTEM = 1, /* the admin's files, role session = user name */
+};
+
+/* One member per option, in the order pam_awscred(8) documents them. */
+struct pamaws_config {
+    /* Which credentials */
+    int mode;                 /* mode=user|system */
+    char *profile;            /* profile=: user mode profile */
+    char *region;             /* region=: overrides the profile's region */
+    char *config_file;        /* config_file=: user mode AWS_CONFIG_FILE */
+    char *credentials_file;   /* credentials_file=: AWS_SHARED_CREDENTIALS_FILE */
+    char *system_config;      /* system_config=: the admin's config file */
+    char *system_credentials; /* system_credentials=: admin credentials */
+    char *system_profile;     /* system_profile=: profile in those files */
+    char *system_user;        /* system_user=: identity of the system worker */
+    bool imds;                /* imds: allow EC2 instance metadata */
+    /* Which users */
+    long minimum_uid;         /* minimum_uid=: skip users below this uid */
+    bool ignore_root;         /* ignore_root: skip uid 0 */
+    /* Behaviour */
+    long timeout;             /* timeout=: whole login budget, milliseconds */
+    bool strict;              /* strict: failures fail the session */
+    bool debug;               /* debug: trace to syslog at LOG_DEBUG */
+    bool quiet;               /* quiet: no LOG_ERR for failures, LOG_INFO */
+    char *conf;               /* conf=: the module's INI file */
+    /* Test hooks, for the admin only (pam.d or the root-owned conf) */
+    char *worker;             /* worker=: path of awscred-worker */
+    char *net_module;         /* net_module=: libawscred network module */
+};
+
+/* Per-call state: configuration, logging and the user. */
+struct pamaws_args {
+    struct pamaws_config config;
+    pamaws_log_fn *log;
+    void *log_arg;
+};
+
+/*
+ * Fills args->config from, in increasing precedence: the defaults, the
+ * configuration file's global keys, its [group NAME] sections for groups
+ * the user is in (in file order), its [user NAME] section, then argv.
+ * user/groups may be NULL/0 (only global keys apply). Unknown options
+ * and bad values are logged, never fatal. Returns 0, or -1 when out of
+ * memory.
+ */
+int pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
+                        const char *user, const gid_t *groups, size_t ngroups);
+/* Frees the strings in config. */
+void pamaws_config_free(struct pamaws_config *config);
+
+/* Logging helpers; never pass secrets. */
+void pamaws_log(const struct pamaws_args *args, int priority,
+                const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define pamaws_debug(args, ...)                                  \
+    do {                                                         \
+        if ((args)->config.debug)                                \
+            pamaws_log((args), LOG_DEBUG, __VA_ARGS__);          \
+    } while (0)
+
+/* ---- The result protocol (result.c) ----------------------------------- */
+
+/*
+ * The worker writes exactly one frame to its stdout and exits 0:
+ *
+ *   "AWSCRED-RESULT 1 <length>\n" <length bytes of records>
+ *
+ * Each record is "key=value\n"; keys are [a-z0-9_.]+, values hold no
+ * control characters, and the order carries no meaning. Unknown keys are
+ * kept (room for later fields such as clock readings). Keys written:
+ *   status            numeric enum awscred_status (0 = success)
+ *   status_name       awscred_status_name()
+ *   message, where, provider     the error, when status != 0
+ *   access_key_id, secret_access_key, session_token, expiration (epoch
+ *   seconds, 0 = none), region, account_id, method, profile
+ * When setting up the worker fails before execve, the child writes the
+ * 8-byte record "AWE1" <stage byte> <3 bytes errno, big-endian> instead.
+ */
+#define PAMAWS_FRAME_MAGIC "AWSCRED-RESULT 1 "
+#define PAMAWS_SETUP_MAGIC "AWE1"
+
+struct pamaws_record {
+    char *key;
+    char *value;  /* may hold a secret: wiped on free */
+};
+
+struct pamaws_result {
+    struct pamaws_record records[PAMAWS_MAX_RECORDS];
+    size_t count;
+};
+
+/* Builds a frame from a result; returns a malloc'd buffer (wipe it). */
+char *pamaws_frame_build(const struct pamaws_result *result, size_t *len);
+/* Adds a record (copies; control characters become '?'). 0 or -1. */
+int pamaws_result_add(struct pamaws_result *result, const char *key,
+                      const char *value);
+/* Parses a frame. 0 on success, else -1 with a reason in why. */
+int pamaws_frame_parse(const char *buf, size_t len,
+                       struct pamaws_result *result, char *why, size_t size);
+/* The value of key, or NULL. */
+const char *pamaws_result_get(const struct pamaws_result *result,
+                              const char *key);
+/* Wipes and frees every record. */
+void pamaws_result_clear(struct pamaws_result *result);
+
+/* ---- The worker (spawn.c) --------------------------------------------- */
+
+struct pamaws_identity {
+    uid_t uid;
+    gid_t gid;
+    gid_t *groups;     /* supplementary groups, owned by the caller */
+    size_t ngroups;
+};
+
+/* What spawning the worker produced. */
+struct pamaws_run {
+    char *output;          /* raw stdout, at most frame limit */
+    size_t output_len;
+    char stderr_text[PAMAWS_STDERR_MAX_BYTES + 1]; /* sanitised */
+    bool timed_out;        /* the deadline expired; the worker was killed */
+    bool status_known;     /* false: the host reaped it (fork fallback) */
+    int exit_status;       /* when status_known: exit code, or 128+signal */
+    char error[256];       /* setup/spawn failure, "" when none */
+};
+
+/*
+ * Runs path with argv and envp as identity, stdin /dev/null, stdout and
+ * stderr on pipes, every other fd closed, and waits at most timeout_ms
+ * in total (CLOCK_MONOTONIC). Changes no signal disposition of the host:
+ * a keeper child created with clone3(CLONE_PIDFD, exit_signal 0), which
+ * the host's SIGCHLD handling never sees, forks and reaps the exec'd
+ * worker (spawn.c says why); when clone3 is unavailable it falls back to
+ * fork() and reports status_known = false on ECHILD.
+ * Returns 0 when the worker ran (see run), -1 when it could not start
+ * (run->error says why). Free run->output with pamaws_run_free.
+ */
+int pamaws_spawn(const char *path, char *const argv[], char *const envp[],
+                 const struct pamaws_identity *identity, long timeout_ms,
+                 struct pamaws_run *run);
+void pamaws_run_free(struct pamaws_run *run);
+
+/* ---- One login (session.c) -------------------------------------------- */
+
+/* The user as passwd has it; the caller owns the strings. */
+struct pamaws_user {
+    const char *name;
+    uid_t uid;
+    gid_t gid;
+    const char *home;
+};
+
+enum pamaws_outcome {
+    PAMAWS_EXPORT,   /* vars holds the variables to set */
+    PAMAWS_SKIP,     /* nothing to do for this user (minimum_uid, root) */
+    PAMAWS_FAIL,     /* logged; strict decides the PAM code */
+};
+
+/* Variables to put into the session, all or nothing. */
+#define PAMAWS_MAX_VARS 8
+struct pamaws_vars {
+    char *set[PAMAWS_MAX_VARS];   /* "NAME=value", wiped on free */
+    size_t count;
+};
+
+/* The names we may export, and the ones removed so one set remains. */
+extern const char *const pamaws_exported_names[];
+extern const char *const pamaws_conflicting_names[];
+
+/*
+ * Does what a login does for user: checks minimum_uid/ignore_root, runs
+ * the worker with the configured mode, validates its result and fills
+ * vars. Every failure is logged (user, profile, provider, file or
+ * endpoint; never a secret).
+ */
+enum pamaws_outcome pamaws_session_resolve(const struct pamaws_args *args,
+                                           const struct pamaws_user *user,
+                                           struct pamaws_vars *vars);
+void pamaws_vars_clear(struct pamaws_vars *vars);
+
+/* The user's groups (getgrouplist); malloc'd, NULL on failure. */
+gid_t *pamaws_user_groups(const char *name, gid_t gid, size_t *count);
+
+/*
+ * Value checks before anything reaches the environment (security.md D6).
+ * Each returns NULL when value is acceptable, else a static reason.
+ */
+const char *pamaws_check_key_id(const char *value);
+const char *pamaws_check_base64(const char *value, size_t max);
+const char *pamaws_check_region(const char *value);
+
+/* Wipes n bytes so the compiler keeps the stores. */
+void pamaws_wipe(void *p, size_t n);
+/* Wipes and frees a string. NULL is fine. */
+void pamaws_free_secret(char *s);
+
+#pragma GCC visibility pop
+#endif /* PAM_AWSCRED_INTERNAL_H */

@@ -1,0 +1,473 @@
+/*
+ * options.c: the module's options, in the manner of pam-krb5: one sorted,
+ * typed table found by bsearch, filled from (in increasing precedence) the
+ * defaults, the INI configuration file and the module arguments.
+ *
+ * The configuration file is ours (not an AWS file), so the system inih
+ * parses it. It must be a regular file owned by root (or by the user
+ * running the module) and not writable by group or others: it names
+ * helpers and credential files, so it is as trusted as /etc/pam.d.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "pam_awscred/internal.h"
+
+enum option_type { OPT_BOOL, OPT_NUMBER, OPT_TIME, OPT_STRING, OPT_MODE };
+
+struct option {
+    const char *name;
+    size_t offset;
+    enum option_type type;
+    bool in_file;  /* may also come from the configuration file */
+};
+
+#define K(name) #name, offsetof(struct pamaws_config, name)
+
+/* MUST stay sorted by name: option_find() does a binary search. */
+static const struct option options[] = {
+    { K(conf),               OPT_STRING, false },
+    { K(config_file),        OPT_STRING, true  },
+    { K(credentials_file),   OPT_STRING, true  },
+    { K(debug),              OPT_BOOL,   true  },
+    { K(ignore_root),        OPT_BOOL,   true  },
+    { K(imds),               OPT_BOOL,   true  },
+    { K(minimum_uid),        OPT_NUMBER, true  },
+    { K(mode),               OPT_MODE,   true  },
+    { K(net_module),         OPT_STRING, true  },
+    { K(profile),            OPT_STRING, true  },
+    { K(quiet),              OPT_BOOL,   true  },
+    { K(region),             OPT_STRING, true  },
+    { K(strict),             OPT_BOOL,   true  },
+    { K(system_config),      OPT_STRING, true  },
+    { K(system_credentials), OPT_STRING, true  },
+    { K(system_profile),     OPT_STRING, true  },
+    { K(system_user),        OPT_STRING, true  },
+    { K(timeout),            OPT_TIME,   true  },
+    { K(worker),             OPT_STRING, true  },
+};
+#define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
+
+void
+pamaws_log(const struct pamaws_args *args, int priority, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+
+    if (args->log == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    args->log(args->log_arg, priority, message);
+}
+
+static int
+option_compare(const void *key, const void *member)
+{
+    const struct option *option = member;
+
+    return strcmp(key, option->name);
+}
+
+static const struct option *
+option_find(const char *name)
+{
+    return bsearch(name, options, OPTION_COUNT, sizeof(options[0]),
+                   option_compare);
+}
+
+/* Parses true/false words. Returns 0 and sets *out, or -1. */
+static int
+parse_bool(const char *value, bool *out)
+{
+    static const char *const yes[] = { "1", "true", "yes", "on" };
+    static const char *const no[] = { "0", "false", "no", "off" };
+    size_t i;
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcasecmp(value, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(value, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A non-negative decimal number without sign, spaces or garbage. */
+static int
+parse_number(const char *value, long max, long *out)
+{
+    char *end;
+    long n;
+
+    if (value[0] < '0' || value[0] > '9')
+        return -1;
+    errno = 0;
+    n = strtol(value, &end, 10);
+    if (errno != 0 || *end != '\0' || n > max)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/*
+ * A duration: seconds with up to three decimals ("5", "2.5") or
+ * milliseconds with an "ms" suffix ("750ms"). Stored in milliseconds.
+ */
+static int
+parse_time(const char *value, long *out_ms)
+{
+    char digits[32];
+    const char *dot;
+    size_t len = strlen(value), frac_len;
+    long whole, frac = 0;
+
+    if (len > 3 && strcmp(value + len - 2, "ms") == 0) {
+        if (len - 2 >= sizeof(digits))
+            return -1;
+        memcpy(digits, value, len - 2);
+        digits[len - 2] = '\0';
+        if (parse_number(digits, PAMAWS_MAX_TIMEOUT_MS, out_ms) < 0)
+            return -1;
+        return *out_ms > 0 ? 0 : -1;
+    }
+    dot = strchr(value, '.');
+    frac_len = dot == NULL ? 0 : strlen(dot + 1);
+    if (len >= sizeof(digits) || frac_len > 3 || (dot != NULL && frac_len == 0))
+        return -1;
+    memcpy(digits, value, len + 1);
+    if (dot != NULL) {
+        digits[dot - value] = '\0';
+        if (parse_number(dot + 1, 999, &frac) < 0)
+            return -1;
+        for (; frac_len < 3; frac_len++)
+            frac *= 10;
+    }
+    if (parse_number(digits, PAMAWS_MAX_TIMEOUT_MS / 1000, &whole) < 0)
+        return -1;
+    *out_ms = whole * 1000 + frac;
+    return *out_ms > 0 && *out_ms <= PAMAWS_MAX_TIMEOUT_MS ? 0 : -1;
+}
+
+/*
+ * Applies one name=value (value NULL for a bare name) from source ("the
+ * module arguments" or "file:line"). Returns 0, or -1 when out of memory;
+ * bad names and values are logged and ignored.
+ */
+static int
+option_apply(struct pamaws_args *args, const char *name, const char *value,
+             bool from_file, const char *source)
+{
+    const struct option *option = option_find(name);
+    void *field;
+    char *copy;
+    bool flag;
+    long number;
+
+    if (option == NULL || (from_file && !option->in_file)) {
+        pamaws_log(args, LOG_ERR, "unknown option %s in %s", name, source);
+        return 0;
+    }
+    field = (char *) &args->config + option->offset;
+    if (value == NULL && option->type != OPT_BOOL) {
+        pamaws_log(args, LOG_ERR, "option %s needs a value (%s)", name, source);
+        return 0;
+    }
+    switch (option->type) {
+    case OPT_BOOL:
+        if (value == NULL)
+            flag = true;
+        else if (parse_bool(value, &flag) < 0)
+            goto bad;
+        *(bool *) field = flag;
+        break;
+    case OPT_NUMBER:
+        if (parse_number(value, (long) UINT32_MAX, &number) < 0)
+            goto bad;
+        *(long *) field = number;
+        break;
+    case OPT_TIME:
+        if (parse_time(value, &number) < 0)
+            goto bad;
+        *(long *) field = number;
+        break;
+    case OPT_MODE:
+        if (strcmp(value, "user") == 0)
+            *(int *) field = PAMAWS_MODE_USER;
+        else if (strcmp(value, "system") == 0)
+            *(int *) field = PAMAWS_MODE_SYSTEM;
+        else
+            goto bad;
+        break;
+    case OPT_STRING:
+        copy = strdup(value);
+        if (copy == NULL)
+            return -1;
+        free(*(char **) field);
+        *(char **) field = copy;
+        break;
+    }
+    return 0;
+
+bad:
+    pamaws_log(args, LOG_ERR, "invalid value for option %s in %s, ignored",
+               name, source);
+    return 0;
+}
+
+/* Splits "name=value" and applies it. */
+static int
+option_apply_arg(struct pamaws_args *args, const char *arg)
+{
+    char name[64];
+    const char *eq = strchr(arg, '=');
+    size_t len = eq == NULL ? strlen(arg) : (size_t) (eq - arg);
+
+    if (len == 0 || len >= sizeof(name)) {
+        pamaws_log(args, LOG_ERR, "unknown option %.64s in the module arguments",
+                   arg);
+        return 0;
+    }
+    memcpy(name, arg, len);
+    name[len] = '\0';
+    return option_apply(args, name, eq == NULL ? NULL : eq + 1, false,
+                        "the module arguments");
+}
+
+static int
+config_defaults(struct pamaws_config *config)
+{
+    memset(config, 0, sizeof(*config));
+    config->mode = PAMAWS_MODE_USER;
+    config->timeout = PAMAWS_DEFAULT_TIMEOUT_MS;
+    config->conf = strdup(PAMAWS_DEFAULT_CONF);
+    config->worker = strdup(PAMAWS_DEFAULT_WORKER);
+    config->system_config = strdup(PAMAWS_DEFAULT_SYS_CONFIG);
+    config->system_credentials = strdup(PAMAWS_DEFAULT_SYS_CREDS);
+    config->system_user = strdup("root");
+    if (config->conf == NULL || config->worker == NULL
+        || config->system_config == NULL || config->system_credentials == NULL
+        || config->system_user == NULL)
+        return -1;
+    return 0;
+}
+
+void
+pamaws_config_free(struct pamaws_config *config)
+{
+    size_t i;
+
+    for (i = 0; i < OPTION_COUNT; i++) {
+        if (options[i].type == OPT_STRING) {
+            char **field = (char **) ((char *) config + options[i].offset);
+
+            free(*field);
+            *field = NULL;
+        }
+    }
+}
+
+/* ---- The configuration file ------------------------------------------- */
+
+/* Which sections one pass over the file applies. */
+enum conf_pass { PASS_GLOBAL, PASS_GROUP, PASS_USER };
+
+struct conf_state {
+    struct pamaws_args *args;
+    const char *path;
+    enum conf_pass pass;
+    const char *user;
+    const gid_t *groups;
+    size_t ngroups;
+    int line;       /* counted by the handler, for messages */
+    bool nomem;
+};
+
+/* Whether the named group is one of the user's groups. */
+static bool
+user_in_group(const struct conf_state *state, const char *name)
+{
+    struct group grp, *found = NULL;
+    char buf[4096];
+    size_t i;
+
+    if (getgrnam_r(name, &grp, buf, sizeof(buf), &found) != 0 || found == NULL)
+        return false;
+    for (i = 0; i < state->ngroups; i++)
+        if (state->groups[i] == grp.gr_gid)
+            return true;
+    return false;
+}
+
+/* Whether section applies in this pass. */
+static bool
+section_applies(const struct conf_state *state, const char *section)
+{
+    switch (state->pass) {
+    case PASS_GLOBAL:
+        return section[0] == '\0' || strcmp(section, "global") == 0;
+    case PASS_GROUP:
+        return strncmp(section, "group ", 6) == 0 && state->groups != NULL
+               && user_in_group(state, section + 6);
+    case PASS_USER:
+        return strncmp(section, "user ", 5) == 0 && state->user != NULL
+               && strcmp(section + 5, state->user) == 0;
+    }
+    return false;
+}
+
+static int
+conf_handler(void *user, const char *section, const char *name,
+             const char *value)
+{
+    struct conf_state *state = user;
+    char source[600];
+
+    state->line++;
+    if (!section_applies(state, section))
+        return 1;
+    snprintf(source, sizeof(source), "%s [%s]", state->path,
+             section[0] == '\0' ? "global" : section);
+    if (option_apply(state->args, name, value, true, source) < 0) {
+        state->nomem = true;
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * Reads the configuration file into a NUL-terminated buffer after checking
+ * the open descriptor. Returns the buffer, or NULL (a missing file is
+ * silent; anything else is logged).
+ */
+static char *
+conf_read(const struct pamaws_args *args, const char *path)
+{
+    struct stat st;
+    char *buf = NULL;
+    ssize_t got;
+    size_t len = 0;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            pamaws_log(args, LOG_ERR, "cannot open %s: %m", path);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        pamaws_log(args, LOG_ERR, "%s is not a regular file, ignored", path);
+        goto fail;
+    }
+    if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
+        pamaws_log(args, LOG_ERR,
+                   "%s must be owned by root and not writable by group or"
+                   " others, ignored", path);
+        goto fail;
+    }
+    if (st.st_size > PAMAWS_CONF_MAX_BYTES) {
+        pamaws_log(args, LOG_ERR, "%s is larger than %d bytes, ignored", path,
+                   PAMAWS_CONF_MAX_BYTES);
+        goto fail;
+    }
+    buf = malloc(PAMAWS_CONF_MAX_BYTES + 2);
+    if (buf == NULL)
+        goto fail;
+    while (len <= PAMAWS_CONF_MAX_BYTES) {
+        got = read(fd, buf + len, PAMAWS_CONF_MAX_BYTES + 1 - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        len += (size_t) got;
+    }
+    if (len > PAMAWS_CONF_MAX_BYTES || memchr(buf, '\0', len) != NULL) {
+        pamaws_log(args, LOG_ERR, "%s is too large or holds a NUL byte, ignored",
+                   path);
+        goto fail;
+    }
+    buf[len] = '\0';
+    close(fd);
+    return buf;
+
+fail:
+    free(buf);
+    close(fd);
+    return NULL;
+}
+
+/* Applies the configuration file's sections in precedence order. */
+static int
+conf_load(struct pamaws_args *args, const char *user, const gid_t *groups,
+          size_t ngroups)
+{
+    struct conf_state state;
+    char *path, *text;
+    int status = 0, bad_line;
+
+    path = strdup(args->config.conf);
+    if (path == NULL)
+        return -1;
+    text = conf_read(args, path);
+    if (text == NULL)
+        goto done;
+    memset(&state, 0, sizeof(state));
+    state.args = args;
+    state.path = path;
+    state.user = user;
+    state.groups = groups;
+    state.ngroups = ngroups;
+    for (state.pass = PASS_GLOBAL; state.pass <= PASS_USER; state.pass++) {
+        bad_line = ini_parse_string(text, conf_handler, &state);
+        if (state.nomem) {
+            status = -1;
+            break;
+        }
+        if (bad_line != 0 && state.pass == PASS_GLOBAL)
+            pamaws_log(args, LOG_ERR, "%s:%d: syntax error, line ignored", path,
+                       bad_line);
+    }
+    free(text);
+
+done:
+    free(path);
+    return status;
+}
+
+int
+pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
+                    const char *user, const gid_t *groups, size_t ngroups)
+{
+    int i;
+
+    if (config_defaults(&args->config) < 0)
+        return -1;
+    /* First pass: conf= and debug, so the file is found and traced. */
+    for (i = 0; i < argc; i++)
+        if (strncmp(argv[i], "conf=", 5) == 0 || strcmp(argv[i], "debug") == 0)
+            if (option_apply_arg(args, argv[i]) < 0)
+                return -1;
+    if (conf_load(args, user, groups, ngroups) < 0)
+        return -1;
+    for (i = 0; i < argc; i++)
+        if (option_apply_arg(args, argv[i]) < 0)
+            return -1;
+    return 0;
+}

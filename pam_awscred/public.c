@@ -1,0 +1,219 @@
+/*
+ * public.c: the PAM entry points of pam_awscred.so, the only symbols it
+ * exports (pam_awscred.map). open_session resolves the user's AWS
+ * credentials in a worker and puts them into the PAM environment, all or
+ * nothing; close_session removes exactly what open_session set; setcred
+ * does nothing, like pam-krb5 used only for sessions.
+ *
+ * The module links neither libawscred nor libcurl/OpenSSL: all of that
+ * lives in the exec'd worker, so the host process never maps it.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <pwd.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <security/pam_modutil.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "pam_awscred/internal.h"
+
+/* The entry points are the only symbols not hidden (-fvisibility=hidden). */
+#define PAM_PUBLIC __attribute__((visibility("default")))
+
+/* pam_set_data name of what this module exported in this handle. */
+#define DATA_EXPORTED "pam_awscred_exported"
+
+static void
+log_to_syslog(void *arg, int priority, const char *message)
+{
+    pam_syslog(arg, priority, "%s", message);
+}
+
+/* The names we set, NULL-terminated; freed by the PAM data cleanup. */
+struct exported {
+    char *names[PAMAWS_MAX_VARS + 1];
+};
+
+static void
+exported_free(pam_handle_t *pamh, void *data, int error_status)
+{
+    struct exported *exported = data;
+    size_t i;
+
+    for (i = 0; exported->names[i] != NULL; i++)
+        free(exported->names[i]);
+    free(exported);
+}
+
+/* Removes name from the PAM environment if it is there. */
+static void
+env_unset(pam_handle_t *pamh, const char *name)
+{
+    if (pam_getenv(pamh, name) != NULL)
+        pam_putenv(pamh, name);
+}
+
+/*
+ * Sets every variable in vars, or none: on a failure the ones already set
+ * are removed again. Then removes the conflicting variables and any of our
+ * names we did not set, so the session holds exactly one credential set.
+ * Returns a PAM status code.
+ */
+static int
+export_vars(const struct pamaws_args *args, pam_handle_t *pamh,
+            const struct pamaws_vars *vars)
+{
+    struct exported *exported;
+    size_t i, j;
+    int status;
+
+    exported = calloc(1, sizeof(*exported));
+    if (exported == NULL)
+        return PAM_BUF_ERR;
+    for (i = 0; i < vars->count; i++) {
+        size_t len = strcspn(vars->set[i], "=");
+
+        exported->names[i] = strndup(vars->set[i], len);
+        status = exported->names[i] == NULL ? PAM_BUF_ERR
+                                            : pam_putenv(pamh, vars->set[i]);
+        if (status != PAM_SUCCESS) {
+            pamaws_log(args, LOG_ERR, "cannot set %s: %s",
+                       exported->names[i] ? exported->names[i] : "variable",
+                       pam_strerror(pamh, status));
+            for (j = 0; j < i; j++)
+                env_unset(pamh, exported->names[j]);
+            exported_free(pamh, exported, 0);
+            return status;
+        }
+    }
+    for (i = 0; pamaws_conflicting_names[i] != NULL; i++)
+        env_unset(pamh, pamaws_conflicting_names[i]);
+    for (i = 0; pamaws_exported_names[i] != NULL; i++) {
+        for (j = 0; j < vars->count; j++)
+            if (strcmp(exported->names[j], pamaws_exported_names[i]) == 0)
+                break;
+        if (j == vars->count)
+            env_unset(pamh, pamaws_exported_names[i]);
+    }
+    status = pam_set_data(pamh, DATA_EXPORTED, exported, exported_free);
+    if (status != PAM_SUCCESS)
+        exported_free(pamh, exported, 0);
+    return status;
+}
+
+/* Loads the options for user (NULL when unknown). 0 or -1 (no memory). */
+static int
+args_init(struct pamaws_args *args, pam_handle_t *pamh, int argc,
+          const char **argv, const struct passwd *pw, gid_t **groups)
+{
+    size_t ngroups = 0;
+
+    memset(args, 0, sizeof(*args));
+    args->log = log_to_syslog;
+    args->log_arg = pamh;
+    *groups = NULL;
+    if (pw != NULL)
+        *groups = pamaws_user_groups(pw->pw_name, pw->pw_gid, &ngroups);
+    return pamaws_options_load(args, argc, argv, pw ? pw->pw_name : NULL,
+                               *groups, ngroups);
+}
+
+/* The PAM code for a failure: strict makes failures fatal. */
+static int
+failure(const struct pamaws_args *args, int strict_code)
+{
+    return args->config.strict ? strict_code : PAM_IGNORE;
+}
+
+PAM_PUBLIC int
+pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    struct pamaws_args args;
+    struct pamaws_vars vars;
+    struct pamaws_user user;
+    const void *name = NULL, *data = NULL;
+    struct passwd *pw = NULL;
+    gid_t *groups = NULL;
+    int status;
+
+    memset(&vars, 0, sizeof(vars));
+    if (pam_get_item(pamh, PAM_USER, &name) == PAM_SUCCESS && name != NULL)
+        pw = pam_modutil_getpwnam(pamh, name);
+    if (args_init(&args, pamh, argc, argv, pw, &groups) < 0) {
+        pam_syslog(pamh, LOG_CRIT, "out of memory");
+        status = PAM_BUF_ERR;
+        goto done;
+    }
+    pamaws_debug(&args, "pam_sm_open_session: entry");
+    if (name == NULL || pw == NULL) {
+        pamaws_log(&args, LOG_ERR, "cannot get AWS credentials: user %s unknown",
+                   name != NULL ? (const char *) name : "(not set)");
+        status = failure(&args, PAM_USER_UNKNOWN);
+        goto done;
+    }
+    if (pam_get_data(pamh, DATA_EXPORTED, &data) == PAM_SUCCESS
+        && data != NULL) {
+        pamaws_debug(&args, "session already open, credentials kept");
+        status = PAM_SUCCESS;
+        goto done;
+    }
+    user.name = pw->pw_name;
+    user.uid = pw->pw_uid;
+    user.gid = pw->pw_gid;
+    user.home = pw->pw_dir;
+    switch (pamaws_session_resolve(&args, &user, &vars)) {
+    case PAMAWS_SKIP:
+        status = PAM_IGNORE;
+        break;
+    case PAMAWS_FAIL:
+        status = failure(&args, PAM_SESSION_ERR);
+        break;
+    case PAMAWS_EXPORT:
+    default:
+        status = export_vars(&args, pamh, &vars);
+        if (status != PAM_SUCCESS)
+            status = failure(&args, status);
+        break;
+    }
+
+done:
+    pamaws_debug(&args, "pam_sm_open_session: exit (%s)",
+                 pam_strerror(pamh, status));
+    pamaws_vars_clear(&vars);
+    pamaws_config_free(&args.config);
+    free(groups);
+    return status;
+}
+
+PAM_PUBLIC int
+pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
+                     const char **argv)
+{
+    const void *data = NULL;
+    const struct exported *exported;
+    size_t i;
+
+    if (pam_get_data(pamh, DATA_EXPORTED, &data) != PAM_SUCCESS || data == NULL)
+        return PAM_SUCCESS;
+    exported = data;
+    for (i = 0; exported->names[i] != NULL; i++)
+        env_unset(pamh, exported->names[i]);
+    /* Replacing the data runs the cleanup, which frees the list. */
+    pam_set_data(pamh, DATA_EXPORTED, NULL, NULL);
+    return PAM_SUCCESS;
+}
+
+/*
+ * Credentials live in the session environment set by open_session; like
+ * pam-krb5 configured for sessions only, setcred has nothing to do.
+ */
+PAM_PUBLIC int
+pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+    return PAM_SUCCESS;
+}

@@ -1,0 +1,465 @@
+/*
+ * session.c: what one login does, shared by pam_sm_open_session and
+ * `awscred session`: decide whether the user is in scope, build the
+ * worker's request (argv without secrets, an environment built from
+ * scratch), run it, check every value it returns and build the NAME=value
+ * strings to export.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "pam_awscred/internal.h"
+
+/* Everything we may set, and what must go when we do (pam_awscred(8),
+   "ENVIRONMENT"): one consistent credential set, never a mix. */
+const char *const pamaws_exported_names[] = {
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", NULL,
+};
+const char *const pamaws_conflicting_names[] = {
+    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", NULL,
+};
+
+#define WORKER_PATH "/usr/local/bin:/usr/bin:/bin"
+#define SYSTEM_HOME "/nonexistent"
+#define MAX_ARGS 32
+#define MAX_ENV 12
+
+/* A request under construction; every string is owned. */
+struct request {
+    char *argv[MAX_ARGS + 1];
+    size_t argc;
+    char *envp[MAX_ENV + 1];
+    size_t envc;
+    bool nomem;
+};
+
+static void
+request_arg(struct request *req, const char *a)
+{
+    char *copy;
+
+    if (a == NULL || req->argc >= MAX_ARGS || (copy = strdup(a)) == NULL) {
+        req->nomem = req->nomem || a != NULL;
+        return;
+    }
+    req->argv[req->argc++] = copy;
+}
+
+/* Adds "--name value" when value is set. */
+static void
+request_opt(struct request *req, const char *name, const char *value)
+{
+    if (value == NULL || value[0] == '\0')
+        return;
+    request_arg(req, name);
+    request_arg(req, value);
+}
+
+static void
+request_env(struct request *req, const char *name, const char *value)
+{
+    char *entry;
+
+    if (value == NULL || value[0] == '\0')
+        return;
+    if (req->envc >= MAX_ENV
+        || asprintf(&entry, "%s=%s", name, value) < 0) {
+        req->nomem = true;
+        return;
+    }
+    req->envp[req->envc++] = entry;
+}
+
+static void
+request_free(struct request *req)
+{
+    size_t i;
+
+    for (i = 0; i < req->argc; i++)
+        free(req->argv[i]);
+    for (i = 0; i < req->envc; i++)
+        free(req->envp[i]);
+    memset(req, 0, sizeof(*req));
+}
+
+gid_t *
+pamaws_user_groups(const char *name, gid_t gid, size_t *count)
+{
+    int n = 64;
+    gid_t *groups = NULL, *bigger;
+
+    while (n <= PAMAWS_MAX_GROUPS) {
+        int want = n;
+
+        bigger = realloc(groups, sizeof(gid_t) * (size_t) n);
+        if (bigger == NULL)
+            break;
+        groups = bigger;
+        if (getgrouplist(name, gid, groups, &want) >= 0) {
+            *count = (size_t) want;
+            return groups;
+        }
+        n = want > n ? want : n * 2;
+    }
+    free(groups);
+    return NULL;
+}
+
+/*
+ * Builds the worker's request for user. The worker learns everything from
+ * argv and its environment: it does no passwd lookup and sees nothing of
+ * the host's environ (CVE-2010-3853).
+ */
+static void
+request_build(const struct pamaws_args *args, const struct pamaws_user *user,
+              const char *worker_user, const struct pamaws_identity *id,
+              struct request *req)
+{
+    const struct pamaws_config *c = &args->config;
+    bool system = c->mode == PAMAWS_MODE_SYSTEM;
+    const char *home = system ? SYSTEM_HOME : user->home;
+    char uid[24], gid[24], timeout[24];
+    long margin = c->timeout / 5 < 500 ? c->timeout / 5 : 500;
+
+    snprintf(uid, sizeof(uid), "%lu", (unsigned long) id->uid);
+    snprintf(gid, sizeof(gid), "%lu", (unsigned long) id->gid);
+    /* The worker stops a little early, so it can report what timed out. */
+    snprintf(timeout, sizeof(timeout), "%ld", c->timeout - margin);
+    request_arg(req, c->worker);
+    request_opt(req, "--mode", system ? "system" : "user");
+    request_opt(req, "--user", system ? worker_user : user->name);
+    request_opt(req, "--uid", uid);
+    request_opt(req, "--gid", gid);
+    request_opt(req, "--home", home);
+    request_opt(req, "--profile", system ? c->system_profile : c->profile);
+    request_opt(req, "--region", c->region);
+    request_opt(req, "--timeout-ms", timeout);
+    request_opt(req, "--net-module", c->net_module);
+    if (system)
+        request_opt(req, "--session-name", user->name);
+    if (c->imds)
+        request_arg(req, "--imds");
+    if (c->debug)
+        request_arg(req, "--debug");
+
+    request_env(req, "HOME", home);
+    request_env(req, "USER", system ? worker_user : user->name);
+    request_env(req, "LOGNAME", system ? worker_user : user->name);
+    request_env(req, "PATH", WORKER_PATH);
+    request_env(req, "LANG", "C.UTF-8");
+    request_env(req, "AWS_CONFIG_FILE",
+                system ? c->system_config : c->config_file);
+    request_env(req, "AWS_SHARED_CREDENTIALS_FILE",
+                system ? c->system_credentials : c->credentials_file);
+}
+
+/* The identity the worker runs as: the user, or system_user. */
+static int
+worker_identity(const struct pamaws_args *args, const struct pamaws_user *user,
+                struct pamaws_identity *id, char **worker_user)
+{
+    struct passwd pw, *found = NULL;
+    char buf[4096];
+    const char *name = user->name;
+
+    id->uid = user->uid;
+    id->gid = user->gid;
+    if (args->config.mode == PAMAWS_MODE_SYSTEM) {
+        name = args->config.system_user;
+        if (getpwnam_r(name, &pw, buf, sizeof(buf), &found) != 0
+            || found == NULL) {
+            pamaws_log(args, LOG_ERR, "system_user %s not found", name);
+            return -1;
+        }
+        id->uid = pw.pw_uid;
+        id->gid = pw.pw_gid;
+    }
+    *worker_user = strdup(name);
+    id->groups = pamaws_user_groups(name, id->gid, &id->ngroups);
+    if (*worker_user == NULL || id->groups == NULL) {
+        pamaws_log(args, LOG_ERR, "cannot get the groups of %s", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The profile named in messages. */
+static const char *
+profile_label(const struct pamaws_args *args)
+{
+    const char *p = args->config.mode == PAMAWS_MODE_SYSTEM
+                        ? args->config.system_profile : args->config.profile;
+
+    return p != NULL ? p : "default";
+}
+
+/* Logs a failure reported by the worker (never a secret). */
+static void
+log_worker_error(const struct pamaws_args *args, const struct pamaws_user *user,
+                 const struct pamaws_result *result)
+{
+    const char *status = pamaws_result_get(result, "status_name");
+    const char *message = pamaws_result_get(result, "message");
+    const char *where = pamaws_result_get(result, "where");
+    const char *provider = pamaws_result_get(result, "provider");
+    int priority = LOG_ERR;
+
+    if (args->config.quiet && status != NULL
+        && strcmp(status, "no-credentials") == 0)
+        priority = LOG_INFO;
+    pamaws_log(args, priority,
+               "no AWS credentials for user %s (%s mode, profile %s): %s"
+               " [provider %s, %s]",
+               user->name,
+               args->config.mode == PAMAWS_MODE_SYSTEM ? "system" : "user",
+               profile_label(args), message != NULL ? message : "unknown error",
+               provider != NULL && provider[0] != '\0' ? provider : "none",
+               where != NULL && where[0] != '\0' ? where : "no file");
+}
+
+/* Adds "NAME=value" to vars. */
+static int
+vars_add(struct pamaws_vars *vars, const char *name, const char *value)
+{
+    char *entry;
+
+    if (vars->count >= PAMAWS_MAX_VARS
+        || asprintf(&entry, "%s=%s", name, value) < 0)
+        return -1;
+    vars->set[vars->count++] = entry;
+    return 0;
+}
+
+void
+pamaws_vars_clear(struct pamaws_vars *vars)
+{
+    size_t i;
+
+    for (i = 0; i < vars->count; i++)
+        pamaws_free_secret(vars->set[i]);
+    memset(vars, 0, sizeof(*vars));
+}
+
+/* Checks one value; logs and returns -1 when it may not be exported. */
+static int
+check(const struct pamaws_args *args, const char *user, const char *name,
+      const char *value, const char *why)
+{
+    if (value == NULL) {
+        pamaws_log(args, LOG_ERR, "%s for user %s is missing from the worker's"
+                   " result", name, user);
+        return -1;
+    }
+    if (why != NULL) {
+        pamaws_log(args, LOG_ERR, "%s for user %s %s, nothing exported", name,
+                   user, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parses the decimal expiration; -1 when malformed. */
+static int
+parse_epoch(const char *s, int64_t *out)
+{
+    char *end;
+    long long n;
+
+    if (s[0] < '0' || s[0] > '9' || strlen(s) > 18)
+        return -1;
+    n = strtoll(s, &end, 10);
+    if (*end != '\0')
+        return -1;
+    *out = n;
+    return 0;
+}
+
+/*
+ * Validates a successful result and builds vars from it. Returns 0, or -1
+ * (logged) when any value is unacceptable: then nothing is exported.
+ */
+static int
+vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
+                 const struct pamaws_result *r, struct pamaws_vars *vars)
+{
+    const char *key = pamaws_result_get(r, "access_key_id");
+    const char *secret = pamaws_result_get(r, "secret_access_key");
+    const char *token = pamaws_result_get(r, "session_token");
+    const char *expiration = pamaws_result_get(r, "expiration");
+    const char *region = pamaws_result_get(r, "region");
+    int64_t expires = 0;
+    char when[40];
+    struct tm tm;
+    time_t t;
+
+    if (check(args, user->name, "AWS_ACCESS_KEY_ID", key,
+              key ? pamaws_check_key_id(key) : NULL) < 0
+        || check(args, user->name, "AWS_SECRET_ACCESS_KEY", secret,
+                 secret ? pamaws_check_base64(secret, 256) : NULL) < 0)
+        return -1;
+    if (token != NULL && token[0] == '\0')
+        token = NULL;
+    if (token != NULL
+        && check(args, user->name, "AWS_SESSION_TOKEN", token,
+                 pamaws_check_base64(token, PAMAWS_TOKEN_MAX_BYTES)) < 0)
+        return -1;
+    if (region != NULL && region[0] == '\0')
+        region = NULL;
+    if (region != NULL
+        && check(args, user->name, "AWS_REGION", region,
+                 pamaws_check_region(region)) < 0)
+        return -1;
+    if (expiration != NULL && parse_epoch(expiration, &expires) < 0) {
+        pamaws_log(args, LOG_ERR, "bad expiration for user %s, nothing exported",
+                   user->name);
+        return -1;
+    }
+    if (expires != 0 && expires <= (int64_t) time(NULL)) {
+        pamaws_log(args, LOG_ERR, "AWS credentials for user %s expired at %s,"
+                   " nothing exported", user->name, expiration);
+        return -1;
+    }
+    if (vars_add(vars, "AWS_ACCESS_KEY_ID", key) < 0
+        || vars_add(vars, "AWS_SECRET_ACCESS_KEY", secret) < 0
+        || (token != NULL && vars_add(vars, "AWS_SESSION_TOKEN", token) < 0))
+        return -1;
+    if (expires != 0) {
+        t = (time_t) expires;
+        if (gmtime_r(&t, &tm) == NULL)
+            return -1;
+        /* The AWS CLI's export format (datetime.isoformat()). */
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+        if (vars_add(vars, "AWS_CREDENTIAL_EXPIRATION", when) < 0)
+            return -1;
+    }
+    if (region != NULL
+        && (vars_add(vars, "AWS_REGION", region) < 0
+            || vars_add(vars, "AWS_DEFAULT_REGION", region) < 0))
+        return -1;
+    return 0;
+}
+
+/* Logs why the worker produced no usable result. */
+static void
+log_run_failure(const struct pamaws_args *args, const struct pamaws_user *user,
+                const struct pamaws_run *run, const char *why)
+{
+    const char *mode = args->config.mode == PAMAWS_MODE_SYSTEM ? "system"
+                                                               : "user";
+
+    if (run->timed_out)
+        pamaws_log(args, LOG_ERR, "timed out after %ld ms resolving AWS"
+                   " credentials for user %s (%s mode, profile %s); worker"
+                   " killed", args->config.timeout, user->name, mode,
+                   profile_label(args));
+    else if (run->error[0] != '\0')
+        pamaws_log(args, LOG_ERR, "no AWS credentials for user %s: %s",
+                   user->name, run->error);
+    else if (!run->status_known)
+        pamaws_log(args, LOG_ERR, "no AWS credentials for user %s: worker exit"
+                   " status unknown (the host reaped it)", user->name);
+    else
+        pamaws_log(args, LOG_ERR, "no AWS credentials for user %s (%s mode,"
+                   " profile %s): worker exited with status %d: %s",
+                   user->name, mode, profile_label(args), run->exit_status,
+                   why);
+    if (run->stderr_text[0] != '\0')
+        pamaws_log(args, LOG_ERR, "worker diagnostics: %.400s",
+                   run->stderr_text);
+}
+
+/* Runs the worker and interprets what it produced. */
+static enum pamaws_outcome
+run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
+           struct pamaws_vars *vars)
+{
+    struct pamaws_identity id = { 0, 0, NULL, 0 };
+    struct pamaws_result result;
+    struct pamaws_run run;
+    struct request req;
+    enum pamaws_outcome outcome = PAMAWS_FAIL;
+    char *worker_user = NULL, why[128] = "no result";
+    const char *status, *method;
+    int parsed = -1;
+
+    memset(&req, 0, sizeof(req));
+    memset(&run, 0, sizeof(run));
+    memset(&result, 0, sizeof(result));
+    if (worker_identity(args, user, &id, &worker_user) < 0)
+        goto done;
+    request_build(args, user, worker_user, &id, &req);
+    if (req.nomem) {
+        pamaws_log(args, LOG_CRIT, "out of memory");
+        goto done;
+    }
+    pamaws_debug(args, "running %s as uid %lu for user %s", args->config.worker,
+                 (unsigned long) id.uid, user->name);
+    if (pamaws_spawn(args->config.worker, req.argv, req.envp, &id,
+                     args->config.timeout, &run) < 0
+        || run.error[0] != '\0' || run.timed_out) {
+        log_run_failure(args, user, &run, why);
+        goto done;
+    }
+    parsed = pamaws_frame_parse(run.output, run.output_len, &result, why,
+                                sizeof(why));
+    if (parsed < 0 || !run.status_known || run.exit_status != 0) {
+        log_run_failure(args, user, &run, why);
+        goto done;
+    }
+    if (args->config.debug && run.stderr_text[0] != '\0')
+        pamaws_debug(args, "worker: %.900s", run.stderr_text);
+    status = pamaws_result_get(&result, "status");
+    if (status == NULL || strcmp(status, "0") != 0) {
+        log_worker_error(args, user, &result);
+        goto done;
+    }
+    if (vars_from_result(args, user, &result, vars) < 0) {
+        pamaws_vars_clear(vars);
+        goto done;
+    }
+    method = pamaws_result_get(&result, "method");
+    pamaws_debug(args, "AWS credentials for user %s from %s (profile %s)",
+                 user->name, method != NULL ? method : "unknown",
+                 profile_label(args));
+    outcome = PAMAWS_EXPORT;
+
+done:
+    pamaws_result_clear(&result);
+    pamaws_run_free(&run);
+    request_free(&req);
+    free(id.groups);
+    free(worker_user);
+    return outcome;
+}
+
+enum pamaws_outcome
+pamaws_session_resolve(const struct pamaws_args *args,
+                       const struct pamaws_user *user, struct pamaws_vars *vars)
+{
+    memset(vars, 0, sizeof(*vars));
+    if (user->uid == 0 && args->config.ignore_root) {
+        pamaws_debug(args, "ignoring root user");
+        return PAMAWS_SKIP;
+    }
+    if ((long) user->uid < args->config.minimum_uid) {
+        pamaws_debug(args, "ignoring low-UID user (%lu < %ld)",
+                     (unsigned long) user->uid, args->config.minimum_uid);
+        return PAMAWS_SKIP;
+    }
+    if (user->home == NULL || user->home[0] != '/') {
+        pamaws_log(args, LOG_ERR, "user %s has no home directory",
+                   user->name);
+        return PAMAWS_FAIL;
+    }
+    return run_worker(args, user, vars);
+}

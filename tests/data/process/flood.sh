@@ -1,0 +1,3 @@
+#!/bin/sh
+# Floods stdout (tests: capped, then killed).
+exec yes '{"Version": 1}'

@@ -1,0 +1,255 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""clock_login.py: the clock check of a login, through `awscred session`
+(the module's own session code, the real worker as the user) with the
+worker's clock shifted by libfaketime through a worker= wrapper (the
+module starts the worker with an environment built from scratch):
+- static keys: one probe of clock_url; a 10 min skew gives the user's line
+  with direction and size, strict refuses, clock_check=never stays quiet;
+- assume role against a loopback STS (tests/lib/fault_server.py): the STS
+  response's Date is used and no clock request is added;
+- SNTP; a 90 s skew only warns; a synchronised clock says nothing;
+- expiry judged by AWS's clock in the module too (whole login shifted).
+Root only (the worker is started as the user). Prints TAP."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clock_lib import (AWSCRED, NET_MODULE, TOP_BUILDDIR, TOP_SRCDIR,  # noqa
+                       Tap, assume_role_doc, faketime_env, iso, skip_reason)
+import fault_server  # noqa: E402
+
+WORKER = os.path.join(TOP_BUILDDIR, "pam_awscred", "awscred-worker")
+CLOCK_SERVER = os.path.join(TOP_SRCDIR, "tests", "e2e", "clock_server.py")
+BEHIND_10 = re.compile(r"System clock is (9 min 59|10 min [01]) s behind AWS")
+AHEAD_10 = re.compile(r"System clock is (9 min 59|10 min [01]) s ahead of AWS")
+NOTICE = "the user would see: "
+KEY_ID = "ASIALOGINEXAMPLE"
+
+
+def write_wrapper(work, shift):
+    """A worker= that runs the real worker under libfaketime."""
+    path = os.path.join(work, "worker%s.sh" % shift.replace("+", "p"))
+    env = " ".join("%s='%s'" % kv for kv in faketime_env(shift).items())
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\nexec env %s '%s' \"$@\"\n" % (env, WORKER))
+    os.chmod(path, 0o755)
+    return path
+
+
+class Servers:
+    """The loopback references: clock servers (true, +90 s) and an STS."""
+
+    def __init__(self, work):
+        self.procs = []
+        self.honest_http, self.honest_udp = self.clock_server()
+        self.slight_http, _ = self.clock_server("--lie", "90")
+        now = time.time()
+        self.sts_script = os.path.join(work, "sts.json")
+        self.sts_log = os.path.join(work, "sts.jsonl")
+        with open(self.sts_script, "w") as f:
+            json.dump({"routes": [
+                {"path": "/valid/", "response": {
+                    "status": 200, "body": assume_role_doc(KEY_ID, iso(now + 900))}},
+                {"path": "/far/", "response": {
+                    "status": 200,
+                    "body": assume_role_doc(KEY_ID, "2099-01-01T00:00:00Z")}},
+            ]}, f)
+        proc, self.sts_port = fault_server.start(self.sts_script, self.sts_log)
+        self.procs.append(proc)
+
+    def clock_server(self, *args):
+        proc = subprocess.Popen([sys.executable, CLOCK_SERVER, "--sntp"]
+                                + list(args), stdout=subprocess.PIPE,
+                                text=True)
+        self.procs.append(proc)
+        _, http_port, udp_port = proc.stdout.readline().split()
+        return int(http_port), int(udp_port)
+
+    def clock_count(self, port):
+        with urllib.request.urlopen("http://127.0.0.1:%d/count" % port) as r:
+            return int(r.read())
+
+    def sts_requests(self):
+        if not os.path.exists(self.sts_log):
+            return 0
+        with open(self.sts_log) as f:
+            return sum(1 for line in f if line.strip())
+
+    def stop(self):
+        for p in self.procs:
+            p.terminate()
+            p.wait(timeout=10)
+
+
+def make_user(work):
+    """A temporary user whose home is under work (its AWS CLI cache goes
+    there); returns (name, home) or None."""
+    name = "awsclk%d" % (os.getpid() % 100000)
+    home = os.path.join(work, "home")
+    if subprocess.run(["useradd", "-M", "-d", home, "-s", "/bin/sh", "-U",
+                       name], capture_output=True).returncode != 0:
+        return None
+    os.makedirs(os.path.join(home, ".aws"))
+    shutil.chown(home, name, name)
+    shutil.chown(os.path.join(home, ".aws"), name, name)
+    return name, home
+
+
+def write_aws_files(user, home, sts_port):
+    config = os.path.join(home, ".aws", "config")
+    creds = os.path.join(home, ".aws", "credentials")
+    with open(config, "w") as f:
+        f.write("[profile static]\nregion = eu-west-1\n\n"
+                "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+                "source_profile = static\n"
+                "endpoint_url = http://127.0.0.1:%d/far/\n\n"
+                "[profile soon]\n"
+                "role_arn = arn:aws:iam::123456789012:role/soon\n"
+                "source_profile = static\n"
+                "endpoint_url = http://127.0.0.1:%d/valid/\n"
+                % (sts_port, sts_port))
+    with open(creds, "w") as f:
+        f.write("[static]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                "aws_secret_access_key = "
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n")
+    for path in (config, creds):
+        os.chmod(path, 0o600)
+        shutil.chown(path, user, user)
+
+
+def session(base, options, env_extra=None):
+    """awscred session for the test user with base options + options."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AWS_") and k != "LD_PRELOAD"}
+    env.update(env_extra or {})
+    return subprocess.run([AWSCRED, "session"] + base
+                          + options, env=env, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+
+
+def notice(p):
+    for line in p.stderr.splitlines():
+        if NOTICE in line:
+            return line.split(NOTICE, 1)[1]
+    return ""
+
+
+def run(t, work, s, user, home):
+    write_aws_files(user, home, s.sts_port)
+    slow, fast = write_wrapper(work, "-10m"), write_wrapper(work, "+10m")
+    honest = "clock_url=http://127.0.0.1:%d/" % s.honest_http
+    base = ["--user", user, "minimum_uid=0", "net_module=" + NET_MODULE,
+            "timeout=10"]
+
+    p = session(base, ["profile=static", honest, "worker=" + slow])
+    n = notice(p)
+    t.ok(p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout
+         and BEHIND_10.search(n) and "AWS will reject signed requests" in n
+         and "ask your administrator" in n,
+         "static keys, worker 10 min slow: exported, and the user is told "
+         "the clock is 10 min behind: %r" % n, p.stdout + p.stderr)
+    t.ok(s.clock_count(s.honest_http) == 1,
+         "static keys: exactly one clock probe", p.stderr)
+
+    p = session(base, ["profile=static", honest, "worker=" + fast])
+    t.ok(AHEAD_10.search(notice(p)),
+         "worker 10 min fast: the user is told it is ahead: %r" % notice(p),
+         p.stderr)
+
+    p = session(base, ["profile=static", honest, "worker=" + slow, "strict"])
+    t.ok(p.returncode != 0 and "AWS_ACCESS_KEY_ID" not in p.stdout
+         and "session was refused" in notice(p),
+         "strict: a 10 min skew refuses the session and says so",
+         p.stdout + p.stderr)
+
+    before = s.clock_count(s.honest_http)
+    p = session(base, ["profile=static", honest, "worker=" + slow,
+                       "clock_check=never"])
+    t.ok(p.returncode == 0 and notice(p) == ""
+         and s.clock_count(s.honest_http) == before,
+         "clock_check=never: no probe, no notice", p.stderr)
+
+    p = session(base, ["profile=static", honest, "worker=" + WORKER])
+    t.ok(p.returncode == 0 and notice(p) == "" and "clock" not in p.stderr,
+         "synchronised clock: no warning", p.stderr)
+
+    p = session(base, ["profile=static", "worker=" + WORKER,
+                       "clock_url=http://127.0.0.1:%d/" % s.slight_http])
+    n = notice(p)
+    t.ok(p.returncode == 0 and "1 min 30 s behind AWS" in n
+         and "more than 5 min off" in n,
+         "90 s skew: warned (default clock_warn 60 s), not refused: %r" % n,
+         p.stderr)
+    p = session(base, ["profile=static", "worker=" + WORKER, "clock_warn=120",
+                       "clock_url=http://127.0.0.1:%d/" % s.slight_http])
+    t.ok(p.returncode == 0 and notice(p) == "",
+         "clock_warn=120: a 90 s skew is fine", p.stderr)
+
+    before = s.clock_count(s.honest_http)
+    p = session(base, ["profile=static", honest, "worker=" + slow,
+                       "sntp_server=127.0.0.1:%d" % s.honest_udp])
+    t.ok(BEHIND_10.search(notice(p))
+         and s.clock_count(s.honest_http) == before,
+         "sntp_server: measured by SNTP, no HTTP probe: %r" % notice(p),
+         p.stderr)
+
+    before = s.clock_count(s.honest_http)
+    p = session(base, ["profile=role", honest, "worker=" + slow])
+    t.ok(p.returncode == 0 and "AWS_SESSION_TOKEN" in p.stdout
+         and BEHIND_10.search(notice(p)),
+         "assume role, worker 10 min slow: skew seen in STS's Date: %r"
+         % notice(p), p.stdout + p.stderr)
+    t.ok(s.sts_requests() == 1 and s.clock_count(s.honest_http) == before,
+         "assume role: the check added no request (STS saw %d, clock "
+         "server %d)" % (s.sts_requests(),
+                         s.clock_count(s.honest_http) - before))
+
+    # The whole login 20 min fast: credentials valid for 15 more minutes
+    # by AWS's clock look expired to the module and the worker.
+    p = session(base, ["profile=soon", honest,
+                       "worker=" + write_wrapper(work, "+20m")],
+                faketime_env("+20m"))
+    t.ok(p.returncode == 0 and "AWS_CREDENTIAL_EXPIRATION=" in p.stdout,
+         "login 20 min fast: credentials valid by AWS's clock are exported",
+         p.stdout + p.stderr)
+
+
+def main():
+    if os.geteuid() != 0:
+        print("1..0 # SKIP needs root (the worker is started as the user)")
+        return 0
+    why = skip_reason(AWSCRED, WORKER)
+    if why:
+        print("1..0 # SKIP " + why)
+        return 0
+    work = tempfile.mkdtemp(prefix="awscred-clock-login.")
+    os.chmod(work, 0o755)
+    made = make_user(work)
+    if made is None:
+        print("1..0 # SKIP useradd failed")
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
+    t = Tap()
+    print("1..12")
+    s = Servers(work)
+    try:
+        run(t, work, s, *made)
+    finally:
+        s.stop()
+        subprocess.run(["userdel", made[0]], capture_output=True)
+    if t.failed == 0:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1207 @@
+/*
+ * session-t.c: pam_awscred.so through the real libpam under pam_wrapper
+ * (run by session.sh with LD_PRELOAD=libpam_wrapper.so), driven by
+ * libpamtest and cmocka. Real files, a real worker process, real users:
+ * as root the test creates two temporary users with useradd (removed at
+ * the end); without root it runs as the current user and skips what needs
+ * another identity.
+ *
+ * pam_syslog() lines are captured by defining syslog() here (the program
+ * is linked with -export-dynamic, so libpam binds to these).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpamtest.h>
+#include <security/pam_appl.h>
+
+#define KEY_A "AKIAALICEALICEALICE1"
+#define SECRET_A "aliceSecretKey/aliceSecretKey+aliceSecre"
+#define KEY_DEV "AKIADEVDEVDEVDEVDEV2"
+#define SECRET_DEV "devSecretKey/devSecretKey+devSecretKey00"
+#define KEY_SYS "AKIASYSTEMSYSTEMSYS3"
+#define SECRET_SYS "systemSecret/systemSecret+systemSecret00"
+#define KEY_BOB "AKIABOBBOBBOBBOBBOB4"
+#define TOKEN "FwoGZXIvYXdzEBYaDBase64Token+With/Slashes=="
+
+/* ---- The world the tests share ---------------------------------------- */
+
+struct world {
+    char dir[256];          /* base temporary directory */
+    char svc[300];          /* PAM_WRAPPER_SERVICE_DIR */
+    char module[PATH_MAX];
+    char worker[PATH_MAX];
+    char net_module[PATH_MAX];
+    bool root;
+    bool created_users;
+    char alice[33], bob[33];
+    uid_t auid, buid;
+    gid_t agid, bgid;
+    char ahome[512], bhome[512];
+    char fileopts[1200];    /* config_file=/credentials_file= when needed */
+};
+
+static struct world W;
+static char logbuf[65536];
+
+/* ---- syslog capture ---------------------------------------------------- */
+
+static void
+log_capture(int priority, const char *fmt, va_list ap)
+{
+    size_t used = strlen(logbuf);
+    int n;
+
+    if (used + 16 >= sizeof(logbuf))
+        return;
+    n = snprintf(logbuf + used, sizeof(logbuf) - used, "<%d>",
+                 priority & LOG_PRIMASK);
+    if (n > 0)
+        used += (size_t) n;
+    vsnprintf(logbuf + used, sizeof(logbuf) - used - 1, fmt, ap);
+    strcat(logbuf, "\n");
+}
+
+/* Visible to libpam despite -fvisibility=hidden. */
+#define EXPORTED __attribute__((visibility("default")))
+
+EXPORTED void vsyslog(int priority, const char *fmt, va_list ap);
+EXPORTED void syslog(int priority, const char *fmt, ...);
+EXPORTED void __vsyslog_chk(int priority, int flag, const char *fmt,
+                            va_list ap);
+EXPORTED void __syslog_chk(int priority, int flag, const char *fmt, ...);
+
+void
+vsyslog(int priority, const char *fmt, va_list ap)
+{
+    log_capture(priority, fmt, ap);
+}
+
+void
+syslog(int priority, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_capture(priority, fmt, ap);
+    va_end(ap);
+}
+
+void
+__vsyslog_chk(int priority, int flag, const char *fmt, va_list ap)
+{
+    log_capture(priority, fmt, ap);
+}
+
+void
+__syslog_chk(int priority, int flag, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    log_capture(priority, fmt, ap);
+    va_end(ap);
+}
+
+/* ---- Helpers ----------------------------------------------------------- */
+
+static void
+run_cmd(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    int status;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    status = system(cmd);
+    if (status != 0)
+        fprintf(stderr, "# command failed (%d): %s\n", status, cmd);
+}
+
+/* Writes path with content (setup, outside any test). */
+static void
+put_file_raw(const char *path, const char *content)
+{
+    FILE *f = fopen(path, "w");
+
+    if (f != NULL) {
+        fputs(content, f);
+        fclose(f);
+    }
+}
+
+/* Writes path with content, mode and owner. */
+static void
+put_file(const char *path, const char *content, mode_t mode, uid_t uid,
+         gid_t gid)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(content, f);
+    fclose(f);
+    assert_int_equal(chmod(path, mode), 0);
+    if (W.root)
+        assert_int_equal(chown(path, uid, gid), 0);
+}
+
+/* A path under alice's ~/.aws. */
+static const char *
+aws_path(const char *name)
+{
+    static char path[1024];
+
+    snprintf(path, sizeof(path), "%s/.aws/%s", W.ahome, name);
+    return path;
+}
+
+static void
+alice_file(const char *name, const char *content, mode_t mode)
+{
+    put_file(aws_path(name), content, mode, W.auid, W.agid);
+}
+
+/* Empties alice's ~/.aws, the conf file and the log before each test. */
+static int
+reset(void **state)
+{
+    char path[1024];
+
+    run_cmd("rm -rf '%s/.aws' '%s/pam_awscred.conf'", W.ahome, W.dir);
+    snprintf(path, sizeof(path), "%s/.aws", W.ahome);
+    assert_int_equal(mkdir(path, 0700), 0);
+    if (W.root)
+        assert_int_equal(chown(path, W.auid, W.agid), 0);
+    logbuf[0] = '\0';
+    return 0;
+}
+
+/*
+ * pam_wrapper copies the service directory once, when it starts, so the
+ * one service file "awscred" includes, by absolute path, a stack file
+ * that each test rewrites and libpam reads at every pam_start.
+ */
+static const char svc_name[] = "awscred";
+
+/* Writes the stack: pam_permit, pre (may be ""), our module. */
+static void
+service(const char *pre, const char *opts)
+{
+    char path[512], text[32768];
+
+    snprintf(path, sizeof(path), "%s/stack", W.dir);
+    snprintf(text, sizeof(text),
+             "session required pam_permit.so\n"
+             "%s%s"
+             "session required %s worker=%s net_module=%s conf=%s/pam_awscred.conf"
+             " %s %s\n",
+             pre, pre[0] ? "\n" : "", W.module, W.worker, W.net_module, W.dir,
+             W.fileopts, opts);
+    put_file(path, text, 0644, 0, 0);
+}
+
+/* Runs open_session for user and returns the environment afterwards. */
+static char **
+open_env_as(const char *user, const char *opts, int expected)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, expected),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    enum pamtest_err perr;
+
+    service("", opts);
+    perr = run_pamtest(svc_name, user, NULL, cases, NULL);
+    if (perr != PAMTEST_ERR_OK)
+        fprintf(stderr, "# pamtest: %s (open_session returned %d)\n# log:\n%s",
+                pamtest_strerror(perr), cases[0].op_rv, logbuf);
+    assert_int_equal(perr, PAMTEST_ERR_OK);
+    return cases[1].case_out.envlist;
+}
+
+static char **
+open_env(const char *opts, int expected)
+{
+    return open_env_as(W.alice, opts, expected);
+}
+
+static const char *
+env_get(char **env, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (; env != NULL && *env != NULL; env++)
+        if (strncmp(*env, name, len) == 0 && (*env)[len] == '=')
+            return *env + len + 1;
+    return NULL;
+}
+
+/* Asserts name=value is in env, showing the log when it is not. */
+static void
+assert_env(char **env, const char *name, const char *value)
+{
+    const char *got = env_get(env, name);
+
+    if (got == NULL)
+        fail_msg("%s is not set; log was:\n%s", name, logbuf);
+    assert_string_equal(got, value);
+}
+
+/* Asserts no AWS_ variable at all. */
+static void
+assert_no_aws(char **env)
+{
+    for (; env != NULL && *env != NULL; env++)
+        if (strncmp(*env, "AWS_", 4) == 0)
+            fail_msg("unexpected %.40s", *env);
+}
+
+static void
+assert_logged(const char *text)
+{
+    if (strstr(logbuf, text) == NULL)
+        fail_msg("log lacks \"%s\"; log was:\n%s", text, logbuf);
+}
+
+static void
+assert_not_logged(const char *text)
+{
+    if (strstr(logbuf, text) != NULL)
+        fail_msg("log has \"%s\"; log was:\n%s", text, logbuf);
+}
+
+static void
+alice_static_keys(void)
+{
+    alice_file("credentials",
+               "[default]\naws_access_key_id = " KEY_A "\n"
+               "aws_secret_access_key = " SECRET_A "\n"
+               "[dev]\naws_access_key_id = " KEY_DEV "\n"
+               "aws_secret_access_key = " SECRET_DEV "\n"
+               "aws_session_token = " TOKEN "\n", 0600);
+    alice_file("config", "[default]\nregion = eu-central-1\n"
+               "[profile dev]\nregion = us-east-2\n", 0600);
+}
+
+/* ---- User mode --------------------------------------------------------- */
+
+static void
+test_user_default_profile(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_env(env, "AWS_SECRET_ACCESS_KEY", SECRET_A);
+    assert_null(env_get(env, "AWS_SESSION_TOKEN"));
+    assert_null(env_get(env, "AWS_CREDENTIAL_EXPIRATION"));
+    assert_env(env, "AWS_REGION", "eu-central-1");
+    assert_env(env, "AWS_DEFAULT_REGION", "eu-central-1");
+    /* A success logs nothing without debug. */
+    assert_string_equal(logbuf, "");
+    pamtest_free_env(env);
+}
+
+static void
+test_user_profile_option(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("profile=dev", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_DEV);
+    assert_env(env, "AWS_SESSION_TOKEN", TOKEN);
+    assert_env(env, "AWS_REGION", "us-east-2");
+    pamtest_free_env(env);
+}
+
+static void
+test_region_option(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("region=ap-south-1", PAM_SUCCESS);
+    assert_env(env, "AWS_REGION", "ap-south-1");
+    assert_env(env, "AWS_DEFAULT_REGION", "ap-south-1");
+    pamtest_free_env(env);
+}
+
+static void
+test_debug_and_unknown_option(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("debug bogus=1 timeout=2.5", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_logged("<7>pam_awscred(awscred:session): pam_sm_open_session: entry");
+    assert_logged("<3>pam_awscred(awscred:session): unknown option bogus in the"
+                  " module arguments");
+    assert_logged("from shared-credentials-file (profile default)");
+    pamtest_free_env(env);
+}
+
+/* Every documented option is known (the table is sorted for bsearch). */
+static void
+test_every_option_known(void **state)
+{
+    char opts[16384], **env;
+
+    alice_static_keys();
+    snprintf(opts, sizeof(opts),
+             "conf=%s/none config_file=%s/.aws/config"
+             " credentials_file=%s/.aws/credentials debug=false"
+             " ignore_root imds=no minimum_uid=0 mode=user net_module=%s"
+             " profile=default quiet region=eu-west-2 strict=false"
+             " system_config=/none system_credentials=/none system_profile=x"
+             " system_user=root timeout=3 worker=%s",
+             W.dir, W.ahome, W.ahome, W.net_module, W.worker);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_env(env, "AWS_REGION", "eu-west-2");
+    assert_not_logged("unknown option");
+    assert_not_logged("invalid value");
+    pamtest_free_env(env);
+}
+
+static void
+test_bad_option_values(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("timeout=abc minimum_uid=-1 mode=other strict=maybe",
+                   PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_logged("invalid value for option timeout");
+    assert_logged("invalid value for option minimum_uid");
+    assert_logged("invalid value for option mode");
+    assert_logged("invalid value for option strict");
+    pamtest_free_env(env);
+}
+
+static void
+test_conf_file_sections(void **state)
+{
+    char path[512], text[1024];
+    struct group *grp = getgrgid(W.agid);
+    char **env;
+
+    assert_non_null(grp);
+    alice_static_keys();
+    snprintf(path, sizeof(path), "%s/pam_awscred.conf", W.dir);
+    snprintf(text, sizeof(text),
+             "; the module's own configuration\n"
+             "profile = nosuch\nregion = us-west-1\n"
+             "[group %s]\nregion = sa-east-1\n"
+             "[user %s]\nprofile = dev\n"
+             "[user somebody-else]\nprofile = nosuch2\n"
+             "[global]\nbogus_key = 1\n",
+             grp->gr_name, W.alice);
+    put_file(path, text, 0644, 0, 0);
+    env = open_env("", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_DEV);
+    assert_env(env, "AWS_REGION", "sa-east-1");
+    assert_logged("unknown option bogus_key in ");
+    pamtest_free_env(env);
+
+    /* Module arguments beat the file. */
+    env = open_env("profile=default region=eu-north-1", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_env(env, "AWS_REGION", "eu-north-1");
+    pamtest_free_env(env);
+
+    /* A group/world-writable conf file is ignored, with a log line. */
+    assert_int_equal(chmod(path, 0666), 0);
+    logbuf[0] = '\0';
+    env = open_env("", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_logged("must be owned by root and not writable by group or others");
+    pamtest_free_env(env);
+}
+
+static void
+test_minimum_uid(void **state)
+{
+    char opts[64], **env;
+
+    alice_static_keys();
+    snprintf(opts, sizeof(opts), "minimum_uid=%lu debug",
+             (unsigned long) W.auid + 1);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("ignoring low-UID user");
+    pamtest_free_env(env);
+    snprintf(opts, sizeof(opts), "minimum_uid=%lu", (unsigned long) W.auid);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+}
+
+static void
+test_ignore_root(void **state)
+{
+    char **env = open_env_as("root", "ignore_root debug", PAM_SUCCESS);
+
+    assert_no_aws(env);
+    assert_logged("ignoring root user");
+    pamtest_free_env(env);
+}
+
+static void
+test_unknown_user(void **state)
+{
+    char **env = open_env_as("no-such-user-awscred", "", PAM_SUCCESS);
+
+    assert_no_aws(env);
+    pamtest_free_env(env);
+}
+
+/* ---- Failures: optional vs strict -------------------------------------- */
+
+static void
+test_missing_profile_optional_and_strict(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("profile=nosuch", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("<3>pam_awscred(awscred:session): no AWS credentials for user");
+    assert_logged("profile nosuch");
+    pamtest_free_env(env);
+    env = open_env("profile=nosuch strict", PAM_SESSION_ERR);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+}
+
+static void
+test_quiet_no_credentials(void **state)
+{
+    char **env = open_env("quiet", PAM_SUCCESS);
+
+    assert_no_aws(env);
+    assert_logged("<6>pam_awscred(awscred:session): no AWS credentials");
+    assert_not_logged("<3>");
+    pamtest_free_env(env);
+}
+
+static void
+test_bad_values_refused(void **state)
+{
+    char **env;
+
+    alice_file("credentials",
+               "[default]\naws_access_key_id = akia-lower-case-key\n"
+               "aws_secret_access_key = " SECRET_A "\n", 0600);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("AWS_ACCESS_KEY_ID for user");
+    assert_logged("contains a character outside A-Z and 0-9");
+    pamtest_free_env(env);
+}
+
+/* D6: a session token over the 8 KiB cap is refused, not cut. */
+static void
+test_oversized_token_refused(void **state)
+{
+    static char text[12000];
+    char **env;
+    size_t len;
+
+    len = (size_t) snprintf(text, sizeof(text),
+                            "[default]\naws_access_key_id = " KEY_A "\n"
+                            "aws_secret_access_key = " SECRET_A "\n"
+                            "aws_session_token = ");
+    memset(text + len, 'A', 8193);
+    strcpy(text + len + 8193, "\n");
+    alice_file("credentials", text, 0600);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("AWS_SESSION_TOKEN for user");
+    assert_logged("is too long");
+    pamtest_free_env(env);
+}
+
+/* D1-D2: files the worker must refuse. The login goes on, nothing is
+   exported and the log names the file. */
+static void
+expect_refused_credentials_file(void)
+{
+    char **env = open_env("", PAM_SUCCESS);
+
+    assert_no_aws(env);
+    assert_logged(".aws/credentials");
+    pamtest_free_env(env);
+}
+
+static void
+test_world_writable_file(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    assert_int_equal(chmod(aws_path("credentials"), 0666), 0);
+    expect_refused_credentials_file();
+    env = open_env("strict", PAM_SESSION_ERR);
+    pamtest_free_env(env);
+}
+
+static void
+test_fifo_file(void **state)
+{
+    assert_int_equal(mkfifo(aws_path("credentials"), 0600), 0);
+    if (W.root)
+        assert_int_equal(chown(aws_path("credentials"), W.auid, W.agid), 0);
+    expect_refused_credentials_file();
+}
+
+static void
+test_oversize_file(void **state)
+{
+    alice_static_keys();
+    assert_int_equal(truncate(aws_path("credentials"), 2 * 1024 * 1024), 0);
+    expect_refused_credentials_file();
+}
+
+static void
+test_symlink_to_other_users_file(void **state)
+{
+    char path[1024];
+
+    if (!W.root) {
+        printf("# needs root: the file must belong to another real user\n");
+        skip();
+    }
+    snprintf(path, sizeof(path), "%s/credentials", W.bhome);
+    put_file(path, "[default]\naws_access_key_id = " KEY_BOB "\n"
+             "aws_secret_access_key = " SECRET_A "\n", 0644, W.buid, W.bgid);
+    assert_int_equal(symlink(path, aws_path("credentials")), 0);
+    expect_refused_credentials_file();
+}
+
+static void
+test_symlink_to_shadow(void **state)
+{
+    assert_int_equal(symlink("/etc/shadow", aws_path("credentials")), 0);
+    expect_refused_credentials_file();
+}
+
+/* Whether pid is gone (or a zombie), waiting up to about 5 s for it. */
+static bool
+process_gone(pid_t pid)
+{
+    char path[64], stat[256];
+    int i;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long) pid);
+    for (i = 0; i < 500; i++) {
+        FILE *f = fopen(path, "re");
+        char *close_paren;
+
+        if (f == NULL)
+            return true;
+        if (fgets(stat, sizeof(stat), f) == NULL)
+            stat[0] = '\0';
+        fclose(f);
+        close_paren = strrchr(stat, ')');
+        if (close_paren != NULL && close_paren[1] == ' '
+            && close_paren[2] == 'Z')
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+/* Reads the first number in path; -1 when there is none. */
+static long
+read_number(const char *path)
+{
+    long n = -1;
+    FILE *f = fopen(path, "re");
+
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &n) != 1)
+            n = -1;
+        fclose(f);
+    }
+    return n;
+}
+
+static void
+test_hanging_worker_times_out(void **state)
+{
+    char path[512], pidfile[600], script[1400], opts[700], **env;
+    long pid;
+
+    snprintf(path, sizeof(path), "%s/hang-worker.sh", W.dir);
+    snprintf(pidfile, sizeof(pidfile), "%s/hang.pid", W.ahome);
+    snprintf(script, sizeof(script), "#!/bin/sh\necho $$ > '%s'\n"
+             "exec sleep 60\n", pidfile);
+    put_file(path, script, 0755, 0, 0);
+    /* worker= given twice: the last one wins. */
+    snprintf(opts, sizeof(opts), "worker=%s timeout=500ms", path);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("timed out after 500 ms");
+    pamtest_free_env(env);
+    /* The worker did not outlive the deadline. */
+    pid = read_number(pidfile);
+    assert_true(pid > 0);
+    assert_true(process_gone((pid_t) pid));
+    unlink(pidfile);
+}
+
+/* The host's leaked descriptors never reach the worker (D3, D7). */
+static void
+test_worker_sees_only_std_fds(void **state)
+{
+    char path[512], list[600], script[1400], opts[700], line[64], **env;
+    int leaked = dup2(STDIN_FILENO, 50), count = 0;
+    FILE *f;
+
+    assert_int_equal(leaked, 50);  /* dup2 leaves FD_CLOEXEC off */
+    snprintf(path, sizeof(path), "%s/fd-worker.sh", W.dir);
+    snprintf(list, sizeof(list), "%s/fds", W.ahome);
+    snprintf(script, sizeof(script), "#!/bin/sh\nexec ls /proc/self/fd > '%s'\n",
+             list);
+    put_file(path, script, 0755, 0, 0);
+    snprintf(opts, sizeof(opts), "worker=%s", path);
+    env = open_env(opts, PAM_SUCCESS);
+    close(leaked);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    f = fopen(list, "re");
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        count++;
+        /* 0-2 and the directory ls itself reads. */
+        if (atoi(line) > 3)
+            fail_msg("worker saw fd %s", line);
+    }
+    fclose(f);
+    unlink(list);
+    assert_int_equal(count, 4);
+}
+
+/* A host with fds 0-2 closed: our pipes may land there. */
+static void
+test_host_with_std_fds_closed(void **state)
+{
+    int saved[3], fd;
+    char **env;
+
+    alice_static_keys();
+    for (fd = 0; fd < 3; fd++) {
+        saved[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+        close(fd);
+    }
+    env = open_env("", PAM_SUCCESS);
+    for (fd = 0; fd < 3; fd++) {
+        dup2(saved[fd], fd);
+        close(saved[fd]);
+    }
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+}
+
+static void
+test_worker_missing(void **state)
+{
+    char **env = open_env("worker=/nonexistent/awscred-worker", PAM_SUCCESS);
+
+    assert_no_aws(env);
+    assert_logged("executing the worker");
+    assert_logged("No such file or directory");
+    pamtest_free_env(env);
+}
+
+/* ---- Session lifecycle -------------------------------------------------- */
+
+static void
+test_double_open_and_close(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+        pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+
+    alice_static_keys();
+    service("", "");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    assert_env(cases[2].case_out.envlist, "AWS_ACCESS_KEY_ID",
+                        KEY_A);
+    assert_no_aws(cases[5].case_out.envlist);
+    pamtest_free_env(cases[2].case_out.envlist);
+    pamtest_free_env(cases[5].case_out.envlist);
+}
+
+static void
+test_close_without_open(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+    };
+
+    service("", "");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+}
+
+static void
+test_setcred_noop(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_SETCRED, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char path[512];
+
+    /* setcred needs an auth line for libpam to call the module. */
+    alice_static_keys();
+    service("", "");
+    snprintf(path, sizeof(path), "%s/stack", W.dir);
+    run_cmd("sed -i 's/^session/auth/' '%s'", path);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    assert_no_aws(cases[1].case_out.envlist);
+    pamtest_free_env(cases[1].case_out.envlist);
+}
+
+/* An earlier module's AWS_PROFILE / AWS_SECURITY_TOKEN never mix with ours. */
+static void
+test_conflicting_variables(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char envconf[512], pre[700];
+    char **env;
+
+    snprintf(envconf, sizeof(envconf), "%s/pam_env.conf", W.dir);
+    put_file(envconf, "AWS_PROFILE DEFAULT=other\n"
+             "AWS_SECURITY_TOKEN DEFAULT=stale\n"
+             "AWS_SESSION_TOKEN DEFAULT=stale\n", 0644, 0, 0);
+    snprintf(pre, sizeof(pre),
+             "session required pam_env.so readenv=0 user_readenv=0 conffile=%s",
+             envconf);
+
+    /* Ours wins: the others are removed. */
+    alice_static_keys();
+    service(pre, "");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_null(env_get(env, "AWS_PROFILE"));
+    assert_null(env_get(env, "AWS_SECURITY_TOKEN"));
+    assert_null(env_get(env, "AWS_SESSION_TOKEN"));
+    pamtest_free_env(env);
+
+    /* On failure the earlier set is left alone. */
+    service(pre, "profile=nosuch");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_null(env_get(env, "AWS_ACCESS_KEY_ID"));
+    assert_env(env, "AWS_PROFILE", "other");
+    pamtest_free_env(env);
+}
+
+/* ---- System mode -------------------------------------------------------- */
+
+static void
+test_system_mode(void **state)
+{
+    char cfg[512], creds[512], opts[1400], **env;
+    struct passwd *me = getpwuid(geteuid());
+
+    assert_non_null(me);
+    snprintf(cfg, sizeof(cfg), "%s/sys-config", W.dir);
+    snprintf(creds, sizeof(creds), "%s/sys-credentials", W.dir);
+    put_file(cfg, "[profile sys]\nregion = eu-west-3\n", 0600, 0, 0);
+    put_file(creds, "[sys]\naws_access_key_id = " KEY_SYS "\n"
+             "aws_secret_access_key = " SECRET_SYS "\n", 0600, 0, 0);
+    /* alice's own files must not matter in system mode. */
+    alice_static_keys();
+    snprintf(opts, sizeof(opts), "mode=system system_config=%s"
+             " system_credentials=%s system_profile=sys system_user=%s",
+             cfg, creds, me->pw_name);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_SYS);
+    assert_env(env, "AWS_SECRET_ACCESS_KEY", SECRET_SYS);
+    assert_env(env, "AWS_REGION", "eu-west-3");
+    pamtest_free_env(env);
+
+    /* A missing system profile fails like any other failure. */
+    logbuf[0] = '\0';
+    snprintf(opts, sizeof(opts), "mode=system system_config=%s"
+             " system_credentials=%s system_profile=nosuch system_user=%s",
+             cfg, creds, me->pw_name);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("system mode, profile nosuch");
+    pamtest_free_env(env);
+}
+
+/* ---- Host conditions (security.md D7) ----------------------------------- */
+
+static void
+reaper(int sig)
+{
+    int saved = errno;
+
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        continue;
+    errno = saved;
+}
+
+static void
+host_run_and_compare(const struct sigaction *host)
+{
+    struct sigaction before, after;
+    char **env;
+
+    assert_int_equal(sigaction(SIGCHLD, host, &before), 0);
+    sigaction(SIGCHLD, NULL, &before);
+    env = open_env("", PAM_SUCCESS);
+    sigaction(SIGCHLD, NULL, &after);
+    assert_ptr_equal(before.sa_handler, after.sa_handler);
+    assert_int_equal(before.sa_flags, after.sa_flags);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    signal(SIGCHLD, SIG_DFL);
+}
+
+static void
+test_host_ignores_sigchld(void **state)
+{
+    struct sigaction sa;
+
+    alice_static_keys();
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_IGN;
+    host_run_and_compare(&sa);
+}
+
+static void
+test_host_reaps_children(void **state)
+{
+    struct sigaction sa;
+
+    alice_static_keys();
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = reaper;
+    sa.sa_flags = SA_RESTART;
+    host_run_and_compare(&sa);
+}
+
+/* A second thread allocating and reading the environment meanwhile. */
+static volatile int busy_stop;
+
+static void *
+busy_thread(void *arg)
+{
+    while (!busy_stop) {
+        free(malloc(64));
+        (void) getenv("PATH");
+    }
+    return NULL;
+}
+
+static void
+test_multithreaded_host(void **state)
+{
+    pthread_t thread;
+    char **env;
+    int i;
+
+    alice_static_keys();
+    busy_stop = 0;
+    assert_int_equal(pthread_create(&thread, NULL, busy_thread, NULL), 0);
+    for (i = 0; i < 5; i++) {
+        env = open_env("", PAM_SUCCESS);
+        assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+        pamtest_free_env(env);
+    }
+    busy_stop = 1;
+    pthread_join(thread, NULL);
+}
+
+/* Makes clone3 fail with ENOSYS, as old kernels and some seccomp
+   profiles do, so the module takes its fork fallback. */
+static int
+refuse_clone3(void)
+{
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clone3, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
+
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+}
+
+/*
+ * In a child process (seccomp cannot be undone): with the fork fallback a
+ * default host still gets credentials, and a host that auto-reaps
+ * (SIGCHLD ignored) gets a clean "status unknown" failure, never a guess.
+ * Exit status: 0 ok, else the failing step.
+ */
+static int
+fallback_child(void)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    const char *key;
+
+    if (refuse_clone3() < 0)
+        return 10;
+    logbuf[0] = '\0';
+    if (run_pamtest(svc_name, W.alice, NULL, cases, NULL) != PAMTEST_ERR_OK)
+        return 11;
+    key = env_get(cases[1].case_out.envlist, "AWS_ACCESS_KEY_ID");
+    if (key == NULL || strcmp(key, KEY_A) != 0)
+        return 12;
+    pamtest_free_env(cases[1].case_out.envlist);
+    signal(SIGCHLD, SIG_IGN);
+    logbuf[0] = '\0';
+    if (run_pamtest(svc_name, W.alice, NULL, cases, NULL) != PAMTEST_ERR_OK)
+        return 13;
+    if (env_get(cases[1].case_out.envlist, "AWS_ACCESS_KEY_ID") != NULL)
+        return 14;
+    if (strstr(logbuf, "status unknown") == NULL)
+        return 15;
+    pamtest_free_env(cases[1].case_out.envlist);
+    return 0;
+}
+
+static void
+test_fork_fallback(void **state)
+{
+    int status;
+    pid_t pid;
+
+    alice_static_keys();
+    service("", "");
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(fallback_child());
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* The host never maps libcurl/OpenSSL because of us. */
+static void
+test_nothing_mapped(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+        pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
+    };
+    char line[1024];
+    bool saw_module = false;
+    FILE *maps;
+
+    alice_static_keys();
+    service("", "");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    assert_env(cases[1].case_out.envlist, "AWS_ACCESS_KEY_ID",
+                        KEY_A);
+    maps = fopen("/proc/self/maps", "re");
+    assert_non_null(maps);
+    while (fgets(line, sizeof(line), maps) != NULL) {
+        if (strstr(line, "pam_awscred.so") != NULL)
+            saw_module = true;
+        if (strstr(line, "libcurl") || strstr(line, "libssl")
+            || strstr(line, "libcrypto") || strstr(line, "awscred-net"))
+            fail_msg("mapped after pam_open_session: %s", line);
+    }
+    fclose(maps);
+    assert_true(saw_module);
+    pamtest_free_env(cases[1].case_out.envlist);
+    pam_end(cases[2].case_out.ph, PAM_SUCCESS);
+}
+
+/* ---- Setup -------------------------------------------------------------- */
+
+/* Creates user name with home under W.dir (root only). */
+static int
+make_user(const char *name, char *home, size_t size, uid_t *uid, gid_t *gid)
+{
+    char cmd[1024];
+    struct passwd *pw;
+
+    snprintf(home, size, "%s/home-%s", W.dir, name);
+    snprintf(cmd, sizeof(cmd),
+             "useradd -M -d '%s' -s /bin/sh -U '%s' >/dev/null 2>&1", home,
+             name);
+    if (system(cmd) != 0)
+        return -1;
+    pw = getpwnam(name);
+    if (pw == NULL || mkdir(home, 0755) < 0
+        || chown(home, pw->pw_uid, pw->pw_gid) < 0)
+        return -1;
+    *uid = pw->pw_uid;
+    *gid = pw->pw_gid;
+    return 0;
+}
+
+static int
+setup(void **state)
+{
+    const char *top = getenv("top_builddir");
+    char path[600], text[1400];
+    struct passwd *me;
+
+    if (top == NULL)
+        top = ".";
+    snprintf(W.dir, sizeof(W.dir), "/tmp/awscred-pam-XXXXXX");
+    if (mkdtemp(W.dir) == NULL || chmod(W.dir, 0755) < 0)
+        return -1;
+    snprintf(W.svc, sizeof(W.svc), "%s/pam.d", W.dir);
+    mkdir(W.svc, 0755);
+    snprintf(path, sizeof(path), "%s/awscred", W.svc);
+    snprintf(text, sizeof(text), "auth include %s/stack\n"
+             "session include %s/stack\n", W.dir, W.dir);
+    put_file_raw(path, text);
+    /* libpam wants an "other" service next to ours. */
+    snprintf(path, sizeof(path), "%s/other", W.svc);
+    put_file_raw(path, "session required pam_deny.so\n");
+    setenv("PAM_WRAPPER_SERVICE_DIR", W.svc, 1);
+    snprintf(W.module, sizeof(W.module), "%s/pam_awscred/.libs/pam_awscred.so",
+             top);
+    snprintf(W.worker, sizeof(W.worker), "%s/pam_awscred/awscred-worker", top);
+    snprintf(W.net_module, sizeof(W.net_module),
+             "%s/libawscred/.libs/awscred-net.so", top);
+    W.root = geteuid() == 0;
+    if (W.root) {
+        snprintf(W.alice, sizeof(W.alice), "awst-a%ld", (long) getpid());
+        snprintf(W.bob, sizeof(W.bob), "awst-b%ld", (long) getpid());
+        W.created_users = true;
+        if (make_user(W.alice, W.ahome, sizeof(W.ahome), &W.auid, &W.agid) < 0
+            || make_user(W.bob, W.bhome, sizeof(W.bhome), &W.buid, &W.bgid) < 0)
+            return -1;
+    } else {
+        me = getpwuid(geteuid());
+        if (me == NULL)
+            return -1;
+        snprintf(W.alice, sizeof(W.alice), "%s", me->pw_name);
+        W.auid = me->pw_uid;
+        W.agid = me->pw_gid;
+        snprintf(W.ahome, sizeof(W.ahome), "%s/home", W.dir);
+        mkdir(W.ahome, 0755);
+        /* Not our real home: point the module at the test's files. */
+        snprintf(W.fileopts, sizeof(W.fileopts),
+                 "config_file=%s/.aws/config credentials_file=%s/.aws/credentials",
+                 W.ahome, W.ahome);
+    }
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    if (W.created_users) {
+        run_cmd("userdel '%s' >/dev/null 2>&1", W.alice);
+        run_cmd("userdel '%s' >/dev/null 2>&1", W.bob);
+    }
+    if (W.dir[0] != '\0')
+        run_cmd("rm -rf '%s'", W.dir);
+    return 0;
+}
+
+#define T(fn) cmocka_unit_test_setup(fn, reset)
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_user_default_profile),
+        T(test_user_profile_option),
+        T(test_region_option),
+        T(test_debug_and_unknown_option),
+        T(test_every_option_known),
+        T(test_bad_option_values),
+        T(test_conf_file_sections),
+        T(test_minimum_uid),
+        T(test_ignore_root),
+        T(test_unknown_user),
+        T(test_missing_profile_optional_and_strict),
+        T(test_quiet_no_credentials),
+        T(test_bad_values_refused),
+        T(test_oversized_token_refused),
+        T(test_world_writable_file),
+        T(test_fifo_file),
+        T(test_oversize_file),
+        T(test_symlink_to_other_users_file),
+        T(test_symlink_to_shadow),
+        T(test_hanging_worker_times_out),
+        T(test_worker_sees_only_std_fds),
+        T(test_host_with_std_fds_closed),
+        T(test_worker_missing),
+        T(test_double_open_and_close),
+        T(test_close_without_open),
+        T(test_setcred_noop),
+        T(test_conflicting_variables),
+        T(test_system_mode),
+        T(test_host_ignores_sigchld),
+        T(test_host_reaps_children),
+        T(test_multithreaded_host),
+        T(test_fork_fallback),
+        T(test_nothing_mapped),
+    };
+
+    if (getenv("PAM_WRAPPER") == NULL) {
+        printf("1..0 # SKIP run through session.sh (needs pam_wrapper)\n");
+        return 0;
+    }
+    return cmocka_run_group_tests_name("pam_awscred", tests, setup, teardown);
+}

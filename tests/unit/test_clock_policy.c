@@ -1,0 +1,287 @@
+/*
+ * Unit tests of the login clock check: the worker's half
+ * (pam_awscred/clock_worker.c: options, records) and the module's
+ * (pam_awscred/clock_policy.c: verdict to log lines, the user's notice,
+ * strict refusal, expiry time). Real records through result.c.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "clock.h"
+#include "internal.h"
+#include "pam_awscred/clock_policy.h"
+
+/* The log lines the policy wrote, with their priorities. */
+struct log_capture {
+    char text[4096];
+    int worst;  /* lowest (most severe) priority seen; 99 when none */
+};
+
+static void
+capture_log(void *arg, int priority, const char *message)
+{
+    struct log_capture *c = arg;
+    size_t used = strlen(c->text);
+
+    snprintf(c->text + used, sizeof(c->text) - used, "<%d>%s\n", priority,
+             message);
+    if (priority < c->worst)
+        c->worst = priority;
+}
+
+static void
+args_init(struct pamaws_args *args, struct log_capture *cap, bool strict)
+{
+    memset(args, 0, sizeof(*args));
+    memset(cap, 0, sizeof(*cap));
+    cap->worst = 99;
+    args->log = capture_log;
+    args->log_arg = cap;
+    args->config.strict = strict;
+}
+
+/* The records a worker writes for a measured offset. */
+static void
+measured(struct pamaws_result *r, const char *offset_ms, const char *text,
+         const char *verdict)
+{
+    memset(r, 0, sizeof(*r));
+    assert_int_equal(pamaws_result_add(r, "clock_measured", "1"), 0);
+    assert_int_equal(pamaws_result_add(r, "clock_offset_ms", offset_ms), 0);
+    assert_int_equal(pamaws_result_add(r, "clock_uncertainty_ms", "600"), 0);
+    assert_int_equal(pamaws_result_add(r, "clock_source",
+                                       "https://sts.eu-west-1.amazonaws.com/"),
+                     0);
+    assert_int_equal(pamaws_result_add(r, "clock_text", text), 0);
+    assert_int_equal(pamaws_result_add(r, "clock_verdict", verdict), 0);
+    assert_int_equal(pamaws_result_add(r, "clock_kernel_sync", "1"), 0);
+}
+
+static void
+test_policy_beyond_refusal_warns(void **state)
+{
+    struct pamaws_args args;
+    struct log_capture cap;
+    struct pamaws_result r;
+    struct pamaws_clock_outcome out;
+
+    args_init(&args, &cap, false);
+    measured(&r, "603000", "10 min 3 s behind AWS (\xc2\xb1" "0.6 s)", "2");
+    pamaws_clock_policy(&args, "alice", &r, &out);
+    assert_true(out.measured);
+    assert_int_equal(out.offset_ms, 603000);
+    assert_false(out.refuse);
+    assert_string_equal(out.notice,
+                        "System clock is 10 min 3 s behind AWS (\xc2\xb1"
+                        "0.6 s): AWS will reject signed requests; ask your "
+                        "administrator to check time synchronisation");
+    assert_int_equal(cap.worst, LOG_WARNING);
+    assert_non_null(strstr(cap.text, "user alice"));
+    assert_non_null(strstr(cap.text, "https://sts.eu-west-1.amazonaws.com/"));
+    pamaws_result_clear(&r);
+}
+
+static void
+test_policy_strict_refuses(void **state)
+{
+    struct pamaws_args args;
+    struct log_capture cap;
+    struct pamaws_result r;
+    struct pamaws_clock_outcome out;
+
+    args_init(&args, &cap, true);
+    measured(&r, "-603000", "10 min 3 s ahead of AWS (\xc2\xb1" "0.6 s)",
+             "2");
+    pamaws_clock_policy(&args, "alice", &r, &out);
+    assert_true(out.refuse);
+    assert_non_null(strstr(out.notice, "so this session was refused"));
+    assert_int_equal(cap.worst, LOG_ERR);
+    assert_non_null(strstr(cap.text, "session refused (strict)"));
+    pamaws_result_clear(&r);
+}
+
+static void
+test_policy_warn_and_fine(void **state)
+{
+    struct pamaws_args args;
+    struct log_capture cap;
+    struct pamaws_result r;
+    struct pamaws_clock_outcome out;
+
+    /* beyond the warning only: strict does not refuse */
+    args_init(&args, &cap, true);
+    measured(&r, "90000", "1 min 30 s behind AWS (\xc2\xb1" "1.1 s)", "1");
+    pamaws_clock_policy(&args, "bob", &r, &out);
+    assert_false(out.refuse);
+    assert_non_null(strstr(out.notice, "more than 5 min off"));
+    assert_int_equal(cap.worst, LOG_WARNING);
+    pamaws_result_clear(&r);
+
+    /* fine: nothing for the user, nothing above debug */
+    args_init(&args, &cap, true);
+    measured(&r, "300", "0.3 s behind AWS (\xc2\xb1" "1.1 s)", "0");
+    pamaws_clock_policy(&args, "bob", &r, &out);
+    assert_true(out.measured);
+    assert_false(out.refuse);
+    assert_string_equal(out.notice, "");
+    assert_int_equal(cap.worst, 99);
+    pamaws_result_clear(&r);
+}
+
+static void
+test_policy_unmeasured(void **state)
+{
+    struct pamaws_args args;
+    struct log_capture cap;
+    struct pamaws_result r;
+    struct pamaws_clock_outcome out;
+
+    /* the kernel says unsynchronised: a LOG_NOTICE, nothing for the user */
+    args_init(&args, &cap, true);
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pamaws_result_add(&r, "clock_measured", "0"), 0);
+    assert_int_equal(pamaws_result_add(&r, "clock_error", "no route"), 0);
+    assert_int_equal(pamaws_result_add(&r, "clock_verdict", "3"), 0);
+    assert_int_equal(pamaws_result_add(&r, "clock_kernel_sync", "0"), 0);
+    pamaws_clock_policy(&args, "carol", &r, &out);
+    assert_false(out.measured);
+    assert_false(out.refuse);
+    assert_string_equal(out.notice, "");
+    assert_int_equal(cap.worst, LOG_NOTICE);
+    assert_non_null(strstr(cap.text, "not synchronised"));
+    assert_non_null(strstr(cap.text, "no route"));
+    pamaws_result_clear(&r);
+
+    /* an old worker without clock records: nothing at all */
+    args_init(&args, &cap, true);
+    memset(&r, 0, sizeof(r));
+    pamaws_clock_policy(&args, "carol", &r, &out);
+    assert_false(out.measured);
+    assert_int_equal(cap.worst, 99);
+}
+
+static void
+test_true_now(void **state)
+{
+    struct pamaws_result r;
+    int64_t now = (int64_t) time(NULL);
+
+    measured(&r, "-1200500", "20 min ahead", "2");
+    /* one second of slack for the clock ticking during the test */
+    assert_true(pamaws_clock_true_now(&r) >= now - 1201
+                && pamaws_clock_true_now(&r) <= now - 1199);
+    pamaws_result_clear(&r);
+    memset(&r, 0, sizeof(r));
+    assert_true(pamaws_clock_true_now(&r) - now <= 1);
+}
+
+static void
+test_check_value(void **state)
+{
+    struct pamaws_args args;
+    struct log_capture cap;
+
+    args_init(&args, &cap, false);
+    assert_null(pamaws_clock_check_value(&args));
+    args.config.clock_check = (char *) "always";
+    assert_string_equal(pamaws_clock_check_value(&args), "always");
+    args.config.clock_check = (char *) "sometimes";
+    assert_null(pamaws_clock_check_value(&args));
+    assert_int_equal(cap.worst, LOG_ERR);
+    assert_non_null(strstr(cap.text, "clock_check: sometimes"));
+}
+
+static void
+test_worker_options(void **state)
+{
+    struct pamaws_clock_request cr;
+    int bad = 0;
+
+    memset(&cr, 0, sizeof(cr));
+    assert_true(pamaws_clock_worker_option(&cr, "--clock-check", "never",
+                                           &bad));
+    assert_int_equal(bad, 0);
+    assert_string_equal(cr.check, "never");
+    assert_true(pamaws_clock_worker_option(&cr, "--clock-check", "x", &bad));
+    assert_int_equal(bad, 1);
+    assert_true(pamaws_clock_worker_option(&cr, "--clock-warn", "90", &bad));
+    assert_int_equal(bad, 0);
+    assert_int_equal(cr.warn_s, 90);
+    assert_true(pamaws_clock_worker_option(&cr, "--clock-refuse", "-1",
+                                           &bad));
+    assert_int_equal(bad, 1);
+    assert_true(pamaws_clock_worker_option(&cr, "--sntp-server",
+                                           "169.254.169.123", &bad));
+    assert_string_equal(cr.sntp_server, "169.254.169.123");
+    assert_false(pamaws_clock_worker_option(&cr, "--profile", "dev", &bad));
+}
+
+/* The worker's records after a resolution that saw an STS response. */
+static void
+test_worker_records(void **state)
+{
+    struct awscred_context *ctx = awscred_context_new();
+    struct pamaws_clock_request cr = {.check = "never", .warn_s = 60};
+    struct pamaws_result r;
+
+    memset(&r, 0, sizeof(r));
+    assert_non_null(ctx);
+    clock_note_http(ctx, ctx_now(ctx) + 603, ctx_now_ms(ctx), 200,
+                    "https://sts.eu-west-1.amazonaws.com/");
+    assert_int_equal(pamaws_clock_worker_measure(ctx, &cr, "eu-west-1", 5000,
+                                                 pamaws_clock_monotonic_ms(),
+                                                 &r),
+                     0);
+    assert_string_equal(pamaws_result_get(&r, "clock_measured"), "1");
+    assert_string_equal(pamaws_result_get(&r, "clock_verdict"), "2");
+    assert_non_null(strstr(pamaws_result_get(&r, "clock_text"),
+                           "behind AWS"));
+    assert_string_equal(pamaws_result_get(&r, "clock_source"),
+                        "https://sts.eu-west-1.amazonaws.com/");
+    assert_int_equal(ctx->http_requests, 0);
+    pamaws_result_clear(&r);
+
+    /* nothing seen and never probe: not measured, says why */
+    awscred_context_free(ctx);
+    ctx = awscred_context_new();
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pamaws_clock_worker_measure(ctx, &cr, NULL, 5000,
+                                                 pamaws_clock_monotonic_ms(),
+                                                 &r),
+                     0);
+    assert_string_equal(pamaws_result_get(&r, "clock_measured"), "0");
+    assert_string_equal(pamaws_result_get(&r, "clock_verdict"), "3");
+    assert_non_null(pamaws_result_get(&r, "clock_error"));
+    assert_int_equal(ctx->http_requests, 0);
+    pamaws_result_clear(&r);
+    awscred_context_free(ctx);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_beyond_refusal_warns),
+        cmocka_unit_test(test_policy_strict_refuses),
+        cmocka_unit_test(test_policy_warn_and_fine),
+        cmocka_unit_test(test_policy_unmeasured),
+        cmocka_unit_test(test_true_now),
+        cmocka_unit_test(test_check_value),
+        cmocka_unit_test(test_worker_options),
+        cmocka_unit_test(test_worker_records),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,437 @@
+/*
+ * test_sts.c: the pieces of the STS providers that need no server: the
+ * AWS CLI cache key (checked against values botocore computes), reading
+ * cache entries in every writer's Expiration format and the 15-minute
+ * window, the expat-based XML reader, and STS endpoint resolution in the
+ * order of AWS CLI v2.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cache.h"
+#include "internal.h"
+#include "net/net.h"
+
+/* ---- A context with a fixed environment and a fake clock ------------- */
+
+struct fake {
+    const char *const *env;  /* name, value, ..., NULL */
+    int64_t now;
+};
+
+static const char *
+fake_getenv(void *arg, const char *name)
+{
+    const struct fake *f = arg;
+
+    for (size_t i = 0; f->env != NULL && f->env[i] != NULL; i += 2)
+        if (strcmp(f->env[i], name) == 0)
+            return f->env[i + 1];
+    return NULL;
+}
+
+static int
+fake_clock(void *arg, clockid_t which, struct timespec *now)
+{
+    const struct fake *f = arg;
+
+    if (which != CLOCK_REALTIME)
+        return clock_gettime(which, now);
+    now->tv_sec = (time_t) f->now;
+    now->tv_nsec = 0;
+    return 0;
+}
+
+static struct awscred_context *
+new_context(struct fake *f, const char *home)
+{
+    struct awscred_context *ctx = awscred_context_new();
+
+    assert_non_null(ctx);
+    awscred_context_set_env(ctx, fake_getenv, f);
+    awscred_context_set_clock(ctx, fake_clock, f);
+    assert_int_equal(awscred_context_set_user(ctx, "tester", getuid(),
+                                              getgid(), home),
+                     0);
+    assert_int_equal(
+        awscred_context_set_net_module(ctx, getenv("AWSCRED_NET_MODULE")), 0);
+    return ctx;
+}
+
+static char tmpdir[64];
+
+static int
+make_tmpdir(void **state)
+{
+    (void) state;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/awscred-test-sts.XXXXXX");
+    return mkdtemp(tmpdir) != NULL ? 0 : -1;
+}
+
+static int
+remove_tmpdir(void **state)
+{
+    char cmd[128];
+
+    (void) state;
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* ---- Cache keys: what botocore computes for the same arguments -------- */
+
+static void
+assert_key(struct awscred_context *ctx, const struct cache_key_item *items,
+           size_t n, enum cache_key_style style, const char *expected)
+{
+    struct awscred_error err;
+    char key[41];
+
+    assert_int_equal(cache_key(ctx, items, n, style, key, &err), AWSCRED_OK);
+    assert_string_equal(key, expected);
+}
+
+static void
+test_cache_key_matches_botocore(void **state)
+{
+    struct fake f = {NULL, 1700000000};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    const struct cache_key_item role[] = {
+        {"RoleArn", "arn:aws:iam::123456789012:role/demo", 0}};
+    /* given out of order: the key sorts them */
+    const struct cache_key_item full[] = {
+        {"RoleSessionName", "mysess", 0},
+        {"RoleArn", "arn:aws:iam::123456789012:role/demo", 0},
+        {"DurationSeconds", NULL, 1800},
+        {"ExternalId", "ext123", 0}};
+    const struct cache_key_item sso[] = {{"roleName", "ReadOnly", 0},
+                                         {"accountId", "111122223333", 0},
+                                         {"sessionName", "my-sso", 0}};
+    /* ensure_ascii escapes, a surrogate pair, quote, backslash, controls */
+    const struct cache_key_item odd[] = {
+        {"RoleArn", "arn:aws:iam::123456789012:role/demo", 0},
+        {"RoleSessionName", "s\xc3\xa9ss\xf0\x9f\x98\x80\"\\\n\t", 0}};
+
+    (void) state;
+    assert_key(ctx, role, 1, CACHE_KEY_SPACED,
+               "5f52c9c583acfd120a607977e4f21fe86b7fa42d");
+    assert_key(ctx, full, 4, CACHE_KEY_SPACED,
+               "089f9f89e6897f30b8e39c17612991ae5d4ab4e2");
+    assert_key(ctx, sso, 3, CACHE_KEY_COMPACT,
+               "0521d1f6a6c4e68f9e18540309367cc3cccb6305");
+    assert_key(ctx, odd, 2, CACHE_KEY_SPACED,
+               "ddb453846a987cada1cfa7b318f89db60121f79a");
+    awscred_context_free(ctx);
+}
+
+/* ---- Cache entries ---------------------------------------------------- */
+
+#define ENTRY                                                               \
+    "{\"Credentials\": {\"AccessKeyId\": \"ASIAEXAMPLE\", "                 \
+    "\"SecretAccessKey\": \"secret\", \"SessionToken\": \"token\", "        \
+    "\"Expiration\": \"%s\"}, \"AssumedRoleUser\": {\"Arn\": "              \
+    "\"arn:aws:sts::123456789012:assumed-role/r/s\"}}"
+
+static void
+check_entry(const char *expiration, int64_t now, bool usable)
+{
+    struct fake f = {NULL, now};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct awscred_credentials *creds = NULL;
+    struct awscred_error err;
+    char dir[128], path[192], text[512];
+
+    snprintf(dir, sizeof(dir), "%s/.aws/cli/cache", tmpdir);
+    snprintf(path, sizeof(path), "%s/testkey.json", dir);
+    snprintf(text, sizeof(text), ENTRY, expiration);
+    assert_int_equal(file_write_atomic(ctx, path, text, strlen(text), &err),
+                     AWSCRED_OK);
+    assert_int_equal(cache_load(ctx, "testkey", "assume-role", &creds, &err),
+                     AWSCRED_OK);
+    if (!usable) {
+        assert_null(creds);
+    } else {
+        assert_non_null(creds);
+        assert_string_equal(creds->access_key_id, "ASIAEXAMPLE");
+        assert_string_equal(creds->secret_access_key, "secret");
+        assert_string_equal(creds->session_token, "token");
+        assert_string_equal(creds->account_id, "123456789012");
+        assert_int_equal(creds->expiration, 1800000000);
+    }
+    awscred_credentials_free(creds);
+    awscred_context_free(ctx);
+}
+
+static void
+test_cache_entry_formats(void **state)
+{
+    (void) state;
+    /* 2027-01-15T08:00:00 UTC = 1800000000, as each writer prints it */
+    check_entry("2027-01-15T08:00:00+00:00", 1800000000 - 3600, true);
+    check_entry("2027-01-15T08:00:00Z", 1800000000 - 3600, true);
+    check_entry("2027-01-15T08:00:00UTC", 1800000000 - 3600, true);
+    check_entry("2027-01-15T08:00:00.123Z", 1800000000 - 3600, true);
+}
+
+static void
+test_cache_expiry_window(void **state)
+{
+    (void) state;
+    check_entry("2027-01-15T08:00:00Z", 1800000000 - 900, true);
+    check_entry("2027-01-15T08:00:00Z", 1800000000 - 899, false);
+    check_entry("2027-01-15T08:00:00Z", 1800000000 + 10, false);
+    check_entry("not a time", 1800000000 - 3600, false);
+}
+
+static void
+test_cache_store_honours_no_write(void **state)
+{
+    struct fake f = {NULL, 1700000000};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    char path[192];
+
+    (void) state;
+    snprintf(path, sizeof(path), "%s/.aws/cli/cache/nowrite.json", tmpdir);
+    awscred_context_set_flags(ctx, AWSCRED_FLAG_NO_CACHE_WRITE);
+    cache_store(ctx, "nowrite", "{}");
+    assert_int_equal(access(path, F_OK), -1);
+    awscred_context_set_flags(ctx, 0);
+    cache_store(ctx, "nowrite", "{}");
+    assert_int_equal(access(path, F_OK), 0);
+    awscred_context_free(ctx);
+}
+
+/* ---- XML -------------------------------------------------------------- */
+
+static void
+test_xml_success_document(void **state)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\"?>\n"
+        "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/"
+        "2011-06-15/\"><AssumeRoleResult><Credentials>"
+        "<SessionToken>to&amp;ken</SessionToken>"
+        "<AccessKeyId>ASIA1</AccessKeyId>"
+        "<Expiration>2011-07-15T23:28:33.359Z</Expiration>"
+        "</Credentials></AssumeRoleResult>"
+        "<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
+        "</AssumeRoleResponse>";
+    struct fake f = {NULL, 0};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct awscred_error err;
+    struct net_xml xml;
+
+    (void) state;
+    assert_int_equal(net_xml_parse(ctx, doc, strlen(doc), "test", &xml, &err),
+                     AWSCRED_OK);
+    assert_string_equal(net_xml_find(&xml, "Credentials/AccessKeyId"),
+                        "ASIA1");
+    assert_string_equal(
+        net_xml_find(&xml, "AssumeRoleResponse/AssumeRoleResult/Credentials/"
+                           "SessionToken"),
+        "to&ken");
+    assert_string_equal(net_xml_find(&xml, "RequestId"), "r-1");
+    assert_null(net_xml_find(&xml, "Id"));
+    net_xml_free(&xml);
+    awscred_context_free(ctx);
+}
+
+static void
+assert_xml_refused(struct awscred_context *ctx, const char *doc,
+                   const char *words)
+{
+    struct awscred_error err;
+    struct net_xml xml;
+
+    assert_int_not_equal(
+        net_xml_parse(ctx, doc, strlen(doc), "http://sts/", &xml, &err),
+        AWSCRED_OK);
+    assert_null(xml.leaves);
+    assert_non_null(strstr(err.message, words));
+    assert_string_equal(err.where, "http://sts/");
+}
+
+static void
+test_xml_refuses_bad_documents(void **state)
+{
+    struct fake f = {NULL, 0};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+
+    (void) state;
+    assert_xml_refused(ctx, "<a><b>", "Unable to parse response");
+    assert_xml_refused(ctx, "", "Unable to parse response");
+    assert_xml_refused(ctx, "<a>x</a>trailing", "Unable to parse response");
+    assert_xml_refused(ctx,
+                       "<!DOCTYPE a [<!ENTITY e \"x\">]><a>&e;</a>",
+                       "document type declarations are not accepted");
+    assert_xml_refused(ctx,
+                       "<a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>"
+                       "</a></a></a></a></a></a></a></a></a></a></a></a></a>"
+                       "</a></a></a></a>",
+                       "nested too deeply");
+    awscred_context_free(ctx);
+}
+
+/* ---- Endpoints -------------------------------------------------------- */
+
+static const char config_text[] =
+    "[profile plain]\n"
+    "region = eu-west-1\n"
+    "[profile withurl]\n"
+    "endpoint_url = http://profile.example/\n"
+    "[profile withservices]\n"
+    "services = local\n"
+    "endpoint_url = http://profile.example/\n"
+    "[profile nosts]\n"
+    "services = other\n"
+    "endpoint_url = http://profile.example\n"
+    "[profile missing]\n"
+    "services = nowhere\n"
+    "[services local]\n"
+    "sts =\n"
+    "  endpoint_url = http://services.example:8080\n"
+    "[services other]\n"
+    "s3 =\n"
+    "  endpoint_url = http://s3.example\n";
+
+static void
+check_endpoint(const char *const *env, const char *profile,
+               const char *region, const char *url_expected,
+               const char *region_expected)
+{
+    struct fake f = {env, 0};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct resolver r;
+    struct awscred_error err;
+    const char *signing = NULL;
+    char path[128], *url = NULL;
+
+    snprintf(path, sizeof(path), "%s/config", tmpdir);
+    write_file(path, config_text);
+    memset(&r, 0, sizeof(r));
+    r.ctx = ctx;
+    r.profile = profile;
+    r.region = region;
+    assert_int_equal(cfg_load_paths(ctx, path, NULL, &r.cfg, &err),
+                     AWSCRED_OK);
+    if (url_expected == NULL) {
+        assert_int_equal(net_sts_endpoint(&r, &url, &signing, &err),
+                         AWSCRED_ERR_INVALID_CONFIG);
+        assert_non_null(strstr(err.message, "\"nowhere\" services "
+                                            "configuration does not exist"));
+    } else {
+        assert_int_equal(net_sts_endpoint(&r, &url, &signing, &err),
+                         AWSCRED_OK);
+        assert_string_equal(url, url_expected);
+        assert_string_equal(signing, region_expected);
+    }
+    free(url);
+    cfg_free(r.cfg);
+    awscred_context_free(ctx);
+}
+
+static void
+test_sts_endpoint_order(void **state)
+{
+    static const char *const both[] = {
+        "AWS_ENDPOINT_URL_STS", "http://sts-env.example",
+        "AWS_ENDPOINT_URL", "http://all-env.example", NULL, NULL};
+    static const char *const general[] = {
+        "AWS_ENDPOINT_URL", "http://all-env.example/x", NULL, NULL};
+    static const char *const ignore[] = {
+        "AWS_ENDPOINT_URL_STS", "http://sts-env.example",
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "True", NULL, NULL};
+
+    (void) state;
+    check_endpoint(both, "plain", "eu-west-1", "http://sts-env.example/",
+                   "eu-west-1");
+    check_endpoint(general, "withservices", NULL, "http://all-env.example/x",
+                   "us-east-1");
+    check_endpoint(NULL, "withservices", NULL,
+                   "http://services.example:8080/", "us-east-1");
+    check_endpoint(NULL, "nosts", NULL, "http://profile.example/",
+                   "us-east-1");
+    check_endpoint(NULL, "withurl", "ap-south-1", "http://profile.example/",
+                   "ap-south-1");
+    check_endpoint(NULL, "plain", "eu-west-1",
+                   "https://sts.eu-west-1.amazonaws.com/", "eu-west-1");
+    check_endpoint(NULL, "plain", "cn-north-1",
+                   "https://sts.cn-north-1.amazonaws.com.cn/", "cn-north-1");
+    check_endpoint(NULL, "plain", NULL, "https://sts.amazonaws.com/",
+                   "us-east-1");
+    check_endpoint(ignore, "withurl", NULL, "https://sts.amazonaws.com/",
+                   "us-east-1");
+    check_endpoint(NULL, "missing", NULL, NULL, NULL);
+}
+
+/* ---- The module is loaded lazily and refused when asked --------------- */
+
+static void
+test_no_network_flag(void **state)
+{
+    struct fake f = {NULL, 0};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct net_request req;
+    struct net_response resp;
+    struct awscred_error err;
+
+    (void) state;
+    assert_null(ctx->net);
+    awscred_context_set_flags(ctx, AWSCRED_FLAG_NO_NETWORK);
+    memset(&req, 0, sizeof(req));
+    req.method = "GET";
+    req.url = "http://127.0.0.1:9/";
+    assert_int_equal(net_http(ctx, &req, &resp, &err),
+                     AWSCRED_ERR_UNSUPPORTED);
+    assert_int_equal(ctx->http_requests, 0);
+    assert_null(ctx->net);
+    awscred_context_set_flags(ctx, 0);
+    assert_int_equal(net_http(ctx, &req, &resp, &err), AWSCRED_ERR_NETWORK);
+    assert_int_equal(ctx->http_requests, 1);
+    assert_non_null(strstr(err.message, "Could not connect to the endpoint "
+                                        "URL: \"http://127.0.0.1:9/\""));
+    assert_string_equal(err.where, "http://127.0.0.1:9/");
+    awscred_context_free(ctx);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cache_key_matches_botocore),
+        cmocka_unit_test(test_cache_entry_formats),
+        cmocka_unit_test(test_cache_expiry_window),
+        cmocka_unit_test(test_cache_store_honours_no_write),
+        cmocka_unit_test(test_xml_success_document),
+        cmocka_unit_test(test_xml_refuses_bad_documents),
+        cmocka_unit_test(test_sts_endpoint_order),
+        cmocka_unit_test(test_no_network_flag),
+    };
+
+    if (getenv("AWSCRED_NET_MODULE") == NULL) {
+        printf("1..0 # SKIP AWSCRED_NET_MODULE is not set\n");
+        return 0;
+    }
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+}
