@@ -3,7 +3,7 @@
 # core's side (loader, STS calls) is part of the core library.
 pkglib_LTLIBRARIES += libawscred/awscred-net.la
 libawscred_awscred_net_la_SOURCES = \
-	libawscred/net/module.h libawscred/net/modimpl.h \
+	libawscred/net/module.h libawscred/net/modimpl.h libawscred/net/buf.h \
 	libawscred/net/module.c libawscred/net/digest.c \
 	libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c
 libawscred_awscred_net_la_CFLAGS = $(AM_CFLAGS) \

@@ -166,8 +166,10 @@ child_run(const struct child_plan *p)
     if (setsid() < 0)
         child_fail(report, REPORT_SETSID, errno);
     child_reset_signals();
-    if (p->req->cwd != NULL && chdir(p->req->cwd) < 0)
-        (void) chdir("/");
+    /* A home that cannot be entered leaves the helper in "/", as login(1)
+       does; if even that fails it stays where the worker was. */
+    if (p->req->cwd != NULL && chdir(p->req->cwd) < 0 && chdir("/") < 0)
+        errno = 0;
     helper = raw_fork();
     if (helper == 0)
         child_exec(p, report);
