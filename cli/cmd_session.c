@@ -47,6 +47,13 @@ log_to_stderr(void *arg, int priority, const char *message)
             priority <= LOG_ERR ? "error: " : "", message);
 }
 
+/* What pam_info would put on the user's terminal at login. */
+static void
+notice_to_stderr(void *arg, const char *text)
+{
+    fprintf(stderr, "awscred session: the user would see: %s\n", text);
+}
+
 static int
 add_arg(struct module_args *args, const char *a, size_t len)
 {
@@ -278,6 +285,7 @@ cmd_session(int argc, char **argv)
     }
     groups = pamaws_user_groups(pw.pw_name, pw.pw_gid, &ngroups);
     args.log = log_to_stderr;
+    args.notice = notice_to_stderr;
     if (pamaws_options_load(&args, margs.n, (const char **) margs.v,
                             pw.pw_name, groups, ngroups) < 0)
         goto done;

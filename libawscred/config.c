@@ -370,6 +370,16 @@ cfg_get_nested(const struct cfg_section *s, const char *key)
 }
 
 const char *
+cfg_key_at(const struct cfg_section *s, size_t i, const char **value)
+{
+    if (s == NULL || i >= s->count)
+        return NULL;
+    if (value != NULL)
+        *value = s->entries[i].value;
+    return s->entries[i].key;
+}
+
+const char *
 cfg_section_file(const struct cfg_section *s)
 {
     return s != NULL ? s->file : NULL;

@@ -225,6 +225,10 @@ const char *cfg_get(const struct cfg_section *s, const char *key);
 /* The nested sub-section under key (e.g. "s3", "sts" in [services]). */
 const struct cfg_section *cfg_get_nested(const struct cfg_section *s,
                                          const char *key);
+/* The i-th key of a section in file order (NULL past the end), with its
+   value in *value (may be NULL), for rules that look at every key. */
+const char *cfg_key_at(const struct cfg_section *s, size_t i,
+                       const char **value);
 /* Where a key was read, for messages: file path and line (0 if unknown). */
 const char *cfg_section_file(const struct cfg_section *s);
 unsigned cfg_key_line(const struct cfg_section *s, const char *key);

@@ -167,6 +167,7 @@ awscred_resolve(struct awscred_context *ctx, const struct awscred_request *req,
     struct resolver r;
     struct awscred_credentials *creds = NULL;
     enum awscred_status status;
+    int64_t saved_deadline;
 
     error_clear(err);
     if (out == NULL)
@@ -176,6 +177,11 @@ awscred_resolve(struct awscred_context *ctx, const struct awscred_request *req,
     if (ctx == NULL)
         return error_set(err, AWSCRED_ERR_INVALID_ARG, NULL, NULL,
                          "awscred_resolve: ctx is NULL");
+    /* The whole resolution runs under the context's total budget. */
+    saved_deadline = ctx->deadline_ms;
+    if (saved_deadline == 0 && ctx->limits.total_timeout_ms != 0)
+        ctx->deadline_ms = ctx_monotonic_ms(ctx)
+                           + ctx->limits.total_timeout_ms;
     status = resolver_init(&r, ctx, req, err);
     if (status != AWSCRED_OK)
         goto done;
@@ -189,6 +195,7 @@ awscred_resolve(struct awscred_context *ctx, const struct awscred_request *req,
     creds = NULL;
 
 done:
+    ctx->deadline_ms = saved_deadline;
     awscred_credentials_free(creds);
     cfg_free(r.cfg);
     return status;

@@ -40,8 +40,7 @@ pamaws_clock_check_value(const struct pamaws_args *args)
 {
     const char *v = args->config.clock_check;
 
-    if (v == NULL || strcmp(v, "auto") == 0 || strcmp(v, "always") == 0
-        || strcmp(v, "never") == 0)
+    if (v == NULL || pamaws_clock_check_valid(v))
         return v;
     pamaws_log(args, LOG_ERR, "invalid value for option clock_check: %s "
                "(auto, always or never), using auto", v);
@@ -56,6 +55,29 @@ pamaws_clock_true_now(const struct pamaws_result *result)
     if (record_number(result, "clock_measured", 0) != 1)
         return now;
     return now + record_number(result, "clock_offset_ms", 0) / 1000;
+}
+
+/*
+ * Nothing measured. An unsynchronised kernel clock is worth a LOG_NOTICE
+ * then, unless the admin turned probing off (clock_check=never): without
+ * a reading from AWS it is the only hint there is.
+ */
+static void
+log_unmeasured(const struct pamaws_args *args, const char *user,
+               const struct pamaws_result *result)
+{
+    const char *error = pamaws_result_get(result, "clock_error");
+    const char *check = pamaws_clock_check_value(args);
+
+    if (error == NULL)
+        error = "no measurement";
+    if (record_number(result, "clock_kernel_sync", -1) == 0
+        && (check == NULL || strcmp(check, "never") != 0))
+        pamaws_log(args, LOG_NOTICE, "system clock is not synchronised "
+                   "(adjtimex) and could not be checked against AWS: %s",
+                   error);
+    else
+        pamaws_debug(args, "clock not checked for user %s: %s", user, error);
 }
 
 /* The user's line: how far, which way, what it means, whom to ask. */
@@ -86,18 +108,11 @@ pamaws_clock_policy(const struct pamaws_args *args, const char *user,
         result, "clock_verdict", AWSCRED_CLOCK_UNKNOWN);
     const char *text = pamaws_result_get(result, "clock_text");
     const char *source = pamaws_result_get(result, "clock_source");
-    const char *error = pamaws_result_get(result, "clock_error");
 
     memset(out, 0, sizeof(*out));
     out->measured = record_number(result, "clock_measured", 0) == 1;
     if (!out->measured) {
-        if (record_number(result, "clock_kernel_sync", -1) == 0)
-            pamaws_log(args, LOG_NOTICE, "system clock is not synchronised "
-                       "(adjtimex) and could not be checked against AWS: %s",
-                       error != NULL ? error : "no measurement");
-        else
-            pamaws_debug(args, "clock not checked for user %s: %s", user,
-                         error != NULL ? error : "no measurement");
+        log_unmeasured(args, user, result);
         return;
     }
     out->offset_ms = record_number(result, "clock_offset_ms", 0);

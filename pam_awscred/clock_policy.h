@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "pam_awscred/internal.h"
 
@@ -28,6 +29,17 @@
    and AWSCRED_CLOCK_REFUSE_DEFAULT_S (300 s: AWS's SigV4 window).
    An explicit probe never holds a login longer than this. */
 #define PAMAWS_CLOCK_PROBE_MAX_MS 2000
+/* clock_warn= and clock_refuse= take 1 to this many seconds (a day). */
+#define PAMAWS_CLOCK_MAX_S 86400
+
+/* Whether value is a clock_check (--clock-check) value: the option table
+   and the worker both check with this. */
+static inline bool
+pamaws_clock_check_valid(const char *value)
+{
+    return strcmp(value, "auto") == 0 || strcmp(value, "always") == 0
+           || strcmp(value, "never") == 0;
+}
 
 /* ---- Worker side (clock_worker.c) ------------------------------------- */
 
@@ -81,8 +93,9 @@ struct pamaws_clock_outcome {
 /*
  * Applies the policy to the worker's result: logs (LOG_WARNING beyond
  * the warning threshold, LOG_NOTICE for an unsynchronised kernel clock
- * that could not be checked against AWS), fills out->notice for the user
- * and sets out->refuse when strict and beyond the refusal threshold.
+ * that could not be checked against AWS although clock_check allowed a
+ * probe), fills out->notice for the user and sets out->refuse when strict
+ * and beyond the refusal threshold.
  */
 void pamaws_clock_policy(const struct pamaws_args *args, const char *user,
                          const struct pamaws_result *result,

@@ -36,8 +36,7 @@ pamaws_clock_worker_option(struct pamaws_clock_request *cr, const char *name,
     *bad = 0;
     if (strcmp(name, "--clock-check") == 0) {
         cr->check = value;
-        *bad = strcmp(value, "auto") != 0 && strcmp(value, "always") != 0
-            && strcmp(value, "never") != 0;
+        *bad = !pamaws_clock_check_valid(value);
     } else if (strcmp(name, "--clock-url") == 0) {
         cr->url = value;
     } else if (strcmp(name, "--sntp-server") == 0) {
@@ -72,29 +71,47 @@ add_number(struct pamaws_result *result, const char *key, long long n)
     return pamaws_result_add(result, key, buf);
 }
 
-/* Takes the measurement; *why says why there is none. */
+/*
+ * Hands the library what is left until until_ms (monotonic) as its total
+ * budget, at least 1 ms (0 would mean none at all). Returns what is left.
+ */
+static long
+budget_set(struct awscred_context *ctx, int64_t until_ms)
+{
+    struct awscred_limits limits;
+    long left = (long) (until_ms - pamaws_clock_monotonic_ms());
+
+    memset(&limits, 0, sizeof(limits));
+    limits.total_timeout_ms = left > 0 ? (unsigned) left : 1;
+    awscred_context_set_limits(ctx, &limits);
+    return left;
+}
+
+/*
+ * Takes the measurement within budget_ms in all, SNTP and HTTP together;
+ * *why says why there is none.
+ */
 static void
 measure(struct awscred_context *ctx, const struct pamaws_clock_request *cr,
         const char *region, long budget_ms, struct awscred_clock_reading *r,
         char *why, size_t size)
 {
     enum awscred_clock_check mode = check_mode(cr->check);
-    struct awscred_limits limits;
+    int64_t until = pamaws_clock_monotonic_ms() + budget_ms;
     struct awscred_error err;
     char sts[300];
 
     snprintf(why, size, "no AWS response during the login");
-    if (budget_ms <= 0 && mode != AWSCRED_CLOCK_CHECK_NEVER) {
-        mode = AWSCRED_CLOCK_CHECK_NEVER;
-        snprintf(why, size, "no time left for a clock probe");
-    }
-    memset(&limits, 0, sizeof(limits));
-    limits.total_timeout_ms = budget_ms > 0 ? (unsigned) budget_ms : 1;
-    awscred_context_set_limits(ctx, &limits);
     if (cr->sntp_server != NULL && mode != AWSCRED_CLOCK_CHECK_NEVER
+        && budget_set(ctx, until) > 0
         && awscred_clock_sntp(ctx, cr->sntp_server, (unsigned) budget_ms, r,
                               &err) != AWSCRED_OK)
         snprintf(why, size, "%s", err.message);
+    if (budget_set(ctx, until) <= 0 && mode != AWSCRED_CLOCK_CHECK_NEVER) {
+        mode = AWSCRED_CLOCK_CHECK_NEVER;
+        if (cr->sntp_server == NULL)
+            snprintf(why, size, "no time left for a clock probe");
+    }
     if (awscred_clock_check(ctx, mode,
                             cr->url != NULL
                                 ? cr->url

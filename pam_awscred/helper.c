@@ -13,6 +13,13 @@
  *   awscred-worker --mode user|system --user NAME --uid N --gid N
  *                  --home DIR [--profile P] [--region R] [--timeout-ms N]
  *                  [--session-name S] [--net-module PATH] [--imds] [--debug]
+ *                  [--clock-check auto|always|never] [--clock-url URL]
+ *                  [--sntp-server ADDRESS] [--clock-warn S] [--clock-refuse S]
+ *
+ * After resolving it checks the clock (clock_worker.c): the resolution's
+ * own AWS responses when there were any, else one bounded probe, and only
+ * when there are credentials to protect; the clock_* records go into the
+ * same result.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -27,6 +34,7 @@
 #include <unistd.h>
 
 #include "awscred.h"
+#include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
 struct worker_request {
@@ -41,6 +49,7 @@ struct worker_request {
     unsigned long timeout_ms;
     bool imds;
     bool debug;
+    struct pamaws_clock_request clock;
 };
 
 /* The worker owns its process: it may reset what the host handed down. */
@@ -113,7 +122,7 @@ parse_request(int argc, char **argv, struct worker_request *req)
             req->net_module = v;
         else if (strcmp(a, "--timeout-ms") == 0)
             bad = parse_ulong(v, &req->timeout_ms);
-        else
+        else if (!pamaws_clock_worker_option(&req->clock, a, v, &bad))
             goto bad;
         if (bad)
             goto bad;
@@ -209,6 +218,27 @@ result_fill(struct pamaws_result *result, enum awscred_status status,
     return rc;
 }
 
+/*
+ * The clock check after the resolution (clock_worker.c). A failed login
+ * makes no request for it: only readings the resolution took are judged.
+ * The probe goes to the STS endpoint of the credentials' region.
+ */
+static int
+clock_fill(struct awscred_context *ctx, const struct worker_request *req,
+           const struct awscred_credentials *creds, int64_t started_ms,
+           struct pamaws_result *result)
+{
+    struct pamaws_clock_request cr = req->clock;
+    const char *region = req->region;
+
+    if (creds == NULL)
+        cr.check = "never";
+    else if (creds->region != NULL)
+        region = creds->region;
+    return pamaws_clock_worker_measure(ctx, &cr, region, req->timeout_ms,
+                                       started_ms, result);
+}
+
 /* Writes all of buf to fd 1. */
 static int
 write_all(const char *buf, size_t len)
@@ -239,6 +269,7 @@ main(int argc, char **argv)
     char *frame = NULL;
     size_t len = 0;
     int exit_code = 1;
+    int64_t started_ms = pamaws_clock_monotonic_ms();
 
     reset_signals();
     memset(&result, 0, sizeof(result));
@@ -254,6 +285,7 @@ main(int argc, char **argv)
     request.region = req.region;
     status = awscred_resolve(ctx, &request, &creds, &err);
     if (result_fill(&result, status, creds, &err) < 0
+        || clock_fill(ctx, &req, creds, started_ms, &result) < 0
         || (frame = pamaws_frame_build(&result, &len)) == NULL) {
         fprintf(stderr, "awscred-worker: cannot build the result\n");
         goto done;

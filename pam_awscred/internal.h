@@ -12,6 +12,8 @@
  *   result.c   the result protocol (writer and reader) and value checks
  *   session.c  one login's work: build the worker request, run it, build
  *              the NAME=value list to export
+ *   clock_policy.c  the module's half of the clock check (clock_policy.h);
+ *              clock_worker.c is the worker's half
  *   public.c   the pam_sm_* entry points (module only)
  *   helper.c   the worker program (links libawscred)
  *
@@ -47,6 +49,9 @@
 /* ---- Logging: pam_syslog in the module, stderr in the CLI ------------- */
 
 typedef void pamaws_log_fn(void *arg, int priority, const char *message);
+/* A line for the user's terminal: pam_info in the module (not under
+   PAM_SILENT), stderr in `awscred session`. */
+typedef void pamaws_notice_fn(void *arg, const char *text);
 
 /* ---- Options (options.c) ---------------------------------------------- */
 
@@ -77,16 +82,24 @@ struct pamaws_config {
     bool debug;               /* debug: trace to syslog at LOG_DEBUG */
     bool quiet;               /* quiet: no LOG_ERR for failures, LOG_INFO */
     char *conf;               /* conf=: the module's INI file */
+    /* The clock check (clock_policy.h) */
+    char *clock_check;        /* clock_check=auto|always|never; NULL: auto */
+    char *clock_url;          /* clock_url=: probe URL; NULL: regional STS */
+    char *sntp_server;        /* sntp_server=: numeric address[:port] */
+    long clock_warn;          /* clock_warn=: seconds; warn beyond */
+    long clock_refuse;        /* clock_refuse=: seconds; strict refuses */
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */
     char *worker;             /* worker=: path of awscred-worker */
     char *net_module;         /* net_module=: libawscred network module */
 };
 
-/* Per-call state: configuration, logging and the user. */
+/* Per-call state: configuration, logging and the user's terminal. */
 struct pamaws_args {
     struct pamaws_config config;
     pamaws_log_fn *log;
     void *log_arg;
+    pamaws_notice_fn *notice;  /* NULL: the user sees nothing */
+    void *notice_arg;
 };
 
 /*
@@ -105,6 +118,8 @@ void pamaws_config_free(struct pamaws_config *config);
 /* Logging helpers; never pass secrets. */
 void pamaws_log(const struct pamaws_args *args, int priority,
                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Tells the user text (no-op without a notice function). */
+void pamaws_notice(const struct pamaws_args *args, const char *text);
 #define pamaws_debug(args, ...)                                  \
     do {                                                         \
         if ((args)->config.debug)                                \
@@ -126,6 +141,7 @@ void pamaws_log(const struct pamaws_args *args, int priority,
  *   message, where, provider     the error, when status != 0
  *   access_key_id, secret_access_key, session_token, expiration (epoch
  *   seconds, 0 = none), region, account_id, method, profile
+ *   clock_*           the clock check (clock_policy.h), also on failure
  * When setting up the worker fails before execve, the child writes the
  * 8-byte record "AWE1" <stage byte> <3 bytes errno, big-endian> instead.
  */

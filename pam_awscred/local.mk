@@ -7,7 +7,8 @@
 noinst_LTLIBRARIES += pam_awscred/libpamawscred.la
 pam_awscred_libpamawscred_la_SOURCES = \
 	pam_awscred/internal.h pam_awscred/options.c pam_awscred/result.c \
-	pam_awscred/session.c pam_awscred/spawn.c
+	pam_awscred/session.c pam_awscred/spawn.c \
+	pam_awscred/clock_policy.h pam_awscred/clock_policy.c
 pam_awscred_libpamawscred_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 pam_awscred_libpamawscred_la_LIBADD = $(INIH_LIBS)
 
@@ -23,5 +24,7 @@ EXTRA_DIST += pam_awscred/pam_awscred.map
 
 # The worker, installed like unix_chkpwd: the module execs it as the user.
 libexec_PROGRAMS += pam_awscred/awscred-worker
-pam_awscred_awscred_worker_SOURCES = pam_awscred/helper.c pam_awscred/result.c
+# clock_worker.c is its half of the login clock check (clock_policy.h).
+pam_awscred_awscred_worker_SOURCES = pam_awscred/helper.c pam_awscred/result.c \
+	pam_awscred/clock_policy.h pam_awscred/clock_worker.c
 pam_awscred_awscred_worker_LDADD = libawscred/libawscred-core.la

@@ -23,40 +23,56 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "awscred.h"
+#include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
-enum option_type { OPT_BOOL, OPT_NUMBER, OPT_TIME, OPT_STRING, OPT_MODE };
+enum option_type {
+    OPT_BOOL, OPT_NUMBER, OPT_TIME, OPT_STRING, OPT_MODE,
+    OPT_SECONDS,  /* whole seconds, 1 to PAMAWS_CLOCK_MAX_S */
+};
+
+/* Checks an OPT_STRING value beyond "any string". */
+typedef bool option_check_fn(const char *value);
 
 struct option {
     const char *name;
     size_t offset;
     enum option_type type;
     bool in_file;  /* may also come from the configuration file */
+    option_check_fn *check;  /* OPT_STRING only; NULL: any value */
 };
+
+static option_check_fn valid_url, valid_address;
 
 #define K(name) #name, offsetof(struct pamaws_config, name)
 
 /* MUST stay sorted by name: option_find() does a binary search. */
 static const struct option options[] = {
-    { K(conf),               OPT_STRING, false },
-    { K(config_file),        OPT_STRING, true  },
-    { K(credentials_file),   OPT_STRING, true  },
-    { K(debug),              OPT_BOOL,   true  },
-    { K(ignore_root),        OPT_BOOL,   true  },
-    { K(imds),               OPT_BOOL,   true  },
-    { K(minimum_uid),        OPT_NUMBER, true  },
-    { K(mode),               OPT_MODE,   true  },
-    { K(net_module),         OPT_STRING, true  },
-    { K(profile),            OPT_STRING, true  },
-    { K(quiet),              OPT_BOOL,   true  },
-    { K(region),             OPT_STRING, true  },
-    { K(strict),             OPT_BOOL,   true  },
-    { K(system_config),      OPT_STRING, true  },
-    { K(system_credentials), OPT_STRING, true  },
-    { K(system_profile),     OPT_STRING, true  },
-    { K(system_user),        OPT_STRING, true  },
-    { K(timeout),            OPT_TIME,   true  },
-    { K(worker),             OPT_STRING, true  },
+    { K(clock_check),        OPT_STRING,  true,  pamaws_clock_check_valid },
+    { K(clock_refuse),       OPT_SECONDS, true,  NULL },
+    { K(clock_url),          OPT_STRING,  true,  valid_url },
+    { K(clock_warn),         OPT_SECONDS, true,  NULL },
+    { K(conf),               OPT_STRING,  false, NULL },
+    { K(config_file),        OPT_STRING,  true,  NULL },
+    { K(credentials_file),   OPT_STRING,  true,  NULL },
+    { K(debug),              OPT_BOOL,    true,  NULL },
+    { K(ignore_root),        OPT_BOOL,    true,  NULL },
+    { K(imds),               OPT_BOOL,    true,  NULL },
+    { K(minimum_uid),        OPT_NUMBER,  true,  NULL },
+    { K(mode),               OPT_MODE,    true,  NULL },
+    { K(net_module),         OPT_STRING,  true,  NULL },
+    { K(profile),            OPT_STRING,  true,  NULL },
+    { K(quiet),              OPT_BOOL,    true,  NULL },
+    { K(region),             OPT_STRING,  true,  NULL },
+    { K(sntp_server),        OPT_STRING,  true,  valid_address },
+    { K(strict),             OPT_BOOL,    true,  NULL },
+    { K(system_config),      OPT_STRING,  true,  NULL },
+    { K(system_credentials), OPT_STRING,  true,  NULL },
+    { K(system_profile),     OPT_STRING,  true,  NULL },
+    { K(system_user),        OPT_STRING,  true,  NULL },
+    { K(timeout),            OPT_TIME,    true,  NULL },
+    { K(worker),             OPT_STRING,  true,  NULL },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
@@ -72,6 +88,13 @@ pamaws_log(const struct pamaws_args *args, int priority, const char *fmt, ...)
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
     args->log(args->log_arg, priority, message);
+}
+
+void
+pamaws_notice(const struct pamaws_args *args, const char *text)
+{
+    if (args->notice != NULL)
+        args->notice(args->notice_arg, text);
 }
 
 static int
@@ -125,6 +148,33 @@ parse_number(const char *value, long max, long *out)
         return -1;
     *out = n;
     return 0;
+}
+
+/* clock_url: an http(s) URL without spaces or control characters. */
+static bool
+valid_url(const char *value)
+{
+    const char *p;
+
+    if (strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0)
+        return false;
+    for (p = value; *p != '\0'; p++)
+        if ((unsigned char) *p <= ' ' || *p == 0x7f)
+            return false;
+    return p - value <= 1024;
+}
+
+/* sntp_server: what a numeric IPv4 or IPv6 address with an optional port
+   is made of ("169.254.169.123", "[fd00:ec2::123]:123"). Host names are
+   refused: their lookup could not be bounded. The worker checks the
+   rest. */
+static bool
+valid_address(const char *value)
+{
+    size_t len = strlen(value);
+
+    return len > 0 && len <= 64
+           && strspn(value, "0123456789abcdefABCDEF.:[]") == len;
 }
 
 /*
@@ -216,7 +266,15 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
         else
             goto bad;
         break;
+    case OPT_SECONDS:
+        if (parse_number(value, PAMAWS_CLOCK_MAX_S, &number) < 0
+            || number == 0)
+            goto bad;
+        *(long *) field = number;
+        break;
     case OPT_STRING:
+        if (option->check != NULL && !option->check(value))
+            goto bad;
         copy = strdup(value);
         if (copy == NULL)
             return -1;
@@ -257,6 +315,8 @@ config_defaults(struct pamaws_config *config)
     memset(config, 0, sizeof(*config));
     config->mode = PAMAWS_MODE_USER;
     config->timeout = PAMAWS_DEFAULT_TIMEOUT_MS;
+    config->clock_warn = AWSCRED_CLOCK_WARN_DEFAULT_S;
+    config->clock_refuse = AWSCRED_CLOCK_REFUSE_DEFAULT_S;
     config->conf = strdup(PAMAWS_DEFAULT_CONF);
     config->worker = strdup(PAMAWS_DEFAULT_WORKER);
     config->system_config = strdup(PAMAWS_DEFAULT_SYS_CONFIG);

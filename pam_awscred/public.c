@@ -34,6 +34,14 @@ log_to_syslog(void *arg, int priority, const char *message)
     pam_syslog(arg, priority, "%s", message);
 }
 
+/* A line on the user's terminal through the application's conversation
+   (sshd shows it after login, like the motd). */
+static void
+notice_to_user(void *arg, const char *text)
+{
+    (void) pam_info(arg, "%s", text);
+}
+
 /* The names we set, NULL-terminated; freed by the PAM data cleanup. */
 struct exported {
     char *names[PAMAWS_MAX_VARS + 1];
@@ -148,6 +156,10 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
         pam_syslog(pamh, LOG_CRIT, "out of memory");
         status = PAM_BUF_ERR;
         goto done;
+    }
+    if (!(flags & PAM_SILENT)) {
+        args.notice = notice_to_user;
+        args.notice_arg = pamh;
     }
     pamaws_debug(&args, "pam_sm_open_session: entry");
     if (name == NULL || pw == NULL) {

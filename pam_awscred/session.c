@@ -17,6 +17,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
 /* Everything we may set, and what must go when we do (pam_awscred(8),
@@ -31,7 +32,7 @@ const char *const pamaws_conflicting_names[] = {
 
 #define WORKER_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SYSTEM_HOME "/nonexistent"
-#define MAX_ARGS 32
+#define MAX_ARGS 48
 #define MAX_ENV 12
 
 /* A request under construction; every string is owned. */
@@ -115,6 +116,21 @@ pamaws_user_groups(const char *name, gid_t gid, size_t *count)
     return NULL;
 }
 
+/* The clock check's part of the request (clock_policy.h). */
+static void
+request_clock(struct request *req, const struct pamaws_config *c)
+{
+    char warn[24], refuse[24];
+
+    snprintf(warn, sizeof(warn), "%ld", c->clock_warn);
+    snprintf(refuse, sizeof(refuse), "%ld", c->clock_refuse);
+    request_opt(req, "--clock-check", c->clock_check);
+    request_opt(req, "--clock-url", c->clock_url);
+    request_opt(req, "--sntp-server", c->sntp_server);
+    request_opt(req, "--clock-warn", warn);
+    request_opt(req, "--clock-refuse", refuse);
+}
+
 /*
  * Builds the worker's request for user. The worker learns everything from
  * argv and its environment: it does no passwd lookup and sees nothing of
@@ -147,6 +163,7 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     request_opt(req, "--net-module", c->net_module);
     if (system)
         request_opt(req, "--session-name", user->name);
+    request_clock(req, c);
     if (c->imds)
         request_arg(req, "--imds");
     if (c->debug)
@@ -284,9 +301,25 @@ parse_epoch(const char *s, int64_t *out)
     return 0;
 }
 
+/* An expiration as the AWS CLI exports it (datetime.isoformat()). */
+static int
+expiration_text(int64_t expires, char *buf, size_t size)
+{
+    time_t t = (time_t) expires;
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL
+        || strftime(buf, size, "%Y-%m-%dT%H:%M:%S+00:00", &tm) == 0)
+        return -1;
+    return 0;
+}
+
 /*
- * Validates a successful result and builds vars from it. Returns 0, or -1
- * (logged) when any value is unacceptable: then nothing is exported.
+ * Validates a successful result and builds vars from it. Expiry is judged
+ * by AWS's clock when the worker measured it, so credentials that have
+ * really expired are not exported from a host whose clock is slow.
+ * Returns 0, or -1 (logged) when any value is unacceptable: then nothing
+ * is exported.
  */
 static int
 vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
@@ -298,9 +331,7 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
     const char *expiration = pamaws_result_get(r, "expiration");
     const char *region = pamaws_result_get(r, "region");
     int64_t expires = 0;
-    char when[40];
-    struct tm tm;
-    time_t t;
+    char when[40] = "";
 
     if (check(args, user->name, "AWS_ACCESS_KEY_ID", key,
               key ? pamaws_check_key_id(key) : NULL) < 0
@@ -319,29 +350,25 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
         && check(args, user->name, "AWS_REGION", region,
                  pamaws_check_region(region)) < 0)
         return -1;
-    if (expiration != NULL && parse_epoch(expiration, &expires) < 0) {
+    if (expiration != NULL
+        && (parse_epoch(expiration, &expires) < 0
+            || (expires != 0
+                && expiration_text(expires, when, sizeof(when)) < 0))) {
         pamaws_log(args, LOG_ERR, "bad expiration for user %s, nothing exported",
                    user->name);
         return -1;
     }
-    if (expires != 0 && expires <= (int64_t) time(NULL)) {
+    if (expires != 0 && expires <= pamaws_clock_true_now(r)) {
         pamaws_log(args, LOG_ERR, "AWS credentials for user %s expired at %s,"
-                   " nothing exported", user->name, expiration);
+                   " nothing exported", user->name, when);
         return -1;
     }
     if (vars_add(vars, "AWS_ACCESS_KEY_ID", key) < 0
         || vars_add(vars, "AWS_SECRET_ACCESS_KEY", secret) < 0
         || (token != NULL && vars_add(vars, "AWS_SESSION_TOKEN", token) < 0))
         return -1;
-    if (expires != 0) {
-        t = (time_t) expires;
-        if (gmtime_r(&t, &tm) == NULL)
-            return -1;
-        /* The AWS CLI's export format (datetime.isoformat()). */
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-        if (vars_add(vars, "AWS_CREDENTIAL_EXPIRATION", when) < 0)
-            return -1;
-    }
+    if (expires != 0 && vars_add(vars, "AWS_CREDENTIAL_EXPIRATION", when) < 0)
+        return -1;
     if (region != NULL
         && (vars_add(vars, "AWS_REGION", region) < 0
             || vars_add(vars, "AWS_DEFAULT_REGION", region) < 0))
@@ -378,6 +405,39 @@ log_run_failure(const struct pamaws_args *args, const struct pamaws_user *user,
                    run->stderr_text);
 }
 
+/*
+ * What a worker's result means for the login. The clock verdict comes
+ * first: its line reaches the user even when resolution failed (a skewed
+ * clock is a likely reason), and in strict mode it can refuse the session
+ * although credentials came back.
+ */
+static enum pamaws_outcome
+judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
+             const struct pamaws_result *result, struct pamaws_vars *vars)
+{
+    struct pamaws_clock_outcome clock;
+    const char *status = pamaws_result_get(result, "status");
+    const char *method = pamaws_result_get(result, "method");
+
+    pamaws_clock_policy(args, user->name, result, &clock);
+    if (clock.notice[0] != '\0')
+        pamaws_notice(args, clock.notice);
+    if (status == NULL || strcmp(status, "0") != 0) {
+        log_worker_error(args, user, result);
+        return PAMAWS_FAIL;
+    }
+    if (clock.refuse)
+        return PAMAWS_FAIL;
+    if (vars_from_result(args, user, result, vars) < 0) {
+        pamaws_vars_clear(vars);
+        return PAMAWS_FAIL;
+    }
+    pamaws_debug(args, "AWS credentials for user %s from %s (profile %s)",
+                 user->name, method != NULL ? method : "unknown",
+                 profile_label(args));
+    return PAMAWS_EXPORT;
+}
+
 /* Runs the worker and interprets what it produced. */
 static enum pamaws_outcome
 run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
@@ -389,7 +449,6 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
     struct request req;
     enum pamaws_outcome outcome = PAMAWS_FAIL;
     char *worker_user = NULL, why[128] = "no result";
-    const char *status, *method;
     int parsed = -1;
 
     memset(&req, 0, sizeof(req));
@@ -418,20 +477,7 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
     }
     if (args->config.debug && run.stderr_text[0] != '\0')
         pamaws_debug(args, "worker: %.900s", run.stderr_text);
-    status = pamaws_result_get(&result, "status");
-    if (status == NULL || strcmp(status, "0") != 0) {
-        log_worker_error(args, user, &result);
-        goto done;
-    }
-    if (vars_from_result(args, user, &result, vars) < 0) {
-        pamaws_vars_clear(vars);
-        goto done;
-    }
-    method = pamaws_result_get(&result, "method");
-    pamaws_debug(args, "AWS credentials for user %s from %s (profile %s)",
-                 user->name, method != NULL ? method : "unknown",
-                 profile_label(args));
-    outcome = PAMAWS_EXPORT;
+    outcome = judge_result(args, user, &result, vars);
 
 done:
     pamaws_result_clear(&result);

@@ -3,3 +3,4 @@ include tests/unit/local.mk
 include tests/pam/local.mk
 include tests/e2e/local.mk
 include tests/fuzz/local.mk
+include tests/valgrind.mk

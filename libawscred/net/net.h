@@ -165,6 +165,29 @@ enum awscred_status net_sts_credentials(struct resolver *r,
                                         struct awscred_credentials **out,
                                         struct awscred_error *err);
 
+/*
+ * The endpoint configured for one service of r's session, as AWS CLI v2
+ * finds it (reference/aws-credential-chain.md section 2.1):
+ * AWS_ENDPOINT_URL_<env_name> ("STS", "SSO", "SSO_OIDC"), AWS_ENDPOINT_URL,
+ * the <services_key> ("sts", "sso", "sso_oidc") endpoint_url of the
+ * profile's [services] section, the profile's endpoint_url; none when
+ * ignore_configured_endpoint_urls is true. *url (not a copy) is NULL when
+ * nothing is configured.
+ */
+enum awscred_status net_configured_endpoint(const struct resolver *r,
+                                            const char *env_name,
+                                            const char *services_key,
+                                            const char **url,
+                                            struct awscred_error *err);
+
+/* The session's CA bundle (AWS_CA_BUNDLE, else the profile's ca_bundle),
+   expanded; "" for the system store; NULL when out of memory. */
+char *net_ca_bundle(const struct resolver *r);
+
+/* Python's http.client reason phrase for the statuses AWS services send
+   ("" for others), which botocore uses when an error has no message. */
+const char *net_reason_phrase(long status);
+
 /* The endpoint and signing region STS calls of r go to (malloc'd url). */
 enum awscred_status net_sts_endpoint(struct resolver *r, char **url,
                                      const char **signing_region,

@@ -3,7 +3,8 @@
  * for the assume-role and web identity providers: the endpoint as AWS CLI
  * v2 resolves it (section 2.1), a form-encoded POST signed with SigV4 (or
  * not, for AssumeRoleWithWebIdentity), the XML reply turned into the
- * document the CLI caches, and the CLI's cache in front of it all.
+ * document the CLI caches, and the CLI's cache in front of it all. The
+ * configured-endpoint lookup and the CA bundle serve the SSO provider too.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -46,22 +47,26 @@ ignore_configured_endpoints(const struct resolver *r,
 }
 
 /*
- * botocore ConfiguredEndpointProvider: AWS_ENDPOINT_URL_STS,
- * AWS_ENDPOINT_URL, the profile's [services] section's "sts" endpoint_url,
- * the profile's endpoint_url. *url NULL when none is configured.
+ * botocore ConfiguredEndpointProvider: AWS_ENDPOINT_URL_<env_name>,
+ * AWS_ENDPOINT_URL, the profile's [services] section's <services_key>
+ * endpoint_url, the profile's endpoint_url. *url NULL when none is
+ * configured.
  */
-static enum awscred_status
-configured_endpoint(const struct resolver *r, const char **url,
-                    struct awscred_error *err)
+enum awscred_status
+net_configured_endpoint(const struct resolver *r, const char *env_name,
+                        const char *services_key, const char **url,
+                        struct awscred_error *err)
 {
     const struct cfg_section *prof = cfg_profile(r->cfg, r->profile);
     const struct cfg_section *services;
     const char *name;
+    char env[64];
 
     *url = NULL;
     if (ignore_configured_endpoints(r, prof))
         return AWSCRED_OK;
-    *url = ctx_getenv_nonempty(r->ctx, "AWS_ENDPOINT_URL_STS");
+    snprintf(env, sizeof(env), "AWS_ENDPOINT_URL_%s", env_name);
+    *url = ctx_getenv_nonempty(r->ctx, env);
     if (*url == NULL)
         *url = ctx_getenv_nonempty(r->ctx, "AWS_ENDPOINT_URL");
     if (*url != NULL || prof == NULL)
@@ -76,7 +81,8 @@ configured_endpoint(const struct resolver *r, const char **url,
                              "section but the \"%s\" services configuration "
                              "does not exist.",
                              name);
-        *url = cfg_get(cfg_get_nested(services, "sts"), "endpoint_url");
+        *url = cfg_get(cfg_get_nested(services, services_key),
+                       "endpoint_url");
         if (*url != NULL && (*url)[0] == '\0')
             *url = NULL;
     }
@@ -115,7 +121,7 @@ net_sts_endpoint(struct resolver *r, char **url, const char **signing_region,
     enum awscred_status st;
 
     *url = NULL;
-    st = configured_endpoint(r, &configured, err);
+    st = net_configured_endpoint(r, "STS", "sts", &configured, err);
     if (st != AWSCRED_OK)
         return st;
     *signing_region = region != NULL ? region : STS_GLOBAL_REGION;
@@ -160,8 +166,8 @@ split_url(const char *url, char **host, const char **path)
     return *host != NULL ? 0 : -1;
 }
 
-static const char *
-reason_phrase(long status)
+const char *
+net_reason_phrase(long status)
 {
     switch (status) {
     case 400: return "Bad Request";
@@ -204,7 +210,7 @@ service_error(struct awscred_context *ctx, const struct net_sts_call *call,
               code != NULL ? code : status, call->action,
               message != NULL ? message
               : code != NULL  ? "Unknown"
-                              : reason_phrase(resp->status));
+                              : net_reason_phrase(resp->status));
     *code_out = xstrdup(code);
     net_xml_free(&xml);
     return AWSCRED_ERR_SERVICE;
@@ -245,13 +251,14 @@ sign_request(struct resolver *r, const struct net_sts_call *call,
     return AWSCRED_OK;
 }
 
-static const char *
-ca_bundle(const struct resolver *r)
+char *
+net_ca_bundle(const struct resolver *r)
 {
     const char *v = ctx_getenv_nonempty(r->ctx, "AWS_CA_BUNDLE");
 
-    return v != NULL ? v : cfg_get(cfg_profile(r->cfg, r->profile),
-                                   "ca_bundle");
+    if (v == NULL)
+        v = cfg_get(cfg_profile(r->cfg, r->profile), "ca_bundle");
+    return path_expand(r->ctx, v != NULL ? v : "");
 }
 
 /* What stays the same across the attempts of one call. */
@@ -278,7 +285,6 @@ static enum awscred_status
 sts_prepare(struct resolver *r, const struct net_sts_call *call,
             struct sts_target *t, struct awscred_error *err)
 {
-    const char *bundle = ca_bundle(r);
     enum awscred_status st;
     size_t i;
 
@@ -293,7 +299,7 @@ sts_prepare(struct resolver *r, const struct net_sts_call *call,
     form_param(&t->body, "Version", STS_VERSION);
     for (i = 0; i < call->nparams; i++)
         form_param(&t->body, call->params[i].name, call->params[i].value);
-    t->bundle = path_expand(r->ctx, bundle != NULL ? bundle : "");
+    t->bundle = net_ca_bundle(r);
     if (t->body.failed || t->bundle == NULL)
         return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
     return AWSCRED_OK;

@@ -11,7 +11,9 @@
  * Authorization header. Each attempt has 2 s; 3 attempts, 1 s apart
  * (bounded by the resolution's budget); then the chain stops with
  * CredentialRetrievalError, as in the CLI. Unlike botocore we do not sleep
- * after the last attempt.
+ * after the last attempt, and an answer without a required key (or with a
+ * value that is not a string) fails with "Missing or invalid key in
+ * response: 'Token'" where botocore lets a bare KeyError ("'Token'") out.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -63,7 +65,14 @@ check_allowed_url(const char *url, struct awscred_error *err)
 {
     char scheme[16], host[256];
 
-    if (url_parts(url, scheme, sizeof scheme, host, sizeof host)) {
+    /*
+     * No host means no "//" authority: libcurl then reads the URL as one
+     * without a scheme ("https:@evil" is user "https" at host "evil", over
+     * http), so the https exemption must not apply. botocore refuses it
+     * too (hostname None).
+     */
+    if (url_parts(url, scheme, sizeof scheme, host, sizeof host)
+        && host[0] != '\0') {
         if (strcmp(scheme, "https") == 0 || is_loopback_literal(host))
             return AWSCRED_OK;
         for (const char *const *h = allowed_hosts; *h != NULL; h++)
@@ -88,12 +97,23 @@ read_auth_token(struct awscred_context *ctx, char **token,
 
     *token = NULL;
     if (path != NULL) {
+        /* botocore reads the file while the provider loads, inside
+           export-credentials' "Unable to retrieve credentials" (exit 253),
+           unlike the config files (255): a retrieval failure, not
+           AWSCRED_ERR_FILE. */
         st = file_read(ctx, path, "container authorization token file",
                        token, &len, err);
+        if (st == AWSCRED_ERR_FILE) {
+            if (err != NULL) {
+                err->status = AWSCRED_ERR_RETRIEVAL;
+                snprintf(err->provider, sizeof err->provider, "%s", METHOD);
+            }
+            return AWSCRED_ERR_RETRIEVAL;
+        }
         if (st != AWSCRED_OK)
             return st;
         if (*token == NULL)
-            return error_set(err, AWSCRED_ERR_FILE, METHOD, path,
+            return error_set(err, AWSCRED_ERR_RETRIEVAL, METHOD, path,
                              "[Errno 2] No such file or directory: '%s'",
                              path);
     } else if (value != NULL) {
@@ -175,11 +195,12 @@ fetch_with_retries(struct awscred_context *ctx, const char *url,
             && !sleep_within_deadline(ctx, RETRY_SLEEP_MS))
             break;
     }
+    /* CredentialRetrievalError wrapping str(MetadataRetrievalError). */
     error_set(err, ctx_time_left_ms(ctx) > 0 ? AWSCRED_ERR_RETRIEVAL
                                              : AWSCRED_ERR_TIMEOUT,
               METHOD, url,
-              "Error when retrieving credentials from container-role: %s",
-              why);
+              "Error when retrieving credentials from container-role: "
+              "Error retrieving metadata: %s", why);
     return NULL;
 }
 

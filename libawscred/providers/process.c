@@ -18,7 +18,8 @@
  *  - It is killed with its process group after the process timeout
  *    (default 30 s, capped by the resolution's budget); stdout is capped
  *    (max_process_output, 64 KiB), stderr to 4 KiB with control characters
- *    escaped before it reaches a message.
+ *    escaped before it reaches a message; a failure with nothing on stderr
+ *    names its exit status or signal (the CLI's message ends empty).
  *  - Non-string credential values are refused (the CLI passes them on).
  *
  * SPDX-License-Identifier: MIT

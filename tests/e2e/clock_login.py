@@ -9,13 +9,15 @@ module starts the worker with an environment built from scratch):
 - assume role against a loopback STS (tests/lib/fault_server.py): the STS
   response's Date is used and no clock request is added;
 - SNTP; a 90 s skew only warns; a synchronised clock says nothing;
-- expiry judged by AWS's clock in the module too (whole login shifted).
+- expiry judged by AWS's clock in the module too (whole login shifted);
+- a clock_url that never answers costs at most the login's budget.
 Root only (the worker is started as the user). Prints TAP."""
 
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -62,6 +64,7 @@ class Servers:
                 {"path": "/far/", "response": {
                     "status": 200,
                     "body": assume_role_doc(KEY_ID, "2099-01-01T00:00:00Z")}},
+                {"path": "/hang/", "response": {"hang": 30}},
             ]}, f)
         proc, self.sts_port = fault_server.start(self.sts_script, self.sts_log)
         self.procs.append(proc)
@@ -222,6 +225,32 @@ def run(t, work, s, user, home):
          "login 20 min fast: credentials valid by AWS's clock are exported",
          p.stdout + p.stderr)
 
+    # A probe that hangs ends within the login's budget (timeout=2): the
+    # worker stops it in time to hand over the credentials.
+    started = time.monotonic()
+    p = session(base, ["profile=static", "worker=" + WORKER, "timeout=2",
+                       "clock_url=http://127.0.0.1:%d/hang/" % s.sts_port])
+    took = time.monotonic() - started
+    t.ok(p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout
+         and notice(p) == "" and took < 2.5,
+         "clock_url that hangs: credentials after %.2f s (timeout=2)" % took,
+         p.stdout + p.stderr)
+
+    # An SNTP server that never answers, then the hanging URL: both share
+    # the one budget.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+        started = time.monotonic()
+        p = session(base, [
+            "profile=static", "worker=" + WORKER, "timeout=2",
+            "sntp_server=127.0.0.1:%d" % silent.getsockname()[1],
+            "clock_check=always",
+            "clock_url=http://127.0.0.1:%d/hang/" % s.sts_port])
+        took = time.monotonic() - started
+    t.ok(p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout and took < 2.5,
+         "silent SNTP server and hanging clock_url: credentials after %.2f s "
+         "(timeout=2)" % took, p.stdout + p.stderr)
+
 
 def main():
     if os.geteuid() != 0:
@@ -239,7 +268,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         return 0
     t = Tap()
-    print("1..12")
+    print("1..14")
     s = Servers(work)
     try:
         run(t, work, s, *made)

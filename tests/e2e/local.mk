@@ -27,6 +27,13 @@ dist_check_SCRIPTS += tests/e2e/clock_expiry.sh tests/e2e/clock_expiry.py \
 # stack, user and system mode (issue 3). Root only; skips otherwise.
 TESTS += tests/e2e/sshd_login.sh
 dist_check_SCRIPTS += tests/e2e/sshd_login.sh
+EXTRA_DIST += tests/e2e/sshd_lib.sh
+
+# Load (issue 8): 50 logins at once through the private sshd in system
+# mode, against moto_server and against an STS that never answers; wall
+# times as TAP comments. Root only, like sshd_login.sh; about 100 s.
+TESTS += tests/e2e/sshd_load.sh
+dist_check_SCRIPTS += tests/e2e/sshd_load.sh tests/e2e/sshd_load.py
 
 # STS (issue 4): assume role (two hops, credential_source, external id,
 # duration) and web identity against moto_server, checked with
@@ -41,3 +48,23 @@ dist_check_SCRIPTS += tests/e2e/sts_moto.sh tests/e2e/sts_moto.py \
 TESTS += tests/e2e/sts_faults.sh
 dist_check_SCRIPTS += tests/e2e/sts_faults.sh tests/e2e/sts_faults.py
 EXTRA_DIST += tests/lib/fault_server.py
+
+# The login's clock check (issue 6) through `awscred session` with the
+# worker under libfaketime: the user's line with sign and size, strict
+# refusal, clock_check=never, SNTP, no extra request after an STS call,
+# expiry by AWS's clock. Root only; skips without libfaketime.
+TESTS += tests/e2e/clock_login.sh
+dist_check_SCRIPTS += tests/e2e/clock_login.sh tests/e2e/clock_login.py
+
+# Differential test (issue 5): awscred export against Debian's AWS CLI v2
+# for credential_process, container and IMDS credentials, both pointed at
+# tests/lib/fault_server.py; skips without /usr/bin/aws.
+TESTS += tests/e2e/providers_diff.sh
+dist_check_SCRIPTS += tests/e2e/providers_diff.sh tests/e2e/providers_diff.py
+
+# IAM Identity Center: awscred export against Debian's AWS CLI v2 with both
+# pointed at a loopback portal and SSO-OIDC (tests/lib/fault_server.py),
+# including the token refresh and the role cache shared both ways; skips
+# without /usr/bin/aws.
+TESTS += tests/e2e/sso_diff.sh
+dist_check_SCRIPTS += tests/e2e/sso_diff.sh tests/e2e/sso_diff.py

@@ -3,94 +3,22 @@
 # session stack. Starts a private sshd on a loopback port under a symlinked
 # name, so OpenSSH 9.2 (service name = __progname) reads its own
 # /etc/pam.d/<name>; creates test users with keys; logs in with ssh and
-# checks the remote environment, in user mode and in system mode, and that
-# a user whose AWS files are broken still logs in.
+# checks the remote environment, in user mode and in system mode, that
+# a user whose AWS files are broken still logs in, and that a login under a
+# shifted clock shows the clock warning on the user's terminal.
 #
 # Root only (it adds users and a PAM service file); everything it creates
 # is removed on exit. Prints TAP.
 #
 # SPDX-License-Identifier: MIT
 
-: "${top_builddir:=$(pwd)}"
-name=sshd-awscred-$$
-pamfile=/etc/pam.d/$name
+. "$(dirname "$0")/sshd_lib.sh"
 
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
-
-test "$ENABLE_SSHD_TESTS" = no && skip_all "--disable-sshd-tests"
-test "$(id -u)" = 0 || skip_all "needs root (creates users and $pamfile)"
-sshd_bin=$(command -v sshd || echo /usr/sbin/sshd)
-test -x "$sshd_bin" || skip_all "sshd not installed (apt install openssh-server)"
-command -v ssh >/dev/null || skip_all "ssh client not installed"
-command -v useradd >/dev/null || skip_all "useradd not available"
-test -e "$pamfile" && skip_all "$pamfile already exists; not touching it"
-module=$top_builddir/pam_awscred/.libs/pam_awscred.so
-worker=$top_builddir/pam_awscred/awscred-worker
-test -f "$module" && test -x "$worker" || skip_all "module or worker not built"
-grep -q 'fsanitize=address' "$top_builddir/Makefile" 2>/dev/null &&
-    skip_all "sanitizer build: the system sshd cannot load an ASan module"
-
-T=$(mktemp -d /tmp/awscred-sshd.XXXXXX) || exit 1
-chmod 755 "$T"
+sshd_preflight
+sshd_setup
 good=awse2e-g$$
 broken=awse2e-b$$
-created_run_sshd=
-sshd_pid=
-moto_pid=
-
-cleanup() {
-    if test -n "$moto_pid"; then
-        kill "$moto_pid" 2>/dev/null
-        wait "$moto_pid" 2>/dev/null
-    fi
-    if test -n "$sshd_pid"; then
-        kill "$sshd_pid" 2>/dev/null
-        wait "$sshd_pid" 2>/dev/null
-    fi
-    for u in "$good" "$broken"; do
-        if id "$u" >/dev/null 2>&1; then
-            userdel "$u" 2>/dev/null
-        fi
-    done
-    rm -f "$pamfile"
-    test -n "$created_run_sshd" && rmdir /run/sshd 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
-check() {  # check "description" command...
-    desc=$1; shift
-    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-diag() { sed 's/^/# /' "$@"; }
-
-# A free loopback port.
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-port=$(free_port)
-
-# Users with a key, a home under $T and an unusable (not locked) password.
-ssh-keygen -q -t ed25519 -N '' -f "$T/client_key" || exit 1
-ssh-keygen -q -t ed25519 -N '' -f "$T/host_key" || exit 1
-make_user() {
-    useradd -M -d "$T/home-$1" -s /bin/sh -U -p '*' "$1" || return 1
-    mkdir -p "$T/home-$1/.ssh" "$T/home-$1/.aws"
-    cp "$T/client_key.pub" "$T/home-$1/.ssh/authorized_keys"
-    chmod 700 "$T/home-$1/.ssh" "$T/home-$1/.aws"
-    chmod 600 "$T/home-$1/.ssh/authorized_keys"
-    chmod 755 "$T/home-$1"
-    chown -R "$1:$1" "$T/home-$1"
-}
-make_user "$good" && make_user "$broken" || { echo "1..0 # SKIP useradd failed"; exit 0; }
+make_user "$good" "$broken" || skip_all "useradd failed"
 
 KEY_GOOD=AKIAE2EGOODUSER00001
 SECRET_GOOD=e2eGoodUserSecret/e2eGoodUserSecret+e2eGo
@@ -125,58 +53,13 @@ EOF
 printf '[profile fleet]\nregion = us-east-2\n' > "$T/sys/config"
 chmod 600 "$T/sys/credentials" "$T/sys/config"
 
-write_pam() {  # write_pam "module options"
-    cat > "$pamfile" <<EOF
-# Written by pam_awscred's tests/e2e/sshd_login.sh; removed when it ends.
-auth     required pam_deny.so
-account  required pam_permit.so
-session  required pam_permit.so
-session  optional $module worker=$worker $*
-EOF
-}
 write_pam ""
 
-cat > "$T/sshd_config" <<EOF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $T/host_key
-PidFile $T/sshd.pid
-UsePAM yes
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-AuthorizedKeysFile .ssh/authorized_keys
-PermitUserEnvironment no
-StrictModes yes
-AcceptEnv none
-EOF
+write_sshd_config
+start_sshd
+wait_sshd "$good"
 
-if ! test -d /run/sshd; then
-    mkdir -p /run/sshd && chmod 755 /run/sshd && created_run_sshd=1
-fi
-ln -s "$sshd_bin" "$T/$name"
-"$T/$name" -D -f "$T/sshd_config" -E "$T/sshd.log" &
-sshd_pid=$!
-
-remote() {  # remote user command...
-    u=$1; shift
-    ssh -i "$T/client_key" -p "$port" -o BatchMode=yes -o ConnectTimeout=5 \
-        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-        -o LogLevel=ERROR "$u@127.0.0.1" "$@"
-}
-
-tries=0
-until remote "$good" true 2>/dev/null; do
-    tries=$((tries + 1))
-    if test $tries -ge 20 || ! kill -0 "$sshd_pid" 2>/dev/null; then
-        echo "1..0 # SKIP private sshd did not come up"
-        diag "$T/sshd.log"
-        exit 0
-    fi
-    sleep 0.5
-done
-
-echo "1..12"
+echo "1..14"
 
 # User mode: the user's own ~/.aws.
 remote "$good" env > "$T/env-good" 2>"$T/err-good"
@@ -215,19 +98,10 @@ check "system mode: also for the user with broken files" \
 
 # System mode with a role: static admin keys assume a role per user at
 # moto_server's STS; the role session name is the user's name.
-moto=$(command -v moto_server || echo /root/.pyenv/shims/moto_server)
-net_module=$top_builddir/libawscred/.libs/awscred-net.so
-if test "$ENABLE_MOTO_TESTS" = no || ! test -x "$moto" || ! test -f "$net_module"; then
+if ! start_moto; then
     n=$((n + 1)); echo "ok $n # SKIP moto_server or the network module missing"
     n=$((n + 1)); echo "ok $n # SKIP moto_server or the network module missing"
 else
-    moto_port=$(free_port)
-    "$moto" -H 127.0.0.1 -p "$moto_port" > "$T/moto.log" 2>&1 &
-    moto_pid=$!
-    for i in $(seq 1 60); do
-        python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$moto_port/moto-api/', timeout=1)" 2>/dev/null && break
-        sleep 0.5
-    done
     printf '[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' >> "$T/sys/credentials"
     printf '[profile perrole]\nrole_arn = arn:aws:iam::123456789012:role/fleet\nsource_profile = base\nregion = us-east-1\nendpoint_url = http://127.0.0.1:%s\n' "$moto_port" >> "$T/sys/config"
     write_pam "mode=system system_config=$T/sys/config" \
@@ -246,9 +120,52 @@ else
         --query Arn --output text > "$T/caller" 2>&1
     check "system mode role: role session name is the user name" \
         grep -q "assumed-role/fleet/$good\$" "$T/caller"
-    kill "$moto_pid" 2>/dev/null
-    wait "$moto_pid" 2>/dev/null
-    moto_pid=
+    stop_moto
+fi
+
+# The clock (issue 6): sshd and the worker 10 minutes slow under
+# libfaketime (the module starts the worker with an environment built from
+# scratch, so a worker= wrapper carries the shift, as a host-wide skew
+# would), a loopback server with the true Date as clock_url. sshd shows
+# PAM's messages (like the motd) on interactive logins with a terminal
+# only, hence -tt (ssh takes options after the destination too) and the
+# shell's commands on stdin.
+faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+if ! test -f "$faketime_lib" || ! test -f "$net_module"; then
+    n=$((n + 1)); echo "ok $n # SKIP libfaketime or the network module missing"
+    n=$((n + 1)); echo "ok $n # SKIP libfaketime or the network module missing"
+else
+    python3 "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/clock_server.py" \
+        > "$T/clock.port" &
+    bg_pids="$bg_pids $!"
+    for i in $(seq 1 50); do
+        test -s "$T/clock.port" && break
+        sleep 0.1
+    done
+    read -r _ clock_port _ < "$T/clock.port"
+    shift_env="FAKETIME=-10m FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$faketime_lib"
+    printf '#!/bin/sh\nexec env %s %s "$@"\n' "$shift_env" "$worker" \
+        > "$T/slow-worker"
+    chmod 755 "$T/slow-worker"
+    kill "$sshd_pid" && wait "$sshd_pid" 2>/dev/null
+    rm -f "$T/$name"
+    write_pam "worker=$T/slow-worker net_module=$net_module" \
+        "clock_url=http://127.0.0.1:$clock_port/"
+    write_sshd_config
+    export FAKETIME=-10m FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$faketime_lib"
+    start_sshd
+    unset FAKETIME FAKETIME_DONT_FAKE_MONOTONIC LD_PRELOAD
+    for i in $(seq 1 20); do  # not wait_sshd: the plan is printed already
+        remote "$good" true 2>/dev/null && break
+        sleep 0.5
+    done
+    printf 'echo key=$AWS_ACCESS_KEY_ID\nexit\n' |
+        remote "$good" -tt > "$T/tty-clock" 2>"$T/err-clock"
+    check "clock 10 min slow: the warning is on the user's terminal" \
+        grep -q 'System clock is \(9 min 59\|10 min [01]\) s behind AWS' \
+        "$T/tty-clock"
+    check "clock 10 min slow: credentials exported all the same" \
+        grep -q "key=$KEY_GOOD" "$T/tty-clock"
 fi
 
 # No secret in sshd's own log.
@@ -258,6 +175,8 @@ check "no secret in the sshd log" \
 if test $failed -ne 0; then
     echo "# sshd log:"
     diag "$T/sshd.log"
-    for f in "$T"/err-* "$T"/caller; do test -f "$f" && diag "$f"; done
+    for f in "$T"/err-* "$T"/caller "$T"/tty-clock; do
+        test -f "$f" && diag "$f"
+    done
 fi
 exit 0

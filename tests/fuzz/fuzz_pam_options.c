@@ -16,6 +16,7 @@
 #include <syslog.h>
 
 #include "fuzz.h"
+#include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
 #define MAX_ARGS 64
@@ -57,6 +58,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      || args.config.mode == PAMAWS_MODE_SYSTEM);
         FUZZ_REQUIRE(args.config.timeout >= 0
                      && args.config.timeout <= PAMAWS_MAX_TIMEOUT_MS);
+        FUZZ_REQUIRE(args.config.clock_warn >= 1
+                     && args.config.clock_warn <= PAMAWS_CLOCK_MAX_S);
+        FUZZ_REQUIRE(args.config.clock_refuse >= 1
+                     && args.config.clock_refuse <= PAMAWS_CLOCK_MAX_S);
+        FUZZ_REQUIRE(args.config.clock_check == NULL
+                     || pamaws_clock_check_valid(args.config.clock_check));
     }
     pamaws_config_free(&args.config);
     free(args_text);

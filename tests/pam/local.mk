@@ -5,7 +5,9 @@ TESTS += tests/pam/symbols.sh
 if HAVE_PAMTEST
 if HAVE_CMOCKA
 check_PROGRAMS += tests/pam/session-t
-tests_pam_session_t_SOURCES = tests/pam/session-t.c
+tests_pam_session_t_SOURCES = tests/pam/session-t.c \
+	tests/lib/fault_server_c.c tests/lib/fault_server_c.h
+tests_pam_session_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_pam_session_t_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PAMTEST_CFLAGS)
 tests_pam_session_t_LDADD = $(CMOCKA_LIBS) $(PAMTEST_LIBS) $(PAM_LIBS)
 tests_pam_session_t_LDFLAGS = $(AM_LDFLAGS) -export-dynamic

@@ -9,6 +9,10 @@
  * pam_syslog() lines are captured by defining syslog() here (the program
  * is linked with -export-dynamic, so libpam binds to these).
  *
+ * Every stack says clock_check=never (no test reaches the network); the
+ * clock tests turn the check on against tests/lib/fault_server.py, whose
+ * Date header lies to play AWS's clock.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -30,16 +34,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 #include <libpamtest.h>
 #include <security/pam_appl.h>
+
+#include "fault_server_c.h"
 
 #define KEY_A "AKIAALICEALICEALICE1"
 #define SECRET_A "aliceSecretKey/aliceSecretKey+aliceSecre"
@@ -65,6 +73,7 @@ struct world {
     gid_t agid, bgid;
     char ahome[512], bhome[512];
     char fileopts[1200];    /* config_file=/credentials_file= when needed */
+    struct fault_server clock;  /* plays AWS's clock; port 0: not running */
 };
 
 static struct world W;
@@ -222,7 +231,7 @@ service(const char *pre, const char *opts)
              "session required pam_permit.so\n"
              "%s%s"
              "session required %s worker=%s net_module=%s conf=%s/pam_awscred.conf"
-             " %s %s\n",
+             " clock_check=never %s %s\n",
              pre, pre[0] ? "\n" : "", W.module, W.worker, W.net_module, W.dir,
              W.fileopts, opts);
     put_file(path, text, 0644, 0, 0);
@@ -384,7 +393,9 @@ test_every_option_known(void **state)
              " ignore_root imds=no minimum_uid=0 mode=user net_module=%s"
              " profile=default quiet region=eu-west-2 strict=false"
              " system_config=/none system_credentials=/none system_profile=x"
-             " system_user=root timeout=3 worker=%s",
+             " system_user=root timeout=3 worker=%s clock_check=never"
+             " clock_url=https://sts.eu-west-2.amazonaws.com/ clock_warn=90"
+             " clock_refuse=600 sntp_server=169.254.169.123",
              W.dir, W.ahome, W.ahome, W.net_module, W.worker);
     env = open_env(opts, PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
@@ -400,13 +411,20 @@ test_bad_option_values(void **state)
     char **env;
 
     alice_static_keys();
-    env = open_env("timeout=abc minimum_uid=-1 mode=other strict=maybe",
+    env = open_env("timeout=abc minimum_uid=-1 mode=other strict=maybe"
+                   " clock_check=sometimes clock_warn=0 clock_refuse=86401"
+                   " clock_url=ftp://example.com/ sntp_server=time.aws.com",
                    PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_logged("invalid value for option timeout");
     assert_logged("invalid value for option minimum_uid");
     assert_logged("invalid value for option mode");
     assert_logged("invalid value for option strict");
+    assert_logged("invalid value for option clock_check");
+    assert_logged("invalid value for option clock_warn");
+    assert_logged("invalid value for option clock_refuse");
+    assert_logged("invalid value for option clock_url");
+    assert_logged("invalid value for option sntp_server");
     pamtest_free_env(env);
 }
 
@@ -892,12 +910,27 @@ reaper(int sig)
     errno = saved;
 }
 
+/* Whether clone3 exists here: with a NULL argument of size 0 the kernel
+   says EINVAL; valgrind (which does not emulate clone3) and seccomp
+   profiles that refuse it say ENOSYS, and the module takes its fork
+   fallback, which test_fork_fallback covers. */
+static bool
+have_clone3(void)
+{
+    return syscall(SYS_clone3, NULL, (size_t) 0) < 0 && errno != ENOSYS;
+}
+
 static void
 host_run_and_compare(const struct sigaction *host)
 {
     struct sigaction before, after;
     char **env;
 
+    if (!have_clone3()) {
+        printf("# clone3 is refused here (valgrind?): the fork fallback"
+               " cannot serve this host\n");
+        skip();
+    }
     assert_int_equal(sigaction(SIGCHLD, host, &before), 0);
     sigaction(SIGCHLD, NULL, &before);
     env = open_env("", PAM_SUCCESS);
@@ -1070,6 +1103,582 @@ test_nothing_mapped(void **state)
     pam_end(cases[2].case_out.ph, PAM_SUCCESS);
 }
 
+/* ---- The clock check (clock_policy.h) ----------------------------------- */
+
+/* Buffers for what the conversation gets (libpamtest copies without a
+   terminating NUL, so they start zeroed). */
+struct conv_capture {
+    char info[4][PAM_MAX_MSG_SIZE];
+    char *out_info[5];
+    struct pamtest_conv_data data;
+};
+
+static void
+conv_init(struct conv_capture *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (int i = 0; i < 4; i++)
+        c->out_info[i] = c->info[i];
+    c->data.out_info = c->out_info;
+}
+
+/* Makes the time server answer like STS (403) with a Date ahead of the
+   local clock by ahead_s; skips the test without the server. */
+static void
+aws_clock_ahead(long ahead_s)
+{
+    char date[64], script[256];
+    time_t t = time(NULL) + ahead_s;
+    struct tm tm;
+
+    if (W.clock.port == 0) {
+        printf("# needs python3 for the loopback time server\n");
+        skip();
+    }
+    assert_non_null(gmtime_r(&t, &tm));
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    snprintf(script, sizeof(script),
+             "{\"default\": {\"status\": 403, \"body\": \"denied\","
+             " \"headers\": {\"Date\": \"%s\"}}}", date);
+    fault_server_script(&W.clock, script);
+}
+
+/* Opens a session with the clock check on plus opts; the environment in
+   *env, the user's lines in conv. */
+static void
+open_clock(const char *opts, int flags, int expected, struct conv_capture *conv,
+           char ***env)
+{
+    struct pam_testcase cases[] = {
+        pam_test_flags(PAMTEST_OPEN_SESSION, expected, flags),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char all[1024];
+    enum pamtest_err perr;
+
+    snprintf(all, sizeof(all), "clock_check=auto clock_url=http://127.0.0.1:%d/"
+             " %s", W.clock.port, opts);
+    service("", all);
+    conv_init(conv);
+    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
+    if (perr != PAMTEST_ERR_OK)
+        fail_msg("pamtest: %s (open_session returned %d); log:\n%s",
+                 pamtest_strerror(perr), cases[0].op_rv, logbuf);
+    *env = cases[1].case_out.envlist;
+}
+
+/* Static keys (no AWS request) on a host 10 min slow: one probe, the
+   credentials, a line on the terminal and a LOG_WARNING. */
+static void
+test_clock_warning_reaches_user(void **state)
+{
+    struct conv_capture conv;
+    char **env;
+
+    alice_static_keys();
+    aws_clock_ahead(600);
+    open_clock("", 0, PAM_SUCCESS, &conv, &env);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    if (strstr(conv.info[0], "System clock is ") == NULL
+        || strstr(conv.info[0], " min ") == NULL
+        || strstr(conv.info[0], "behind AWS") == NULL)
+        fail_msg("the user saw \"%s\"; log:\n%s", conv.info[0], logbuf);
+    assert_string_equal(conv.info[1], "");
+    assert_logged("<4>pam_awscred(awscred:session): system clock is ");
+    assert_logged("measured against http://127.0.0.1:");
+    assert_int_equal(fault_server_requests(&W.clock), 1);
+    pamtest_free_env(env);
+}
+
+/* PAM_SILENT: syslog only, nothing on the terminal. */
+static void
+test_clock_silent(void **state)
+{
+    struct conv_capture conv;
+    char **env;
+
+    alice_static_keys();
+    aws_clock_ahead(600);
+    open_clock("", PAM_SILENT, PAM_SUCCESS, &conv, &env);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_string_equal(conv.info[0], "");
+    assert_logged("<4>pam_awscred(awscred:session): system clock is ");
+    pamtest_free_env(env);
+}
+
+/* strict: beyond clock_refuse the session fails and the user is told
+   why; beyond clock_warn only, it is warned and opened. */
+static void
+test_clock_strict_refuses(void **state)
+{
+    char path[512], text[256];
+    struct conv_capture conv;
+    char **env;
+
+    alice_static_keys();
+    aws_clock_ahead(600);
+    open_clock("strict", 0, PAM_SESSION_ERR, &conv, &env);
+    assert_no_aws(env);
+    assert_non_null(strstr(conv.info[0], "so this session was refused"));
+    assert_logged("<3>pam_awscred(awscred:session): system clock is ");
+    assert_logged("session refused (strict)");
+    pamtest_free_env(env);
+
+    /* the thresholds from pam_awscred.conf this time */
+    snprintf(path, sizeof(path), "%s/pam_awscred.conf", W.dir);
+    snprintf(text, sizeof(text), "clock_refuse = 120\n[user %s]\n"
+             "clock_warn = 30\nclock_refuse = 900\n", W.alice);
+    put_file(path, text, 0644, 0, 0);
+    logbuf[0] = '\0';
+    open_clock("strict", 0, PAM_SUCCESS, &conv, &env);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_non_null(strstr(conv.info[0], "behind AWS"));
+    assert_not_logged("refused");
+    pamtest_free_env(env);
+}
+
+/* credential_process credentials valid for 15 more minutes by the local
+   clock, but expired 5 minutes ago by AWS's (20 min ahead): the module
+   judges by AWS's clock and exports nothing. */
+static void
+test_clock_expiry_by_aws_time(void **state)
+{
+    char path[512], script[1024], config[1200], expires[40];
+    struct conv_capture conv;
+    time_t t = time(NULL) + 900;
+    struct tm tm;
+    char **env;
+
+    aws_clock_ahead(1200);
+    assert_non_null(gmtime_r(&t, &tm));
+    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(path, sizeof(path), "%s/clock-process.sh", W.dir);
+    snprintf(script, sizeof(script),
+             "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"" KEY_A
+             "\", \"SecretAccessKey\": \"" SECRET_A "\", \"SessionToken\":"
+             " \"" TOKEN "\", \"Expiration\": \"%s\"}'\n", expires);
+    put_file(path, script, 0755, 0, 0);
+    snprintf(config, sizeof(config), "[default]\ncredential_process = %s\n",
+             path);
+    alice_file("config", config, 0600);
+    open_clock("", 0, PAM_SUCCESS, &conv, &env);
+    assert_no_aws(env);
+    assert_logged("expired at ");
+    assert_logged("nothing exported");
+    assert_non_null(strstr(conv.info[0], "behind AWS"));
+    pamtest_free_env(env);
+}
+
+/* ---- More rows of the fault catalogue (tests/FAULTS.md) ------------------ */
+
+/* D2, D4: the worker's environment and arguments are built from scratch.
+   Nothing of the host's environ nor of the PAM environment reaches it, so
+   a user's AWS_CONFIG_FILE, AWS_CONTAINER_*, proxies or SSLKEYLOGFILE
+   (under su) cannot steer it; IMDS is off unless the admin sets imds. */
+static void
+test_worker_environment_from_scratch(void **state)
+{
+    static const char *const planted[] = {
+        "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_EC2_METADATA_DISABLED",
+        "AWS_EC2_METADATA_SERVICE_ENDPOINT", "AWS_CA_BUNDLE", "http_proxy",
+        "HTTPS_PROXY", "ALL_PROXY", "SSLKEYLOGFILE", "LD_PRELOAD_PLANTED",
+    };
+    size_t n = sizeof(planted) / sizeof(planted[0]), i;
+    char path[512], dump[600], script[1400], opts[700], envconf[512];
+    char pre[700], conf[4096], line[1024], **env;
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    size_t used = 0;
+    bool saw_imds = false, saw_path = false;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/env-worker.sh", W.dir);
+    snprintf(dump, sizeof(dump), "%s/worker-env", W.ahome);
+    snprintf(script, sizeof(script), "#!/bin/sh\n"
+             "{ for a in \"$@\"; do echo \"arg $a\"; done; env; } > '%s'\n",
+             dump);
+    put_file(path, script, 0755, 0, 0);
+    /* The same names in the host's environ and, via pam_env, in the PAM
+       environment. */
+    conf[0] = '\0';
+    for (i = 0; i < n; i++) {
+        setenv(planted[i], "planted", 1);
+        used += (size_t) snprintf(conf + used, sizeof(conf) - used,
+                                  "%s DEFAULT=planted\n", planted[i]);
+    }
+    snprintf(envconf, sizeof(envconf), "%s/pam_env_planted.conf", W.dir);
+    put_file(envconf, conf, 0644, 0, 0);
+    snprintf(pre, sizeof(pre),
+             "session required pam_env.so readenv=0 user_readenv=0 conffile=%s",
+             envconf);
+
+    snprintf(opts, sizeof(opts), "worker=%s", path);
+    service(pre, opts);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    for (i = 0; i < n; i++)
+        unsetenv(planted[i]);
+    assert_null(env_get(env, "AWS_ACCESS_KEY_ID"));
+    pamtest_free_env(env);
+    f = fopen(dump, "re");
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (strstr(line, "planted") != NULL)
+            fail_msg("the worker saw %s", line);
+        if (strcmp(line, "arg --imds\n") == 0)
+            saw_imds = true;
+        if (strncmp(line, "PATH=", 5) == 0)
+            saw_path = true;
+    }
+    fclose(f);
+    assert_true(saw_path);
+    assert_false(saw_imds);  /* off by default */
+
+    /* imds is the admin's opt-in. */
+    snprintf(opts, sizeof(opts), "worker=%s imds", path);
+    env = open_env(opts, PAM_SUCCESS);
+    pamtest_free_env(env);
+    f = fopen(dump, "re");
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (strcmp(line, "arg --imds\n") == 0)
+            saw_imds = true;
+    fclose(f);
+    assert_true(saw_imds);
+    unlink(dump);
+}
+
+/* D6: a newline in a session token (from credential_process JSON) and a
+   region outside [a-z0-9-] are refused before pam_putenv, naming the
+   variable; nothing at all is exported. */
+static void
+test_control_characters_refused(void **state)
+{
+    char path[512], config[1024], **env;
+
+    snprintf(path, sizeof(path), "%s/newline-process.sh", W.dir);
+    put_file(path, "#!/bin/sh\nprintf '%s' '{\"Version\": 1, "
+             "\"AccessKeyId\": \"" KEY_A "\", \"SecretAccessKey\": \""
+             SECRET_A "\", \"SessionToken\": \"FwoG\\nAWS_EVIL=1\"}'\n",
+             0755, 0, 0);
+    snprintf(config, sizeof(config),
+             "[default]\ncredential_process = /bin/sh %s\n", path);
+    alice_file("config", config, 0600);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_null(env_get(env, "AWS_EVIL"));
+    assert_logged("AWS_SESSION_TOKEN for user");
+    assert_logged("outside the base64 alphabet");
+    pamtest_free_env(env);
+
+    logbuf[0] = '\0';
+    alice_static_keys();
+    alice_file("config", "[default]\nregion = EU_WEST_1\n", 0600);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("AWS_REGION for user");
+    pamtest_free_env(env);
+}
+
+/* Writes a stand-in worker that prints one result frame with records
+   (the worker's protocol, pam_awscred/internal.h); returns its path. */
+static const char *
+fake_worker(const char *name, const char *records)
+{
+    static char path[512];
+    char script[4096];
+
+    snprintf(path, sizeof(path), "%s/%s", W.dir, name);
+    snprintf(script, sizeof(script), "#!/bin/sh\nbody='%s'\n"
+             "printf 'AWSCRED-RESULT 1 %%d\\n%%s' \"${#body}\" \"$body\"\n",
+             records);
+    put_file(path, script, 0755, 0, 0);
+    return path;
+}
+
+/* D5, D6: a clock 10 min off gives the user a line through the
+   conversation, unless PAM_SILENT: then syslog only. The credentials'
+   expiry is exported as AWS_CREDENTIAL_EXPIRATION (UTC). */
+static void
+test_clock_notice_and_pam_silent(void **state)
+{
+    char records[1024], opts[700], expected[40];
+    char info_buf[4][PAM_MAX_MSG_SIZE], err_buf[4][PAM_MAX_MSG_SIZE];
+    char *info[4], *errs[4];
+    struct pamtest_conv_data conv;
+    time_t expires = time(NULL) + 3600;
+    struct tm tm;
+    int i, flags[2] = {0, PAM_SILENT};
+
+    snprintf(records, sizeof(records),
+             "status=0\naccess_key_id=" KEY_A "\nsecret_access_key="
+             SECRET_A "\nsession_token=" TOKEN "\nexpiration=%lld\n"
+             "clock_measured=1\nclock_offset_ms=600000\n"
+             "clock_uncertainty_ms=600\nclock_text=10 min 0 s behind AWS\n"
+             "clock_verdict=1\nclock_source=https://sts.example/\n",
+             (long long) expires);
+    snprintf(opts, sizeof(opts), "worker=%s",
+             fake_worker("clock-worker.sh", records));
+    gmtime_r(&expires, &tm);
+    strftime(expected, sizeof(expected), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+    service("", opts);
+    for (i = 0; i < 2; i++) {
+        struct pam_testcase cases[] = {
+            pam_test_flags(PAMTEST_OPEN_SESSION, PAM_SUCCESS, flags[i]),
+            pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+        };
+        int j;
+
+        memset(info_buf, 0, sizeof(info_buf));
+        memset(err_buf, 0, sizeof(err_buf));
+        for (j = 0; j < 4; j++) {
+            info[j] = info_buf[j];
+            errs[j] = err_buf[j];
+        }
+        memset(&conv, 0, sizeof(conv));
+        conv.out_info = info;
+        conv.out_err = errs;
+        logbuf[0] = '\0';
+        assert_int_equal(run_pamtest(svc_name, W.alice, &conv, cases, NULL),
+                         PAMTEST_ERR_OK);
+        assert_env(cases[1].case_out.envlist, "AWS_ACCESS_KEY_ID", KEY_A);
+        assert_env(cases[1].case_out.envlist, "AWS_CREDENTIAL_EXPIRATION",
+                   expected);
+        pamtest_free_env(cases[1].case_out.envlist);
+        assert_logged("system clock is 10 min 0 s behind AWS");
+        assert_string_equal(err_buf[0], "");
+        if (flags[i] == PAM_SILENT) {
+            assert_string_equal(info_buf[0], "");
+        } else if (strstr(info_buf[0], "System clock is 10 min 0 s behind "
+                          "AWS") == NULL) {
+            fail_msg("the user was told \"%s\"", info_buf[0]);
+        }
+    }
+}
+
+/* D5: credentials that have already expired are not exported; the log
+   says when they expired. */
+static void
+test_expired_credentials_not_exported(void **state)
+{
+    char opts[700], **env;
+
+    snprintf(opts, sizeof(opts), "worker=%s",
+             fake_worker("expired-worker.sh",
+                         "status=0\naccess_key_id=" KEY_A "\n"
+                         "secret_access_key=" SECRET_A "\n"
+                         "session_token=" TOKEN "\nexpiration=1\n"));
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("expired at 1970-01-01T00:00:01");
+    pamtest_free_env(env);
+}
+
+/* D2: PAM_USER unset, an unknown user in strict mode, and (as root) a
+   user whose home directory is gone: clean results, nothing exported. */
+static void
+test_user_unset_unknown_or_homeless(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char gone[600], **env;
+
+    service("", "");
+    assert_int_equal(run_pamtest(svc_name, NULL, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    assert_no_aws(cases[1].case_out.envlist);
+    pamtest_free_env(cases[1].case_out.envlist);
+    assert_logged("(not set)");
+
+    env = open_env_as("no-such-user-awscred", "strict", PAM_USER_UNKNOWN);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+
+    if (!W.root)
+        return;
+    snprintf(gone, sizeof(gone), "%s.gone", W.bhome);
+    assert_int_equal(rename(W.bhome, gone), 0);
+    logbuf[0] = '\0';
+    env = open_env_as(W.bob, "", PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged(W.bob);
+    env = open_env_as(W.bob, "strict", PAM_SESSION_ERR);
+    pamtest_free_env(env);
+    assert_int_equal(rename(gone, W.bhome), 0);
+}
+
+/* D6: pam_end with PAM_DATA_SILENT, after an open session and after a
+   closed one (run under ASan in the sanitizer build: no double free). */
+static void
+test_pam_end_data_silent(void **state)
+{
+    struct pam_testcase open_only[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
+    };
+    struct pam_testcase open_close[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_KEEPHANDLE, PAM_SUCCESS),
+    };
+
+    alice_static_keys();
+    service("", "");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, open_only, NULL),
+                     PAMTEST_ERR_OK);
+    assert_string_equal(pam_getenv(open_only[1].case_out.ph,
+                                   "AWS_ACCESS_KEY_ID"), KEY_A);
+    assert_int_equal(pam_end(open_only[1].case_out.ph,
+                             PAM_SUCCESS | PAM_DATA_SILENT), PAM_SUCCESS);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, open_close, NULL),
+                     PAMTEST_ERR_OK);
+    assert_null(pam_getenv(open_close[2].case_out.ph, "AWS_ACCESS_KEY_ID"));
+    assert_int_equal(pam_end(open_close[2].case_out.ph,
+                             PAM_SUCCESS | PAM_DATA_SILENT), PAM_SUCCESS);
+}
+
+/* One session in the limits child: 0 when it ran cleanly (the stack
+   returned PAM_SUCCESS), *exported set when our key came back. */
+static int
+limits_session(bool *exported)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    const char *key;
+
+    logbuf[0] = '\0';
+    if (run_pamtest(svc_name, W.alice, NULL, cases, NULL) != PAMTEST_ERR_OK)
+        return -1;
+    key = env_get(cases[1].case_out.envlist, "AWS_ACCESS_KEY_ID");
+    *exported = key != NULL && strcmp(key, KEY_A) == 0;
+    if (key != NULL && !*exported)
+        return -1;
+    pamtest_free_env(cases[1].case_out.envlist);
+    return 0;
+}
+
+/*
+ * In a child (limits are per process): umask 000 with cwd "/" works and
+ * creates no file; RLIMIT_NOFILE 20 and RLIMIT_NPROC reached each work or
+ * fail cleanly (PAM_IGNORE with a log line), never crash or hang.
+ * Exit status: 0 ok, else the failing step.
+ */
+static int
+limits_child(void)
+{
+    struct rlimit saved, low;
+    bool exported = false;
+    char listing[600];
+    struct stat before, after;
+
+    snprintf(listing, sizeof(listing), "%s/.aws", W.ahome);
+    if (stat(listing, &before) != 0)
+        return 9;
+    umask(0);
+    if (chdir("/") != 0)
+        return 10;
+    if (limits_session(&exported) != 0 || !exported)
+        return 11;
+    if (stat(listing, &after) != 0 || after.st_nlink != before.st_nlink
+        || after.st_mtime != before.st_mtime)
+        return 12;  /* something was created in ~/.aws */
+    umask(022);
+
+    if (getrlimit(RLIMIT_NOFILE, &saved) != 0)
+        return 20;
+    low = saved;
+    low.rlim_cur = 20;
+    if (setrlimit(RLIMIT_NOFILE, &low) != 0)
+        return 21;
+    if (limits_session(&exported) != 0)
+        return 22;
+    if (!exported && strstr(logbuf, "<3>") == NULL)
+        return 23;
+    fprintf(stderr, "# RLIMIT_NOFILE 20: %s\n",
+            exported ? "credentials exported" : "failed cleanly");
+    if (setrlimit(RLIMIT_NOFILE, &saved) != 0)
+        return 24;
+
+    if (getrlimit(RLIMIT_NPROC, &saved) != 0)
+        return 30;
+    low = saved;
+    low.rlim_cur = 0;  /* reached by the first process of the user */
+    if (setrlimit(RLIMIT_NPROC, &low) != 0)
+        return 31;
+    if (limits_session(&exported) != 0)
+        return 32;
+    if (!exported && strstr(logbuf, "<3>") == NULL)
+        return 33;
+    fprintf(stderr, "# RLIMIT_NPROC 0: %s\n%s",
+            exported ? "credentials exported" : "failed cleanly:", logbuf);
+    return setrlimit(RLIMIT_NPROC, &saved) == 0 ? 0 : 34;
+}
+
+/* D7: host umask 000 and cwd "/", RLIMIT_NOFILE 20, RLIMIT_NPROC. */
+static void
+test_host_limits(void **state)
+{
+    int status;
+    pid_t pid;
+
+    alice_static_keys();
+    service("", "");
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(limits_child());
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* D7: nothing is written to the host's fd 1 or 2, on success or failure
+   (here they are a file the test reads afterwards). */
+static void
+test_nothing_written_to_stdout_stderr(void **state)
+{
+    char path[512], **env[2];
+    int saved[2], fd, i;
+    struct stat st;
+
+    alice_static_keys();
+    snprintf(path, sizeof(path), "%s/host-stdio", W.dir);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    fflush(NULL);
+    for (i = 0; i < 2; i++) {
+        saved[i] = fcntl(i + 1, F_DUPFD_CLOEXEC, 10);
+        dup2(fd, i + 1);
+    }
+    env[0] = open_env("debug", PAM_SUCCESS);
+    env[1] = open_env("debug worker=/nonexistent/awscred-worker",
+                      PAM_SUCCESS);
+    fflush(NULL);
+    for (i = 0; i < 2; i++) {
+        dup2(saved[i], i + 1);
+        close(saved[i]);
+    }
+    close(fd);
+    assert_env(env[0], "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_no_aws(env[1]);
+    pamtest_free_env(env[0]);
+    pamtest_free_env(env[1]);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 0);
+    unlink(path);
+}
+
 /* ---- Setup -------------------------------------------------------------- */
 
 /* Creates user name with home under W.dir (root only). */
@@ -1092,6 +1701,25 @@ make_user(const char *name, char *home, size_t size, uid_t *uid, gid_t *gid)
     *uid = pw->pw_uid;
     *gid = pw->pw_gid;
     return 0;
+}
+
+/* The loopback time server for the clock tests, started without our
+   LD_PRELOAD (pam_wrapper, the ASan runtime). Leaves W.clock.port 0 when
+   it cannot run. */
+static void
+clock_server_start(void)
+{
+    char *preload = getenv("LD_PRELOAD");
+
+    preload = preload != NULL ? strdup(preload) : NULL;
+    unsetenv("LD_PRELOAD");
+    if (fault_server_start(&W.clock) < 0) {
+        fault_server_stop(&W.clock);
+        W.clock.port = 0;
+    }
+    if (preload != NULL)
+        setenv("LD_PRELOAD", preload, 1);
+    free(preload);
 }
 
 static int
@@ -1122,6 +1750,7 @@ setup(void **state)
     snprintf(W.net_module, sizeof(W.net_module),
              "%s/libawscred/.libs/awscred-net.so", top);
     W.root = geteuid() == 0;
+    clock_server_start();
     if (W.root) {
         snprintf(W.alice, sizeof(W.alice), "awst-a%ld", (long) getpid());
         snprintf(W.bob, sizeof(W.bob), "awst-b%ld", (long) getpid());
@@ -1149,6 +1778,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
+    if (W.clock.port != 0)
+        fault_server_stop(&W.clock);
     if (W.created_users) {
         run_cmd("userdel '%s' >/dev/null 2>&1", W.alice);
         run_cmd("userdel '%s' >/dev/null 2>&1", W.bob);
@@ -1197,6 +1828,18 @@ main(void)
         T(test_multithreaded_host),
         T(test_fork_fallback),
         T(test_nothing_mapped),
+        T(test_worker_environment_from_scratch),
+        T(test_control_characters_refused),
+        T(test_clock_notice_and_pam_silent),
+        T(test_expired_credentials_not_exported),
+        T(test_user_unset_unknown_or_homeless),
+        T(test_pam_end_data_silent),
+        T(test_host_limits),
+        T(test_nothing_written_to_stdout_stderr),
+        T(test_clock_warning_reaches_user),
+        T(test_clock_silent),
+        T(test_clock_strict_refuses),
+        T(test_clock_expiry_by_aws_time),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {

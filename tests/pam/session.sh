@@ -11,10 +11,13 @@ if test -z "$wrapper"; then
     exit 0
 fi
 preload=$wrapper
-# Under ASan the runtime must come first in the preload list.
+# Under ASan the runtime must come first in the preload list. detect_leaks=0
+# goes last so that it beats the caller's (run-tests.sh exports
+# detect_leaks=1): the preload reaches the commands the test runs, and
+# useradd then fails on its own leaks.
 if grep -q 'fsanitize=address' "$top_builddir/Makefile" 2>/dev/null; then
     preload="$(${CC:-gcc} -print-file-name=libasan.so):$wrapper"
-    ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
     export ASAN_OPTIONS
 fi
 # cmocka 1.1.7 prints a skipped test as "not ok N # SKIP", which the

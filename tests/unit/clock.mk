@@ -7,3 +7,16 @@ tests_unit_test_clock_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
 tests_unit_test_clock_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) \
 	-lpthread
 endif
+
+# The login's clock check: the worker's half (pam_awscred/clock_worker.c,
+# which links libawscred) and the module's (clock_policy.c in
+# libpamawscred), through real result.c records.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_clock_policy
+TESTS += tests/unit/test_clock_policy
+tests_unit_test_clock_policy_SOURCES = tests/unit/test_clock_policy.c \
+	pam_awscred/clock_worker.c pam_awscred/clock_policy.h
+tests_unit_test_clock_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_clock_policy_LDADD = pam_awscred/libpamawscred.la \
+	libawscred/libawscred-core.la $(CMOCKA_LIBS)
+endif

@@ -18,7 +18,7 @@ preload=$wrapper
 # fd and memory figures are what this test measures.
 if grep -q 'fsanitize=address' "$top_builddir/Makefile" 2>/dev/null; then
     preload="$(${CC:-gcc} -print-file-name=libasan.so):$wrapper"
-    ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
     export ASAN_OPTIONS
 fi
 AWSCRED_HOST_CYCLES=${AWSCRED_HOST_CYCLES:-1000}

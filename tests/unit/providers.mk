@@ -32,8 +32,9 @@ PTEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 PTEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 PTEST_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_container tests/unit/test_imds
-TESTS += tests/unit/test_container tests/unit/test_imds
+check_PROGRAMS += tests/unit/test_container tests/unit/test_imds \
+	tests/unit/test_sso
+TESTS += tests/unit/test_container tests/unit/test_imds tests/unit/test_sso
 tests_unit_test_container_SOURCES = tests/unit/test_container.c $(PTEST_SOURCES)
 tests_unit_test_container_CPPFLAGS = $(PTEST_CPPFLAGS)
 tests_unit_test_container_CFLAGS = $(PTEST_CFLAGS)
@@ -42,4 +43,8 @@ tests_unit_test_imds_SOURCES = tests/unit/test_imds.c $(PTEST_SOURCES)
 tests_unit_test_imds_CPPFLAGS = $(PTEST_CPPFLAGS)
 tests_unit_test_imds_CFLAGS = $(PTEST_CFLAGS)
 tests_unit_test_imds_LDADD = $(PTEST_LDADD)
+tests_unit_test_sso_SOURCES = tests/unit/test_sso.c $(PTEST_SOURCES)
+tests_unit_test_sso_CPPFLAGS = $(PTEST_CPPFLAGS)
+tests_unit_test_sso_CFLAGS = $(PTEST_CFLAGS)
+tests_unit_test_sso_LDADD = $(PTEST_LDADD)
 endif

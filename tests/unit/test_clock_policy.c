@@ -2,7 +2,8 @@
  * Unit tests of the login clock check: the worker's half
  * (pam_awscred/clock_worker.c: options, records) and the module's
  * (pam_awscred/clock_policy.c: verdict to log lines, the user's notice,
- * strict refusal, expiry time). Real records through result.c.
+ * strict refusal, expiry time) and the clock options of the module's
+ * option table (options.c). Real records through result.c.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -164,6 +165,17 @@ test_policy_unmeasured(void **state)
     assert_non_null(strstr(cap.text, "no route"));
     pamaws_result_clear(&r);
 
+    /* clock_check=never: the admin asked for no check, so no notice */
+    args_init(&args, &cap, true);
+    args.config.clock_check = (char *) "never";
+    memset(&r, 0, sizeof(r));
+    assert_int_equal(pamaws_result_add(&r, "clock_measured", "0"), 0);
+    assert_int_equal(pamaws_result_add(&r, "clock_kernel_sync", "0"), 0);
+    pamaws_clock_policy(&args, "carol", &r, &out);
+    assert_false(out.measured);
+    assert_int_equal(cap.worst, 99);
+    pamaws_result_clear(&r);
+
     /* an old worker without clock records: nothing at all */
     args_init(&args, &cap, true);
     memset(&r, 0, sizeof(r));
@@ -201,6 +213,57 @@ test_check_value(void **state)
     assert_null(pamaws_clock_check_value(&args));
     assert_int_equal(cap.worst, LOG_ERR);
     assert_non_null(strstr(cap.text, "clock_check: sometimes"));
+}
+
+/* The option table: defaults, the values each clock option takes, and
+   what it refuses (logged, ignored, the default kept). */
+static void
+test_module_options(void **state)
+{
+    const char *good[] = { "conf=/nonexistent", "clock_check=always",
+                           "clock_url=http://127.0.0.1:8080/date",
+                           "sntp_server=[fd00:ec2::123]:123",
+                           "clock_warn=1", "clock_refuse=86400" };
+    const char *bad[] = { "conf=/nonexistent", "clock_check=sometimes",
+                          "clock_url=ftp://example.com/",
+                          "clock_url=http://a b/", "sntp_server=time.aws.com",
+                          "clock_warn=0", "clock_refuse=86401",
+                          "clock_warn=-5", "clock_refuse=1.5" };
+    struct pamaws_args args;
+    struct log_capture cap;
+
+    args_init(&args, &cap, false);
+    assert_int_equal(pamaws_options_load(&args, 1, good, NULL, NULL, 0), 0);
+    assert_null(args.config.clock_check);
+    assert_null(args.config.clock_url);
+    assert_null(args.config.sntp_server);
+    assert_int_equal(args.config.clock_warn, 60);
+    assert_int_equal(args.config.clock_refuse, 300);
+    pamaws_config_free(&args.config);
+
+    args_init(&args, &cap, false);
+    assert_int_equal(pamaws_options_load(&args, 6, good, NULL, NULL, 0), 0);
+    assert_int_equal(cap.worst, 99);
+    assert_string_equal(args.config.clock_check, "always");
+    assert_string_equal(args.config.clock_url, "http://127.0.0.1:8080/date");
+    assert_string_equal(args.config.sntp_server, "[fd00:ec2::123]:123");
+    assert_int_equal(args.config.clock_warn, 1);
+    assert_int_equal(args.config.clock_refuse, 86400);
+    pamaws_config_free(&args.config);
+
+    args_init(&args, &cap, false);
+    assert_int_equal(pamaws_options_load(&args, 9, bad, NULL, NULL, 0), 0);
+    assert_null(args.config.clock_check);
+    assert_null(args.config.clock_url);
+    assert_null(args.config.sntp_server);
+    assert_int_equal(args.config.clock_warn, 60);
+    assert_int_equal(args.config.clock_refuse, 300);
+    assert_non_null(strstr(cap.text, "invalid value for option clock_check"));
+    assert_non_null(strstr(cap.text, "invalid value for option clock_url"));
+    assert_non_null(strstr(cap.text, "invalid value for option sntp_server"));
+    assert_non_null(strstr(cap.text, "invalid value for option clock_warn"));
+    assert_non_null(strstr(cap.text, "invalid value for option clock_refuse"));
+    pamaws_config_free(&args.config);
 }
 
 static void
@@ -279,6 +342,7 @@ main(void)
         cmocka_unit_test(test_policy_unmeasured),
         cmocka_unit_test(test_true_now),
         cmocka_unit_test(test_check_value),
+        cmocka_unit_test(test_module_options),
         cmocka_unit_test(test_worker_options),
         cmocka_unit_test(test_worker_records),
     };

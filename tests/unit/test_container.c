@@ -126,8 +126,9 @@ test_token_file(void **state)
     expect_error(f, AWSCRED_ERR_INVALID_CONFIG,
                  "Auth token value is not a legal header value");
     ptest_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/nonexistent/t");
-    expect_error(f, AWSCRED_ERR_FILE, "[Errno 2] No such file or directory: "
-                 "'/nonexistent/t'");
+    /* Read while the provider loads: wrapped by the CLI (exit 253). */
+    expect_error(f, AWSCRED_ERR_RETRIEVAL, "[Errno 2] No such file or "
+                 "directory: '/nonexistent/t'");
 }
 
 static void
@@ -153,6 +154,9 @@ test_allowed_hosts(void **state)
         {"http://metadata.internal:80/", "metadata.internal"},
         {"http://127.0.0.01/", "127.0.0.01"},
         {"file:///etc/passwd", "None"},
+        /* No authority: curl would read it as http to "evil.example"
+           (fuzz_container_url regression-https-without-authority). */
+        {"https:@evil.example", "None"},
     };
 
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
@@ -209,8 +213,9 @@ test_401_three_times(void **state)
 
     script_creds(f, "{\"status\": 401, \"body\": \"denied\\u001b[2J\"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving credentials "
-                 "from container-role: Received non 200 response 401 from "
-                 "container metadata: denied\\x1b[2J");
+                 "from container-role: Error retrieving metadata: Received "
+                 "non 200 response 401 from container metadata: "
+                 "denied\\x1b[2J");
     assert_int_equal(fault_server_requests(&f->fs), 3);
 }
 
@@ -221,8 +226,8 @@ test_bad_json(void **state)
 
     script_creds(f, "{\"body\": \"{\\\"AccessKeyId\\\": \"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving credentials "
-                 "from container-role: Unable to parse JSON returned from "
-                 "container metadata services");
+                 "from container-role: Error retrieving metadata: Unable to "
+                 "parse JSON returned from container metadata services");
     script_creds(f, "{\"json\": {\"AccessKeyId\": \"A\", "
                     "\"SecretAccessKey\": \"s\"}}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving credentials "
