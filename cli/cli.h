@@ -18,6 +18,7 @@
 #define EXIT_CONFIGURATION_ERROR 253  /* CONFIGURATION_ERROR_RC */
 #define EXIT_USAGE 252                /* PARAM_VALIDATION_ERROR_RC */
 #define EXIT_GENERAL_ERROR 255        /* GENERAL_ERROR_RC */
+#define EXIT_CLIENT_ERROR 254         /* CLIENT_ERROR_RC: an AWS service error */
 
 /* Options every subcommand accepts, before or after its name. */
 struct cli_globals {
