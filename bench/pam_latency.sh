@@ -48,7 +48,7 @@ files="config_file=$T/home/.aws/config credentials_file=$T/home/.aws/credentials
 
 echo "session required pam_permit.so" > "$T/pam.d/base"
 { echo "session required pam_permit.so"
-  echo "session required $module worker=$worker conf=$T/none $files"
+  echo "session required $module worker=$worker conf=$T/none clock_check=never $files"
 } > "$T/pam.d/awscred"
 
 cat > "$T/driver.c" <<'EOF'

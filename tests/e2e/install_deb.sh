@@ -125,6 +125,10 @@ if grep -q pam_awscred /etc/pam.d/common-session; then
 else
     ok "installing does not enable the module (profile is Default: no)"
 fi
+# Tests talk to loopback only: no login clock probe of the real STS
+# endpoint (a conffile edit, which the purge below must remove too).
+printf '\n; added by tests/e2e/install_deb.sh\nclock_check = never\n' \
+    >> /etc/security/pam_awscred.conf
 check "pam-auth-update --enable awscred" pam-auth-update --enable awscred
 check "common-session now runs pam_awscred.so" \
     grep -Eq '^session[[:space:]]+optional[[:space:]]+pam_awscred\.so' /etc/pam.d/common-session
