@@ -6,31 +6,29 @@ VALGRIND = valgrind
 VALGRIND_FLAGS = --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--error-exitcode=1 --track-fds=yes --child-silent-after-fork=yes \
 	--suppressions=$(abs_top_srcdir)/tests/valgrind.supp
-# unit: run as they are; pam: under pam_wrapper (LD_PRELOAD).
+# unit: run as they are; pam: under pam_wrapper (LD_PRELOAD). Every
+# tests/unit/test_* and tests/fuzz/replay_* program in TESTS is added to
+# these by the recipe, so a new cmocka test or fuzz target is covered
+# without being listed here.
 VALGRIND_TESTS = \
-	unit:tests/unit/test_util \
-	unit:tests/unit/test_config \
-	unit:tests/unit/test_shlex \
-	unit:tests/unit/test_resolve \
-	unit:tests/unit/test_sigv4 \
-	unit:tests/unit/test_sts \
-	unit:tests/unit/test_spawn \
-	unit:tests/unit/test_process \
-	unit:tests/unit/test_container \
-	unit:tests/unit/test_imds \
-	unit:tests/unit/test_sso \
-	unit:tests/unit/test_clock \
-	unit:tests/unit/test_clock_policy \
 	unit:tests/unit/faults_files \
-	pam:tests/pam/session-t
+	pam:tests/pam/session-t \
+	pam:tests/unit/faults_host
 
-EXTRA_DIST += tests/valgrind.sh tests/valgrind.supp
+EXTRA_DIST += tests/valgrind.sh tests/valgrind.supp tests/valgrind.md
 
 check-valgrind: all $(check_PROGRAMS)
-	@top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+	@progs=; \
+	for t in $(TESTS); do \
+	  case $$t in \
+	    *.sh) ;; \
+	    tests/unit/test_*|tests/fuzz/replay_*) progs="$$progs unit:$$t" ;; \
+	  esac; \
+	done; \
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
 	LIBTOOL='$(LIBTOOL)' VALGRIND='$(VALGRIND)' \
 	VALGRIND_FLAGS='$(VALGRIND_FLAGS)' \
-	$(SHELL) $(top_srcdir)/tests/valgrind.sh $(VALGRIND_TESTS)
+	$(SHELL) $(top_srcdir)/tests/valgrind.sh $$progs $(VALGRIND_TESTS)
 
 clean-local: clean-valgrind
 clean-valgrind:

@@ -56,6 +56,10 @@ export top_builddir top_srcdir
 AWSCRED_NET_MODULE=$top_builddir/libawscred/.libs/awscred-net.so
 CMOCKA_MESSAGE_OUTPUT=TAP
 export AWSCRED_NET_MODULE CMOCKA_MESSAGE_OUTPUT
+# faults_host: 20 session cycles after its 20 warm-up ones (make check
+# runs 1000, without valgrind).
+AWSCRED_HOST_CYCLES=${AWSCRED_HOST_CYCLES:-20}
+export AWSCRED_HOST_CYCLES
 
 echo "1..$#"
 n=0

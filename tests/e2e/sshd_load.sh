@@ -17,8 +17,10 @@
 # Time is measured twice per login: the ssh's wall time (connection, key
 # exchange, authentication, session, `env`), and the module's own time,
 # between two pam_exec stamps around it in the session stack. The module
-# may take at most timeout= + SLACK; an ssh at most that plus the slowest
-# baseline login. Median and maximum of both are TAP comments.
+# may take at most timeout= + SLACK: that is the login budget. The wall
+# times, median and maximum, are TAP comments: beyond the module they are
+# sshd's own queueing for the CPUs under 50 logins (see the baseline), which
+# grows with whatever else the machine runs, so they are not asserted.
 #
 # The moto round has a longer budget (MOTO_BUDGET): on a 2-vCPU machine
 # the 50 logins queue for the CPU, sshd's part included, and with
@@ -81,8 +83,9 @@ for u in $users; do
 done > "$T/sys/pam_awscred.conf"
 chmod 644 "$T/sys/pam_awscred.conf"
 
-# system_pam CONFIG BUDGET: the module in system mode, between two pam_exec
-# stamps that time it: $T/stamps gets "USER before|after UPTIME" (dash and
+# system_pam CONFIG BUDGET: the module in system mode (the clock probe off,
+# as write_pam has it: loopback only), between two pam_exec stamps that
+# time it: $T/stamps gets "USER before|after UPTIME" (dash and
 # /proc/uptime: 10 ms resolution, the cheapest stamp to run).
 cat > "$T/stamp" <<EOF
 #!/bin/sh
@@ -95,7 +98,7 @@ system_pam() {
     write_pam_base
     cat >> "$pamfile" <<EOF
 session  optional pam_exec.so quiet $T/stamp before
-session  optional $module worker=$worker conf=$T/sys/pam_awscred.conf mode=system system_config=$1 system_credentials=$T/sys/credentials net_module=$net_module timeout=$2
+session  optional $module worker=$worker clock_check=never conf=$T/sys/pam_awscred.conf mode=system system_config=$1 system_credentials=$T/sys/credentials net_module=$net_module timeout=$2
 session  optional pam_exec.so quiet $T/stamp after
 EOF
 }
@@ -111,7 +114,7 @@ start_sshd
 wait_sshd "$first"
 echo "# setup (users, sshd) took $(elapsed) s"
 
-echo "1..13"
+echo "1..11"
 
 # run_logins CASE: all users at once; results in $T/CASE/times
 # ("USER EXIT SECONDS"), environments in $T/CASE/env-USER, the module's
@@ -155,11 +158,10 @@ plus() { awk -v a="$1" -v b="$2" -v c="${3:-0}" 'BEGIN {printf "%.2f", a + b + c
 run_logins baseline
 check "baseline: all $N logins succeed" all_logged_in baseline
 report baseline
-base_max=$(stats "$T/baseline/times" | cut -d' ' -f2)
 
 # Against moto_server.
 if test -z "$have_moto"; then
-    for i in 1 2 3 4 5 6; do
+    for i in 1 2 3 4 5; do
         n=$((n + 1)); echo "ok $n # SKIP moto_server or the network module missing"
     done
 else
@@ -192,9 +194,6 @@ else
     lim=$(plus "$MOTO_BUDGET" "$SLACK")
     check "moto: pam_awscred took at most $lim s (timeout=$MOTO_BUDGET) in every login" \
         module_within moto "$lim"
-    lim=$(plus "$MOTO_BUDGET" "$SLACK" "$base_max")
-    check "moto: no ssh login took longer than $lim s (+ slowest baseline)" \
-        within "$T/moto/times" "$lim"
     stop_moto
 fi
 
@@ -218,9 +217,6 @@ check "hang: the workers reached the hanging STS" test "$held" -gt 0
 lim=$(plus "$BUDGET" "$SLACK")
 check "hang: pam_awscred took at most $lim s (timeout=$BUDGET) in every login" \
     module_within hang "$lim"
-lim=$(plus "$BUDGET" "$SLACK" "$base_max")
-check "hang: no ssh login took longer than $lim s (+ slowest baseline)" \
-    within "$T/hang/times" "$lim"
 
 check "no secret in the sshd log" \
     sh -c "! grep -q 'wJalrXUtnFEMI' '$T/sshd.log'"

@@ -14,7 +14,8 @@ FUZZ_REPLAY_LIBS = libawscred/libawscred-core.la $(CJSON_LIBS)
 FUZZ_NET_MODULE_SOURCES = libawscred/net/module.c libawscred/net/digest.c \
 	libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c
 
-EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.sh tests/fuzz/README.md
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.sh tests/fuzz/ci.sh \
+	tests/fuzz/README.md
 
 check_PROGRAMS += tests/fuzz/replay_json
 TESTS += tests/fuzz/replay_json

@@ -1,5 +1,6 @@
 # Tests for rows of the fault catalogue (security.md D1-D7) that no other
 # test covers; tests/FAULTS.md maps every row to its test.
+EXTRA_DIST += tests/FAULTS.md
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/faults_files
 tests_unit_faults_files_SOURCES = tests/unit/faults_files.c

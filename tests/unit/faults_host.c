@@ -180,15 +180,18 @@ main(void)
     const char *env_cycles = getenv("AWSCRED_HOST_CYCLES");
     long cycles = env_cycles != NULL ? atol(env_cycles) : 10000;
     char dir[] = "/tmp/awscred-host.XXXXXX", svc[PATH_MAX], stack[PATH_MAX * 4];
-    char module[PATH_MAX], worker[PATH_MAX], cmd[PATH_MAX + 16];
+    char module[PATH_MAX + 64], worker[PATH_MAX + 64], cmd[PATH_MAX + 16];
+    char topbuf[PATH_MAX];
     struct passwd *me = getpwuid(getuid());
 
     if (getenv("PAM_WRAPPER") == NULL) {
         printf("1..0 # SKIP run through faults_host.sh (needs pam_wrapper)\n");
         return 0;
     }
-    if (top == NULL)
-        top = ".";
+    /* libpam reads a relative module path as one under /lib/security. */
+    if (realpath(top != NULL ? top : ".", topbuf) == NULL)
+        return 2;
+    top = topbuf;
     snprintf(module, sizeof module, "%s/pam_awscred/.libs/pam_awscred.so",
              top);
     snprintf(worker, sizeof worker, "%s/pam_awscred/awscred-worker", top);
