@@ -6,9 +6,12 @@
 # Installs the Debian packages in .ci/packages (when run as root with
 # apt-get; set AWSCRED_SKIP_INSTALL=1 to skip), then:
 #   1. a -Werror build and `make check` (unit, PAM, end-to-end, differential)
-#   2. an ASan+UBSan build and `make check` (without the sshd tests: sshd
+#   2. every libFuzzer target for 10 s (tests/fuzz/ci.sh)
+#   3. an ASan+UBSan build and `make check` (without the sshd tests: sshd
 #      itself is not built with the sanitizers)
-#   3. `make distcheck`
+#   4. `make check-valgrind` in the first build (memcheck, zero errors and
+#      leaks)
+#   5. `make distcheck`
 # and ends with one line "N passed, N failed, N skipped" over all of them.
 set -u
 top=$(cd "$(dirname "$0")" && pwd)
@@ -58,9 +61,29 @@ autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; echo "0 passed, 1 
 note "build with -Werror and make check"
 build_and_check "$top/_build" --enable-werror
 
+note "fuzzing, 10 s per target (tests/fuzz/ci.sh)"
+"$top/tests/fuzz/ci.sh" "$top/_build" 10 >"$top/_build/fuzz-ci.log" 2>&1
+grep -E '^(not ok|# )' "$top/_build/fuzz-ci.log" || true
+p=$(grep -c '^ok ' "$top/_build/fuzz-ci.log")
+f=$(grep -c '^not ok ' "$top/_build/fuzz-ci.log")
+s=$(grep -c '^1\.\.0 # SKIP' "$top/_build/fuzz-ci.log")
+[ $((p + f + s)) -eq 0 ] && f=1
+passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+echo "fuzz: $p passed, $f failed, $s skipped"
+
 note "ASan+UBSan build and make check"
 ASAN_OPTIONS=detect_leaks=1 build_and_check "$top/_build-asan" --enable-werror \
     --enable-sanitizers --disable-sshd-tests
+
+note "valgrind memcheck (make check-valgrind)"
+# One TAP line per program; every "ok" and "not ok" is counted.
+(cd "$top/_build" && make check-valgrind >valgrind.log 2>&1)
+grep -E '^(not ok|# valgrind)' "$top/_build/valgrind.log" || true
+p=$(grep -c '^ok ' "$top/_build/valgrind.log")
+f=$(grep -c '^not ok ' "$top/_build/valgrind.log")
+[ $((p + f)) -eq 0 ] && f=1
+passed=$((passed + p)) failed=$((failed + f))
+echo "valgrind: $p passed, $f failed"
 
 note "make distcheck"
 if (cd "$top/_build" && make -j"$jobs" distcheck >distcheck.log 2>&1); then
