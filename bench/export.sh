@@ -12,7 +12,7 @@
 # resolution maps no libcurl (LD_DEBUG=files).
 # SPDX-License-Identifier: MIT
 
-builddir=${1:-$(pwd)}
+builddir=$(cd "${1:-.}" && pwd) || exit 1
 aws_runs=${2:-20}
 our_runs=${3:-1000}
 awscred=$builddir/cli/awscred
@@ -32,8 +32,10 @@ aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD
 CREDS
 printf '[profile bench]\nregion = eu-west-1\n' > "$T/config"
 run_env="env -i HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
-ours="$run_env $awscred export --profile bench"
-theirs="$run_env $aws configure export-credentials --profile bench"
+ours_cmd="$awscred export --profile bench"
+theirs_cmd="$aws configure export-credentials --profile bench"
+ours="$run_env $ours_cmd"
+theirs="$run_env $theirs_cmd"
 
 # Same output first: a benchmark of different work would mean nothing.
 $ours > "$T/ours" && $theirs > "$T/theirs" && cmp -s "$T/ours" "$T/theirs" || {
@@ -53,11 +55,13 @@ mean_us() {
 }
 
 if command -v hyperfine > /dev/null 2>&1; then
-    hyperfine -N --warmup 3 --export-json "$T/h.json" --runs "$aws_runs" \
-        "$theirs" > /dev/null
+    # hyperfine itself runs in the clean environment, so neither tool is
+    # timed with the cost of an extra env(1) exec on top.
+    $run_env "$(command -v hyperfine)" -N --warmup 3 --export-json "$T/h.json" \
+        --runs "$aws_runs" "$theirs_cmd" > /dev/null
     aws_us=$(python3 -c 'import json,sys;print(int(json.load(open(sys.argv[1]))["results"][0]["mean"]*1e6))' "$T/h.json")
-    hyperfine -N --warmup 20 --export-json "$T/h.json" --runs "$our_runs" \
-        "$ours" > /dev/null
+    $run_env "$(command -v hyperfine)" -N --warmup 20 --export-json "$T/h.json" \
+        --runs "$our_runs" "$ours_cmd" > /dev/null
     our_us=$(python3 -c 'import json,sys;print(int(json.load(open(sys.argv[1]))["results"][0]["mean"]*1e6))' "$T/h.json")
     how=hyperfine
 else

@@ -10,7 +10,7 @@
 # really changes identity; otherwise it measures as the current user.
 # SPDX-License-Identifier: MIT
 
-builddir=${1:-$(pwd)}
+builddir=$(cd "${1:-.}" && pwd) || exit 1
 runs=${2:-200}
 module=$builddir/pam_awscred/.libs/pam_awscred.so
 worker=$builddir/pam_awscred/awscred-worker
