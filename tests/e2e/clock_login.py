@@ -276,6 +276,15 @@ def main():
         print("1..0 # SKIP useradd failed")
         shutil.rmtree(work, ignore_errors=True)
         return 0
+    # A build tree closed to other users (rpmbuild's, dpkg-buildpackage's
+    # under a 0700 directory) keeps the test user from running the worker.
+    if subprocess.run(["runuser", "-u", made[0], "--", "test", "-x", WORKER],
+                      capture_output=True).returncode != 0:
+        print("1..0 # SKIP the test user cannot execute %s (build tree not "
+              "reachable by other users)" % WORKER)
+        subprocess.run(["userdel", made[0]], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
     t = Tap()
     print("1..14")
     s = Servers(work)
