@@ -120,8 +120,9 @@ pamaws_frame_build(const struct pamaws_result *result, size_t *len)
     memcpy(buf, header, head_len);
     off = head_len;
     for (i = 0; i < result->count; i++)
-        off += (size_t) sprintf(buf + off, "%s=%s\n", result->records[i].key,
-                                result->records[i].value);
+        off += (size_t) snprintf(buf + off, head_len + body + 1 - off,
+                                 "%s=%s\n", result->records[i].key,
+                                 result->records[i].value);
     *len = off;
     return buf;
 }
