@@ -18,6 +18,7 @@ top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
 jobs=$(nproc 2>/dev/null || echo 2)
 passed=0 failed=0 skipped=0
+failures=
 
 note() { printf '\n=== %s\n' "$*"; }
 
@@ -45,11 +46,20 @@ build_and_check() {
         return 1
     }
     (cd "$dir" && make -j"$jobs" check >check.log 2>&1)
-    grep -E '^(FAIL|ERROR|XPASS)' "$dir/check.log" || true
-    for t in $(sed -n 's/^\(FAIL\|ERROR\): \([^ ]*\).*/\2/p' "$dir/check.log" | sort -u); do
+    show_failures "$dir" "$dir/check.log"
+    count "$dir/test-suite.log"
+}
+
+# Prints the failing tests named in make's output $2 and the tails of their
+# logs under build directory $1, and remembers them for the final summary.
+show_failures() {
+    local dir=$1 out=$2 t
+    grep -E '^(FAIL|ERROR|XPASS)' "$out" || true
+    for t in $(sed -n 's/^\(FAIL\|ERROR\|XPASS\): \([^ ]*\).*/\2/p' "$out" | sort -u); do
         echo "--- $t.log"; tail -30 "$dir/$t.log" 2>/dev/null
     done
-    count "$dir/test-suite.log"
+    failures="$failures$(grep -E '^(FAIL|ERROR|XPASS)' "$out" | sed "s|^|  ${dir#"$top"/}: |")
+"
 }
 
 note "packages"
@@ -90,8 +100,13 @@ if (cd "$top/_build" && make -j"$jobs" distcheck >distcheck.log 2>&1); then
     passed=$((passed + 1)); echo "distcheck: ok"
 else
     failed=$((failed + 1)); echo "distcheck failed:"; tail -40 "$top/_build/distcheck.log"
+    show_failures "$(echo "$top"/_build/pam_awscred-*/_build/sub)" "$top/_build/distcheck.log"
 fi
 
+# What failed, again, where the last lines of a long log are all one sees.
+if [ -n "${failures//[[:space:]]/}" ]; then
+    echo; echo "failed tests:"; printf '%s' "$failures" | grep -v '^$'
+fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -164,7 +164,11 @@ void awscred_context_set_limits(struct awscred_context *ctx,
 /* Behaviour switches (bitwise or). */
 enum awscred_flags {
     /* Refuse files not owned by the user or root, or writable by group or
-       others (the PAM module's rule; the AWS CLI does not check). */
+       others, and files under the user's home below a directory that is
+       (OpenSSH's StrictModes; the PAM module's rule; the AWS CLI does not
+       check). The directories checked are the home and each one below it
+       on the file's resolved path; files outside the home are checked
+       alone. */
     AWSCRED_FLAG_STRICT_FILES = 1u << 0,
     /* Never ask EC2 instance metadata (the PAM module's default). */
     AWSCRED_FLAG_NO_IMDS = 1u << 1,
@@ -172,6 +176,10 @@ enum awscred_flags {
     AWSCRED_FLAG_NO_CACHE_WRITE = 1u << 2,
     /* Make no network call at all; providers that need one fail. */
     AWSCRED_FLAG_NO_NETWORK = 1u << 3,
+    /* With STRICT_FILES: an unsafe directory above a file is logged at
+       LOG_WARNING and the file read anyway (the files themselves are still
+       refused). For sites whose homes are group-writable by design. */
+    AWSCRED_FLAG_WARN_UNSAFE_DIRS = 1u << 4,
 };
 void awscred_context_set_flags(struct awscred_context *ctx, unsigned flags);
 

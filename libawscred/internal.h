@@ -112,7 +112,10 @@ bool str_ieq(const char *a, const char *b);
  * max_file_bytes, opening with O_RDONLY|O_CLOEXEC|O_NOCTTY|O_NONBLOCK and
  * checking on the descriptor: a regular file, within the size limit, and
  * with AWSCRED_FLAG_STRICT_FILES owned by the context's user or root and
- * not writable by group or others.
+ * not writable by group or others. With STRICT_FILES, a file whose
+ * resolved path lies below the resolved home is opened one directory
+ * descriptor at a time from the home down, each directory checked the
+ * same way (refused, or logged with AWSCRED_FLAG_WARN_UNSAFE_DIRS).
  * Returns AWSCRED_OK with *data set, or AWSCRED_OK with *data NULL when the
  * file does not exist (ENOENT/ENOTDIR: "treated as empty", as the CLI), or
  * AWSCRED_ERR_FILE naming the file. what is a short label for messages

@@ -12,7 +12,8 @@
  * Usage (not for people; the module builds this):
  *   awscred-worker --mode user|system --user NAME --uid N --gid N
  *                  --home DIR [--profile P] [--region R] [--timeout-ms N]
- *                  [--session-name S] [--net-module PATH] [--imds] [--debug]
+ *                  [--session-name S] [--net-module PATH] [--imds]
+ *                  [--warn-unsafe-dirs] [--debug]
  *                  [--clock-check auto|always|never] [--clock-url URL]
  *                  [--sntp-server ADDRESS] [--clock-warn S] [--clock-refuse S]
  *
@@ -48,6 +49,7 @@ struct worker_request {
     const char *net_module;
     unsigned long timeout_ms;
     bool imds;
+    bool warn_unsafe_dirs;
     bool debug;
     struct pamaws_clock_request clock;
 };
@@ -93,6 +95,10 @@ parse_request(int argc, char **argv, struct worker_request *req)
 
         if (strcmp(a, "--imds") == 0) {
             req->imds = true;
+            continue;
+        }
+        if (strcmp(a, "--warn-unsafe-dirs") == 0) {
+            req->warn_unsafe_dirs = true;
             continue;
         }
         if (strcmp(a, "--debug") == 0) {
@@ -173,6 +179,8 @@ context_build(struct worker_request *req)
     awscred_context_set_limits(ctx, &limits);
     if (!req->imds)
         flags |= AWSCRED_FLAG_NO_IMDS;
+    if (req->warn_unsafe_dirs)
+        flags |= AWSCRED_FLAG_WARN_UNSAFE_DIRS;
     /* System mode reads only the admin's files; no cache under root. */
     if (req->system)
         flags |= AWSCRED_FLAG_NO_CACHE_WRITE;

@@ -79,6 +79,7 @@ struct pamaws_config {
     /* Behaviour */
     long timeout;             /* timeout=: whole login budget, milliseconds */
     bool strict;              /* strict: failures fail the session */
+    bool warn_unsafe_dirs;    /* warn_unsafe_dirs: unsafe ~ or ~/.aws warns */
     bool debug;               /* debug: trace to syslog at LOG_DEBUG */
     bool quiet;               /* quiet: no LOG_ERR for failures, LOG_INFO */
     char *conf;               /* conf=: the module's INI file */

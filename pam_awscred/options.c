@@ -72,6 +72,7 @@ static const struct option options[] = {
     { K(system_profile),     OPT_STRING,  true,  NULL },
     { K(system_user),        OPT_STRING,  true,  NULL },
     { K(timeout),            OPT_TIME,    true,  NULL },
+    { K(warn_unsafe_dirs),   OPT_BOOL,    true,  NULL },
     { K(worker),             OPT_STRING,  true,  NULL },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))

@@ -166,6 +166,8 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     request_clock(req, c);
     if (c->imds)
         request_arg(req, "--imds");
+    if (c->warn_unsafe_dirs)
+        request_arg(req, "--warn-unsafe-dirs");
     if (c->debug)
         request_arg(req, "--debug");
 
@@ -438,6 +440,28 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
     return PAMAWS_EXPORT;
 }
 
+/*
+ * After a resolution: the worker writes to stderr only its warnings
+ * (warn_unsafe_dirs) and, with debug, its trace. One syslog line each.
+ */
+static void
+log_worker_warnings(const struct pamaws_args *args, const struct pamaws_run *run)
+{
+    const char *line = run->stderr_text, *end;
+
+    for (; *line != '\0'; line = *end != '\0' ? end + 1 : end) {
+        end = strchr(line, '\n');
+        if (end == NULL)
+            end = line + strlen(line);
+        if (end == line)
+            continue;
+        if (args->config.debug)
+            pamaws_debug(args, "worker: %.*s", (int) (end - line), line);
+        else
+            pamaws_log(args, LOG_WARNING, "%.*s", (int) (end - line), line);
+    }
+}
+
 /* Runs the worker and interprets what it produced. */
 static enum pamaws_outcome
 run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
@@ -475,8 +499,7 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
         log_run_failure(args, user, &run, why);
         goto done;
     }
-    if (args->config.debug && run.stderr_text[0] != '\0')
-        pamaws_debug(args, "worker: %.900s", run.stderr_text);
+    log_worker_warnings(args, &run);
     outcome = judge_result(args, user, &result, vars);
 
 done:

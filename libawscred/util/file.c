@@ -13,16 +13,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-/* Refuses what another user could have written (OpenSSH's StrictModes). */
+/*
+ * Why st is something another user could have written (OpenSSH's
+ * StrictModes rule): owned by neither the context's user nor root, or
+ * writable by group or others. Writes the reason and returns true.
+ */
+static bool
+unsafe_owner_or_mode(const struct awscred_context *ctx, const struct stat *st,
+                     char *why, size_t size)
+{
+    if (st->st_uid != 0 && (!ctx->have_user || st->st_uid != ctx->uid))
+        snprintf(why, size, "owned by uid %lu, expected %lu or root",
+                 (unsigned long) st->st_uid, (unsigned long) ctx->uid);
+    else if ((st->st_mode & 022) != 0)
+        snprintf(why, size, "writable by group or others (mode %04o)",
+                 (unsigned) (st->st_mode & 07777));
+    else
+        return false;
+    return true;
+}
+
+/* Checks the opened file: regular, within the size limit, and safe. */
 static enum awscred_status
 check_descriptor(const struct awscred_context *ctx, int fd, const char *path,
                  const char *what, struct awscred_error *err)
 {
     struct stat st;
+    char why[96];
 
     if (fstat(fd, &st) < 0)
         return error_set(err, AWSCRED_ERR_FILE, NULL, path,
@@ -34,18 +56,129 @@ check_descriptor(const struct awscred_context *ctx, int fd, const char *path,
         return error_set(err, AWSCRED_ERR_FILE, NULL, path,
                          "%s %s is larger than %zu bytes", what, path,
                          ctx->limits.max_file_bytes);
-    if (!(ctx->flags & AWSCRED_FLAG_STRICT_FILES))
-        return AWSCRED_OK;
-    if (st.st_uid != 0 && (!ctx->have_user || st.st_uid != ctx->uid))
+    if ((ctx->flags & AWSCRED_FLAG_STRICT_FILES)
+        && unsafe_owner_or_mode(ctx, &st, why, sizeof(why)))
         return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "refusing %s %s: owned by uid %lu, expected %lu or "
-                         "root", what, path, (unsigned long) st.st_uid,
-                         (unsigned long) ctx->uid);
-    if ((st.st_mode & 022) != 0)
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "refusing %s %s: writable by group or others (mode "
-                         "%04o)", what, path, (unsigned) (st.st_mode & 07777));
+                         "refusing %s %s: %s", what, path, why);
     return AWSCRED_OK;
+}
+
+/* Checks the opened directory dir on the way to path; see check_path(). */
+static enum awscred_status
+check_directory(const struct awscred_context *ctx, int dirfd, const char *dir,
+                const char *path, const char *what, struct awscred_error *err)
+{
+    struct stat st;
+    char why[96];
+
+    if (fstat(dirfd, &st) < 0)
+        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
+                         "cannot read %s %s: %s: %s", what, path, dir,
+                         strerror(errno));
+    if (!unsafe_owner_or_mode(ctx, &st, why, sizeof(why)))
+        return AWSCRED_OK;
+    if (ctx->flags & AWSCRED_FLAG_WARN_UNSAFE_DIRS) {
+        ctx_log(ctx, LOG_WARNING, "warning: reading %s %s although directory"
+                " %s is %s", what, path, dir, why);
+        return AWSCRED_OK;
+    }
+    return error_set(err, AWSCRED_ERR_FILE, NULL, path,
+                     "refusing %s %s: directory %s is %s", what, path, dir,
+                     why);
+}
+
+/* The error for a failed open of path: none when it does not exist. */
+static enum awscred_status
+open_failed(const char *path, const char *what, int error,
+            struct awscred_error *err)
+{
+    if (error == ENOENT || error == ENOTDIR)
+        return AWSCRED_OK;
+    return error_set(err, AWSCRED_ERR_FILE, NULL, path, "cannot read %s %s: %s",
+                     what, path, strerror(error));
+}
+
+/*
+ * Opens real, a canonical path below the canonical home (its first
+ * home_len bytes), one descriptor at a time from the home down, checking
+ * each directory as OpenSSH's secure_filename() does, so that nobody but
+ * the user can have put the file there. O_NOFOLLOW below the home: a
+ * component swapped for a symbolic link after realpath() fails the open.
+ */
+static enum awscred_status
+open_below_home(const struct awscred_context *ctx, char *real, size_t home_len,
+                const char *path, const char *what, int *fd,
+                struct awscred_error *err)
+{
+    enum awscred_status status;
+    char *name, *slash;
+    int dirfd, next;
+
+    real[home_len] = '\0';
+    dirfd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return open_failed(path, what, errno, err);
+    status = check_directory(ctx, dirfd, real, path, what, err);
+    real[home_len] = '/';
+    for (name = real + home_len + 1; status == AWSCRED_OK; name = slash + 1) {
+        slash = strchr(name, '/');
+        if (slash == NULL) {
+            *fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY
+                         | O_NONBLOCK | O_NOFOLLOW);
+            if (*fd < 0)
+                status = open_failed(path, what, errno, err);
+            break;
+        }
+        *slash = '\0';
+        next = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW
+                      | O_CLOEXEC);
+        if (next < 0)
+            status = open_failed(path, what, errno, err);
+        else
+            status = check_directory(ctx, next, real, path, what, err);
+        *slash = '/';
+        close(dirfd);
+        dirfd = next;
+        if (dirfd < 0)
+            break;
+    }
+    if (dirfd >= 0)
+        close(dirfd);
+    return status;
+}
+
+/*
+ * Opens path for reading: *fd is the descriptor, or -1 when the file does
+ * not exist. With STRICT_FILES and a home, a file whose resolved path lies
+ * below the resolved home is reached through checked directories.
+ */
+static enum awscred_status
+open_for_read(const struct awscred_context *ctx, const char *path,
+              const char *what, int *fd, struct awscred_error *err)
+{
+    enum awscred_status status = AWSCRED_OK;
+    char *home = NULL, *real = NULL;
+    size_t home_len = 0;
+
+    *fd = -1;
+    if ((ctx->flags & AWSCRED_FLAG_STRICT_FILES) && ctx->home != NULL
+        && (home = realpath(ctx->home, NULL)) != NULL) {
+        real = realpath(path, NULL);
+        if (real == NULL)
+            status = open_failed(path, what, errno, err);
+        home_len = strlen(home);
+    }
+    if (real != NULL && home_len > 1 && strncmp(real, home, home_len) == 0
+        && real[home_len] == '/') {
+        status = open_below_home(ctx, real, home_len, path, what, fd, err);
+    } else if (status == AWSCRED_OK && (real != NULL || home == NULL)) {
+        *fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (*fd < 0)
+            status = open_failed(path, what, errno, err);
+    }
+    free(home);
+    free(real);
+    return status;
 }
 
 /* Reads at most limit + 1 bytes, since /proc-like files report size 0. */
@@ -96,13 +229,9 @@ file_read(const struct awscred_context *ctx, const char *path,
 
     *data = NULL;
     *len = 0;
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return AWSCRED_OK;
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "cannot read %s %s: %s", what, path, strerror(errno));
-    }
+    status = open_for_read(ctx, path, what, &fd, err);
+    if (status != AWSCRED_OK || fd < 0)
+        return status;
     status = check_descriptor(ctx, fd, path, what, err);
     if (status == AWSCRED_OK)
         status = read_bounded(fd, ctx->limits.max_file_bytes, path, what, data,

@@ -395,7 +395,7 @@ test_every_option_known(void **state)
              " system_config=/none system_credentials=/none system_profile=x"
              " system_user=root timeout=3 worker=%s clock_check=never"
              " clock_url=https://sts.eu-west-2.amazonaws.com/ clock_warn=90"
-             " clock_refuse=600 sntp_server=169.254.169.123",
+             " clock_refuse=600 sntp_server=169.254.169.123 warn_unsafe_dirs=no",
              W.dir, W.ahome, W.ahome, W.net_module, W.worker);
     env = open_env(opts, PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
@@ -592,6 +592,52 @@ test_world_writable_file(void **state)
     assert_int_equal(chmod(aws_path("credentials"), 0666), 0);
     expect_refused_credentials_file();
     env = open_env("strict", PAM_SESSION_ERR);
+    pamtest_free_env(env);
+}
+
+/* Asserts a line of priority (a LOG_* value) in the log containing text. */
+static void
+assert_logged_at(int priority, const char *text)
+{
+    char tag[16];
+    const char *hit, *line;
+
+    snprintf(tag, sizeof(tag), "<%d>", priority);
+    for (hit = strstr(logbuf, text); hit != NULL; hit = strstr(hit + 1, text)) {
+        for (line = hit; line > logbuf && line[-1] != '\n'; line--)
+            ;
+        if (strncmp(line, tag, strlen(tag)) == 0)
+            return;
+    }
+    fail_msg("no %s line with \"%s\"; log was:\n%s", tag, text, logbuf);
+}
+
+/* D2 ~/.aws world-writable: refused like a loose file, the message naming
+   the directory; under warn_unsafe_dirs read, with a LOG_WARNING line. */
+static void
+test_unsafe_aws_dir(void **state)
+{
+    char dir[1024], warning[1200];
+    char **env;
+
+    if (!W.root) {
+        printf("# needs root: without test users the files lie outside the"
+               " user's home, where no directory is checked\n");
+        skip();
+    }
+    alice_static_keys();
+    snprintf(dir, sizeof(dir), "%s/.aws", W.ahome);
+    snprintf(warning, sizeof(warning), "directory %s is writable by group or"
+             " others (mode 0777)", dir);
+    assert_int_equal(chmod(dir, 0777), 0);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged_at(LOG_ERR, warning);
+    pamtest_free_env(env);
+    logbuf[0] = '\0';
+    env = open_env("warn_unsafe_dirs", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_logged_at(LOG_WARNING, warning);
     pamtest_free_env(env);
 }
 
@@ -1835,6 +1881,7 @@ main(void)
         T(test_bad_values_refused),
         T(test_oversized_token_refused),
         T(test_world_writable_file),
+        T(test_unsafe_aws_dir),
         T(test_fifo_file),
         T(test_oversize_file),
         T(test_symlink_to_other_users_file),

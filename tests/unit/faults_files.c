@@ -34,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -423,6 +424,229 @@ test_d2_swap_race_never_returns_unsafe_file(void **state)
     free(link);
     free(good);
     free(bad);
+    awscred_context_free(ctx);
+}
+
+/* ---- D2 directories from the home down (OpenSSH's secure_filename) --- */
+
+/* Makes directory name under the home with mode; returns its path. */
+static char *
+make_dir(const char *name, mode_t mode)
+{
+    char *path = tmp_path(name);
+
+    rmdir(path);
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(chmod(path, mode), 0);
+    return path;
+}
+
+/* Expects path refused because of directory dir, for words. */
+static void
+expect_dir_refused(struct awscred_context *ctx, const char *path,
+                   const char *dir, const char *words)
+{
+    char *needle = xasprintf("directory %s is %s", dir, words);
+
+    expect_refused(ctx, path, needle);
+    free(needle);
+}
+
+struct log_capture {
+    int priority;
+    char text[512];
+};
+
+static void
+capture_log(void *arg, int priority, const char *message)
+{
+    struct log_capture *log = arg;
+
+    log->priority = priority;
+    snprintf(log->text, sizeof log->text, "%s", message);
+}
+
+/* D2 $HOME or ~/.aws group- or world-writable, or ~/.aws owned by another
+   user: each directory from the home down to the file is checked, and the
+   message names the directory at fault. */
+static void
+test_d2_unsafe_home_dirs_refused(void **state)
+{
+    struct awscred_context *ctx = make_ctx(getuid(), AWSCRED_FLAG_STRICT_FILES);
+    char *aws = make_dir(".aws", 0700);
+    char *path = write_file(".aws/config", "[default]\nregion = r\n", 0600);
+    struct awscred_error err;
+    char owner[64];
+
+    assert_int_equal(load_config(ctx, path, &err), AWSCRED_OK);
+    assert_int_equal(chmod(tmpdir, 0777), 0);
+    expect_dir_refused(ctx, path, tmpdir,
+                       "writable by group or others (mode 0777)");
+    assert_int_equal(chmod(tmpdir, 0750), 0);
+    assert_int_equal(load_config(ctx, path, &err), AWSCRED_OK);
+    assert_int_equal(chmod(aws, 0775), 0);
+    expect_dir_refused(ctx, path, aws,
+                       "writable by group or others (mode 0775)");
+    assert_int_equal(chmod(aws, 0700), 0);
+    if (geteuid() == 0) {
+        assert_int_equal(chown(aws, OTHER_UID, OTHER_UID), 0);
+        snprintf(owner, sizeof owner, "owned by uid %d, expected %lu or root",
+                 OTHER_UID, (unsigned long) getuid());
+        expect_dir_refused(ctx, path, aws, owner);
+        assert_int_equal(chown(aws, getuid(), getgid()), 0);
+    }
+    assert_int_equal(chmod(tmpdir, 0700), 0);
+    unlink(path);
+    rmdir(aws);
+    free(path);
+    free(aws);
+    awscred_context_free(ctx);
+}
+
+/* D2 the admin's option to warn instead: the file is read, one warning at
+   LOG_WARNING names the directory; an unsafe file is still refused. */
+static void
+test_d2_unsafe_dirs_warn_option(void **state)
+{
+    struct awscred_context *ctx = make_ctx(getuid(), AWSCRED_FLAG_STRICT_FILES
+                                           | AWSCRED_FLAG_WARN_UNSAFE_DIRS);
+    char *aws = make_dir(".aws", 0777);
+    char *path = write_file(".aws/config", "[default]\n", 0600);
+    char *loose = write_file(".aws/loose", "[default]\n", 0666);
+    struct log_capture log = {0};
+    struct awscred_error err;
+
+    awscred_context_set_log(ctx, capture_log, &log);
+    assert_int_equal(load_config(ctx, path, &err), AWSCRED_OK);
+    assert_int_equal(log.priority, LOG_WARNING);
+    assert_non_null(strstr(log.text, path));
+    assert_non_null(strstr(log.text, aws));
+    assert_non_null(strstr(log.text, "writable by group or others"));
+    expect_refused(ctx, loose, "writable by group or others (mode 0666)");
+    unlink(path);
+    unlink(loose);
+    rmdir(aws);
+    free(path);
+    free(loose);
+    free(aws);
+    awscred_context_free(ctx);
+}
+
+/* D2 ~/.aws a symbolic link (a dotfiles checkout): the directories checked
+   are those of the resolved path, as OpenSSH's realpath() first; a target
+   outside the home has only the file itself checked (documented). */
+static void
+test_d2_symlinked_aws_dir(void **state)
+{
+    struct awscred_context *ctx = make_ctx(getuid(), AWSCRED_FLAG_STRICT_FILES);
+    char *dotfiles = make_dir("dotfiles", 0700);
+    char *target = make_dir("dotfiles/aws", 0700);
+    char *path = write_file("dotfiles/aws/config", "[default]\n", 0600);
+    char *link = tmp_path(".aws-link"), *via = tmp_path(".aws-link/config");
+    char outside[] = "/tmp/awscred-outside.XXXXXX";
+    char *outside_config, *outside_link;
+    struct awscred_error err;
+
+    assert_int_equal(symlink(target, link), 0);
+    assert_int_equal(load_config(ctx, via, &err), AWSCRED_OK);
+    assert_int_equal(chmod(dotfiles, 0777), 0);
+    expect_dir_refused(ctx, via, dotfiles, "writable by group or others");
+    assert_int_equal(chmod(dotfiles, 0700), 0);
+
+    assert_non_null(mkdtemp(outside));
+    assert_int_equal(chmod(outside, 0777), 0);
+    outside_config = xasprintf("%s/config", outside);
+    outside_link = tmp_path(".aws-outside");
+    assert_int_equal(symlink(outside, outside_link), 0);
+    free(via);
+    via = xasprintf("%s/config", outside_link);
+    assert_int_equal(close(open(outside_config, O_WRONLY | O_CREAT | O_CLOEXEC,
+                                0600)), 0);
+    assert_int_equal(load_config(ctx, via, &err), AWSCRED_OK);
+
+    unlink(outside_config);
+    rmdir(outside);
+    unlink(outside_link);
+    unlink(link);
+    unlink(path);
+    rmdir(target);
+    rmdir(dotfiles);
+    free(outside_config);
+    free(outside_link);
+    free(via);
+    free(link);
+    free(path);
+    free(target);
+    free(dotfiles);
+    awscred_context_free(ctx);
+}
+
+struct exchanger {
+    const char *a, *b;
+    volatile int stop;
+    unsigned swaps;
+};
+
+/* Exchanges two directories in place, atomically, until told to stop. */
+static void *
+exchange_loop(void *arg)
+{
+    struct exchanger *ex = arg;
+
+    while (!ex->stop)
+        if (renameat2(AT_FDCWD, ex->a, AT_FDCWD, ex->b, RENAME_EXCHANGE) == 0)
+            ex->swaps++;
+    return NULL;
+}
+
+/* D2 a directory swapped between its check and the read: the walk holds a
+   descriptor to each directory it checked and opens the next name inside
+   it, so the file under the world-writable directory never comes back. */
+static void
+test_d2_dir_swap_race_never_returns_unsafe_file(void **state)
+{
+    struct awscred_context *ctx = make_ctx(getuid(), AWSCRED_FLAG_STRICT_FILES);
+    char *safe = make_dir("aws-safe", 0700), *unsafe = make_dir("aws-unsafe",
+                                                                0777);
+    char *good = write_file("aws-safe/config", "GOOD", 0600);
+    char *bad = write_file("aws-unsafe/config", "BAD!", 0600);
+    struct exchanger ex = {.a = safe, .b = unsafe};
+    unsigned reads = 0, refusals = 0;
+    pthread_t thread;
+
+    if (renameat2(AT_FDCWD, safe, AT_FDCWD, unsafe, RENAME_EXCHANGE) != 0) {
+        print_message("# renameat2(RENAME_EXCHANGE): %s\n", strerror(errno));
+        skip();
+    }
+    assert_int_equal(pthread_create(&thread, NULL, exchange_loop, &ex), 0);
+    for (int i = 0; i < 20000; i++) {
+        struct awscred_error err;
+        char *data = NULL;
+        size_t len = 0;
+
+        if (file_read(ctx, good, "config file", &data, &len, &err)
+            != AWSCRED_OK) {
+            refusals++;
+            continue;
+        }
+        assert_non_null(data);
+        reads++;
+        assert_string_equal(data, "GOOD");
+        secret_free_n(data, len + 1);
+    }
+    ex.stop = 1;
+    pthread_join(thread, NULL);
+    print_message("# %u swaps, %u good reads, %u refusals\n", ex.swaps, reads,
+                  refusals);
+    assert_true(ex.swaps > 0 && reads > 0);
+    unlink(good);
+    unlink(bad);
+    rmdir(safe);
+    rmdir(unsafe);
+    free(good);
+    free(bad);
+    free(safe);
+    free(unsafe);
     awscred_context_free(ctx);
 }
 
@@ -929,6 +1153,10 @@ main(void)
         cmocka_unit_test(test_d2_root_owned_accepted),
         cmocka_unit_test(test_d2_shadow_symlink_as_user),
         cmocka_unit_test(test_d2_swap_race_never_returns_unsafe_file),
+        cmocka_unit_test(test_d2_unsafe_home_dirs_refused),
+        cmocka_unit_test(test_d2_unsafe_dirs_warn_option),
+        cmocka_unit_test(test_d2_symlinked_aws_dir),
+        cmocka_unit_test(test_d2_dir_swap_race_never_returns_unsafe_file),
         cmocka_unit_test(test_d1_source_profile_loop_and_depth_cap),
         cmocka_unit_test(test_d1_unreadable_file),
         cmocka_unit_test(test_d3_signal_and_bad_interpreter),
