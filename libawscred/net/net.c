@@ -22,7 +22,7 @@
 #define DEFAULT_CONNECT_TIMEOUT_MS 1000u
 #define DEFAULT_TIMEOUT_MS 5000u
 
-static enum awscred_status
+enum awscred_status
 net_load(struct awscred_context *ctx, struct awscred_error *err)
 {
     const char *path = ctx->net_module_path != NULL ? ctx->net_module_path

@@ -45,6 +45,14 @@ struct net_response {
 };
 
 /*
+ * Loads the network module (the context's path, or the installed one) if
+ * it is not loaded yet. AWSCRED_ERR_UNSUPPORTED names the module and says
+ * why it cannot be used. Every net_* call below does this itself.
+ */
+enum awscred_status net_load(struct awscred_context *ctx,
+                             struct awscred_error *err);
+
+/*
  * Performs one request. A transport failure (DNS, connect, TLS, timeout,
  * a body over the context's max_response_bytes, a redirect) returns
  * AWSCRED_ERR_NETWORK / AWSCRED_ERR_TIMEOUT naming the endpoint; any HTTP

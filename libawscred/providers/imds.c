@@ -349,7 +349,11 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     if ((r->ctx->flags & AWSCRED_FLAG_NO_IMDS)
         || (disabled != NULL && str_ieq(disabled, "true")))
         return PROVIDER_SKIP;
-    if (read_settings(r, &m, err) != AWSCRED_OK) {
+    /* Without the network module every request would fail like an absent
+       metadata service and hide a broken installation: say so instead. */
+    if (read_settings(r, &m, err) != AWSCRED_OK
+        || (!(r->ctx->flags & AWSCRED_FLAG_NO_NETWORK)
+            && net_load(r->ctx, err) != AWSCRED_OK)) {
         outcome = PROVIDER_FAILED;
         goto done;
     }

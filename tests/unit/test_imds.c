@@ -297,6 +297,25 @@ test_unreachable(void **state)
     expect_none(t);
 }
 
+/* A network module that cannot be loaded is an installation fault, not an
+   absent IMDS: the chain stops with an error naming the module. */
+static void
+test_network_module_missing(void **state)
+{
+    struct ptest *t = *state;
+    struct awscred_credentials *c;
+    struct awscred_error err;
+
+    assert_int_equal(awscred_context_set_net_module(t->ctx,
+                                                    "/nonexistent/net.so"), 0);
+    assert_int_equal(ptest_resolve(t, NULL, &c, &err),
+                     AWSCRED_ERR_UNSUPPORTED);
+    assert_null(c);
+    assert_non_null(strstr(err.message, "Cannot load the network module "
+                                        "/nonexistent/net.so"));
+    assert_string_equal(err.provider, "iam-role");
+}
+
 int
 main(void)
 {
@@ -312,6 +331,7 @@ main(void)
         T(test_stale_extension),
         T(test_endpoint_settings),
         T(test_unreachable),
+        T(test_network_module_missing),
 #undef T
     };
 
