@@ -1,6 +1,7 @@
 # PAM-stack tests of pam_awscred.so: the real libpam under pam_wrapper,
 # driven by libpamtest and cmocka (session-t.c says what each test covers).
 dist_check_SCRIPTS += tests/pam/session.sh tests/pam/symbols.sh
+EXTRA_DIST += tests/lib/pam_wrapper.sh
 TESTS += tests/pam/symbols.sh
 if HAVE_PAMTEST
 if HAVE_CMOCKA

@@ -1085,6 +1085,25 @@ refuse_clone3(void)
     return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 }
 
+/* Runs child in a forked host (for what must not touch this process:
+   seccomp, rlimits, umask) with the stack set up; expects it to return 0. */
+static void
+expect_child_ok(int (*child)(void))
+{
+    int status;
+    pid_t pid;
+
+    service("", "");
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child());
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /*
  * In a child process (seccomp cannot be undone): with the fork fallback a
  * default host still gets credentials, and a host that auto-reaps
@@ -1124,19 +1143,8 @@ fallback_child(void)
 static void
 test_fork_fallback(void **state)
 {
-    int status;
-    pid_t pid;
-
     alice_static_keys();
-    service("", "");
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        _exit(fallback_child());
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_child_ok(fallback_child);
 }
 
 /* The host never maps libcurl/OpenSSL because of us. */
@@ -1699,19 +1707,8 @@ limits_child(void)
 static void
 test_host_limits(void **state)
 {
-    int status;
-    pid_t pid;
-
     alice_static_keys();
-    service("", "");
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0)
-        _exit(limits_child());
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status));
-    assert_int_equal(WEXITSTATUS(status), 0);
+    expect_child_ok(limits_child);
 }
 
 /* D7: nothing is written to the host's fd 1 or 2, on success or failure

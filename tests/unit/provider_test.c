@@ -130,6 +130,13 @@ ptest_free(struct ptest *t)
     free(t);
 }
 
+int
+ptest_teardown(void **state)
+{
+    ptest_free(*state);
+    return 0;
+}
+
 enum awscred_status
 ptest_resolve(struct ptest *t, const char *profile,
               struct awscred_credentials **out, struct awscred_error *err)

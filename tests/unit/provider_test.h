@@ -29,6 +29,8 @@ struct ptest {
    user "alice" with home = tmp, and no config files. */
 struct ptest *ptest_new(bool with_server);
 void ptest_free(struct ptest *t);
+/* A cmocka teardown for a ptest in *state. */
+int ptest_teardown(void **state);
 /* name=value in the context's environment (value NULL: unset). */
 void ptest_set_env(struct ptest *t, const char *name, const char *value);
 void ptest_set_envf(struct ptest *t, const char *name, const char *fmt, ...)

@@ -37,13 +37,6 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    ptest_free(*state);
-    return 0;
-}
-
 static void
 script_creds(struct ptest *f, const char *response)
 {
@@ -297,7 +290,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, ptest_teardown)
         T(test_ok_with_token),
         T(test_token_file),
         T(test_token_env_with_newline),

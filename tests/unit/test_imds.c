@@ -42,13 +42,6 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    ptest_free(*state);
-    return 0;
-}
-
 /* An IMDS: token (a response list for PUT), then role and credentials,
    which require the token unless v1 is allowed. */
 static void
@@ -320,7 +313,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, ptest_teardown)
         T(test_v2),
         T(test_v1_fallback),
         T(test_bad_request),

@@ -73,13 +73,6 @@ setup(void **state)
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    ptest_free(*state);
-    return 0;
-}
-
 /* ---- Fixtures ---------------------------------------------------------- */
 
 static void
@@ -821,7 +814,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, ptest_teardown)
         T(test_session_ok),
         T(test_legacy_ok),
         T(test_role_cache),
