@@ -218,7 +218,7 @@ load_file(const struct awscred_context *ctx, struct cfg *cfg, const char *raw,
     if (path == NULL)
         return error_set(err, AWSCRED_ERR_NOMEM, NULL, raw, "out of memory");
     out->path = path;
-    st = file_read(ctx, path, what, &data, &len, err);
+    st = file_read_config(ctx, path, what, &data, &len, err);
     if (st != AWSCRED_OK || data == NULL)
         return st;
     st = cfg_parse(&cfg->arena, &cfg->registry, &cfg->map, owner, path, data,

@@ -127,6 +127,18 @@ enum awscred_status file_read(const struct awscred_context *ctx,
                               struct awscred_error *err);
 
 /*
+ * file_read() for the config and credentials files: a file that exists but
+ * cannot be opened (EACCES, ELOOP, a directory on the way that cannot be
+ * searched) counts as missing, with a LOG_WARNING line naming it, because
+ * configparser's read() skips such a file and the AWS CLI treats it as
+ * empty. A file that opens and fails a check is still an error.
+ */
+enum awscred_status file_read_config(const struct awscred_context *ctx,
+                                     const char *path, const char *what,
+                                     char **data, size_t *len,
+                                     struct awscred_error *err);
+
+/*
  * Writes data to path atomically with mode 0600 (a temporary file with
  * O_CREAT|O_EXCL|O_NOFOLLOW in the same directory, then rename()),
  * creating missing parent directories with mode 0700. Used for the caches.

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,64 +39,91 @@ unsafe_owner_or_mode(const struct awscred_context *ctx, const struct stat *st,
     return true;
 }
 
+/* One read: what each step needs to check, and to word its errors. */
+struct file_reading {
+    const struct awscred_context *ctx;
+    const char *path;
+    const char *what;           /* "config file", for messages */
+    bool unopenable_is_missing; /* file_read_config() */
+    struct awscred_error *err;
+};
+
+static enum awscred_status
+refuse(const struct file_reading *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* An AWSCRED_ERR_FILE error: "<fmt...>", naming r's file as where. */
+static enum awscred_status
+refuse(const struct file_reading *r, const char *fmt, ...)
+{
+    char text[sizeof(r->err->message)];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    return error_set(r->err, AWSCRED_ERR_FILE, NULL, r->path, "%s", text);
+}
+
 /* Checks the opened file: regular, within the size limit, and safe. */
 static enum awscred_status
-check_descriptor(const struct awscred_context *ctx, int fd, const char *path,
-                 const char *what, struct awscred_error *err)
+check_descriptor(const struct file_reading *r, int fd)
 {
+    size_t limit = r->ctx->limits.max_file_bytes;
     struct stat st;
     char why[96];
 
     if (fstat(fd, &st) < 0)
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "cannot read %s %s: %s", what, path, strerror(errno));
+        return refuse(r, "cannot read %s %s: %s", r->what, r->path,
+                      strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "%s %s is not a regular file", what, path);
-    if ((uint64_t) st.st_size > ctx->limits.max_file_bytes)
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "%s %s is larger than %zu bytes", what, path,
-                         ctx->limits.max_file_bytes);
-    if ((ctx->flags & AWSCRED_FLAG_STRICT_FILES)
-        && unsafe_owner_or_mode(ctx, &st, why, sizeof(why)))
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "refusing %s %s: %s", what, path, why);
+        return refuse(r, "%s %s is not a regular file", r->what, r->path);
+    if ((uint64_t) st.st_size > limit)
+        return refuse(r, "%s %s is larger than %zu bytes", r->what, r->path,
+                      limit);
+    if ((r->ctx->flags & AWSCRED_FLAG_STRICT_FILES)
+        && unsafe_owner_or_mode(r->ctx, &st, why, sizeof(why)))
+        return refuse(r, "refusing %s %s: %s", r->what, r->path, why);
     return AWSCRED_OK;
 }
 
-/* Checks the opened directory dir on the way to path; see check_path(). */
+/* Checks the opened directory dir on the way to the file; see
+   open_below_home(). */
 static enum awscred_status
-check_directory(const struct awscred_context *ctx, int dirfd, const char *dir,
-                const char *path, const char *what, struct awscred_error *err)
+check_directory(const struct file_reading *r, int dirfd, const char *dir)
 {
     struct stat st;
     char why[96];
 
     if (fstat(dirfd, &st) < 0)
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "cannot read %s %s: %s: %s", what, path, dir,
-                         strerror(errno));
-    if (!unsafe_owner_or_mode(ctx, &st, why, sizeof(why)))
+        return refuse(r, "cannot read %s %s: %s: %s", r->what, r->path, dir,
+                      strerror(errno));
+    if (!unsafe_owner_or_mode(r->ctx, &st, why, sizeof(why)))
         return AWSCRED_OK;
-    if (ctx->flags & AWSCRED_FLAG_WARN_UNSAFE_DIRS) {
-        ctx_log(ctx, LOG_WARNING, "warning: reading %s %s although directory"
-                " %s is %s", what, path, dir, why);
+    if (r->ctx->flags & AWSCRED_FLAG_WARN_UNSAFE_DIRS) {
+        ctx_log(r->ctx, LOG_WARNING, "warning: reading %s %s although "
+                "directory %s is %s", r->what, r->path, dir, why);
         return AWSCRED_OK;
     }
-    return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                     "refusing %s %s: directory %s is %s", what, path, dir,
-                     why);
+    return refuse(r, "refusing %s %s: directory %s is %s", r->what, r->path,
+                  dir, why);
 }
 
-/* The error for a failed open of path: none when it does not exist. */
+/* A failed open: no error when the file does not exist, nor (logged) when
+   it cannot be opened and r says to count that as missing. */
 static enum awscred_status
-open_failed(const char *path, const char *what, int error,
-            struct awscred_error *err)
+open_failed(const struct file_reading *r, int error)
 {
     if (error == ENOENT || error == ENOTDIR)
         return AWSCRED_OK;
-    return error_set(err, AWSCRED_ERR_FILE, NULL, path, "cannot read %s %s: %s",
-                     what, path, strerror(error));
+    if (r->unopenable_is_missing) {
+        ctx_log(r->ctx, LOG_WARNING, "warning: cannot read %s %s: %s; "
+                "ignoring it, as the AWS CLI does", r->what, r->path,
+                strerror(error));
+        return AWSCRED_OK;
+    }
+    return refuse(r, "cannot read %s %s: %s", r->what, r->path,
+                  strerror(error));
 }
 
 /*
@@ -106,9 +134,8 @@ open_failed(const char *path, const char *what, int error,
  * component swapped for a symbolic link after realpath() fails the open.
  */
 static enum awscred_status
-open_below_home(const struct awscred_context *ctx, char *real, size_t home_len,
-                const char *path, const char *what, int *fd,
-                struct awscred_error *err)
+open_below_home(const struct file_reading *r, char *real, size_t home_len,
+                int *fd)
 {
     enum awscred_status status;
     char *name, *slash;
@@ -117,8 +144,8 @@ open_below_home(const struct awscred_context *ctx, char *real, size_t home_len,
     real[home_len] = '\0';
     dirfd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)
-        return open_failed(path, what, errno, err);
-    status = check_directory(ctx, dirfd, real, path, what, err);
+        return open_failed(r, errno);
+    status = check_directory(r, dirfd, real);
     real[home_len] = '/';
     for (name = real + home_len + 1; status == AWSCRED_OK; name = slash + 1) {
         slash = strchr(name, '/');
@@ -126,16 +153,14 @@ open_below_home(const struct awscred_context *ctx, char *real, size_t home_len,
             *fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY
                          | O_NONBLOCK | O_NOFOLLOW);
             if (*fd < 0)
-                status = open_failed(path, what, errno, err);
+                status = open_failed(r, errno);
             break;
         }
         *slash = '\0';
         next = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW
                       | O_CLOEXEC);
-        if (next < 0)
-            status = open_failed(path, what, errno, err);
-        else
-            status = check_directory(ctx, next, real, path, what, err);
+        status = next < 0 ? open_failed(r, errno)
+                          : check_directory(r, next, real);
         *slash = '/';
         close(dirfd);
         dirfd = next;
@@ -148,14 +173,14 @@ open_below_home(const struct awscred_context *ctx, char *real, size_t home_len,
 }
 
 /*
- * Opens path for reading: *fd is the descriptor, or -1 when the file does
- * not exist. With STRICT_FILES and a home, a file whose resolved path lies
- * below the resolved home is reached through checked directories.
+ * Opens the file for reading: *fd is the descriptor, or -1 when there is
+ * none to read. With STRICT_FILES and a home, a file whose resolved path
+ * lies below the resolved home is reached through checked directories.
  */
 static enum awscred_status
-open_for_read(const struct awscred_context *ctx, const char *path,
-              const char *what, int *fd, struct awscred_error *err)
+open_for_read(const struct file_reading *r, int *fd)
 {
+    const struct awscred_context *ctx = r->ctx;
     enum awscred_status status = AWSCRED_OK;
     char *home = NULL, *real = NULL;
     size_t home_len = 0;
@@ -163,18 +188,18 @@ open_for_read(const struct awscred_context *ctx, const char *path,
     *fd = -1;
     if ((ctx->flags & AWSCRED_FLAG_STRICT_FILES) && ctx->home != NULL
         && (home = realpath(ctx->home, NULL)) != NULL) {
-        real = realpath(path, NULL);
+        real = realpath(r->path, NULL);
         if (real == NULL)
-            status = open_failed(path, what, errno, err);
+            status = open_failed(r, errno);
         home_len = strlen(home);
     }
     if (real != NULL && home_len > 1 && strncmp(real, home, home_len) == 0
         && real[home_len] == '/') {
-        status = open_below_home(ctx, real, home_len, path, what, fd, err);
-    } else if (status == AWSCRED_OK && (real != NULL || home == NULL)) {
-        *fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        status = open_below_home(r, real, home_len, fd);
+    } else if (real != NULL || home == NULL) {
+        *fd = open(r->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (*fd < 0)
-            status = open_failed(path, what, errno, err);
+            status = open_failed(r, errno);
     }
     free(home);
     free(real);
@@ -183,15 +208,15 @@ open_for_read(const struct awscred_context *ctx, const char *path,
 
 /* Reads at most limit + 1 bytes, since /proc-like files report size 0. */
 static enum awscred_status
-read_bounded(int fd, size_t limit, const char *path, const char *what,
-             char **data, size_t *len, struct awscred_error *err)
+read_bounded(const struct file_reading *r, int fd, char **data, size_t *len)
 {
-    size_t size = 0, cap = limit + 2;
+    size_t size = 0, limit = r->ctx->limits.max_file_bytes, cap = limit + 2;
     char *buf = malloc(cap);
     ssize_t n;
 
     if (buf == NULL)
-        return error_set(err, AWSCRED_ERR_NOMEM, NULL, path, "out of memory");
+        return error_set(r->err, AWSCRED_ERR_NOMEM, NULL, r->path,
+                         "out of memory");
     while (size <= limit) {
         n = read(fd, buf + size, cap - 1 - size);
         if (n == 0)
@@ -202,16 +227,15 @@ read_bounded(int fd, size_t limit, const char *path, const char *what,
             int saved = errno;
 
             secret_free_n(buf, cap);
-            return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                             "cannot read %s %s: %s", what, path,
-                             strerror(saved));
+            return refuse(r, "cannot read %s %s: %s", r->what, r->path,
+                          strerror(saved));
         }
         size += (size_t) n;
     }
     if (size > limit) {
         secret_free_n(buf, cap);
-        return error_set(err, AWSCRED_ERR_FILE, NULL, path,
-                         "%s %s is larger than %zu bytes", what, path, limit);
+        return refuse(r, "%s %s is larger than %zu bytes", r->what, r->path,
+                      limit);
     }
     buf[size] = '\0';
     *data = buf;
@@ -219,25 +243,42 @@ read_bounded(int fd, size_t limit, const char *path, const char *what,
     return AWSCRED_OK;
 }
 
-enum awscred_status
-file_read(const struct awscred_context *ctx, const char *path,
-          const char *what, char **data, size_t *len,
-          struct awscred_error *err)
+static enum awscred_status
+read_file(const struct file_reading *r, char **data, size_t *len)
 {
     enum awscred_status status;
     int fd;
 
     *data = NULL;
     *len = 0;
-    status = open_for_read(ctx, path, what, &fd, err);
+    status = open_for_read(r, &fd);
     if (status != AWSCRED_OK || fd < 0)
         return status;
-    status = check_descriptor(ctx, fd, path, what, err);
+    status = check_descriptor(r, fd);
     if (status == AWSCRED_OK)
-        status = read_bounded(fd, ctx->limits.max_file_bytes, path, what, data,
-                              len, err);
+        status = read_bounded(r, fd, data, len);
     close(fd);
     return status;
+}
+
+enum awscred_status
+file_read(const struct awscred_context *ctx, const char *path,
+          const char *what, char **data, size_t *len,
+          struct awscred_error *err)
+{
+    const struct file_reading r = {ctx, path, what, false, err};
+
+    return read_file(&r, data, len);
+}
+
+enum awscred_status
+file_read_config(const struct awscred_context *ctx, const char *path,
+                 const char *what, char **data, size_t *len,
+                 struct awscred_error *err)
+{
+    const struct file_reading r = {ctx, path, what, true, err};
+
+    return read_file(&r, data, len);
 }
 
 /* mkdir -p for the parents of path, mode 0700 for what it creates. */

@@ -89,6 +89,8 @@ setup(void **state)
     assert_non_null(f->ctx);
     awscred_context_set_env(f->ctx, fake_getenv, f);
     awscred_context_set_clock(f->ctx, fake_clock, NULL);
+    /* The chain ends before IMDS (test_imds covers it; no network here). */
+    awscred_context_set_flags(f->ctx, AWSCRED_FLAG_NO_IMDS);
     assert_int_equal(awscred_context_set_user(f->ctx, "tester", 1000, 1000,
                                               f->dir), 0);
     *state = f;
