@@ -84,6 +84,15 @@ ROUTES = [
     {"path": "/nocreds/", "response": {"status": 200, "body": OK_NO_CREDS}},
     {"path": "/redirect/", "response": {
         "redirect": "http://127.0.0.1:9/elsewhere"}},
+    {"path": "/expired/", "response": {
+        "status": 400, "body": error_doc(
+            "ExpiredToken", "The security token included in the request "
+            "is expired")}},
+    {"path": "/regiondisabled/", "response": {
+        "status": 403, "body": error_doc(
+            "RegionDisabledException", "STS is not activated in this region "
+            "for account:123456789012. Your account administrator can "
+            "activate STS in this region using the IAM Console.")}},
     {"path": "/badtoken/", "response": {
         "status": 400, "body": error_doc(
             "InvalidIdentityToken", "Couldn't retrieve verification key "
@@ -111,6 +120,12 @@ CASES = [
     ("reply without Credentials", "/nocreds/", "role",
      "has no complete Credentials"),
     ("redirect", "/redirect/", "role", "not followed"),
+    ("STS ExpiredToken (source credentials expired)", "/expired/", "role",
+     "An error occurred (ExpiredToken) when calling the AssumeRole "
+     "operation: The security token included in the request is expired"),
+    ("STS RegionDisabledException", "/regiondisabled/", "role",
+     "An error occurred (RegionDisabledException) when calling the "
+     "AssumeRole operation: STS is not activated in this region"),
     ("web identity InvalidIdentityToken", "/badtoken/", "web",
      "An error occurred (InvalidIdentityToken) when calling the "
      "AssumeRoleWithWebIdentity operation: Couldn't retrieve"),
@@ -199,7 +214,7 @@ def main():
         env["AWSCRED_NET_MODULE"] = os.environ["AWSCRED_NET_MODULE"]
 
     t = Tap()
-    print("1..%d" % (2 * len(CASES) + 4 + 10))
+    print("1..%d" % (2 * len(CASES) + 4 + 11))
     try:
         for name, path, profile, words in CASES:
             case_env = dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d%s"
@@ -322,6 +337,11 @@ def check_retries(t, env, port, log):
     html500 = [r for r in read_log(log) if r["path"] == "/html500/"]
     t.ok(len(html500) == 3, "a 500 is tried 3 times, as AWS CLI v2 does",
          "%d requests" % len(html500))
+    client = {p: len([r for r in read_log(log) if r["path"] == p])
+              for p in ("/denied/", "/expired/", "/regiondisabled/")}
+    t.ok(all(n == 1 for n in client.values()),
+         "AccessDenied, ExpiredToken, RegionDisabledException: one request"
+         " each, no retry", repr(client))
     flaky = dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d/flaky/"
                  % port)
     p = export(flaky, "flaky")
