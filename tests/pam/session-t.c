@@ -220,6 +220,25 @@ reset(void **state)
  */
 static const char svc_name[] = "awscred";
 
+/* libpam 1.5 reads 1023 bytes of a line and takes the rest for the next
+   line: a long build path (distcheck's) would make the stack invalid. */
+static void
+assert_lines_fit_libpam(const char *text)
+{
+    const char *line, *end;
+
+    for (line = text; *line != '\0'; line = end + 1) {
+        end = strchr(line, '\n');
+        if (end == NULL)
+            end = line + strlen(line);
+        if (end - line >= 1023)
+            fail_msg("a PAM stack line of %d bytes: libpam splits it",
+                     (int) (end - line));
+        if (*end == '\0')
+            break;
+    }
+}
+
 /* Writes the stack: pam_permit, pre (may be ""), our module. */
 static void
 service(const char *pre, const char *opts)
@@ -234,6 +253,7 @@ service(const char *pre, const char *opts)
              " clock_check=never %s %s\n",
              pre, pre[0] ? "\n" : "", W.module, W.worker, W.net_module, W.dir,
              W.fileopts, opts);
+    assert_lines_fit_libpam(text);
     put_file(path, text, 0644, 0, 0);
 }
 
@@ -387,16 +407,17 @@ test_every_option_known(void **state)
     char opts[16384], **env;
 
     alice_static_keys();
+    /* conf=, net_module= and worker= are on every line service() writes */
     snprintf(opts, sizeof(opts),
-             "conf=%s/none config_file=%s/.aws/config"
+             "config_file=%s/.aws/config"
              " credentials_file=%s/.aws/credentials debug=false"
-             " ignore_root imds=no minimum_uid=0 mode=user net_module=%s"
+             " ignore_root imds=no minimum_uid=0 mode=user"
              " profile=default quiet region=eu-west-2 strict=false"
              " system_config=/none system_credentials=/none system_profile=x"
-             " system_user=root timeout=3 worker=%s clock_check=never"
+             " system_user=root timeout=3 clock_check=never"
              " clock_url=https://sts.eu-west-2.amazonaws.com/ clock_warn=90"
              " clock_refuse=600 sntp_server=169.254.169.123 warn_unsafe_dirs=no",
-             W.dir, W.ahome, W.ahome, W.net_module, W.worker);
+             W.ahome, W.ahome);
     env = open_env(opts, PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_env(env, "AWS_REGION", "eu-west-2");
