@@ -17,6 +17,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -136,6 +137,26 @@ __syslog_chk(int priority, int flag, const char *fmt, ...)
     va_start(ap, fmt);
     log_capture(priority, fmt, ap);
     va_end(ap);
+}
+
+/* ---- pam_putenv failure injection --------------------------------------- */
+
+/* When positive, the pam_putenv call that brings it to 0 fails. */
+static int putenv_fail_in;
+
+EXPORTED int pam_putenv(pam_handle_t *pamh, const char *name_value);
+
+/* The module's pam_putenv calls land here (exported from the executable,
+   first in the global scope) and go on to libpam's. */
+int
+pam_putenv(pam_handle_t *pamh, const char *name_value)
+{
+    int (*real)(pam_handle_t *, const char *);
+
+    if (putenv_fail_in > 0 && --putenv_fail_in == 0)
+        return PAM_BUF_ERR;
+    *(void **) &real = dlsym(RTLD_NEXT, "pam_putenv");
+    return real != NULL ? real(pamh, name_value) : PAM_SYSTEM_ERR;
 }
 
 /* ---- Helpers ----------------------------------------------------------- */
@@ -854,6 +875,22 @@ test_double_open_and_close(void **state)
     assert_no_aws(cases[5].case_out.envlist);
     pamtest_free_env(cases[2].case_out.envlist);
     pamtest_free_env(cases[5].case_out.envlist);
+}
+
+/* Export is all or nothing: when the third pam_putenv fails, the two
+   variables already set are removed again and the failure is logged. */
+static void
+test_putenv_failure_rolls_back(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    putenv_fail_in = 3;
+    env = open_env("", PAM_SUCCESS);
+    assert_int_equal(putenv_fail_in, 0);
+    assert_no_aws(env);
+    assert_logged("cannot set AWS_");
+    pamtest_free_env(env);
 }
 
 static void
@@ -1910,6 +1947,7 @@ main(void)
         T(test_worker_missing),
         T(test_double_open_and_close),
         T(test_close_without_open),
+        T(test_putenv_failure_rolls_back),
         T(test_setcred_noop),
         T(test_conflicting_variables),
         T(test_system_mode),
