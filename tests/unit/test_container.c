@@ -101,6 +101,32 @@ test_ok_with_token(void **state)
     assert_non_null(strstr(log, "\"authorization\": \"Basic abc=\""));
 }
 
+/* D4.8 proxy variables in the process environment (libcurl reads them
+   itself, behind the context's back): ignored, the request goes straight
+   to the endpoint, not to the dead proxy. */
+static void
+test_process_proxy_ignored(void **state)
+{
+    static const char *const names[] = {"http_proxy", "HTTPS_PROXY",
+                                        "ALL_PROXY", "all_proxy"};
+    struct ptest *f = *state;
+    struct awscred_credentials *c;
+    struct awscred_error err;
+    enum awscred_status status;
+    size_t i;
+
+    script_creds(f, "{\"json\": " CREDS_JSON "}");
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        setenv(names[i], "http://127.0.0.1:9/", 1);
+    status = resolve(f, &c, &err);
+    for (i = 0; i < sizeof names / sizeof names[0]; i++)
+        unsetenv(names[i]);
+    if (status != AWSCRED_OK)
+        fail_msg("resolve failed: %s", err.message);
+    awscred_credentials_free(c);
+    assert_int_equal(fault_server_requests(&f->fs), 1);
+}
+
 static void
 test_token_file(void **state)
 {
@@ -292,6 +318,7 @@ main(void)
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, ptest_teardown)
         T(test_ok_with_token),
+        T(test_process_proxy_ignored),
         T(test_token_file),
         T(test_token_env_with_newline),
         T(test_allowed_hosts),
