@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -556,19 +557,32 @@ test_refresh_ok(void **state)
     assert_int_equal(fault_server_requests(&t->fs), 1);
 }
 
+/* Keeps the last LOG_WARNING message in arg (256 bytes). */
+static void
+keep_warning(void *arg, int priority, const char *message)
+{
+    if (priority == LOG_WARNING)
+        snprintf(arg, 256, "%s", message);
+}
+
 static void
 test_refresh_failures(void **state)
 {
     struct ptest *t = *state;
-    char *before, *after;
+    char *before, *after, warning[256] = "";
 
     config(t, SESSION_CONFIG);
-    /* Refused (400): the old token is still good for 5 min. */
+    /* Refused (400): the old token is still good for 5 min, and is used
+       with a warning. */
     token(t, TOKEN_SESSION, "tok-1", 300, registration(86400));
     before = slurp(t, TOKEN_SESSION);
     script(t, role_reply(7200), "{\"status\": 400, \"json\": {\"error\": "
            "\"invalid_grant\", \"error_description\": \"no\"}}");
+    awscred_context_set_log(t->ctx, keep_warning, warning);
     expect_ok(t, "dev", "ASIASSO");
+    awscred_context_set_log(t->ctx, NULL, NULL);
+    if (strncmp(warning, "SSO token refresh failed: ", 26) != 0)
+        fail_msg("no refresh warning; last warning: \"%s\"", warning);
     assert_non_null(strstr(fault_server_log(&t->fs),
                            "\"x-amz-sso_bearer_token\": \"tok-1\""));
     after = slurp(t, TOKEN_SESSION);
