@@ -689,6 +689,11 @@ test_portal_errors(void **state)
                  "An error occurred (ForbiddenException) when calling the "
                  "GetRoleCredentials operation: No access\\x1b[2J");
     assert_int_equal(fault_server_requests(&t->fs), 1);
+
+    /* D4.10 the portal's host does not resolve: an error naming it. */
+    ptest_set_env(t, "AWS_ENDPOINT_URL_SSO", "http://portal.awscred.invalid");
+    assert_int_equal(ptest_resolve(t, "dev", &c, &err), AWSCRED_ERR_NETWORK);
+    assert_non_null(strstr(err.message, "portal.awscred.invalid"));
 }
 
 static void
