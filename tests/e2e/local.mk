@@ -42,6 +42,11 @@ TESTS += tests/e2e/sts_moto.sh
 dist_check_SCRIPTS += tests/e2e/sts_moto.sh tests/e2e/sts_moto.py \
 	tests/lib/aws_v2.py tests/lib/tap.py
 
+# A resolver that never answers (fault row D4.10), in a private mount and
+# network namespace: export ends within the network deadline. Root only.
+TESTS += tests/e2e/dns_hang.sh
+dist_check_SCRIPTS += tests/e2e/dns_hang.sh
+
 # STS failures (issue 4) against tests/lib/fault_server.py: error
 # documents, 500s, slow/huge/malformed replies, redirects, refused
 # connections; and the shape of signed and unsigned STS requests.
