@@ -47,6 +47,11 @@ dist_check_SCRIPTS += tests/e2e/sts_moto.sh tests/e2e/sts_moto.py \
 TESTS += tests/e2e/dns_hang.sh
 dist_check_SCRIPTS += tests/e2e/dns_hang.sh
 
+# A host with cwd / on a read-only file system and umask 000 (fault row
+# D7.3), in a private mount namespace. Root only.
+TESTS += tests/e2e/readonly_root.sh
+dist_check_SCRIPTS += tests/e2e/readonly_root.sh
+
 # STS failures (issue 4) against tests/lib/fault_server.py: error
 # documents, 500s, slow/huge/malformed replies, redirects, refused
 # connections; and the shape of signed and unsigned STS requests.
