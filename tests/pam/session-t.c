@@ -161,6 +161,39 @@ pam_putenv(pam_handle_t *pamh, const char *name_value)
 
 /* ---- Helpers ----------------------------------------------------------- */
 
+/* Takes our LD_PRELOAD (pam_wrapper, the ASan runtime) out of the
+   environment of the programs we start; returns it for preload_resume(). */
+static char *
+preload_suspend(void)
+{
+    const char *preload = getenv("LD_PRELOAD");
+    char *saved = preload != NULL ? strdup(preload) : NULL;
+
+    unsetenv("LD_PRELOAD");
+    return saved;
+}
+
+static void
+preload_resume(char *saved)
+{
+    if (saved != NULL)
+        setenv("LD_PRELOAD", saved, 1);
+    free(saved);
+}
+
+/* system() without our LD_PRELOAD: pam_wrapper makes a directory under
+   /tmp in every process that loads it and removes it at exit, which a
+   shell that execs its last command never reaches. */
+static int
+system_unwrapped(const char *cmd)
+{
+    char *saved = preload_suspend();
+    int status = system(cmd);
+
+    preload_resume(saved);
+    return status;
+}
+
 static void
 run_cmd(const char *fmt, ...)
 {
@@ -171,7 +204,7 @@ run_cmd(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof(cmd), fmt, ap);
     va_end(ap);
-    status = system(cmd);
+    status = system_unwrapped(cmd);
     if (status != 0)
         fprintf(stderr, "# command failed (%d): %s\n", status, cmd);
 }
@@ -1818,7 +1851,7 @@ make_user(const char *name, char *home, size_t size, uid_t *uid, gid_t *gid)
     snprintf(cmd, sizeof(cmd),
              "useradd -M -d '%s' -s /bin/sh -U '%s' >/dev/null 2>&1", home,
              name);
-    if (system(cmd) != 0)
+    if (system_unwrapped(cmd) != 0)
         return -1;
     pw = getpwnam(name);
     if (pw == NULL || mkdir(home, 0755) < 0
@@ -1835,17 +1868,13 @@ make_user(const char *name, char *home, size_t size, uid_t *uid, gid_t *gid)
 static void
 clock_server_start(void)
 {
-    char *preload = getenv("LD_PRELOAD");
+    char *saved = preload_suspend();
 
-    preload = preload != NULL ? strdup(preload) : NULL;
-    unsetenv("LD_PRELOAD");
     if (fault_server_start(&W.clock) < 0) {
         fault_server_stop(&W.clock);
         W.clock.port = 0;
     }
-    if (preload != NULL)
-        setenv("LD_PRELOAD", preload, 1);
-    free(preload);
+    preload_resume(saved);
 }
 
 static int
