@@ -21,7 +21,8 @@
 # through `libtool --mode=execute`), VALGRIND, VALGRIND_FLAGS (see
 # tests/valgrind.mk), VALGRIND_LOGDIR (default
 # $top_builddir/tests/valgrind-logs: one directory per program with the
-# test's output and valgrind's log).
+# test's output and valgrind's log), VALGRIND_PROGRAM_TIMEOUT (600 s a
+# program).
 #
 # forked children are quiet (--child-silent-after-fork=yes): between fork
 # and exec they hold a copy of the parent's heap, which they cannot free
@@ -61,6 +62,7 @@ export AWSCRED_NET_MODULE CMOCKA_MESSAGE_OUTPUT
 AWSCRED_HOST_CYCLES=${AWSCRED_HOST_CYCLES:-20}
 export AWSCRED_HOST_CYCLES
 
+limit=${VALGRIND_PROGRAM_TIMEOUT:-600}
 echo "1..$#"
 n=0
 failed=0
@@ -84,18 +86,23 @@ for arg in "$@"; do
         continue
     fi
     t0=$(date +%s)
+    # One program may take at most $limit s: a test that starves under
+    # valgrind's one-thread-at-a-time scheduling fails instead of hanging.
     # shellcheck disable=SC2086
     if test "$kind" = pam; then
         PAM_WRAPPER=1 PAM_WRAPPER_USE_SYSLOG=1 LD_PRELOAD=$wrapper \
+            timeout -k 10 "$limit" \
             $LIBTOOL --mode=execute "$VALGRIND" $VALGRIND_FLAGS \
             --log-file="$dir/valgrind.%p.log" "$top_builddir/$prog" \
             > "$dir/output" 2>&1
     else
-        $LIBTOOL --mode=execute "$VALGRIND" $VALGRIND_FLAGS \
+        timeout -k 10 "$limit" \
+            $LIBTOOL --mode=execute "$VALGRIND" $VALGRIND_FLAGS \
             --log-file="$dir/valgrind.%p.log" "$top_builddir/$prog" \
             > "$dir/output" 2>&1
     fi
     status=$?
+    test "$status" -eq 124 && echo "# $prog: killed after $limit s"
     secs=$(($(date +%s) - t0))
     # Sums over the logs of this program: memcheck errors, bytes lost, and
     # descriptors open at exit that were not inherited.
