@@ -47,11 +47,23 @@ pamaws_clock_check_value(const struct pamaws_args *args)
     return NULL;
 }
 
+/* The records the login goes by: the host's measurement (the clock
+   worker's) when it has one, else what the user's resolution saw. */
+static const struct pamaws_result *
+reading_of(const struct pamaws_result *result, const struct pamaws_result *host)
+{
+    if (host != NULL && record_number(host, "clock_measured", 0) == 1)
+        return host;
+    return result;
+}
+
 int64_t
-pamaws_clock_true_now(const struct pamaws_result *result)
+pamaws_clock_true_now(const struct pamaws_result *result,
+                      const struct pamaws_result *host)
 {
     int64_t now = (int64_t) time(NULL);
 
+    result = reading_of(result, host);
     if (record_number(result, "clock_measured", 0) != 1)
         return now;
     return now + record_number(result, "clock_offset_ms", 0) / 1000;
@@ -102,19 +114,22 @@ word_notice(const char *text, bool refused, enum awscred_clock_verdict v,
 void
 pamaws_clock_policy(const struct pamaws_args *args, const char *user,
                     const struct pamaws_result *result,
+                    const struct pamaws_result *host,
                     struct pamaws_clock_outcome *out)
 {
+    const struct pamaws_result *r = reading_of(result, host);
     enum awscred_clock_verdict v = (enum awscred_clock_verdict) record_number(
-        result, "clock_verdict", AWSCRED_CLOCK_UNKNOWN);
-    const char *text = pamaws_result_get(result, "clock_text");
-    const char *source = pamaws_result_get(result, "clock_source");
+        r, "clock_verdict", AWSCRED_CLOCK_UNKNOWN);
+    const char *text = pamaws_result_get(r, "clock_text");
+    const char *source = pamaws_result_get(r, "clock_source");
 
     memset(out, 0, sizeof(*out));
-    out->measured = record_number(result, "clock_measured", 0) == 1;
+    out->measured = record_number(r, "clock_measured", 0) == 1;
     if (!out->measured) {
-        log_unmeasured(args, user, result);
+        log_unmeasured(args, user, host != NULL && host->count > 0 ? host : r);
         return;
     }
+    result = r;
     out->offset_ms = record_number(result, "clock_offset_ms", 0);
     if (text == NULL)
         text = "off";
@@ -123,7 +138,9 @@ pamaws_clock_policy(const struct pamaws_args *args, const char *user,
                      source != NULL ? source : "unknown");
         return;
     }
-    out->refuse = v == AWSCRED_CLOCK_REFUSE && args->config.strict;
+    /* the user's own worker is the user's: its readings only warn */
+    out->refuse = v == AWSCRED_CLOCK_REFUSE && args->config.strict
+                  && r == host;
     pamaws_log(args, out->refuse ? LOG_ERR : LOG_WARNING,
                "system clock is %s, measured against %s at the login of "
                "user %s%s",

@@ -1,10 +1,13 @@
 /*
  * clock_policy.h: the clock check at login, in two halves.
  *
- * The worker (clock_worker.c, links libawscred) measures after resolving:
- * the reading the resolution's own AWS responses gave, or one probe when
- * there was none (clock_check=auto), or SNTP; it judges it against the
- * thresholds and adds "clock_*" records to its result.
+ * The worker (clock_worker.c, links libawscred) adds "clock_*" records to
+ * its result, judged against the thresholds. The user's credential worker
+ * reports only what its resolution's own AWS responses said (no request
+ * for the clock; the user controls that process, so this only warns).
+ * The probe proper, an HTTPS request or SNTP, runs in a second, short
+ * worker (--clock-only) as system_user with the admin's settings, after
+ * the credentials arrived (session.c, run_clock_worker).
  *
  * The module (clock_policy.c, no libawscred) reads those records, logs
  * LOG_WARNING beyond the warning threshold, words a line for the user's
@@ -20,10 +23,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "pam_awscred/internal.h"
 
 #pragma GCC visibility push(hidden)
+
+/* Monotonic milliseconds: the worker notes when it started, the module
+   what is left of timeout= for the clock probe. */
+static inline int64_t
+pamaws_clock_monotonic_ms(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* Thresholds default to AWSCRED_CLOCK_WARN_DEFAULT_S (60 s: warn early)
    and AWSCRED_CLOCK_REFUSE_DEFAULT_S (300 s: AWS's SigV4 window).
@@ -61,8 +77,6 @@ bool pamaws_clock_worker_option(struct pamaws_clock_request *cr,
                                 const char *name, const char *value,
                                 int *bad);
 
-/* Monotonic milliseconds: the worker notes when it started. */
-int64_t pamaws_clock_monotonic_ms(void);
 
 struct awscred_context;
 /*
@@ -91,19 +105,22 @@ struct pamaws_clock_outcome {
 };
 
 /*
- * Applies the policy to the worker's result: logs (LOG_WARNING beyond
+ * Applies the policy to the workers' results (host: the clock worker's,
+ * empty when it did not run; its reading wins over the user's): logs (LOG_WARNING beyond
  * the warning threshold, LOG_NOTICE for an unsynchronised kernel clock
  * that could not be checked against AWS although clock_check allowed a
  * probe), fills out->notice for the user and sets out->refuse when strict
- * and beyond the refusal threshold.
+ * and the clock worker's reading is beyond the refusal threshold.
  */
 void pamaws_clock_policy(const struct pamaws_args *args, const char *user,
                          const struct pamaws_result *result,
+                         const struct pamaws_result *host,
                          struct pamaws_clock_outcome *out);
 
-/* Real time corrected by the worker's measurement (seconds), for the
-   module's own expiry check. */
-int64_t pamaws_clock_true_now(const struct pamaws_result *result);
+/* Real time corrected by the measurement (seconds), for the module's own
+   expiry check. */
+int64_t pamaws_clock_true_now(const struct pamaws_result *result,
+                              const struct pamaws_result *host);
 
 /* clock_check as the worker takes it: the configured value when valid,
    else NULL (auto) after logging the bad value. */

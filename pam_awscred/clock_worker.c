@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "awscred.h"
 #include "pam_awscred/clock_policy.h"
@@ -119,16 +118,6 @@ measure(struct awscred_context *ctx, const struct pamaws_clock_request *cr,
                                                         sizeof(sts)),
                             r, &err) != AWSCRED_OK)
         snprintf(why, size, "%s", err.message);
-}
-
-int64_t
-pamaws_clock_monotonic_ms(void)
-{
-    struct timespec ts;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        return 0;
-    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int

@@ -16,11 +16,15 @@
  *                  [--warn-unsafe-dirs] [--debug]
  *                  [--clock-check auto|always|never] [--clock-url URL]
  *                  [--sntp-server ADDRESS] [--clock-warn S] [--clock-refuse S]
+ *                  [--clock-only]
  *
- * After resolving it checks the clock (clock_worker.c): the resolution's
- * own AWS responses when there were any, else one bounded probe, and only
- * when there are credentials to protect; the clock_* records go into the
- * same result.
+ * After resolving it reports what the resolution's own AWS responses said
+ * about the clock (clock_worker.c), without a request of its own: the
+ * user controls this process, so its readings may only warn. The clock
+ * probe proper is a second, short run with --clock-only, as system_user
+ * with the admin's settings and no user file: it resolves nothing and
+ * writes only clock_* records, after the credentials are already safe in
+ * the module (session.c, run_clock_worker).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -51,6 +55,7 @@ struct worker_request {
     bool imds;
     bool warn_unsafe_dirs;
     bool debug;
+    bool clock_only;
     struct pamaws_clock_request clock;
 };
 
@@ -103,6 +108,10 @@ parse_request(int argc, char **argv, struct worker_request *req)
         }
         if (strcmp(a, "--debug") == 0) {
             req->debug = true;
+            continue;
+        }
+        if (strcmp(a, "--clock-only") == 0) {
+            req->clock_only = true;
             continue;
         }
         if (v == NULL)
@@ -227,23 +236,21 @@ result_fill(struct pamaws_result *result, enum awscred_status status,
 }
 
 /*
- * The clock check after the resolution (clock_worker.c). A failed login
- * makes no request for it: only readings the resolution took are judged.
- * The probe goes to the STS endpoint of the credentials' region.
+ * The clock records (clock_worker.c). With --clock-only: the probe, SNTP
+ * and the kernel's view. Otherwise only what the resolution's own
+ * responses gave: no request is made for the clock in the user's worker.
  */
 static int
 clock_fill(struct awscred_context *ctx, const struct worker_request *req,
-           const struct awscred_credentials *creds, int64_t started_ms,
-           struct pamaws_result *result)
+           int64_t started_ms, struct pamaws_result *result)
 {
     struct pamaws_clock_request cr = req->clock;
-    const char *region = req->region;
 
-    if (creds == NULL)
+    if (!req->clock_only) {
         cr.check = "never";
-    else if (creds->region != NULL)
-        region = creds->region;
-    return pamaws_clock_worker_measure(ctx, &cr, region, req->timeout_ms,
+        cr.sntp_server = NULL;
+    }
+    return pamaws_clock_worker_measure(ctx, &cr, req->region, req->timeout_ms,
                                        started_ms, result);
 }
 
@@ -273,7 +280,7 @@ main(int argc, char **argv)
     struct awscred_context *ctx = NULL;
     struct awscred_error err;
     struct pamaws_result result;
-    enum awscred_status status;
+    enum awscred_status status = AWSCRED_OK;
     char *frame = NULL;
     size_t len = 0;
     int exit_code = 1;
@@ -291,9 +298,10 @@ main(int argc, char **argv)
     }
     request.profile = req.profile;
     request.region = req.region;
-    status = awscred_resolve(ctx, &request, &creds, &err);
-    if (result_fill(&result, status, creds, &err) < 0
-        || clock_fill(ctx, &req, creds, started_ms, &result) < 0
+    if (!req.clock_only)
+        status = awscred_resolve(ctx, &request, &creds, &err);
+    if ((!req.clock_only && result_fill(&result, status, creds, &err) < 0)
+        || clock_fill(ctx, &req, started_ms, &result) < 0
         || (frame = pamaws_frame_build(&result, &len)) == NULL) {
         fprintf(stderr, "awscred-worker: cannot build the result\n");
         goto done;

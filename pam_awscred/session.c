@@ -16,6 +16,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
@@ -116,19 +117,54 @@ pamaws_user_groups(const char *name, gid_t gid, size_t *count)
     return NULL;
 }
 
-/* The clock check's part of the request (clock_policy.h). */
+/* The clock check's part of a request (clock_policy.h): the thresholds
+   for both workers, what to probe for the clock worker only. */
 static void
-request_clock(struct request *req, const struct pamaws_config *c)
+request_clock(struct request *req, const struct pamaws_config *c, bool probe)
 {
     char warn[24], refuse[24];
 
     snprintf(warn, sizeof(warn), "%ld", c->clock_warn);
     snprintf(refuse, sizeof(refuse), "%ld", c->clock_refuse);
+    request_opt(req, "--clock-warn", warn);
+    request_opt(req, "--clock-refuse", refuse);
+    if (!probe)
+        return;
+    request_arg(req, "--clock-only");
     request_opt(req, "--clock-check", c->clock_check);
     request_opt(req, "--clock-url", c->clock_url);
     request_opt(req, "--sntp-server", c->sntp_server);
-    request_opt(req, "--clock-warn", warn);
-    request_opt(req, "--clock-refuse", refuse);
+}
+
+/* What every worker request starts with: who it runs as, where, and how
+   long it may take: it stops a little before the module kills it after
+   timeout_ms, so it can report what timed out. */
+static void
+request_worker(struct request *req, const struct pamaws_config *c,
+               bool system, const char *name,
+               const struct pamaws_identity *id, const char *home,
+               long timeout_ms)
+{
+    char uid[24], gid[24], timeout[24];
+    long margin = timeout_ms / 5 < 500 ? timeout_ms / 5 : 500;
+
+    snprintf(uid, sizeof(uid), "%lu", (unsigned long) id->uid);
+    snprintf(gid, sizeof(gid), "%lu", (unsigned long) id->gid);
+    snprintf(timeout, sizeof(timeout), "%ld", timeout_ms - margin);
+    request_arg(req, c->worker);
+    request_opt(req, "--mode", system ? "system" : "user");
+    request_opt(req, "--user", name);
+    request_opt(req, "--uid", uid);
+    request_opt(req, "--gid", gid);
+    request_opt(req, "--home", home);
+    request_opt(req, "--region", c->region);
+    request_opt(req, "--timeout-ms", timeout);
+    request_opt(req, "--net-module", c->net_module);
+    request_env(req, "HOME", home);
+    request_env(req, "USER", name);
+    request_env(req, "LOGNAME", name);
+    request_env(req, "PATH", WORKER_PATH);
+    request_env(req, "LANG", "C.UTF-8");
 }
 
 /*
@@ -144,26 +180,13 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     const struct pamaws_config *c = &args->config;
     bool system = c->mode == PAMAWS_MODE_SYSTEM;
     const char *home = system ? SYSTEM_HOME : user->home;
-    char uid[24], gid[24], timeout[24];
-    long margin = c->timeout / 5 < 500 ? c->timeout / 5 : 500;
 
-    snprintf(uid, sizeof(uid), "%lu", (unsigned long) id->uid);
-    snprintf(gid, sizeof(gid), "%lu", (unsigned long) id->gid);
-    /* The worker stops a little early, so it can report what timed out. */
-    snprintf(timeout, sizeof(timeout), "%ld", c->timeout - margin);
-    request_arg(req, c->worker);
-    request_opt(req, "--mode", system ? "system" : "user");
-    request_opt(req, "--user", system ? worker_user : user->name);
-    request_opt(req, "--uid", uid);
-    request_opt(req, "--gid", gid);
-    request_opt(req, "--home", home);
+    request_worker(req, c, system, system ? worker_user : user->name, id,
+                   home, c->timeout);
     request_opt(req, "--profile", system ? c->system_profile : c->profile);
-    request_opt(req, "--region", c->region);
-    request_opt(req, "--timeout-ms", timeout);
-    request_opt(req, "--net-module", c->net_module);
     if (system)
         request_opt(req, "--session-name", user->name);
-    request_clock(req, c);
+    request_clock(req, c, false);
     if (c->imds)
         request_arg(req, "--imds");
     if (c->warn_unsafe_dirs)
@@ -171,21 +194,17 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     if (c->debug)
         request_arg(req, "--debug");
 
-    request_env(req, "HOME", home);
-    request_env(req, "USER", system ? worker_user : user->name);
-    request_env(req, "LOGNAME", system ? worker_user : user->name);
-    request_env(req, "PATH", WORKER_PATH);
-    request_env(req, "LANG", "C.UTF-8");
     request_env(req, "AWS_CONFIG_FILE",
                 system ? c->system_config : c->config_file);
     request_env(req, "AWS_SHARED_CREDENTIALS_FILE",
                 system ? c->system_credentials : c->credentials_file);
 }
 
-/* The identity the worker runs as: the user, or system_user. */
+/* The identity the worker runs as: the user, or system_user (system is
+   true, or system mode). */
 static int
 worker_identity(const struct pamaws_args *args, const struct pamaws_user *user,
-                struct pamaws_identity *id, char **worker_user)
+                bool system, struct pamaws_identity *id, char **worker_user)
 {
     struct passwd pw, *found = NULL;
     char buf[4096];
@@ -193,7 +212,7 @@ worker_identity(const struct pamaws_args *args, const struct pamaws_user *user,
 
     id->uid = user->uid;
     id->gid = user->gid;
-    if (args->config.mode == PAMAWS_MODE_SYSTEM) {
+    if (system || args->config.mode == PAMAWS_MODE_SYSTEM) {
         name = args->config.system_user;
         if (getpwnam_r(name, &pw, buf, sizeof(buf), &found) != 0
             || found == NULL) {
@@ -325,7 +344,8 @@ expiration_text(int64_t expires, char *buf, size_t size)
  */
 static int
 vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
-                 const struct pamaws_result *r, struct pamaws_vars *vars)
+                 const struct pamaws_result *r,
+                 const struct pamaws_result *host, struct pamaws_vars *vars)
 {
     const char *key = pamaws_result_get(r, "access_key_id");
     const char *secret = pamaws_result_get(r, "secret_access_key");
@@ -360,7 +380,7 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
                    user->name);
         return -1;
     }
-    if (expires != 0 && expires <= pamaws_clock_true_now(r)) {
+    if (expires != 0 && expires <= pamaws_clock_true_now(r, host)) {
         pamaws_log(args, LOG_ERR, "AWS credentials for user %s expired at %s,"
                    " nothing exported", user->name, when);
         return -1;
@@ -415,13 +435,14 @@ log_run_failure(const struct pamaws_args *args, const struct pamaws_user *user,
  */
 static enum pamaws_outcome
 judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
-             const struct pamaws_result *result, struct pamaws_vars *vars)
+             const struct pamaws_result *result,
+             const struct pamaws_result *host, struct pamaws_vars *vars)
 {
     struct pamaws_clock_outcome clock;
     const char *status = pamaws_result_get(result, "status");
     const char *method = pamaws_result_get(result, "method");
 
-    pamaws_clock_policy(args, user->name, result, &clock);
+    pamaws_clock_policy(args, user->name, result, host, &clock);
     if (clock.notice[0] != '\0')
         pamaws_notice(args, clock.notice);
     if (status == NULL || strcmp(status, "0") != 0) {
@@ -430,7 +451,7 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
     }
     if (clock.refuse)
         return PAMAWS_FAIL;
-    if (vars_from_result(args, user, result, vars) < 0) {
+    if (vars_from_result(args, user, result, host, vars) < 0) {
         pamaws_vars_clear(vars);
         return PAMAWS_FAIL;
     }
@@ -462,23 +483,101 @@ log_worker_warnings(const struct pamaws_args *args, const struct pamaws_run *run
     }
 }
 
+/*
+ * The clock probe (clock_policy.h), once the credential worker answered:
+ * a short run of the worker with --clock-only as system_user (as
+ * ourselves when not root), with only the admin's settings, so nothing
+ * the user controls reaches the measurement. It gets at most
+ * PAMAWS_CLOCK_PROBE_MAX_MS, less when timeout= has less left, name
+ * lookups included; one that runs out is killed and the credentials
+ * already received are kept. Fills clock, which stays empty otherwise.
+ */
+static void
+run_clock_worker(const struct pamaws_args *args, const struct pamaws_user *user,
+                 const struct pamaws_identity *self, long left_ms,
+                 struct pamaws_result *clock)
+{
+    const struct pamaws_config *c = &args->config;
+    struct pamaws_identity id = { 0, 0, NULL, 0 };
+    struct pamaws_run run;
+    struct request req;
+    char *name = NULL, why[128] = "no result";
+    long bound = left_ms < PAMAWS_CLOCK_PROBE_MAX_MS ? left_ms
+                                                     : PAMAWS_CLOCK_PROBE_MAX_MS;
+
+    memset(&req, 0, sizeof(req));
+    memset(&run, 0, sizeof(run));
+    if (bound <= 0) {
+        pamaws_debug(args, "no time left for a clock probe");
+        return;
+    }
+    if (geteuid() != 0)
+        id = *self;
+    else if (worker_identity(args, user, true, &id, &name) < 0)
+        goto done;
+    request_worker(&req, c, true, name != NULL ? name : user->name, &id,
+                   SYSTEM_HOME, bound);
+    request_clock(&req, c, true);
+    request_env(&req, "AWS_CONFIG_FILE", c->system_config);
+    request_env(&req, "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    if (req.nomem) {
+        pamaws_log(args, LOG_CRIT, "out of memory");
+        goto done;
+    }
+    if (pamaws_spawn(c->worker, req.argv, req.envp, &id, bound, &run) < 0
+        || run.error[0] != '\0') {
+        pamaws_log(args, LOG_WARNING, "clock probe not run: %s", run.error);
+    } else if (run.timed_out) {
+        pamaws_log(args, LOG_WARNING, "clock probe timed out after %ld ms;"
+                   " clock worker killed", bound);
+    } else if (pamaws_frame_parse(run.output, run.output_len, clock, why,
+                                  sizeof(why)) < 0) {
+        pamaws_log(args, LOG_WARNING, "clock probe gave no result: %s", why);
+        pamaws_result_clear(clock);
+    } else if (pamaws_result_get(clock, "clock_error") != NULL) {
+        pamaws_log(args, LOG_WARNING, "clock probe failed within %ld ms: %s",
+                   bound, pamaws_result_get(clock, "clock_error"));
+    }
+
+done:
+    pamaws_run_free(&run);
+    request_free(&req);
+    if (id.groups != self->groups)
+        free(id.groups);
+    free(name);
+}
+
+/* Whether the login wants a clock probe: credentials came back and the
+   admin did not turn the check off. */
+static bool
+clock_wanted(const struct pamaws_args *args, const struct pamaws_result *result)
+{
+    const char *status = pamaws_result_get(result, "status");
+    const char *check = pamaws_clock_check_value(args);
+
+    return status != NULL && strcmp(status, "0") == 0
+           && (check == NULL || strcmp(check, "never") != 0);
+}
+
 /* Runs the worker and interprets what it produced. */
 static enum pamaws_outcome
 run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
            struct pamaws_vars *vars)
 {
     struct pamaws_identity id = { 0, 0, NULL, 0 };
-    struct pamaws_result result;
+    struct pamaws_result result, clock;
     struct pamaws_run run;
     struct request req;
     enum pamaws_outcome outcome = PAMAWS_FAIL;
     char *worker_user = NULL, why[128] = "no result";
+    int64_t started = pamaws_clock_monotonic_ms();
     int parsed = -1;
 
     memset(&req, 0, sizeof(req));
     memset(&run, 0, sizeof(run));
     memset(&result, 0, sizeof(result));
-    if (worker_identity(args, user, &id, &worker_user) < 0)
+    memset(&clock, 0, sizeof(clock));
+    if (worker_identity(args, user, false, &id, &worker_user) < 0)
         goto done;
     request_build(args, user, worker_user, &id, &req);
     if (req.nomem) {
@@ -500,9 +599,15 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
         goto done;
     }
     log_worker_warnings(args, &run);
-    outcome = judge_result(args, user, &result, vars);
+    if (clock_wanted(args, &result))
+        run_clock_worker(args, user, &id,
+                         args->config.timeout
+                             - (long) (pamaws_clock_monotonic_ms() - started),
+                         &clock);
+    outcome = judge_result(args, user, &result, &clock, vars);
 
 done:
+    pamaws_result_clear(&clock);
     pamaws_result_clear(&result);
     pamaws_run_free(&run);
     request_free(&req);

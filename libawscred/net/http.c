@@ -183,6 +183,12 @@ configure(CURL *curl, const struct net_request *req,
     SET(CURLOPT_HEADERFUNCTION, header_seen);
     SET(CURLOPT_HEADERDATA, date);
     SET(CURLOPT_ERRORBUFFER, errbuf);
+#if LIBCURL_VERSION_NUM >= 0x075700
+    /* The threaded resolver's cleanup would wait for a getaddrinfo() that
+       outlived the timeout (a stalled resolver: 5 s per try); let the
+       thread finish on its own instead (curl 7.87). */
+    SET(CURLOPT_QUICK_EXIT, 1L);
+#endif
     if (strcmp(method, "GET") != 0) {
         SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
         SET(CURLOPT_POSTFIELDS, req->body != NULL ? req->body : "");
@@ -214,7 +220,14 @@ transport_error(CURL *curl, CURLcode rc, const struct net_request *req,
     if (body->b.failed)
         return mod_error(err, AWSCRED_ERR_NOMEM, req->url, "out of memory");
     if (rc == CURLE_OPERATION_TIMEDOUT) {
+        curl_off_t lookup_us = 0;
+
         curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connect_us);
+        curl_easy_getinfo(curl, CURLINFO_NAMELOOKUP_TIME_T, &lookup_us);
+        if (lookup_us == 0 && connect_us == 0)
+            return mod_error(err, AWSCRED_ERR_TIMEOUT, req->url,
+                             "Name lookup timeout on endpoint URL: \"%s\"",
+                             req->url);
         return mod_error(err, AWSCRED_ERR_TIMEOUT, req->url,
                          "%s timeout on endpoint URL: \"%s\"",
                          connect_us > 0 ? "Read" : "Connect", req->url);

@@ -46,6 +46,11 @@ dist_check_SCRIPTS += tests/e2e/sts_moto.sh tests/e2e/sts_moto.py \
 # network namespace: export ends within the network deadline. Root only.
 TESTS += tests/e2e/dns_hang.sh
 dist_check_SCRIPTS += tests/e2e/dns_hang.sh
+EXTRA_DIST += tests/e2e/hang_ns.sh
+# The same resolver under a login's clock probe (fault row C11.1): the
+# credentials are exported within the budget. Root only.
+TESTS += tests/e2e/clock_dns_hang.sh
+dist_check_SCRIPTS += tests/e2e/clock_dns_hang.sh
 
 # A host with cwd / on a read-only file system and umask 000 (fault row
 # D7.3), in a private mount namespace. Root only.
