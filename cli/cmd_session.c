@@ -308,6 +308,10 @@ cmd_session(int argc, char **argv)
         fprintf(stderr, "awscred session: the module would export nothing%s\n",
                 args.config.strict ? " and fail the session (strict)" : "");
         break;
+    case PAMAWS_REFUSE:
+        fprintf(stderr, "awscred session: the module would refuse the "
+                "session (clock_strict)\n");
+        break;
     }
 
 done:

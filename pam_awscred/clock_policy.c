@@ -2,7 +2,7 @@
  * clock_policy.c: the module's half of the login clock check. Reads the
  * clock_* records the worker measured (clock_worker.c) and decides what
  * the login sees: nothing, a warning on the terminal and in syslog, or in
- * strict mode a refused session. AWS rejects SigV4 requests more than
+ * with clock_strict a refused session. AWS rejects SigV4 requests more than
  * five minutes off its clock, so a skewed host hands out credentials that
  * fail later with "Signature expired"; saying so at login is cheaper.
  * The module never sets the clock.
@@ -139,12 +139,12 @@ pamaws_clock_policy(const struct pamaws_args *args, const char *user,
         return;
     }
     /* the user's own worker is the user's: its readings only warn */
-    out->refuse = v == AWSCRED_CLOCK_REFUSE && args->config.strict
+    out->refuse = v == AWSCRED_CLOCK_REFUSE && args->config.clock_strict
                   && r == host;
     pamaws_log(args, out->refuse ? LOG_ERR : LOG_WARNING,
                "system clock is %s, measured against %s at the login of "
                "user %s%s",
                text, source != NULL ? source : "unknown", user,
-               out->refuse ? "; session refused (strict)" : "");
+               out->refuse ? "; session refused (clock_strict)" : "");
     word_notice(text, out->refuse, v, out->notice, sizeof(out->notice));
 }

@@ -11,7 +11,7 @@
  *
  * The module (clock_policy.c, no libawscred) reads those records, logs
  * LOG_WARNING beyond the warning threshold, words a line for the user's
- * terminal, and tells strict mode to refuse beyond the refusal threshold.
+ * terminal, and with clock_strict refuses beyond the refusal threshold.
  * It never sets the clock.
  *
  * SPDX-License-Identifier: MIT
@@ -100,17 +100,18 @@ int pamaws_clock_worker_measure(struct awscred_context *ctx,
 struct pamaws_clock_outcome {
     bool measured;
     int64_t offset_ms;   /* server - local; 0 when not measured */
-    bool refuse;         /* strict mode must fail the session */
+    bool refuse;         /* clock_strict: the session must fail */
     char notice[320];    /* the line for the user's terminal, "" none */
 };
 
 /*
  * Applies the policy to the workers' results (host: the clock worker's,
- * empty when it did not run; its reading wins over the user's): logs (LOG_WARNING beyond
- * the warning threshold, LOG_NOTICE for an unsynchronised kernel clock
- * that could not be checked against AWS although clock_check allowed a
- * probe), fills out->notice for the user and sets out->refuse when strict
- * and the clock worker's reading is beyond the refusal threshold.
+ * empty when it did not run; its reading wins over the user's): logs
+ * (LOG_WARNING beyond the warning threshold, LOG_NOTICE for an
+ * unsynchronised kernel clock that could not be checked against AWS
+ * although clock_check allowed a probe), fills out->notice for the user
+ * and, with clock_strict, sets out->refuse when the clock worker's
+ * reading is beyond the refusal threshold.
  */
 void pamaws_clock_policy(const struct pamaws_args *args, const char *user,
                          const struct pamaws_result *result,

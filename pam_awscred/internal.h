@@ -78,7 +78,7 @@ struct pamaws_config {
     bool ignore_root;         /* ignore_root: skip uid 0 */
     /* Behaviour */
     long timeout;             /* timeout=: whole login budget, milliseconds */
-    bool strict;              /* strict: failures fail the session */
+    bool strict;              /* strict: no credentials fails the session */
     bool warn_unsafe_dirs;    /* warn_unsafe_dirs: unsafe ~ or ~/.aws warns */
     bool debug;               /* debug: trace to syslog at LOG_DEBUG */
     bool quiet;               /* quiet: no LOG_ERR for failures, LOG_INFO */
@@ -88,7 +88,8 @@ struct pamaws_config {
     char *clock_url;          /* clock_url=: probe URL; NULL: regional STS */
     char *sntp_server;        /* sntp_server=: numeric address[:port] */
     long clock_warn;          /* clock_warn=: seconds; warn beyond */
-    long clock_refuse;        /* clock_refuse=: seconds; strict refuses */
+    long clock_refuse;        /* clock_refuse=: seconds; clock_strict refuses */
+    bool clock_strict;        /* clock_strict: refuse beyond clock_refuse */
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */
     char *worker;             /* worker=: path of awscred-worker */
     char *net_module;         /* net_module=: libawscred network module */
@@ -223,6 +224,7 @@ enum pamaws_outcome {
     PAMAWS_EXPORT,   /* vars holds the variables to set */
     PAMAWS_SKIP,     /* nothing to do for this user (minimum_uid, root) */
     PAMAWS_FAIL,     /* logged; strict decides the PAM code */
+    PAMAWS_REFUSE,   /* logged; the session fails (clock_strict) */
 };
 
 /* Variables to put into the session, all or nothing. */

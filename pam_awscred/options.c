@@ -51,6 +51,7 @@ static option_check_fn valid_url, valid_address;
 static const struct option options[] = {
     { K(clock_check),        OPT_STRING,  true,  pamaws_clock_check_valid },
     { K(clock_refuse),       OPT_SECONDS, true,  NULL },
+    { K(clock_strict),       OPT_BOOL,    true,  NULL },
     { K(clock_url),          OPT_STRING,  true,  valid_url },
     { K(clock_warn),         OPT_SECONDS, true,  NULL },
     { K(conf),               OPT_STRING,  false, NULL },

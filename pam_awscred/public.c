@@ -185,6 +185,9 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     case PAMAWS_FAIL:
         status = failure(&args, PAM_SESSION_ERR);
         break;
+    case PAMAWS_REFUSE:
+        status = PAM_SESSION_ERR;
+        break;
     case PAMAWS_EXPORT:
     default:
         status = export_vars(&args, pamh, &vars);

@@ -430,8 +430,8 @@ log_run_failure(const struct pamaws_args *args, const struct pamaws_user *user,
 /*
  * What a worker's result means for the login. The clock verdict comes
  * first: its line reaches the user even when resolution failed (a skewed
- * clock is a likely reason), and in strict mode it can refuse the session
- * although credentials came back.
+ * clock is a likely reason), and with clock_strict it can refuse the
+ * session although credentials came back.
  */
 static enum pamaws_outcome
 judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
@@ -450,7 +450,7 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
         return PAMAWS_FAIL;
     }
     if (clock.refuse)
-        return PAMAWS_FAIL;
+        return PAMAWS_REFUSE;
     if (vars_from_result(args, user, result, host, vars) < 0) {
         pamaws_vars_clear(vars);
         return PAMAWS_FAIL;
@@ -502,8 +502,8 @@ run_clock_worker(const struct pamaws_args *args, const struct pamaws_user *user,
     struct pamaws_run run;
     struct request req;
     char *name = NULL, why[128] = "no result";
-    long bound = left_ms < PAMAWS_CLOCK_PROBE_MAX_MS ? left_ms
-                                                     : PAMAWS_CLOCK_PROBE_MAX_MS;
+    long bound = left_ms < PAMAWS_CLOCK_PROBE_MAX_MS
+                     ? left_ms : PAMAWS_CLOCK_PROBE_MAX_MS;
 
     memset(&req, 0, sizeof(req));
     memset(&run, 0, sizeof(run));

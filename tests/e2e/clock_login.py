@@ -168,11 +168,18 @@ def run(t, work, s, user, home):
          "worker 10 min fast: the user is told it is ahead: %r" % notice(p),
          p.stderr)
 
-    p = session(base, ["profile=static", honest, "worker=" + slow, "strict"])
+    p = session(base, ["profile=static", honest, "worker=" + slow,
+                       "clock_strict"])
     t.ok(p.returncode != 0 and "AWS_ACCESS_KEY_ID" not in p.stdout
-         and "session was refused" in notice(p),
-         "strict: a 10 min skew refuses the session and says so",
+         and "session was refused" in notice(p)
+         and "refuse the session (clock_strict)" in p.stderr,
+         "clock_strict: a 10 min skew refuses the session and says so",
          p.stdout + p.stderr)
+    p = session(base, ["profile=static", honest, "worker=" + slow, "strict"])
+    t.ok(p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout
+         and "AWS will reject signed requests" in notice(p),
+         "strict alone (credentials only): a 10 min skew warns, the "
+         "credentials are exported", p.stdout + p.stderr)
 
     before = s.clock_count(s.honest_http)
     p = session(base, ["profile=static", honest, "worker=" + slow,
@@ -290,7 +297,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         return 0
     t = Tap()
-    print("1..14")
+    print("1..15")
     s = Servers(work)
     try:
         run(t, work, s, *made)

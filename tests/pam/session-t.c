@@ -470,7 +470,8 @@ test_every_option_known(void **state)
              " system_config=/none system_credentials=/none system_profile=x"
              " system_user=root timeout=3 clock_check=never"
              " clock_url=https://sts.eu-west-2.amazonaws.com/ clock_warn=90"
-             " clock_refuse=600 sntp_server=169.254.169.123 warn_unsafe_dirs=no",
+             " clock_refuse=600 clock_strict=no sntp_server=169.254.169.123"
+             " warn_unsafe_dirs=no",
              W.ahome, W.ahome);
     env = open_env(opts, PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
@@ -1375,8 +1376,9 @@ test_clock_silent(void **state)
     pamtest_free_env(env);
 }
 
-/* strict: beyond clock_refuse the session fails and the user is told
-   why; beyond clock_warn only, it is warned and opened. */
+/* clock_strict: beyond clock_refuse the session fails and the user is
+   told why; beyond clock_warn only, it is warned and opened. strict is
+   about credentials only: with it alone the skewed login is opened. */
 static void
 test_clock_strict_refuses(void **state)
 {
@@ -1386,11 +1388,18 @@ test_clock_strict_refuses(void **state)
 
     alice_static_keys();
     aws_clock_ahead(600);
-    open_clock("strict", 0, PAM_SESSION_ERR, &conv, &env);
+    open_clock("clock_strict", 0, PAM_SESSION_ERR, &conv, &env);
     assert_no_aws(env);
     assert_non_null(strstr(conv.info[0], "so this session was refused"));
     assert_logged("<3>pam_awscred(awscred:session): system clock is ");
-    assert_logged("session refused (strict)");
+    assert_logged("session refused (clock_strict)");
+    pamtest_free_env(env);
+
+    logbuf[0] = '\0';
+    open_clock("strict", 0, PAM_SUCCESS, &conv, &env);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_non_null(strstr(conv.info[0], "AWS will reject signed requests"));
+    assert_not_logged("refused");
     pamtest_free_env(env);
 
     /* the thresholds from pam_awscred.conf this time */
@@ -1399,7 +1408,7 @@ test_clock_strict_refuses(void **state)
              "clock_warn = 30\nclock_refuse = 900\n", W.alice);
     put_file(path, text, 0644, 0, 0);
     logbuf[0] = '\0';
-    open_clock("strict", 0, PAM_SUCCESS, &conv, &env);
+    open_clock("clock_strict", 0, PAM_SUCCESS, &conv, &env);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_non_null(strstr(conv.info[0], "behind AWS"));
     assert_not_logged("refused");

@@ -42,6 +42,7 @@ capture_log(void *arg, int priority, const char *message)
         c->worst = priority;
 }
 
+/* clock_strict on or off; strict (credentials only) never matters here */
 static void
 args_init(struct pamaws_args *args, struct log_capture *cap, bool strict)
 {
@@ -50,7 +51,8 @@ args_init(struct pamaws_args *args, struct log_capture *cap, bool strict)
     cap->worst = 99;
     args->log = capture_log;
     args->log_arg = cap;
-    args->config.strict = strict;
+    args->config.clock_strict = strict;
+    args->config.strict = true;
 }
 
 /* The records a worker writes for a measured offset. */
@@ -109,7 +111,7 @@ test_policy_strict_refuses(void **state)
     assert_true(out.refuse);
     assert_non_null(strstr(out.notice, "so this session was refused"));
     assert_int_equal(cap.worst, LOG_ERR);
-    assert_non_null(strstr(cap.text, "session refused (strict)"));
+    assert_non_null(strstr(cap.text, "session refused (clock_strict)"));
     pamaws_result_clear(&r);
 }
 
@@ -121,7 +123,7 @@ test_policy_warn_and_fine(void **state)
     struct pamaws_result r;
     struct pamaws_clock_outcome out;
 
-    /* beyond the warning only: strict does not refuse */
+    /* beyond the warning only: clock_strict does not refuse */
     args_init(&args, &cap, true);
     measured(&r, "90000", "1 min 30 s behind AWS (\xc2\xb1" "1.1 s)", "1");
     pamaws_clock_policy(&args, "bob", &r, &r, &out);
