@@ -123,6 +123,17 @@ void pamaws_clock_policy(const struct pamaws_args *args, const char *user,
 int64_t pamaws_clock_true_now(const struct pamaws_result *result,
                               const struct pamaws_result *host);
 
+/*
+ * The host's record (clock_state.c). load fills host from clock_state=
+ * when the record there is trustworthy and younger than clock_max_age=,
+ * and returns 0; else -1 and host stays empty. save adds clock_taken_ms
+ * to host and replaces the record atomically (temp file and rename).
+ */
+int pamaws_clock_state_load(const struct pamaws_args *args,
+                            struct pamaws_result *host);
+void pamaws_clock_state_save(const struct pamaws_args *args,
+                             struct pamaws_result *host);
+
 /* clock_check as the worker takes it: the configured value when valid,
    else NULL (auto) after logging the bad value. */
 const char *pamaws_clock_check_value(const struct pamaws_args *args);

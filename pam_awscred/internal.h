@@ -37,6 +37,8 @@
 #define PAMAWS_DEFAULT_SYS_CONFIG  SYSCONFDIR "/awscred/config"
 #define PAMAWS_DEFAULT_SYS_CREDS   SYSCONFDIR "/awscred/credentials"
 #define PAMAWS_DEFAULT_TIMEOUT_MS  5000
+#define PAMAWS_DEFAULT_CLOCK_STATE "/run/awscred/clock"
+#define PAMAWS_DEFAULT_CLOCK_AGE_S 600
 #define PAMAWS_MAX_TIMEOUT_MS      300000
 #define PAMAWS_CONF_MAX_BYTES      65536   /* the module's own INI file */
 #define PAMAWS_RESULT_MAX_BYTES    65536   /* one worker result payload */
@@ -90,6 +92,8 @@ struct pamaws_config {
     long clock_warn;          /* clock_warn=: seconds; warn beyond */
     long clock_refuse;        /* clock_refuse=: seconds; clock_strict refuses */
     bool clock_strict;        /* clock_strict: refuse beyond clock_refuse */
+    char *clock_state;        /* clock_state=: the host's record */
+    long clock_max_age;       /* clock_max_age=: seconds a record holds */
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */
     char *worker;             /* worker=: path of awscred-worker */
     char *net_module;         /* net_module=: libawscred network module */

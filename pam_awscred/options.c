@@ -43,14 +43,16 @@ struct option {
     option_check_fn *check;  /* OPT_STRING only; NULL: any value */
 };
 
-static option_check_fn valid_url, valid_address;
+static option_check_fn valid_url, valid_address, valid_state_path;
 
 #define K(name) #name, offsetof(struct pamaws_config, name)
 
 /* MUST stay sorted by name: option_find() does a binary search. */
 static const struct option options[] = {
     { K(clock_check),        OPT_STRING,  true,  pamaws_clock_check_valid },
+    { K(clock_max_age),      OPT_SECONDS, true,  NULL },
     { K(clock_refuse),       OPT_SECONDS, true,  NULL },
+    { K(clock_state),        OPT_STRING,  true,  valid_state_path },
     { K(clock_strict),       OPT_BOOL,    true,  NULL },
     { K(clock_url),          OPT_STRING,  true,  valid_url },
     { K(clock_warn),         OPT_SECONDS, true,  NULL },
@@ -164,6 +166,18 @@ valid_url(const char *value)
         if ((unsigned char) *p <= ' ' || *p == 0x7f)
             return false;
     return p - value <= 1024;
+}
+
+/* clock_state: an absolute path without control characters. */
+static bool
+valid_state_path(const char *value)
+{
+    const char *p;
+
+    for (p = value; *p != '\0'; p++)
+        if ((unsigned char) *p < ' ' || *p == 0x7f)
+            return false;
+    return value[0] == '/' && p - value <= 512;
 }
 
 /* sntp_server: what a numeric IPv4 or IPv6 address with an optional port
@@ -319,6 +333,8 @@ config_defaults(struct pamaws_config *config)
     config->timeout = PAMAWS_DEFAULT_TIMEOUT_MS;
     config->clock_warn = AWSCRED_CLOCK_WARN_DEFAULT_S;
     config->clock_refuse = AWSCRED_CLOCK_REFUSE_DEFAULT_S;
+    config->clock_max_age = PAMAWS_DEFAULT_CLOCK_AGE_S;
+    config->clock_state = strdup(PAMAWS_DEFAULT_CLOCK_STATE);
     config->conf = strdup(PAMAWS_DEFAULT_CONF);
     config->worker = strdup(PAMAWS_DEFAULT_WORKER);
     config->system_config = strdup(PAMAWS_DEFAULT_SYS_CONFIG);
@@ -326,7 +342,7 @@ config_defaults(struct pamaws_config *config)
     config->system_user = strdup("root");
     if (config->conf == NULL || config->worker == NULL
         || config->system_config == NULL || config->system_credentials == NULL
-        || config->system_user == NULL)
+        || config->system_user == NULL || config->clock_state == NULL)
         return -1;
     return 0;
 }

@@ -528,8 +528,13 @@ run_clock_worker(const struct pamaws_args *args, const struct pamaws_user *user,
         || run.error[0] != '\0') {
         pamaws_log(args, LOG_WARNING, "clock probe not run: %s", run.error);
     } else if (run.timed_out) {
-        pamaws_log(args, LOG_WARNING, "clock probe timed out after %ld ms;"
-                   " clock worker killed", bound);
+        snprintf(why, sizeof(why), "clock probe timed out after %ld ms",
+                 bound);
+        pamaws_log(args, LOG_WARNING, "%s; clock worker killed", why);
+        /* remembered like any failed measurement */
+        if (pamaws_result_add(clock, "clock_measured", "0") < 0
+            || pamaws_result_add(clock, "clock_error", why) < 0)
+            pamaws_result_clear(clock);
     } else if (pamaws_frame_parse(run.output, run.output_len, clock, why,
                                   sizeof(why)) < 0) {
         pamaws_log(args, LOG_WARNING, "clock probe gave no result: %s", why);
@@ -547,16 +552,30 @@ done:
     free(name);
 }
 
-/* Whether the login wants a clock probe: credentials came back and the
-   admin did not turn the check off. */
-static bool
-clock_wanted(const struct pamaws_args *args, const struct pamaws_result *result)
+/*
+ * The host's clock for this login, into clock: only when credentials came
+ * back and the admin did not turn the check off; from the host's record
+ * while it is fresh (clock_check=always ignores it), else measured by the
+ * clock worker and recorded, failures included, so a host that cannot
+ * reach its reference tries once per clock_max_age.
+ */
+static void
+clock_host(const struct pamaws_args *args, const struct pamaws_user *user,
+           const struct pamaws_identity *self, const struct pamaws_result *result,
+           long left_ms, struct pamaws_result *clock)
 {
     const char *status = pamaws_result_get(result, "status");
     const char *check = pamaws_clock_check_value(args);
 
-    return status != NULL && strcmp(status, "0") == 0
-           && (check == NULL || strcmp(check, "never") != 0);
+    if (status == NULL || strcmp(status, "0") != 0
+        || (check != NULL && strcmp(check, "never") == 0))
+        return;
+    if ((check == NULL || strcmp(check, "always") != 0)
+        && pamaws_clock_state_load(args, clock) == 0)
+        return;
+    run_clock_worker(args, user, self, left_ms, clock);
+    if (clock->count > 0)
+        pamaws_clock_state_save(args, clock);
 }
 
 /* Runs the worker and interprets what it produced. */
@@ -599,11 +618,10 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
         goto done;
     }
     log_worker_warnings(args, &run);
-    if (clock_wanted(args, &result))
-        run_clock_worker(args, user, &id,
-                         args->config.timeout
-                             - (long) (pamaws_clock_monotonic_ms() - started),
-                         &clock);
+    clock_host(args, user, &id, &result,
+               args->config.timeout
+                   - (long) (pamaws_clock_monotonic_ms() - started),
+               &clock);
     outcome = judge_result(args, user, &result, &clock, vars);
 
 done:

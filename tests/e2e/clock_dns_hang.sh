@@ -42,7 +42,8 @@ hang_ns_run "$tmp" \
     env -i PATH=/usr/bin:/bin \
     ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
     "$AWSCRED" session --user "$user" minimum_uid=0 \
-    timeout=$((BUDGET_MS / 1000)) worker="$WORKER" net_module="$AWSCRED_NET_MODULE"
+    timeout=$((BUDGET_MS / 1000)) worker="$WORKER" \
+    net_module="$AWSCRED_NET_MODULE" clock_state="$tmp/clock"
 ns=$?
 
 hang_ns_report "$tmp" "$ns" 4

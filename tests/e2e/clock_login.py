@@ -10,7 +10,8 @@ module starts the worker with an environment built from scratch):
   response's Date is used and no clock request is added;
 - SNTP; a 90 s skew only warns; a synchronised clock says nothing;
 - expiry judged by AWS's clock in the module too (whole login shifted);
-- a clock_url that never answers costs at most the login's budget.
+- a clock_url that never answers costs at most the login's budget;
+- the host's clock record: ten logins, one clock request.
 Root only (the worker is started as the user). Prints TAP."""
 
 import json
@@ -129,11 +130,22 @@ def write_aws_files(user, home, sts_port):
         shutil.chown(path, user, user)
 
 
+# Where each login's host clock record goes (main sets it), and how many
+# logins there were.
+STATE = {"dir": tempfile.gettempdir(), "logins": 0}
+
+
 def session(base, options, env_extra=None):
-    """awscred session for the test user with base options + options."""
+    """awscred session for the test user with base options + options;
+    unless options name one, each login has a host clock record of its
+    own, so it measures afresh."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("AWS_") and k != "LD_PRELOAD"}
     env.update(env_extra or {})
+    STATE["logins"] += 1
+    if not any(o.startswith("clock_state=") for o in options):
+        options = options + ["clock_state=%s/clock-%d"
+                             % (STATE["dir"], STATE["logins"])]
     return subprocess.run([AWSCRED, "session"] + base
                           + options, env=env, capture_output=True, text=True,
                           timeout=60, stdin=subprocess.DEVNULL)
@@ -271,6 +283,34 @@ def run(t, work, s, user, home):
          "silent SNTP server and hanging clock_url: credentials after %.2f s "
          "(timeout=2)" % took, p.stdout + p.stderr)
 
+    host_record(t, work, s, user, base, honest)
+
+
+def host_record(t, work, s, user, base, honest):
+    """The host's clock record (clock_state=): measured once for many
+    logins; a record someone else could have written is not used."""
+    state = os.path.join(work, "host-clock")
+    before = s.clock_count(s.honest_http)
+    exported = 0
+    for _ in range(10):
+        p = session(base, ["profile=static", honest, "worker=" + WORKER,
+                           "clock_state=" + state])
+        exported += p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout
+    st = os.stat(state)
+    t.ok(exported == 10 and s.clock_count(s.honest_http) - before == 1
+         and st.st_uid == 0 and st.st_mode & 0o022 == 0,
+         "ten logins in a row: one clock request (clock server saw %d), "
+         "a root-owned record (mode %o)" % (
+             s.clock_count(s.honest_http) - before, st.st_mode & 0o777))
+    shutil.chown(state, user)
+    before = s.clock_count(s.honest_http)
+    p = session(base, ["profile=static", honest, "worker=" + WORKER,
+                       "clock_state=" + state])
+    t.ok(p.returncode == 0 and s.clock_count(s.honest_http) - before == 1
+         and "ignoring clock_state" in p.stderr
+         and os.stat(state).st_uid == 0,
+         "a record owned by the user is ignored and replaced", p.stderr)
+
 
 def main():
     if os.geteuid() != 0:
@@ -282,6 +322,7 @@ def main():
         return 0
     work = tempfile.mkdtemp(prefix="awscred-clock-login.")
     os.chmod(work, 0o755)
+    STATE["dir"] = work
     made = make_user(work)
     if made is None:
         print("1..0 # SKIP useradd failed")
@@ -297,7 +338,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         return 0
     t = Tap()
-    print("1..15")
+    print("1..17")
     s = Servers(work)
     try:
         run(t, work, s, *made)

@@ -139,9 +139,10 @@ write_pam() {  # write_pam "module options"
     write_pam_base
     # Tests talk to loopback only: the login clock probe (clock_check=auto
     # asks the real regional STS endpoint) stays off unless a case sets its
-    # own clock options against a local server.
+    # own clock options against a local server; the host's clock record
+    # then lives in the test's directory.
     case "$*" in
-    *clock_*|*sntp_server*) clock= ;;
+    *clock_*|*sntp_server*) clock="clock_state=$T/clock-state" ;;
     *) clock=clock_check=never ;;
     esac
     echo "session  optional $module worker=$worker $clock $*" >> "$pamfile"

@@ -470,7 +470,8 @@ test_every_option_known(void **state)
              " system_config=/none system_credentials=/none system_profile=x"
              " system_user=root timeout=3 clock_check=never"
              " clock_url=https://sts.eu-west-2.amazonaws.com/ clock_warn=90"
-             " clock_refuse=600 clock_strict=no sntp_server=169.254.169.123"
+             " clock_refuse=600 clock_strict=no clock_max_age=60"
+             " clock_state=/run/awscred/clock sntp_server=169.254.169.123"
              " warn_unsafe_dirs=no",
              W.ahome, W.ahome);
     env = open_env(opts, PAM_SUCCESS);
@@ -1323,11 +1324,14 @@ open_clock(const char *opts, int flags, int expected, struct conv_capture *conv,
         pam_test_flags(PAMTEST_OPEN_SESSION, expected, flags),
         pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
     };
+    static int logins;
     char all[1024];
     enum pamtest_err perr;
 
+    /* every login measures afresh: a clock record of its own */
     snprintf(all, sizeof(all), "clock_check=auto clock_url=http://127.0.0.1:%d/"
-             " %s", W.clock.port, opts);
+             " clock_state=%s/clock-%d %s", W.clock.port, W.dir, ++logins,
+             opts);
     service("", all);
     conv_init(conv);
     perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
