@@ -247,6 +247,10 @@ struct awscred_clock_reading {
     int64_t offset_ms;
     int64_t uncertainty_ms; /* half the round trip + the Date resolution */
     char source[256];       /* endpoint the Date header came from */
+    /* 1: an HTTPS response (TLS verified) from an AWS host name. SNTP,
+       plain http and other hosts are 0: anyone on the path could have
+       written them. An authenticated reading always wins. */
+    int authenticated;
 };
 void awscred_context_clock_reading(const struct awscred_context *ctx,
                                    struct awscred_clock_reading *out);

@@ -37,8 +37,10 @@ void clock_reading_from_date(int64_t date, int64_t sent_ms, int64_t rtt_ms,
                              const char *source,
                              struct awscred_clock_reading *out);
 
-/* Keeps reading in the context if it is more precise than what is there
-   (a tie goes to the newer one). Invalid readings are ignored. */
+/* Keeps reading in the context if it is better than what is there: an
+   authenticated reading beats an unauthenticated one whatever they
+   claim, then the more precise wins (a tie goes to the newer one).
+   Invalid readings are ignored. */
 void clock_record(struct awscred_context *ctx,
                   const struct awscred_clock_reading *reading);
 
@@ -55,6 +57,12 @@ void clock_note_http(struct awscred_context *ctx, int64_t date,
    is valid, else ctx_now(). Expiry checks use this. */
 int64_t ctx_true_now(const struct awscred_context *ctx);
 int64_t ctx_true_now_ms(const struct awscred_context *ctx);
+
+/* Whether credentials expiring at expiration (epoch seconds) have
+   expired: by the best reading when it is authenticated; by the local
+   clock otherwise, unless an unauthenticated reading says they are still
+   valid. No forged clock can withhold valid credentials. */
+bool ctx_expired(const struct awscred_context *ctx, int64_t expiration);
 
 /*
  * SNTP (RFC 4330) helpers, split out so the arithmetic is testable.

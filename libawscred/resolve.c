@@ -153,7 +153,7 @@ finish_credentials(const struct resolver *r, struct awscred_credentials *c,
     /* botocore refreshes credentials that are expired when first used and
        fails if the refresh brings expired ones again. Judged by the
        server's clock when a response told us the offset (clock.c). */
-    if (c->expiration != 0 && c->expiration <= ctx_true_now(r->ctx))
+    if (c->expiration != 0 && ctx_expired(r->ctx, c->expiration))
         return error_set(err, AWSCRED_ERR_EXPIRED, c->method, NULL,
                          "Credentials were refreshed, but the refreshed "
                          "credentials are still expired.");

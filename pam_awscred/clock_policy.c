@@ -57,16 +57,32 @@ reading_of(const struct pamaws_result *result, const struct pamaws_result *host)
     return result;
 }
 
-int64_t
-pamaws_clock_true_now(const struct pamaws_result *result,
-                      const struct pamaws_result *host)
+/* Whether r, the clock worker's records, may refuse a session or
+   withhold credentials: authenticated, or the admin trusts any source. */
+static bool
+trusted(const struct pamaws_args *args, const struct pamaws_result *r)
+{
+    const char *trust = args->config.clock_trust;
+
+    return record_number(r, "clock_measured", 0) == 1
+           && (record_number(r, "clock_authenticated", 0) == 1
+               || (trust != NULL && strcmp(trust, "any") == 0));
+}
+
+bool
+pamaws_clock_expired(const struct pamaws_args *args,
+                     const struct pamaws_result *result,
+                     const struct pamaws_result *host, int64_t expires)
 {
     int64_t now = (int64_t) time(NULL);
+    const struct pamaws_result *r = reading_of(result, host);
+    int64_t true_now = now + record_number(r, "clock_offset_ms", 0) / 1000;
 
-    result = reading_of(result, host);
-    if (record_number(result, "clock_measured", 0) != 1)
-        return now;
-    return now + record_number(result, "clock_offset_ms", 0) / 1000;
+    if (host != NULL && r == host && trusted(args, host))
+        return expires <= true_now;
+    return expires <= now
+           && (record_number(r, "clock_measured", 0) != 1
+               || expires <= true_now);
 }
 
 /*
@@ -140,11 +156,15 @@ pamaws_clock_policy(const struct pamaws_args *args, const char *user,
     }
     /* the user's own worker is the user's: its readings only warn */
     out->refuse = v == AWSCRED_CLOCK_REFUSE && args->config.clock_strict
-                  && r == host;
+                  && r == host && trusted(args, host);
     pamaws_log(args, out->refuse ? LOG_ERR : LOG_WARNING,
                "system clock is %s, measured against %s at the login of "
                "user %s%s",
                text, source != NULL ? source : "unknown", user,
-               out->refuse ? "; session refused (clock_strict)" : "");
+               out->refuse ? "; session refused (clock_strict)"
+               : v == AWSCRED_CLOCK_REFUSE && args->config.clock_strict
+                   ? "; not refused: the source is not authenticated"
+                     " (clock_trust=any would trust it)"
+                   : "");
     word_notice(text, out->refuse, v, out->notice, sizeof(out->notice));
 }

@@ -118,10 +118,23 @@ void pamaws_clock_policy(const struct pamaws_args *args, const char *user,
                          const struct pamaws_result *host,
                          struct pamaws_clock_outcome *out);
 
-/* Real time corrected by the measurement (seconds), for the module's own
-   expiry check. */
-int64_t pamaws_clock_true_now(const struct pamaws_result *result,
-                              const struct pamaws_result *host);
+/*
+ * The module's own expiry check (epoch seconds), libawscred's rule
+ * (clock.c, ctx_expired): by the clock worker's reading when it is
+ * trusted (authenticated, or clock_trust=any); otherwise by the local
+ * clock, unless a reading says the credentials are still valid. No
+ * forged clock withholds valid credentials.
+ */
+bool pamaws_clock_expired(const struct pamaws_args *args,
+                          const struct pamaws_result *result,
+                          const struct pamaws_result *host, int64_t expires);
+
+/* Whether value is a clock_trust value ("aws", "any"). */
+static inline bool
+pamaws_clock_trust_valid(const char *value)
+{
+    return strcmp(value, "aws") == 0 || strcmp(value, "any") == 0;
+}
 
 /*
  * The host's record (clock_state.c). load fills host from clock_state=

@@ -148,6 +148,7 @@ pamaws_clock_worker_measure(struct awscred_context *ctx,
         rc |= add_number(result, "clock_offset_ms", r.offset_ms);
         rc |= add_number(result, "clock_uncertainty_ms", r.uncertainty_ms);
         rc |= pamaws_result_add(result, "clock_source", r.source);
+        rc |= add_number(result, "clock_authenticated", r.authenticated);
         rc |= pamaws_result_add(result, "clock_text",
                                 awscred_clock_describe(&r, text, sizeof(text)));
     } else {

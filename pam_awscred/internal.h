@@ -92,6 +92,7 @@ struct pamaws_config {
     long clock_warn;          /* clock_warn=: seconds; warn beyond */
     long clock_refuse;        /* clock_refuse=: seconds; clock_strict refuses */
     bool clock_strict;        /* clock_strict: refuse beyond clock_refuse */
+    char *clock_trust;        /* clock_trust=aws|any; NULL: aws */
     char *clock_state;        /* clock_state=: the host's record */
     long clock_max_age;       /* clock_max_age=: seconds a record holds */
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */

@@ -54,6 +54,7 @@ static const struct option options[] = {
     { K(clock_refuse),       OPT_SECONDS, true,  NULL },
     { K(clock_state),        OPT_STRING,  true,  valid_state_path },
     { K(clock_strict),       OPT_BOOL,    true,  NULL },
+    { K(clock_trust),        OPT_STRING,  true,  pamaws_clock_trust_valid },
     { K(clock_url),          OPT_STRING,  true,  valid_url },
     { K(clock_warn),         OPT_SECONDS, true,  NULL },
     { K(conf),               OPT_STRING,  false, NULL },

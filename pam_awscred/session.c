@@ -380,7 +380,7 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
                    user->name);
         return -1;
     }
-    if (expires != 0 && expires <= pamaws_clock_true_now(r, host)) {
+    if (expires != 0 && pamaws_clock_expired(args, r, host, expires)) {
         pamaws_log(args, LOG_ERR, "AWS credentials for user %s expired at %s,"
                    " nothing exported", user->name, when);
         return -1;

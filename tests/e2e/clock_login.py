@@ -55,6 +55,9 @@ class Servers:
         self.procs = []
         self.honest_http, self.honest_udp = self.clock_server()
         self.slight_http, _ = self.clock_server("--lie", "90")
+        # a forger on the path: plain http and SNTP one day ahead
+        self.forged_http, self.forged_udp = self.clock_server("--lie",
+                                                              "86400")
         now = time.time()
         self.sts_script = os.path.join(work, "sts.json")
         self.sts_log = os.path.join(work, "sts.jsonl")
@@ -181,12 +184,12 @@ def run(t, work, s, user, home):
          p.stderr)
 
     p = session(base, ["profile=static", honest, "worker=" + slow,
-                       "clock_strict"])
+                       "clock_strict", "clock_trust=any"])
     t.ok(p.returncode != 0 and "AWS_ACCESS_KEY_ID" not in p.stdout
          and "session was refused" in notice(p)
          and "refuse the session (clock_strict)" in p.stderr,
-         "clock_strict: a 10 min skew refuses the session and says so",
-         p.stdout + p.stderr)
+         "clock_strict clock_trust=any: a 10 min skew refuses the session "
+         "and says so", p.stdout + p.stderr)
     p = session(base, ["profile=static", honest, "worker=" + slow, "strict"])
     t.ok(p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout
          and "AWS will reject signed requests" in notice(p),
@@ -284,6 +287,7 @@ def run(t, work, s, user, home):
          "(timeout=2)" % took, p.stdout + p.stderr)
 
     host_record(t, work, s, user, base, honest)
+    forged(t, s, base)
 
 
 def host_record(t, work, s, user, base, honest):
@@ -312,6 +316,28 @@ def host_record(t, work, s, user, base, honest):
          "a record owned by the user is ignored and replaced", p.stderr)
 
 
+def forged(t, s, base):
+    """A forger on the path to an unauthenticated source (plain http,
+    SNTP) says the clock is a day off: warned, nothing refused under
+    strict and clock_strict, nothing withheld."""
+    http = "clock_url=http://127.0.0.1:%d/" % s.forged_http
+    sntp = "sntp_server=127.0.0.1:%d" % s.forged_udp
+    for name, source in (("plain-http Date", http), ("SNTP", sntp)):
+        p = session(base, ["profile=static", "worker=" + WORKER, source,
+                           "strict", "clock_strict"])
+        t.ok(p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout
+             and "system clock is 1 days 0 h behind" in p.stderr
+             and "not refused: the source is not authenticated" in p.stderr,
+             "forged %s a day off, strict and clock_strict: exported, "
+             "warned, not refused" % name, p.stdout + p.stderr)
+        # credentials valid 15 more minutes: "expired" by the forged clock
+        p = session(base, ["profile=soon", "worker=" + WORKER, source])
+        t.ok(p.returncode == 0 and "AWS_CREDENTIAL_EXPIRATION=" in p.stdout
+             and "expired" not in p.stderr,
+             "forged %s a day off: credentials valid 15 min more are not "
+             "withheld" % name, p.stdout + p.stderr)
+
+
 def main():
     if os.geteuid() != 0:
         print("1..0 # SKIP needs root (the worker is started as the user)")
@@ -338,7 +364,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         return 0
     t = Tap()
-    print("1..17")
+    print("1..21")
     s = Servers(work)
     try:
         run(t, work, s, *made)

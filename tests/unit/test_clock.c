@@ -418,10 +418,12 @@ fake_env_lookup(void *arg, const char *name)
     return NULL;
 }
 
+#define STS_URL "https://sts.eu-west-1.amazonaws.com/"
+
 /* Resolves env credentials expiring at `expiration` with the local clock
-   at 2026-11-23T05:00:00Z and a measured offset of offset_s. */
+   at 2026-11-23T05:00:00Z and an offset of offset_s measured at source. */
 static enum awscred_status
-resolve_with_offset(const char *expiration, int64_t offset_s)
+resolve_measured(const char *expiration, int64_t offset_s, const char *source)
 {
     struct fake_clock fc = {.real_ms = 1795410000000LL, .mono_ms = 1};
     struct fake_env env = {.expiration = expiration};
@@ -433,11 +435,17 @@ resolve_with_offset(const char *expiration, int64_t offset_s)
 
     awscred_context_set_env(ctx, fake_env_lookup, &env);
     if (offset_s != 0)
-        clock_note_http(ctx, 1795410000 + offset_s, fc.real_ms, 0, "sts");
+        clock_note_http(ctx, 1795410000 + offset_s, fc.real_ms, 0, source);
     status = awscred_resolve(ctx, &req, &creds, &err);
     awscred_credentials_free(creds);
     awscred_context_free(ctx);
     return status;
+}
+
+static enum awscred_status
+resolve_with_offset(const char *expiration, int64_t offset_s)
+{
+    return resolve_measured(expiration, offset_s, STS_URL);
 }
 
 static void
@@ -459,6 +467,84 @@ test_expiry_uses_server_time(void **state)
     /* ...but the local clock is 10 minutes fast: still valid */
     assert_int_equal(resolve_with_offset("2026-11-23T04:55:00Z", -600),
                      AWSCRED_OK);
+}
+
+/* A reading anyone on the path could forge (plain http: the container
+   and instance metadata endpoints, a clock_url) never withholds
+   credentials the local clock thinks valid; it may still rescue ones a
+   fast local clock thinks expired. */
+static void
+test_forged_clock_withholds_nothing(void **state)
+{
+    assert_int_equal(resolve_measured("2026-11-23T05:05:00Z", 86400,
+                                      "http://169.254.170.2/creds"),
+                     AWSCRED_OK);
+    assert_int_equal(resolve_measured("2026-11-23T05:05:00Z", 86400,
+                                      "https://sts.example.com/"),
+                     AWSCRED_OK);
+    assert_int_equal(resolve_measured("2026-11-23T04:55:00Z", -600,
+                                      "http://169.254.170.2/creds"),
+                     AWSCRED_OK);
+    assert_int_equal(resolve_measured("2026-11-23T04:55:00Z", 0,
+                                      "http://169.254.170.2/creds"),
+                     AWSCRED_ERR_EXPIRED);
+}
+
+/* Which responses vouch for their Date: HTTPS from an AWS host name. */
+static void
+test_authenticated_sources(void **state)
+{
+    static const struct {
+        const char *url;
+        int authenticated;
+    } cases[] = {
+        { STS_URL, 1 },
+        { "https://sts.amazonaws.com/?Action=GetCallerIdentity", 1 },
+        { "https://STS.CN-NORTH-1.AMAZONAWS.COM.CN:443/", 1 },
+        { "https://sts.us-east-1.api.aws/", 1 },
+        { "http://sts.amazonaws.com/", 0 },
+        { "https://sts.amazonaws.com.evil.example/", 0 },
+        { "https://sts.amazonaws.com@evil.example/", 0 },
+        { "https://evilamazonaws.com/", 0 },
+        { "https://amazonaws.com/", 0 },
+        { "https://vpce-1.sts.eu-west-1.vpce.amazonaws.com/", 1 },
+        { "sntp://169.254.169.123", 0 },
+    };
+    struct awscred_clock_reading r;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        clock_reading_from_date(1000000, 999999000, 10, cases[i].url, &r);
+        if (r.authenticated != cases[i].authenticated)
+            fail_msg("%s: authenticated %d", cases[i].url, r.authenticated);
+    }
+}
+
+/* An STS Date (±2 s) outvotes an SNTP reading claiming ±5 ms, in either
+   order: the claim is the attacker's to write. */
+static void
+test_authenticated_outvotes_sntp(void **state)
+{
+    struct fake_clock fc = {.real_ms = 1700000000000LL, .mono_ms = 1};
+    struct awscred_clock_reading sntp = {
+        .valid = 1, .offset_ms = 86400000, .uncertainty_ms = 5,
+        .source = "sntp://192.0.2.1",
+    };
+    struct awscred_clock_reading out;
+
+    for (int order = 0; order < 2; order++) {
+        struct awscred_context *ctx = fake_context(&fc);
+
+        if (order == 0)
+            clock_record(ctx, &sntp);
+        clock_note_http(ctx, 1700000000, 1700000000000LL, 2000, STS_URL);
+        if (order == 1)
+            clock_record(ctx, &sntp);
+        awscred_context_clock_reading(ctx, &out);
+        assert_string_equal(out.source, STS_URL);
+        assert_int_equal(out.authenticated, 1);
+        assert_true(out.offset_ms < 2000 && out.offset_ms > -2000);
+        awscred_context_free(ctx);
+    }
 }
 
 static void
@@ -496,6 +582,9 @@ main(void)
         cmocka_unit_test(test_kernel_state),
         cmocka_unit_test(test_check_adds_no_request_after_resolution),
         cmocka_unit_test(test_expiry_uses_server_time),
+        cmocka_unit_test(test_forged_clock_withholds_nothing),
+        cmocka_unit_test(test_authenticated_sources),
+        cmocka_unit_test(test_authenticated_outvotes_sntp),
         cmocka_unit_test(test_sts_url),
     };
 

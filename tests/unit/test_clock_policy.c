@@ -55,21 +55,31 @@ args_init(struct pamaws_args *args, struct log_capture *cap, bool strict)
     args->config.strict = true;
 }
 
-/* The records a worker writes for a measured offset. */
+/* The records a worker writes for an offset measured at source. */
 static void
-measured(struct pamaws_result *r, const char *offset_ms, const char *text,
-         const char *verdict)
+measured_at(struct pamaws_result *r, const char *source, const char *offset_ms,
+            const char *text, const char *verdict)
 {
     memset(r, 0, sizeof(*r));
     assert_int_equal(pamaws_result_add(r, "clock_measured", "1"), 0);
     assert_int_equal(pamaws_result_add(r, "clock_offset_ms", offset_ms), 0);
     assert_int_equal(pamaws_result_add(r, "clock_uncertainty_ms", "600"), 0);
-    assert_int_equal(pamaws_result_add(r, "clock_source",
-                                       "https://sts.eu-west-1.amazonaws.com/"),
-                     0);
+    assert_int_equal(pamaws_result_add(r, "clock_source", source), 0);
+    assert_int_equal(pamaws_result_add(r, "clock_authenticated",
+                                       strncmp(source, "https://", 8) == 0
+                                           ? "1" : "0"), 0);
     assert_int_equal(pamaws_result_add(r, "clock_text", text), 0);
     assert_int_equal(pamaws_result_add(r, "clock_verdict", verdict), 0);
     assert_int_equal(pamaws_result_add(r, "clock_kernel_sync", "1"), 0);
+}
+
+/* The same from an AWS endpoint (authenticated). */
+static void
+measured(struct pamaws_result *r, const char *offset_ms, const char *text,
+         const char *verdict)
+{
+    measured_at(r, "https://sts.eu-west-1.amazonaws.com/", offset_ms, text,
+                verdict);
 }
 
 static void
@@ -112,6 +122,36 @@ test_policy_strict_refuses(void **state)
     assert_non_null(strstr(out.notice, "so this session was refused"));
     assert_int_equal(cap.worst, LOG_ERR);
     assert_non_null(strstr(cap.text, "session refused (clock_strict)"));
+    pamaws_result_clear(&r);
+}
+
+/* A reading from a source anyone on the path could forge (SNTP, plain
+   http) warns but refuses nothing, unless the admin trusts any source. */
+static void
+test_policy_unauthenticated_only_warns(void **state)
+{
+    struct pamaws_args args;
+    struct log_capture cap;
+    struct pamaws_result r;
+    struct pamaws_clock_outcome out;
+
+    args_init(&args, &cap, true);
+    measured_at(&r, "sntp://192.0.2.1", "-86400000",
+                "1 days 0 h ahead of sntp://192.0.2.1", "2");
+    pamaws_clock_policy(&args, "dave", &r, &r, &out);
+    assert_false(out.refuse);
+    assert_int_equal(cap.worst, LOG_WARNING);
+    assert_non_null(strstr(cap.text, "not refused: the source is not "
+                                     "authenticated"));
+    /* the local clock a day ahead by the forged reading: credentials it
+       calls expired are not withheld; expired by both clocks, they are */
+    assert_false(pamaws_clock_expired(&args, &r, &r, time(NULL) + 3600));
+    assert_true(pamaws_clock_expired(&args, &r, &r, time(NULL) - 90000));
+
+    args.config.clock_trust = (char *) "any";
+    pamaws_clock_policy(&args, "dave", &r, &r, &out);
+    assert_true(out.refuse);
+    assert_false(pamaws_clock_expired(&args, &r, &r, time(NULL) - 3600));
     pamaws_result_clear(&r);
 }
 
@@ -187,18 +227,31 @@ test_policy_unmeasured(void **state)
 }
 
 static void
-test_true_now(void **state)
+test_expiry_by_measured_time(void **state)
 {
-    struct pamaws_result r;
+    struct pamaws_args args;
+    struct log_capture cap;
+    struct pamaws_result r, none;
     int64_t now = (int64_t) time(NULL);
 
+    args_init(&args, &cap, false);
+    memset(&none, 0, sizeof(none));
+    /* the local clock 20 min fast by the clock worker's (authenticated)
+       reading: judged by it, either way */
     measured(&r, "-1200500", "20 min ahead", "2");
-    /* one second of slack for the clock ticking during the test */
-    assert_true(pamaws_clock_true_now(&r, &r) >= now - 1201
-                && pamaws_clock_true_now(&r, &r) <= now - 1199);
+    assert_false(pamaws_clock_expired(&args, &none, &r, now - 600));
+    assert_true(pamaws_clock_expired(&args, &none, &r, now - 1300));
+    /* the same reading from the user's worker: it may rescue credentials
+       the local clock thinks expired... */
+    assert_false(pamaws_clock_expired(&args, &r, &none, now - 600));
     pamaws_result_clear(&r);
-    memset(&r, 0, sizeof(r));
-    assert_true(pamaws_clock_true_now(&r, &r) - now <= 1);
+    /* ...but a user's reading 20 min slow withholds nothing */
+    measured(&r, "1200500", "20 min behind", "2");
+    assert_false(pamaws_clock_expired(&args, &r, &none, now + 600));
+    pamaws_result_clear(&r);
+    /* nothing measured: the local clock */
+    assert_true(pamaws_clock_expired(&args, &none, &none, now - 1));
+    assert_false(pamaws_clock_expired(&args, &none, &none, now + 60));
 }
 
 static void
@@ -340,9 +393,10 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_policy_beyond_refusal_warns),
         cmocka_unit_test(test_policy_strict_refuses),
+        cmocka_unit_test(test_policy_unauthenticated_only_warns),
         cmocka_unit_test(test_policy_warn_and_fine),
         cmocka_unit_test(test_policy_unmeasured),
-        cmocka_unit_test(test_true_now),
+        cmocka_unit_test(test_expiry_by_measured_time),
         cmocka_unit_test(test_check_value),
         cmocka_unit_test(test_module_options),
         cmocka_unit_test(test_worker_options),
