@@ -2,9 +2,12 @@
 # pam_latency.sh: the login latency pam_awscred adds. Opens a PAM session
 # through the real libpam (pam_start_confdir, no preload) RUNS times with a
 # stack of pam_permit alone and RUNS times with pam_permit + pam_awscred
-# (user mode, a file-based profile), and prints the medians.
+# (user mode, a file-based profile), and prints the medians and means.
 #
-#   bench/pam_latency.sh [BUILDDIR] [RUNS]
+#   bench/pam_latency.sh [BUILDDIR] [RUNS] [MODULE OPTIONS]
+#
+# The module options default to clock_check=never (bench/clock_probe.sh
+# measures the clock check).
 #
 # As root it creates a temporary user (removed at the end), so the worker
 # really changes identity; otherwise it measures as the current user.
@@ -12,6 +15,7 @@
 
 builddir=$(cd "${1:-.}" && pwd) || exit 1
 runs=${2:-200}
+options=${3:-clock_check=never}
 module=$builddir/pam_awscred/.libs/pam_awscred.so
 worker=$builddir/pam_awscred/awscred-worker
 test -f "$module" && test -x "$worker" || {
@@ -48,7 +52,7 @@ files="config_file=$T/home/.aws/config credentials_file=$T/home/.aws/credentials
 
 echo "session required pam_permit.so" > "$T/pam.d/base"
 { echo "session required pam_permit.so"
-  echo "session required $module worker=$worker conf=$T/none clock_check=never $files"
+  echo "session required $module worker=$worker conf=$T/none $options $files"
 } > "$T/pam.d/awscred"
 
 cat > "$T/driver.c" <<'EOF'
@@ -84,9 +88,13 @@ int main(int argc, char **argv) {
         pam_end(ph, PAM_SUCCESS);
         ms[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
     }
+    double sum = 0;
+    for (int i = 0; i < runs; i++)
+        sum += ms[i];
     qsort(ms, runs, sizeof(double), cmp);
-    printf("%s: median %.3f ms, p10 %.3f ms, p90 %.3f ms over %d runs\n",
-           argv[1], ms[runs / 2], ms[runs / 10], ms[runs * 9 / 10], runs);
+    printf("%s: median %.3f ms, p10 %.3f ms, p90 %.3f ms, mean %.3f ms,"
+           " max %.3f ms over %d runs\n", argv[1], ms[runs / 2],
+           ms[runs / 10], ms[runs * 9 / 10], sum / runs, ms[runs - 1], runs);
     return 0;
 }
 EOF
