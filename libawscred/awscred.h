@@ -347,7 +347,8 @@ awscred_clock_judge(const struct awscred_clock_reading *reading,
                     unsigned warn_s, unsigned refuse_s);
 
 /* "10 min 3 s behind AWS (±0.6 s)" or "42 s ahead of AWS (±1.0 s)" (UTF-8)
-   into buf; returns buf. */
+   into buf; returns buf. A reading that is not authenticated names its
+   source instead of AWS: "42 s ahead of http://time.example/ (±1.0 s)". */
 const char *awscred_clock_describe(const struct awscred_clock_reading *reading,
                                    char *buf, size_t size);
 

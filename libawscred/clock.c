@@ -571,8 +571,11 @@ awscred_clock_describe(const struct awscred_clock_reading *reading, char *buf,
     format_duration(off, amount, sizeof(amount));
     /* the uncertainty rounds up: a bound must not shrink in print */
     tenths = (reading->uncertainty_ms + 99) / 100;
-    snprintf(buf, size, "%s %s AWS (\xc2\xb1%lld.%lld s)", amount,
+    /* the reference by name when it was not AWS, authenticated */
+    snprintf(buf, size, "%s %s %s (\xc2\xb1%lld.%lld s)", amount,
              reading->offset_ms >= 0 ? "behind" : "ahead of",
+             reading->authenticated || reading->source[0] == '\0'
+                 ? "AWS" : reading->source,
              (long long) (tenths / 10), (long long) (tenths % 10));
     return buf;
 }

@@ -85,27 +85,34 @@ pamaws_clock_expired(const struct pamaws_args *args,
                || expires <= true_now);
 }
 
-/*
- * Nothing measured. An unsynchronised kernel clock is worth a LOG_NOTICE
- * then, unless the admin turned probing off (clock_check=never): without
- * a reading from AWS it is the only hint there is.
- */
+/* Nothing measured: said with debug only (an unsynchronised kernel clock
+   gets its NOTICE from pamaws_clock_kernel_notice). */
 static void
 log_unmeasured(const struct pamaws_args *args, const char *user,
                const struct pamaws_result *result)
 {
     const char *error = pamaws_result_get(result, "clock_error");
-    const char *check = pamaws_clock_check_value(args);
 
-    if (error == NULL)
-        error = "no measurement";
-    if (record_number(result, "clock_kernel_sync", -1) == 0
-        && (check == NULL || strcmp(check, "never") != 0))
-        pamaws_log(args, LOG_NOTICE, "system clock is not synchronised "
-                   "(adjtimex) and could not be checked against AWS: %s",
-                   error);
-    else
-        pamaws_debug(args, "clock not checked for user %s: %s", user, error);
+    pamaws_debug(args, "clock not checked for user %s: %s", user,
+                 error != NULL ? error : "no measurement");
+}
+
+void
+pamaws_clock_kernel_notice(const struct pamaws_args *args,
+                           struct pamaws_result *host)
+{
+    const char *error = pamaws_result_get(host, "clock_error");
+
+    if (host->count == 0 || record_number(host, "clock_measured", 0) == 1
+        || record_number(host, "clock_kernel_sync", -1) != 0
+        || pamaws_result_get(host, "clock_kernel_noticed") != NULL)
+        return;
+    pamaws_log(args, LOG_NOTICE, "system clock is not synchronised "
+               "(adjtimex) and could not be checked: %s",
+               error != NULL ? error : "no measurement");
+    /* once per measurement: the record remembers */
+    if (pamaws_result_add(host, "clock_kernel_noticed", "1") == 0)
+        pamaws_clock_state_save(args, host);
 }
 
 /* The user's line: how far, which way, what it means, whom to ask. */

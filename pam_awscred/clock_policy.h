@@ -107,10 +107,8 @@ struct pamaws_clock_outcome {
 /*
  * Applies the policy to the workers' results (host: the clock worker's,
  * empty when it did not run; its reading wins over the user's): logs
- * (LOG_WARNING beyond the warning threshold, LOG_NOTICE for an
- * unsynchronised kernel clock that could not be checked against AWS
- * although clock_check allowed a probe), fills out->notice for the user
- * and, with clock_strict, sets out->refuse when the clock worker's
+ * LOG_WARNING beyond the warning threshold, fills out->notice for the
+ * user and, with clock_strict, sets out->refuse when the clock worker's
  * reading is beyond the refusal threshold.
  */
 void pamaws_clock_policy(const struct pamaws_args *args, const char *user,
@@ -140,12 +138,21 @@ pamaws_clock_trust_valid(const char *value)
  * The host's record (clock_state.c). load fills host from clock_state=
  * when the record there is trustworthy and younger than clock_max_age=,
  * and returns 0; else -1 and host stays empty. save adds clock_taken_ms
- * to host and replaces the record atomically (temp file and rename).
+ * to host unless it has one and replaces the record atomically (temp
+ * file and rename).
  */
 int pamaws_clock_state_load(const struct pamaws_args *args,
                             struct pamaws_result *host);
 void pamaws_clock_state_save(const struct pamaws_args *args,
                              struct pamaws_result *host);
+
+/*
+ * After a login that exported credentials: when the host's measurement
+ * failed and the kernel says its clock is unsynchronised (adjtimex), logs
+ * LOG_NOTICE, once per measurement (the record remembers it).
+ */
+void pamaws_clock_kernel_notice(const struct pamaws_args *args,
+                                struct pamaws_result *host);
 
 /* clock_check as the worker takes it: the configured value when valid,
    else NULL (auto) after logging the bad value. */

@@ -126,7 +126,8 @@ pamaws_clock_state_save(const struct pamaws_args *args,
     if (path == NULL || strlen(path) + 8 > sizeof(tmp))
         return;
     snprintf(taken, sizeof(taken), "%lld", (long long) boottime_ms());
-    if (pamaws_result_add(host, "clock_taken_ms", taken) < 0
+    if ((pamaws_result_get(host, "clock_taken_ms") == NULL
+         && pamaws_result_add(host, "clock_taken_ms", taken) < 0)
         || (frame = pamaws_frame_build(host, &len)) == NULL)
         goto done;
     state_dir(path);

@@ -623,6 +623,8 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
                    - (long) (pamaws_clock_monotonic_ms() - started),
                &clock);
     outcome = judge_result(args, user, &result, &clock, vars);
+    if (outcome == PAMAWS_EXPORT)
+        pamaws_clock_kernel_notice(args, &clock);
 
 done:
     pamaws_result_clear(&clock);

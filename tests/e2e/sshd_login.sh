@@ -162,7 +162,7 @@ else
     printf 'echo key=$AWS_ACCESS_KEY_ID\nexit\n' |
         remote "$good" -tt > "$T/tty-clock" 2>"$T/err-clock"
     check "clock 10 min slow: the warning is on the user's terminal" \
-        grep -q 'System clock is \(9 min 59\|10 min [01]\) s behind AWS' \
+        grep -q 'System clock is \(9 min 59\|10 min [01]\) s behind http://127.0.0.1:' \
         "$T/tty-clock"
     check "clock 10 min slow: credentials exported all the same" \
         grep -q "key=$KEY_GOOD" "$T/tty-clock"

@@ -110,7 +110,8 @@ static struct awscred_clock_reading
 reading(int64_t offset_ms, int64_t uncertainty_ms)
 {
     struct awscred_clock_reading r = {.valid = 1, .offset_ms = offset_ms,
-                                      .uncertainty_ms = uncertainty_ms};
+                                      .uncertainty_ms = uncertainty_ms,
+                                      .authenticated = 1};
     return r;
 }
 
@@ -156,6 +157,13 @@ test_describe(void **state)
     r = reading(2LL * 86400000 + 3600000 * 5, 1000);
     assert_string_equal(awscred_clock_describe(&r, buf, sizeof(buf)),
                         "2 days 5 h behind AWS (\xc2\xb1" "1.0 s)");
+    /* not AWS: the reference by name */
+    r = reading(-1100, 1100);
+    r.authenticated = 0;
+    snprintf(r.source, sizeof(r.source), "http://time.example/");
+    assert_string_equal(awscred_clock_describe(&r, buf, sizeof(buf)),
+                        "1.1 s ahead of http://time.example/ (\xc2\xb1"
+                        "1.1 s)");
     r.valid = 0;
     assert_string_equal(awscred_clock_describe(&r, buf, sizeof(buf)),
                         "not measured");
