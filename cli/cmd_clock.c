@@ -164,23 +164,23 @@ numeric_sntp_server(const char *arg, char *buf, size_t size)
     return true;
 }
 
-/* The region the profile names, for the default STS endpoint. */
+/* The STS endpoint the profile's credential calls would use (endpoint
+   overrides, [services], the region), as the AWS CLI resolves it; the
+   global endpoint when the configuration cannot say. */
 static void
 default_probe_url(struct awscred_context *ctx, const struct clock_args *a,
                   char *buf, size_t size)
 {
-    struct awscred_settings settings;
     struct awscred_request req;
     struct awscred_error err;
-    const char *region = a->g.region;
+    char *url = NULL;
 
-    memset(&settings, 0, sizeof(settings));
     cli_request(&a->g, &req);
-    if (region == NULL && awscred_describe(ctx, &req, &settings, &err)
-                              == AWSCRED_OK)
-        region = settings.region.value;
-    awscred_clock_sts_url(region, buf, size);
-    awscred_settings_clear(&settings);
+    if (awscred_clock_endpoint(ctx, &req, &url, &err) == AWSCRED_OK)
+        snprintf(buf, size, "%s", url);
+    else
+        awscred_clock_sts_url(a->g.region, buf, size);
+    free(url);
 }
 
 static void
@@ -259,7 +259,8 @@ print_json(const struct clock_args *a, const struct clock_result *res)
                (long long) res->reading.offset_ms,
                (long long) res->reading.uncertainty_ms);
         print_json_string(res->reading.source);
-        printf(",\n");
+        printf(",\n  \"authenticated\": %s,\n",
+               res->reading.authenticated ? "true" : "false");
     } else {
         printf("  \"error\": ");
         print_json_string(res->error);

@@ -287,6 +287,20 @@ enum awscred_status awscred_clock_probe(struct awscred_context *ctx,
 const char *awscred_clock_sts_url(const char *region, char *buf, size_t size);
 
 /*
+ * The probe URL for req as AWS CLI v2 would call STS for it: the STS
+ * endpoint resolution of the credential calls (AWS_ENDPOINT_URL_STS,
+ * AWS_ENDPOINT_URL, the profile's [services] sts endpoint_url and
+ * endpoint_url, ignore_configured_endpoint_urls, then the region's
+ * endpoint, net/sts.c) with the unsigned GetCallerIdentity query. *url is
+ * malloc'd; on an error (a profile that does not exist, a config file that
+ * does not parse) it is NULL.
+ */
+enum awscred_status awscred_clock_endpoint(struct awscred_context *ctx,
+                                           const struct awscred_request *req,
+                                           char **url,
+                                           struct awscred_error *err);
+
+/*
  * The context's reading by mode: AUTO probes url only when no response
  * carried a Date yet (so it adds no request after a network resolution),
  * ALWAYS probes, NEVER only copies. Returns AWSCRED_OK with out->valid 0

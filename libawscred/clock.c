@@ -152,12 +152,11 @@ ctx_expired(const struct awscred_context *ctx, int64_t expiration)
 
 /* ---- The HTTP probe ----------------------------------------------------- */
 
-/* The unsigned GetCallerIdentity: STS answers 403 with a Date, the call
-   costs nothing and carries no credential. */
+/* The global or regional STS endpoint with CLOCK_STS_QUERY. */
 const char *
 awscred_clock_sts_url(const char *region, char *buf, size_t size)
 {
-    static const char query[] = "?Action=GetCallerIdentity&Version=2011-06-15";
+    static const char query[] = "?" CLOCK_STS_QUERY;
 
     if (region == NULL || region[0] == '\0'
         || strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-")

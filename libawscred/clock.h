@@ -18,6 +18,10 @@
 
 #pragma GCC visibility push(hidden)
 
+/* The unsigned GetCallerIdentity: STS answers 403 with a Date, the call
+   costs nothing and carries no credential. */
+#define CLOCK_STS_QUERY "Action=GetCallerIdentity&Version=2011-06-15"
+
 /* HTTP Date values have one-second resolution (RFC 9110 section 5.6.7);
    the network module parses them (curl_getdate). */
 #define CLOCK_DATE_RESOLUTION_MS 1000

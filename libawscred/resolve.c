@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "internal.h"
+#include "net/net.h"
 
 /* Where each setting may come from, in botocore's order. */
 static const char *const profile_env_vars[] = {"AWS_PROFILE",
@@ -460,6 +461,34 @@ awscred_describe(struct awscred_context *ctx, const struct awscred_request *req,
     status = describe_region(&r, req, &out->region, err);
 
 done:
+    cfg_free(r.cfg);
+    return status;
+}
+
+enum awscred_status
+awscred_clock_endpoint(struct awscred_context *ctx,
+                       const struct awscred_request *req, char **url,
+                       struct awscred_error *err)
+{
+    struct resolver r;
+    const char *signing_region;
+    char *endpoint = NULL;
+    enum awscred_status status;
+
+    error_clear(err);
+    *url = NULL;
+    status = resolver_init(&r, ctx, req, err);
+    if (status == AWSCRED_OK)
+        status = net_sts_endpoint(&r, &endpoint, &signing_region, err);
+    if (status == AWSCRED_OK) {
+        *url = xasprintf("%s%s%s", endpoint,
+                         strchr(endpoint, '?') != NULL ? "&" : "?",
+                         CLOCK_STS_QUERY);
+        if (*url == NULL)
+            status = error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL,
+                               "Out of memory");
+    }
+    free(endpoint);
     cfg_free(r.cfg);
     return status;
 }

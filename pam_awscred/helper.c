@@ -242,16 +242,26 @@ result_fill(struct pamaws_result *result, enum awscred_status status,
  */
 static int
 clock_fill(struct awscred_context *ctx, const struct worker_request *req,
-           int64_t started_ms, struct pamaws_result *result)
+           const struct awscred_request *request, int64_t started_ms,
+           struct pamaws_result *result)
 {
     struct pamaws_clock_request cr = req->clock;
+    struct awscred_error err;
+    char *url = NULL;
+    int rc;
 
     if (!req->clock_only) {
         cr.check = "never";
         cr.sntp_server = NULL;
+    } else if (cr.url == NULL
+               && awscred_clock_endpoint(ctx, request, &url, &err)
+                      == AWSCRED_OK) {
+        cr.url = url;  /* STS as the admin's configuration reaches it */
     }
-    return pamaws_clock_worker_measure(ctx, &cr, req->region, req->timeout_ms,
-                                       started_ms, result);
+    rc = pamaws_clock_worker_measure(ctx, &cr, req->region, req->timeout_ms,
+                                     started_ms, result);
+    free(url);
+    return rc;
 }
 
 /* Writes all of buf to fd 1. */
@@ -301,7 +311,7 @@ main(int argc, char **argv)
     if (!req.clock_only)
         status = awscred_resolve(ctx, &request, &creds, &err);
     if ((!req.clock_only && result_fill(&result, status, creds, &err) < 0)
-        || clock_fill(ctx, &req, started_ms, &result) < 0
+        || clock_fill(ctx, &req, &request, started_ms, &result) < 0
         || (frame = pamaws_frame_build(&result, &len)) == NULL) {
         fprintf(stderr, "awscred-worker: cannot build the result\n");
         goto done;

@@ -518,8 +518,9 @@ run_clock_worker(const struct pamaws_args *args, const struct pamaws_user *user,
     request_worker(&req, c, true, name != NULL ? name : user->name, &id,
                    SYSTEM_HOME, bound);
     request_clock(&req, c, true);
+    /* the admin's profile, for the STS endpoint only: no credentials */
+    request_opt(&req, "--profile", c->system_profile);
     request_env(&req, "AWS_CONFIG_FILE", c->system_config);
-    request_env(&req, "AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
     if (req.nomem) {
         pamaws_log(args, LOG_CRIT, "out of memory");
         goto done;

@@ -102,7 +102,7 @@ offset_case() {
     check $? "$6"
 }
 
-echo "1..15"
+echo "1..18"
 start_server honest --sntp
 start_server ahead --lie 600
 start_server behind --lie -600
@@ -164,6 +164,36 @@ print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
     "http://127.0.0.1:$counted_http/count")
 [ "$count" = 1 ] && offset_near one 0
 check $? "the probe is exactly one request (server counted $count)"
+
+# Without --url the probe goes where the profile's STS calls would go,
+# as the AWS CLI resolves the endpoint.
+cat >"$tmp/config" <<CONF
+[profile vpc]
+endpoint_url = http://127.0.0.1:$behind_http/
+[profile svc]
+services = local
+[services local]
+sts =
+  endpoint_url = http://127.0.0.1:$slight_http/
+CONF
+clock_env() {
+    out=$1
+    shift
+    env AWS_CONFIG_FILE="$tmp/config" AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
+        "$@" "$AWSCRED" clock --json >"$tmp/$out" 2>"$tmp/$out.err"
+    echo $? >"$tmp/$out.rc"
+}
+clock_env env_sts AWS_ENDPOINT_URL_STS="http://127.0.0.1:$ahead_http/" \
+    AWS_PROFILE=vpc
+offset_near env_sts 600000 \
+    && grep -q "\"source\": \"http://127.0.0.1:$ahead_http/?Action=" "$tmp/env_sts"
+check $? "AWS_ENDPOINT_URL_STS=http://127.0.0.1:PORT: measured against that server"
+clock_env profile_url AWS_PROFILE=vpc
+offset_near profile_url -600000
+check $? "the profile's endpoint_url: measured against it"
+clock_env services_url AWS_PROFILE=svc
+offset_near services_url 90000
+check $? "the profile's [services] sts endpoint_url: measured against it"
 
 # a port nobody listens on: bind and close to find one
 free_port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

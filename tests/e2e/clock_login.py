@@ -94,6 +94,13 @@ class Servers:
         with open(self.sts_log) as f:
             return sum(1 for line in f if line.strip())
 
+    def sts_probes(self):
+        """Clock probes (GetCallerIdentity) the STS server saw."""
+        if not os.path.exists(self.sts_log):
+            return 0
+        with open(self.sts_log) as f:
+            return sum(1 for line in f if "GetCallerIdentity" in line)
+
     def stop(self):
         for p in self.procs:
             p.terminate()
@@ -292,6 +299,7 @@ def run(t, work, s, user, home):
 
     host_record(t, work, s, user, base, honest)
     unsynchronised(t, work, base, honest)
+    admin_endpoint(t, work, s, base)
     forged(t, s, base)
 
 
@@ -350,6 +358,27 @@ def unsynchronised(t, work, base, honest):
          "a login without credentials (per login: %s)" % logs)
 
 
+def admin_endpoint(t, work, s, base):
+    """Without clock_url the host's probe goes where the admin's STS
+    calls would go (system_config's endpoint_url, as the AWS CLI resolves
+    it), never to an endpoint the user configured."""
+    config = os.path.join(work, "admin-config")
+    with open(config, "w") as f:
+        f.write("[default]\nendpoint_url = http://127.0.0.1:%d/\n"
+                % s.honest_http)
+    os.chmod(config, 0o644)
+    before, sts = s.clock_count(s.honest_http), s.sts_probes()
+    p = session(base, ["profile=role", "worker=" + WORKER,
+                       "system_config=" + config])
+    t.ok(p.returncode == 0 and "AWS_SESSION_TOKEN=" in p.stdout
+         and s.clock_count(s.honest_http) - before == 1
+         and s.sts_probes() - sts == 0,
+         "no clock_url: the probe follows the admin's STS endpoint_url (clock "
+         "server %d), not the user's (probes at STS: %d)" % (
+             s.clock_count(s.honest_http) - before, s.sts_probes() - sts),
+         p.stdout + p.stderr)
+
+
 def forged(t, s, base):
     """A forger on the path to an unauthenticated source (plain http,
     SNTP) says the clock is a day off: warned, nothing refused under
@@ -398,7 +427,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         return 0
     t = Tap()
-    print("1..22")
+    print("1..23")
     s = Servers(work)
     try:
         run(t, work, s, *made)
