@@ -63,7 +63,9 @@ pamaws_clock_check_valid(const char *value)
    --clock-warn, --clock-refuse; thresholds in seconds). */
 struct pamaws_clock_request {
     const char *check;       /* "auto" (default), "always", "never" */
-    const char *url;         /* probe URL; NULL: the region's STS */
+    const char *url;         /* probe URL; NULL: the region's STS (the
+                                clock worker fills in the resolved STS
+                                endpoint, awscred_clock_endpoint) */
     const char *sntp_server; /* numeric address; NULL: no SNTP */
     unsigned long warn_s;    /* 0: the default */
     unsigned long refuse_s;  /* 0: the default */
@@ -77,16 +79,16 @@ bool pamaws_clock_worker_option(struct pamaws_clock_request *cr,
                                 const char *name, const char *value,
                                 int *bad);
 
-
 struct awscred_context;
 /*
  * Measures per cr within what is left of the worker's timeout_ms since
  * started_ms (0: no budget), never more than PAMAWS_CLOCK_PROBE_MAX_MS,
  * and adds the records clock_measured (0/1), clock_offset_ms,
- * clock_uncertainty_ms, clock_source, clock_text, clock_verdict
- * (enum awscred_clock_verdict), clock_kernel_sync (0/1/-1 unknown), or
- * clock_error when nothing was measured. region names the STS endpoint
- * to probe. Returns 0, or -1 when out of memory.
+ * clock_uncertainty_ms, clock_source, clock_authenticated (0/1),
+ * clock_text, clock_verdict (enum awscred_clock_verdict),
+ * clock_kernel_sync (0/1/-1 unknown), or clock_error when nothing was
+ * measured. Without cr->url, region names the STS endpoint to probe.
+ * Returns 0, or -1 when out of memory.
  */
 int pamaws_clock_worker_measure(struct awscred_context *ctx,
                                 const struct pamaws_clock_request *cr,

@@ -137,8 +137,14 @@ pamaws_clock_state_save(const struct pamaws_args *args,
         n = write(fd, frame, len);
     if (fd < 0 || close(fd) != 0 || n != (ssize_t) len
         || rename(tmp, path) != 0) {
-        pamaws_log(args, LOG_WARNING, "cannot write clock_state %s: %s",
-                   path, strerror(errno));
+        const char *why = strerror(errno);
+
+        /* without root (a dry run) there is no record to keep */
+        if (geteuid() == 0)
+            pamaws_log(args, LOG_WARNING, "cannot write clock_state %s: %s",
+                       path, why);
+        else
+            pamaws_debug(args, "cannot write clock_state %s: %s", path, why);
         if (fd >= 0)
             unlink(tmp);
     }

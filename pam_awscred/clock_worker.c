@@ -1,9 +1,10 @@
 /*
- * clock_worker.c: the worker's half of the login clock check. After the
- * resolution it takes the clock reading the resolution's own AWS
- * responses gave (no extra request), or makes one bounded probe or SNTP
- * query, judges it against the module's thresholds and hands everything
- * to the module as clock_* records. See clock_policy.h.
+ * clock_worker.c: the worker's half of the login clock check. In the
+ * user's credential worker it takes only the reading the resolution's own
+ * AWS responses gave (no extra request); in the clock worker
+ * (--clock-only) it makes one bounded SNTP query or probe. Either way it
+ * judges the reading against the module's thresholds and hands
+ * everything to the module as clock_* records. See clock_policy.h.
  *
  * SPDX-License-Identifier: MIT
  */
