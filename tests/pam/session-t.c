@@ -470,7 +470,8 @@ test_every_option_known(void **state)
              " system_config=/none system_credentials=/none system_profile=x"
              " system_user=root timeout=3 clock_check=never"
              " clock_url=https://sts.eu-west-2.amazonaws.com/ clock_warn=90"
-             " clock_refuse=600 clock_strict=no clock_max_age=60"
+             " clock_refuse=600 clock_strict=no clock_trust=aws"
+             " clock_max_age=60"
              " clock_state=/run/awscred/clock sntp_server=169.254.169.123"
              " warn_unsafe_dirs=no",
              W.ahome, W.ahome);
