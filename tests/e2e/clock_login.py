@@ -300,6 +300,7 @@ def run(t, work, s, user, home):
     host_record(t, work, s, user, base, honest)
     unsynchronised(t, work, base, honest)
     admin_endpoint(t, work, s, base)
+    stuck_probe(t, work, base, honest)
     forged(t, s, base)
 
 
@@ -356,6 +357,25 @@ def unsynchronised(t, work, base, honest):
     t.ok(logs == [0, 1, 0, 0],
          "unsynchronised kernel clock: one NOTICE per measurement, none for "
          "a login without credentials (per login: %s)" % logs)
+
+
+def stuck_probe(t, work, base, honest):
+    """A clock worker that never returns (stuck in a lookup curl cannot
+    abandon): killed at the probe's bound, the credentials kept, the log
+    names the clock probe."""
+    wrapper = os.path.join(work, "stuck-clock-worker.sh")
+    with open(wrapper, "w") as f:
+        f.write("#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = --clock-only ] "
+                "&& exec sleep 30; done\nexec '%s' \"$@\"\n" % WORKER)
+    os.chmod(wrapper, 0o755)
+    started = time.monotonic()
+    p = session(base, ["profile=static", honest, "worker=" + wrapper])
+    took = time.monotonic() - started
+    t.ok(p.returncode == 0 and "AWS_ACCESS_KEY_ID=" in p.stdout
+         and "clock probe timed out after 2000 ms" in p.stderr
+         and "resolving AWS credentials" not in p.stderr and took < 4,
+         "a clock worker that hangs is killed after 2 s, the credentials "
+         "kept (%.2f s)" % took, p.stdout + p.stderr)
 
 
 def admin_endpoint(t, work, s, base):
@@ -427,7 +447,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
         return 0
     t = Tap()
-    print("1..23")
+    print("1..24")
     s = Servers(work)
     try:
         run(t, work, s, *made)
