@@ -725,6 +725,22 @@ test_fifo_file(void **state)
     expect_refused_credentials_file();
 }
 
+/* /dev/null as the config file switches it off, as with the AWS CLI:
+   the keys of the credentials file are exported, the config's region
+   is not. */
+static void
+test_dev_null_config_file(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("config_file=/dev/null", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_null(env_get(env, "AWS_REGION"));
+    assert_string_equal(logbuf, "");
+    pamtest_free_env(env);
+}
+
 static void
 test_oversize_file(void **state)
 {
@@ -1967,6 +1983,7 @@ main(void)
         T(test_world_writable_file),
         T(test_unsafe_aws_dir),
         T(test_fifo_file),
+        T(test_dev_null_config_file),
         T(test_oversize_file),
         T(test_symlink_to_other_users_file),
         T(test_symlink_to_shadow),
