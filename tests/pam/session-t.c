@@ -543,6 +543,35 @@ test_conf_file_sections(void **state)
     pamtest_free_env(env);
 }
 
+/* A conf line longer than libinih's buffer is refused whole, naming its
+   line: its tail ("strict=true" in a 210-byte line) is not parsed as a
+   line of its own, and a long section header keeps its keys out of the
+   section above it. */
+static void
+test_conf_long_line(void **state)
+{
+    char path[512], text[1024], pad[192], expected[600];
+    char **env;
+
+    memset(pad, 'x', sizeof(pad) - 1);
+    pad[sizeof(pad) - 1] = '\0';
+    alice_static_keys();
+    snprintf(path, sizeof(path), "%s/pam_awscred.conf", W.dir);
+    snprintf(text, sizeof(text), "; line 1\nprofile=%sstrict=true\n"
+             "[group nosuch] ; %s\nregion = sa-east-1\n", pad, pad);
+    assert_int_equal(strcspn(strchr(text, '\n') + 1, "\n"), 210);
+    put_file(path, text, 0644, 0, 0);
+    env = open_env("", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_env(env, "AWS_REGION", "eu-central-1");
+    snprintf(expected, sizeof(expected), "%s:2: line longer than 198 bytes,"
+             " ignored", path);
+    assert_logged(expected);
+    expected[strlen(path) + 1] = '3';
+    assert_logged(expected);
+    pamtest_free_env(env);
+}
+
 static void
 test_minimum_uid(void **state)
 {
@@ -1973,6 +2002,7 @@ main(void)
         T(test_every_option_known),
         T(test_bad_option_values),
         T(test_conf_file_sections),
+        T(test_conf_long_line),
         T(test_minimum_uid),
         T(test_ignore_root),
         T(test_unknown_user),
