@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "pam_awscred/internal.h"
 
 /* One line per variable, as the CLI's BasePerLineFormatter subclasses. */
 struct line_format {
@@ -93,23 +94,6 @@ print_lines(const struct line_format *f, const struct awscred_credentials *c,
         print_line(f, "AWS_CREDENTIAL_EXPIRATION", expiration);
 }
 
-/* Decodes one UTF-8 sequence at s; returns its length, or 0 if invalid. */
-static size_t
-utf8_decode(const unsigned char *s, unsigned long *cp)
-{
-    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
-
-    if (len == 0 || s[0] >= 0xf8)
-        return 0;
-    *cp = s[0] & (0x3fu >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3f);
-    }
-    return len;
-}
-
 /* A JSON string as Python's json.dumps writes it (ensure_ascii=True:
    everything outside ' '..'~' is escaped). */
 static void
@@ -137,7 +121,7 @@ print_json_string(const char *value)
             printf("\\u%04x", *s);
         else if (*s < 0x80)
             putchar(*s);
-        else if ((len = utf8_decode(s, &cp)) != 0) {
+        else if ((len = pamaws_utf8_decode(s, &cp)) != 0) {
             if (cp >= 0x10000)
                 printf("\\u%04lx\\u%04lx", 0xd800 + ((cp - 0x10000) >> 10),
                        0xdc00 + ((cp - 0x10000) & 0x3ff));

@@ -77,10 +77,11 @@ static const struct option options[] = {
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
+/* Every line is escaped (text.c): it may quote a user's helper or files. */
 void
 pamaws_log(const struct pamaws_args *args, int priority, const char *fmt, ...)
 {
-    char message[1024];
+    char message[1024], escaped[1024];
     va_list ap;
 
     if (args->log == NULL)
@@ -88,14 +89,19 @@ pamaws_log(const struct pamaws_args *args, int priority, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    args->log(args->log_arg, priority, message);
+    pamaws_escape(message, escaped, sizeof(escaped));
+    args->log(args->log_arg, priority, escaped);
 }
 
 void
 pamaws_notice(const struct pamaws_args *args, const char *text)
 {
-    if (args->notice != NULL)
-        args->notice(args->notice_arg, text);
+    char escaped[1024];
+
+    if (args->notice == NULL)
+        return;
+    pamaws_escape(text, escaped, sizeof(escaped));
+    args->notice(args->notice_arg, escaped);
 }
 
 static int

@@ -1599,6 +1599,39 @@ test_control_characters_refused(void **state)
     pamtest_free_env(env);
 }
 
+/* Terminal escapes from the user's side reach syslog escaped: a
+   credential_process whose stderr holds ESC and the C1 CSI (U+009B in
+   UTF-8) around a valid "\xc3\xa9", and a worker whose own stderr does. */
+static void
+test_escapes_in_log_escaped(void **state)
+{
+    char path[512], config[1024], opts[700], **env;
+
+    snprintf(path, sizeof(path), "%s/escape-process.sh", W.dir);
+    put_file(path, "#!/bin/sh\nprintf 'caf\\303\\251 \\033[2J"
+             "\\302\\233" "31m boom\\n' >&2\nexit 1\n", 0755, 0, 0);
+    snprintf(config, sizeof(config),
+             "[default]\ncredential_process = /bin/sh %s\n", path);
+    alice_file("config", config, 0600);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("caf\xc3\xa9 \\x1b[2J\\xc2\\x9b" "31m boom");
+    assert_not_logged("\x1b");
+    assert_not_logged("\xc2\x9b");
+    pamtest_free_env(env);
+
+    logbuf[0] = '\0';
+    snprintf(path, sizeof(path), "%s/escape-worker.sh", W.dir);
+    put_file(path, "#!/bin/sh\nprintf 'worker \\302\\233" "2J"
+             " caf\\303\\251\\n' >&2\nexit 3\n", 0755, 0, 0);
+    snprintf(opts, sizeof(opts), "worker=%s", path);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("worker diagnostics: worker \\xc2\\x9b" "2J caf\xc3\xa9");
+    assert_not_logged("\xc2\x9b");
+    pamtest_free_env(env);
+}
+
 /* Writes a stand-in worker that prints one result frame with records
    (the worker's protocol, pam_awscred/internal.h); returns its path. */
 static const char *
@@ -2035,6 +2068,7 @@ main(void)
         T(test_nothing_mapped),
         T(test_worker_environment_from_scratch),
         T(test_control_characters_refused),
+        T(test_escapes_in_log_escaped),
         T(test_clock_notice_and_pam_silent),
         T(test_expired_credentials_not_exported),
         T(test_user_unset_unknown_or_homeless),
