@@ -51,8 +51,8 @@ def document(field=None, value=None):
 
 def run(work, port, path, fmt, through_sh):
     env = {"HOME": work, "PATH": "/usr/bin:/bin",
-           "AWS_CONFIG_FILE": "/dev/null",
-           "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+           "AWS_CONFIG_FILE": os.path.join(work, "no-config"),
+           "AWS_SHARED_CREDENTIALS_FILE": os.path.join(work, "no-creds"),
            "AWS_EC2_METADATA_DISABLED": "true",
            "AWS_CONTAINER_CREDENTIALS_FULL_URI":
                "http://127.0.0.1:%d%s" % (port, path),
