@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "pam_awscred/internal.h"
 
 /* One line per variable, as the CLI's BasePerLineFormatter subclasses. */
 struct line_format {
@@ -49,6 +50,38 @@ print_line(const struct line_format *f, const char *name, const char *value)
     printf("%s%s%s%s%s\n", f->before, name, f->between, value, f->after);
 }
 
+/*
+ * The characters none of the line formats' shells treats specially, bare
+ * (sh) or inside double quotes (fish, PowerShell), nor cmd.exe's "set".
+ * They hold the documented alphabets of key ids ([A-Z0-9]) and of secrets
+ * and tokens (base64), so every real value prints as the AWS CLI prints
+ * it; lower case is kept for the key ids of S3-compatible services.
+ */
+static const char shell_safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "abcdefghijklmnopqrstuvwxyz0123456789+/=";
+
+/*
+ * The first variable whose value a shell would interpret (a plain-http
+ * endpoint serving "ASIA$(id)"), or NULL. Such a value is refused rather
+ * than quoted: no real credential needs it, and cmd.exe has no quoting
+ * that survives every value.
+ */
+static const char *
+unsafe_for_shell(const struct awscred_credentials *c)
+{
+    const char *const names[] = {
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    };
+    const char *const values[] = {
+        c->access_key_id, c->secret_access_key, c->session_token,
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (values[i] != NULL && values[i][strspn(values[i], shell_safe)])
+            return names[i];
+    return NULL;
+}
+
 static void
 print_lines(const struct line_format *f, const struct awscred_credentials *c,
             const char *expiration)
@@ -59,23 +92,6 @@ print_lines(const struct line_format *f, const struct awscred_credentials *c,
         print_line(f, "AWS_SESSION_TOKEN", c->session_token);
     if (expiration != NULL)
         print_line(f, "AWS_CREDENTIAL_EXPIRATION", expiration);
-}
-
-/* Decodes one UTF-8 sequence at s; returns its length, or 0 if invalid. */
-static size_t
-utf8_decode(const unsigned char *s, unsigned long *cp)
-{
-    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
-
-    if (len == 0 || s[0] >= 0xf8)
-        return 0;
-    *cp = s[0] & (0x3fu >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3f);
-    }
-    return len;
 }
 
 /* A JSON string as Python's json.dumps writes it (ensure_ascii=True:
@@ -105,7 +121,7 @@ print_json_string(const char *value)
             printf("\\u%04x", *s);
         else if (*s < 0x80)
             putchar(*s);
-        else if ((len = utf8_decode(s, &cp)) != 0) {
+        else if ((len = pamaws_utf8_decode(s, &cp)) != 0) {
             if (cp >= 0x10000)
                 printf("\\u%04lx\\u%04lx", 0xd800 + ((cp - 0x10000) >> 10),
                        0xdc00 + ((cp - 0x10000) & 0x3ff));
@@ -218,11 +234,12 @@ find_line_format(const char *name)
     return NULL;
 }
 
-static void
+/* Prints the credentials in format; returns the exit status. */
+static int
 print_credentials(const char *format, const struct awscred_credentials *c)
 {
     char expiration[40];
-    const char *exp = NULL;
+    const char *exp = NULL, *unsafe;
 
     if (c->expiration != 0) {
         format_expiration(c->expiration, expiration, sizeof(expiration));
@@ -230,8 +247,14 @@ print_credentials(const char *format, const struct awscred_credentials *c)
     }
     if (strcmp(format, "process") == 0)
         print_process(c, exp);
-    else
+    else if ((unsafe = unsafe_for_shell(c)) != NULL) {
+        fprintf(stderr, "\nawscred export: the value of %s holds characters"
+                " outside [A-Za-z0-9+/=]; refusing to print it for a shell"
+                " (--format %s)\n", unsafe, format);
+        return EXIT_GENERAL_ERROR;
+    } else
         print_lines(find_line_format(format), c, exp);
+    return fflush(stdout) == 0 ? 0 : EXIT_GENERAL_ERROR;
 }
 
 static void
@@ -287,10 +310,8 @@ cmd_export(int argc, char **argv)
     cli_request(&g, &req);
     if (awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
         status = report_failure(&err);
-    else {
-        print_credentials(format, creds);
-        status = fflush(stdout) == 0 ? 0 : EXIT_GENERAL_ERROR;
-    }
+    else
+        status = print_credentials(format, creds);
     awscred_credentials_free(creds);
     awscred_context_free(ctx);
     return status;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "pam_awscred/internal.h"
 
 bool
 cli_global_option(struct cli_globals *g, int opt, const char *arg)
@@ -78,11 +79,15 @@ process_getenv(void *arg, const char *name)
     return getenv(name);
 }
 
+/* --debug lines quote files and helpers: escaped as the module's are. */
 static void
 stderr_log(void *arg, int priority, const char *message)
 {
+    char escaped[2048];
+
     (void) arg;
-    fprintf(stderr, "awscred[%d]: %s\n", priority, message);
+    pamaws_escape(message, escaped, sizeof(escaped));
+    fprintf(stderr, "awscred[%d]: %s\n", priority, escaped);
 }
 
 /* Reads one line from /dev/tty with echo off (getpass.getpass). */

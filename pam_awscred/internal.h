@@ -10,6 +10,7 @@
  *   spawn.c    the privilege-separated worker: clone3 (or fork), become
  *              the user, exec, read one result against one deadline, reap
  *   result.c   the result protocol (writer and reader) and value checks
+ *   text.c     user-chosen text escaped for logs and terminals
  *   session.c  one login's work: build the worker request, run it, build
  *              the NAME=value list to export
  *   clock_policy.c  the module's half of the clock check (clock_policy.h);
@@ -127,6 +128,18 @@ void pamaws_log(const struct pamaws_args *args, int priority,
                 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Tells the user text (no-op without a notice function). */
 void pamaws_notice(const struct pamaws_args *args, const char *text);
+/*
+ * Copies text for a log line or a terminal (text.c); pamaws_log and
+ * pamaws_notice apply it to everything. Valid printable UTF-8 is kept;
+ * C0 controls (newline and tab too), DEL, C1 controls, invisible
+ * line-breaking or text-moving characters and bytes that are not valid
+ * UTF-8 become \xNN, one per byte. Stops before a character or escape
+ * that does not fit; out is NUL-terminated when size > 0.
+ */
+void pamaws_escape(const char *in, char *out, size_t size);
+/* Decodes one UTF-8 character at s (RFC 3629: no overlong forms, no
+   surrogates); returns its length, or 0 when invalid. */
+size_t pamaws_utf8_decode(const unsigned char *s, unsigned long *cp);
 #define pamaws_debug(args, ...)                                  \
     do {                                                         \
         if ((args)->config.debug)                                \
@@ -192,7 +205,7 @@ struct pamaws_identity {
 struct pamaws_run {
     char *output;          /* raw stdout, at most frame limit */
     size_t output_len;
-    char stderr_text[PAMAWS_STDERR_MAX_BYTES + 1]; /* sanitised */
+    char stderr_text[PAMAWS_STDERR_MAX_BYTES + 1]; /* NUL as '?' */
     bool timed_out;        /* the deadline expired; the worker was killed */
     bool status_known;     /* false: the host reaped it (fork fallback) */
     int exit_status;       /* when status_known: exit code, or 128+signal */

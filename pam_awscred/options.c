@@ -81,10 +81,11 @@ static const struct option options[] = {
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
+/* Every line is escaped (text.c): it may quote a user's helper or files. */
 void
 pamaws_log(const struct pamaws_args *args, int priority, const char *fmt, ...)
 {
-    char message[1024];
+    char message[1024], escaped[1024];
     va_list ap;
 
     if (args->log == NULL)
@@ -92,14 +93,19 @@ pamaws_log(const struct pamaws_args *args, int priority, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
-    args->log(args->log_arg, priority, message);
+    pamaws_escape(message, escaped, sizeof(escaped));
+    args->log(args->log_arg, priority, escaped);
 }
 
 void
 pamaws_notice(const struct pamaws_args *args, const char *text)
 {
-    if (args->notice != NULL)
-        args->notice(args->notice_arg, text);
+    char escaped[1024];
+
+    if (args->notice == NULL)
+        return;
+    pamaws_escape(text, escaped, sizeof(escaped));
+    args->notice(args->notice_arg, escaped);
 }
 
 static int
@@ -492,6 +498,45 @@ fail:
     return NULL;
 }
 
+/* Debian's libinih reads a line into a 200-byte buffer (INI_MAX_LINE),
+   newline and NUL included, and parses what does not fit as a line of its
+   own. */
+#define CONF_MAX_LINE 198
+
+/*
+ * Refuses, before inih sees them, the lines it would cut: each is logged
+ * with its number and its text dropped, its newline kept so that later
+ * line numbers stay right. An over-long section header becomes "[-]",
+ * which no pass applies, so that its keys do not join the section above.
+ */
+static void
+conf_drop_long_lines(const struct pamaws_args *args, const char *path,
+                     char *text)
+{
+    char *in = text, *out = text;
+    int line;
+
+    for (line = 1; *in != '\0'; line++) {
+        size_t len = strcspn(in, "\n");
+
+        if (len <= CONF_MAX_LINE) {
+            memmove(out, in, len);
+            out += len;
+        } else {
+            pamaws_log(args, LOG_ERR, "%s:%d: line longer than %d bytes,"
+                       " ignored", path, line, CONF_MAX_LINE);
+            if (in[strspn(in, " \t")] == '[') {
+                memcpy(out, "[-]", 3);
+                out += 3;
+            }
+        }
+        in += len;
+        if (*in == '\n')
+            *out++ = *in++;
+    }
+    *out = '\0';
+}
+
 /* Applies the configuration file's sections in precedence order. */
 static int
 conf_load(struct pamaws_args *args, const char *user, const gid_t *groups,
@@ -507,6 +552,7 @@ conf_load(struct pamaws_args *args, const char *user, const gid_t *groups,
     text = conf_read(args, path);
     if (text == NULL)
         goto done;
+    conf_drop_long_lines(args, path, text);
     memset(&state, 0, sizeof(state));
     state.args = args;
     state.path = path;

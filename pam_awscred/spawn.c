@@ -352,18 +352,15 @@ child_reap(const struct child *child, int64_t deadline, struct pamaws_run *run)
                                          : 128 + WTERMSIG(status);
 }
 
-/* Appends bytes to the sanitised stderr text, up to its cap. */
+/* Appends bytes to the stderr text, up to its cap; pamaws_log escapes
+   them when they are logged. */
 static void
 stderr_append(struct pamaws_run *run, size_t *used, const char *buf, size_t n)
 {
     size_t i;
 
-    for (i = 0; i < n && *used < PAMAWS_STDERR_MAX_BYTES; i++) {
-        unsigned char c = (unsigned char) buf[i];
-
-        run->stderr_text[(*used)++] = (c == '\n' || (c >= 0x20 && c < 0x7f))
-                                          ? (char) c : '?';
-    }
+    for (i = 0; i < n && *used < PAMAWS_STDERR_MAX_BYTES; i++)
+        run->stderr_text[(*used)++] = buf[i] != '\0' ? buf[i] : '?';
     run->stderr_text[*used] = '\0';
 }
 

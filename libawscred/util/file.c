@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -65,7 +66,18 @@ refuse(const struct file_reading *r, const char *fmt, ...)
     return error_set(r->err, AWSCRED_ERR_FILE, NULL, r->path, "%s", text);
 }
 
-/* Checks the opened file: regular, within the size limit, and safe. */
+/* Whether st is the null device (1:3), whatever its name: botocore reads
+   AWS_CONFIG_FILE=/dev/null as an empty file, the usual way to switch a
+   file off. */
+static bool
+is_null_device(const struct stat *st)
+{
+    return S_ISCHR(st->st_mode) && major(st->st_rdev) == 1
+           && minor(st->st_rdev) == 3;
+}
+
+/* Checks the opened file: regular, within the size limit, and safe; or
+   the null device, which reads as empty. */
 static enum awscred_status
 check_descriptor(const struct file_reading *r, int fd)
 {
@@ -76,6 +88,8 @@ check_descriptor(const struct file_reading *r, int fd)
     if (fstat(fd, &st) < 0)
         return refuse(r, "cannot read %s %s: %s", r->what, r->path,
                       strerror(errno));
+    if (is_null_device(&st))
+        return AWSCRED_OK;
     if (!S_ISREG(st.st_mode))
         return refuse(r, "%s %s is not a regular file", r->what, r->path);
     if ((uint64_t) st.st_size > limit)

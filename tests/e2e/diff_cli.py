@@ -47,6 +47,11 @@ def hand_made():
 
     add("no files, no env")
     add("empty files", "", "")
+    # /dev/null switches a file off: read as empty.
+    add("AWS_CONFIG_FILE=/dev/null", DEF_CREDS, DEF_CREDS,
+        {"AWS_CONFIG_FILE": "/dev/null"})
+    add("AWS_SHARED_CREDENTIALS_FILE=/dev/null", DEF_CREDS, DEF_CREDS,
+        {"AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}, fmt="env")
     add("default in credentials file", None, DEF_CREDS)
     add("default in config file", DEF_CREDS, None)
     add("credentials file beats config file", DEV_CONF.replace(

@@ -7,6 +7,13 @@ dist_check_SCRIPTS += tests/e2e/diff_cli.sh tests/e2e/diff_cli.py
 # The awscred command: options, formats, and no libcurl for static keys.
 TESTS += tests/e2e/cli.sh
 dist_check_SCRIPTS += tests/e2e/cli.sh
+# `awscred session` escapes terminal escapes from a user's helper (root).
+TESTS += tests/e2e/session_escape.sh
+dist_check_SCRIPTS += tests/e2e/session_escape.sh
+# Shell formats refuse values a shell would run, served by a loopback
+# container endpoint.
+TESTS += tests/e2e/shell_formats.sh
+dist_check_SCRIPTS += tests/e2e/shell_formats.sh tests/e2e/shell_formats.py
 
 # The install test (packages on this machine): runs only with
 # AWSCRED_INSTALL_TEST=1; see the comment at its top.

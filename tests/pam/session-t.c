@@ -546,6 +546,35 @@ test_conf_file_sections(void **state)
     pamtest_free_env(env);
 }
 
+/* A conf line longer than libinih's buffer is refused whole, naming its
+   line: its tail ("strict=true" in a 210-byte line) is not parsed as a
+   line of its own, and a long section header keeps its keys out of the
+   section above it. */
+static void
+test_conf_long_line(void **state)
+{
+    char path[512], text[1024], pad[192], expected[600];
+    char **env;
+
+    memset(pad, 'x', sizeof(pad) - 1);
+    pad[sizeof(pad) - 1] = '\0';
+    alice_static_keys();
+    snprintf(path, sizeof(path), "%s/pam_awscred.conf", W.dir);
+    snprintf(text, sizeof(text), "; line 1\nprofile=%sstrict=true\n"
+             "[group nosuch] ; %s\nregion = sa-east-1\n", pad, pad);
+    assert_int_equal(strcspn(strchr(text, '\n') + 1, "\n"), 210);
+    put_file(path, text, 0644, 0, 0);
+    env = open_env("", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_env(env, "AWS_REGION", "eu-central-1");
+    snprintf(expected, sizeof(expected), "%s:2: line longer than 198 bytes,"
+             " ignored", path);
+    assert_logged(expected);
+    expected[strlen(path) + 1] = '3';
+    assert_logged(expected);
+    pamtest_free_env(env);
+}
+
 static void
 test_minimum_uid(void **state)
 {
@@ -726,6 +755,22 @@ test_fifo_file(void **state)
     if (W.root)
         assert_int_equal(chown(aws_path("credentials"), W.auid, W.agid), 0);
     expect_refused_credentials_file();
+}
+
+/* /dev/null as the config file switches it off, as with the AWS CLI:
+   the keys of the credentials file are exported, the config's region
+   is not. */
+static void
+test_dev_null_config_file(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    env = open_env("config_file=/dev/null", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_null(env_get(env, "AWS_REGION"));
+    assert_string_equal(logbuf, "");
+    pamtest_free_env(env);
 }
 
 static void
@@ -1586,6 +1631,39 @@ test_control_characters_refused(void **state)
     pamtest_free_env(env);
 }
 
+/* Terminal escapes from the user's side reach syslog escaped: a
+   credential_process whose stderr holds ESC and the C1 CSI (U+009B in
+   UTF-8) around a valid "\xc3\xa9", and a worker whose own stderr does. */
+static void
+test_escapes_in_log_escaped(void **state)
+{
+    char path[512], config[1024], opts[700], **env;
+
+    snprintf(path, sizeof(path), "%s/escape-process.sh", W.dir);
+    put_file(path, "#!/bin/sh\nprintf 'caf\\303\\251 \\033[2J"
+             "\\302\\233" "31m boom\\n' >&2\nexit 1\n", 0755, 0, 0);
+    snprintf(config, sizeof(config),
+             "[default]\ncredential_process = /bin/sh %s\n", path);
+    alice_file("config", config, 0600);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("caf\xc3\xa9 \\x1b[2J\\xc2\\x9b" "31m boom");
+    assert_not_logged("\x1b");
+    assert_not_logged("\xc2\x9b");
+    pamtest_free_env(env);
+
+    logbuf[0] = '\0';
+    snprintf(path, sizeof(path), "%s/escape-worker.sh", W.dir);
+    put_file(path, "#!/bin/sh\nprintf 'worker \\302\\233" "2J"
+             " caf\\303\\251\\n' >&2\nexit 3\n", 0755, 0, 0);
+    snprintf(opts, sizeof(opts), "worker=%s", path);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("worker diagnostics: worker \\xc2\\x9b" "2J caf\xc3\xa9");
+    assert_not_logged("\xc2\x9b");
+    pamtest_free_env(env);
+}
+
 /* Writes a stand-in worker that prints one result frame with records
    (the worker's protocol, pam_awscred/internal.h); returns its path. */
 static const char *
@@ -1989,6 +2067,7 @@ main(void)
         T(test_every_option_known),
         T(test_bad_option_values),
         T(test_conf_file_sections),
+        T(test_conf_long_line),
         T(test_minimum_uid),
         T(test_ignore_root),
         T(test_unknown_user),
@@ -1999,6 +2078,7 @@ main(void)
         T(test_world_writable_file),
         T(test_unsafe_aws_dir),
         T(test_fifo_file),
+        T(test_dev_null_config_file),
         T(test_oversize_file),
         T(test_symlink_to_other_users_file),
         T(test_symlink_to_shadow),
@@ -2020,6 +2100,7 @@ main(void)
         T(test_nothing_mapped),
         T(test_worker_environment_from_scratch),
         T(test_control_characters_refused),
+        T(test_escapes_in_log_escaped),
         T(test_clock_notice_and_pam_silent),
         T(test_expired_credentials_not_exported),
         T(test_user_unset_unknown_or_homeless),

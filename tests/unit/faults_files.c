@@ -179,7 +179,24 @@ test_d1_oversized_files_refused(void **state)
     awscred_context_free(ctx);
 }
 
-/* D1 file is a FIFO, directory, socket or device: no hang, clear error. */
+/* /dev/null reads as an empty file, as a config file and any other. */
+static void
+expect_null_device_empty(struct awscred_context *ctx)
+{
+    struct awscred_error err;
+    char *data = NULL;
+    size_t len = 1;
+
+    assert_int_equal(load_config(ctx, "/dev/null", &err), AWSCRED_OK);
+    assert_int_equal(file_read(ctx, "/dev/null", "token file", &data, &len,
+                               &err), AWSCRED_OK);
+    assert_non_null(data);
+    assert_int_equal(len, 0);
+    free(data);
+}
+
+/* D1 file is a FIFO, directory, socket or other device: no hang, clear
+   error; /dev/null is an empty file. */
 static void
 test_d1_special_files_refused(void **state)
 {
@@ -219,7 +236,13 @@ test_d1_special_files_refused(void **state)
     }
     close(s);
 
-    expect_refused(ctx, "/dev/null", "not a regular file");
+    /* Other devices stay refused; the null device reads as empty, in
+       strict mode too (it is root's and mode 0666). */
+    expect_refused(ctx, "/dev/zero", "not a regular file");
+    expect_null_device_empty(ctx);
+    awscred_context_free(ctx);
+    ctx = make_ctx(getuid(), AWSCRED_FLAG_STRICT_FILES);
+    expect_null_device_empty(ctx);
 
     unlink(fifo);
     rmdir(dir);
