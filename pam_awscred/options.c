@@ -30,6 +30,10 @@
 enum option_type {
     OPT_BOOL, OPT_NUMBER, OPT_TIME, OPT_STRING, OPT_MODE,
     OPT_SECONDS,  /* whole seconds, 1 to PAMAWS_CLOCK_MAX_S */
+    OPT_ALLOW,    /* allow|deny, stored as a bool (true: allow) */
+    OPT_SKIP,     /* allow|skip, stored as a bool (true: allow) */
+    OPT_PATH,     /* an absolute path */
+    OPT_USER_PATH, /* an absolute path or one under "~/" (the user's home) */
 };
 
 /* Checks an OPT_STRING value beyond "any string". */
@@ -53,27 +57,31 @@ static const struct option options[] = {
     { K(clock_refuse),       OPT_SECONDS, true,  NULL },
     { K(clock_url),          OPT_STRING,  true,  valid_url },
     { K(clock_warn),         OPT_SECONDS, true,  NULL },
-    { K(conf),               OPT_STRING,  false, NULL },
-    { K(config_file),        OPT_STRING,  true,  NULL },
-    { K(credentials_file),   OPT_STRING,  true,  NULL },
+    { K(conf),               OPT_PATH,    false, NULL },
+    { K(config_file),        OPT_USER_PATH, true, NULL },
+    { K(credential_process), OPT_ALLOW,   true,  NULL },
+    { K(credentials_file),   OPT_USER_PATH, true, NULL },
     { K(debug),              OPT_BOOL,    true,  NULL },
+    { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },
     { K(minimum_uid),        OPT_NUMBER,  true,  NULL },
     { K(mode),               OPT_MODE,    true,  NULL },
-    { K(net_module),         OPT_STRING,  true,  NULL },
+    { K(net_module),         OPT_PATH,    true,  NULL },
+    { K(nologin_users),      OPT_SKIP,    true,  NULL },
     { K(profile),            OPT_STRING,  true,  NULL },
     { K(quiet),              OPT_BOOL,    true,  NULL },
     { K(region),             OPT_STRING,  true,  NULL },
     { K(sntp_server),        OPT_STRING,  true,  valid_address },
     { K(strict),             OPT_BOOL,    true,  NULL },
-    { K(system_config),      OPT_STRING,  true,  NULL },
-    { K(system_credentials), OPT_STRING,  true,  NULL },
+    { K(system_config),      OPT_PATH,    true,  NULL },
+    { K(system_credentials), OPT_PATH,    true,  NULL },
     { K(system_profile),     OPT_STRING,  true,  NULL },
     { K(system_user),        OPT_STRING,  true,  NULL },
     { K(timeout),            OPT_TIME,    true,  NULL },
+    { K(user_endpoints),     OPT_ALLOW,   true,  NULL },
     { K(warn_unsafe_dirs),   OPT_BOOL,    true,  NULL },
-    { K(worker),             OPT_STRING,  true,  NULL },
+    { K(worker),             OPT_PATH,    true,  NULL },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
@@ -132,6 +140,34 @@ parse_bool(const char *value, bool *out)
         }
     }
     return -1;
+}
+
+/* "allow" or the word that refuses (deny, skip). 0 and *out, or -1. */
+static int
+parse_allow(const char *value, const char *refuse, bool *out)
+{
+    if (strcmp(value, "allow") != 0 && strcmp(value, refuse) != 0)
+        return -1;
+    *out = strcmp(value, "allow") == 0;
+    return 0;
+}
+
+/*
+ * Whether value may name a file: absolute, or (user_path) under "~/".
+ * A relative path would be resolved in whatever directory the host or the
+ * worker happens to run in (under su: the caller's).
+ */
+static bool
+path_absolute(const char *value, bool user_path)
+{
+    return value[0] == '/'
+           || (user_path && strncmp(value, "~/", 2) == 0);
+}
+
+static bool
+option_is_string(enum option_type type)
+{
+    return type == OPT_STRING || type == OPT_PATH || type == OPT_USER_PATH;
 }
 
 /* A non-negative decimal number without sign, spaces or garbage. */
@@ -273,6 +309,22 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
             goto bad;
         *(long *) field = number;
         break;
+    case OPT_ALLOW:
+    case OPT_SKIP:
+        if (parse_allow(value, option->type == OPT_ALLOW ? "deny" : "skip",
+                        (bool *) field) < 0)
+            goto bad;
+        break;
+    case OPT_PATH:
+    case OPT_USER_PATH:
+        if (!path_absolute(value, option->type == OPT_USER_PATH)) {
+            /* Ignoring it would fall back to another file: fail closed. */
+            pamaws_log(args, LOG_ERR, "option %s in %s is a relative path,"
+                       " refused: no credentials are exported", name, source);
+            args->config.refused = option->name;
+            return 0;
+        }
+        /* FALLTHROUGH */
     case OPT_STRING:
         if (option->check != NULL && !option->check(value))
             goto bad;
@@ -318,6 +370,8 @@ config_defaults(struct pamaws_config *config)
     config->timeout = PAMAWS_DEFAULT_TIMEOUT_MS;
     config->clock_warn = AWSCRED_CLOCK_WARN_DEFAULT_S;
     config->clock_refuse = AWSCRED_CLOCK_REFUSE_DEFAULT_S;
+    config->credential_process = true;
+    config->user_endpoints = true;
     config->conf = strdup(PAMAWS_DEFAULT_CONF);
     config->worker = strdup(PAMAWS_DEFAULT_WORKER);
     config->system_config = strdup(PAMAWS_DEFAULT_SYS_CONFIG);
@@ -336,7 +390,7 @@ pamaws_config_free(struct pamaws_config *config)
     size_t i;
 
     for (i = 0; i < OPTION_COUNT; i++) {
-        if (options[i].type == OPT_STRING) {
+        if (option_is_string(options[i].type)) {
             char **field = (char **) ((char *) config + options[i].offset);
 
             free(*field);
@@ -483,6 +537,8 @@ conf_load(struct pamaws_args *args, const char *user, const gid_t *groups,
     char *path, *text;
     int status = 0, bad_line;
 
+    if (args->config.refused != NULL)  /* a relative conf= */
+        return 0;
     path = strdup(args->config.conf);
     if (path == NULL)
         return -1;
@@ -531,4 +587,10 @@ pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
         if (option_apply_arg(args, argv[i]) < 0)
             return -1;
     return 0;
+}
+
+char *
+pamaws_read_root_file(const struct pamaws_args *args, const char *path)
+{
+    return conf_read(args, path);
 }

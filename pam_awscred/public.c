@@ -144,7 +144,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     struct pamaws_args args;
     struct pamaws_vars vars;
     struct pamaws_user user;
-    const void *name = NULL, *data = NULL;
+    const void *name = NULL, *data = NULL, *ruser = NULL;
     struct passwd *pw = NULL;
     gid_t *groups = NULL;
     int status;
@@ -178,6 +178,9 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     user.uid = pw->pw_uid;
     user.gid = pw->pw_gid;
     user.home = pw->pw_dir;
+    user.shell = pw->pw_shell;
+    user.ruser = pam_get_item(pamh, PAM_RUSER, &ruser) == PAM_SUCCESS
+                     ? ruser : NULL;
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_SKIP:
         status = PAM_IGNORE;
