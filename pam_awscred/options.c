@@ -415,18 +415,69 @@ struct conf_state {
     bool nomem;
 };
 
-/* Whether the named group is one of the user's groups. */
+/*
+ * The gid of group name: 0 and *gid, 1 when there is no such group, -1
+ * when it cannot be resolved (logged). A big group (a few hundred
+ * members) needs more than a page: the buffer grows on ERANGE, up to
+ * GROUP_BUF_MAX.
+ */
+#define GROUP_BUF_MAX (1024 * 1024)
+
+static int
+group_gid(const struct pamaws_args *args, const char *name, gid_t *gid)
+{
+    struct group grp, *found = NULL;
+    size_t size = 4096;
+    char *buf = NULL, *bigger;
+    int rc = ERANGE;
+
+    while (rc == ERANGE && size <= GROUP_BUF_MAX) {
+        bigger = realloc(buf, size);
+        if (bigger == NULL) {
+            rc = ENOMEM;
+            break;
+        }
+        buf = bigger;
+        rc = getgrnam_r(name, &grp, buf, size, &found);
+        size *= 2;
+    }
+    if (rc == 0 && found != NULL)
+        *gid = grp.gr_gid;
+    free(buf);
+    if (rc == 0)
+        return found != NULL ? 0 : 1;
+    errno = rc;
+    if (rc == ERANGE)
+        pamaws_log(args, LOG_ERR, "cannot resolve group %s: its entry is"
+                   " larger than %d bytes", name, GROUP_BUF_MAX);
+    else
+        pamaws_log(args, LOG_ERR, "cannot resolve group %s: %m", name);
+    return -1;
+}
+
+/*
+ * Whether the named group is one of the user's groups. A group that
+ * cannot be resolved fails closed (config.refused): skipping its section
+ * would leave the user with the global settings, perhaps a broader role.
+ */
 static bool
 user_in_group(const struct conf_state *state, const char *name)
 {
-    struct group grp, *found = NULL;
-    char buf[4096];
+    gid_t gid;
     size_t i;
+    int rc;
 
-    if (getgrnam_r(name, &grp, buf, sizeof(buf), &found) != 0 || found == NULL)
+    if (state->args->config.refused != NULL)
         return false;
-    for (i = 0; i < state->ngroups; i++)
-        if (state->groups[i] == grp.gr_gid)
+    rc = group_gid(state->args, name, &gid);
+    if (rc < 0) {
+        pamaws_log(state->args, LOG_ERR, "[group %s] in %s cannot be"
+                   " applied: no credentials are exported", name, state->path);
+        state->args->config.refused = "group";
+        return false;
+    }
+    for (i = 0; rc == 0 && i < state->ngroups; i++)
+        if (state->groups[i] == gid)
             return true;
     return false;
 }

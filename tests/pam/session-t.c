@@ -2021,6 +2021,29 @@ test_foreign_ruser_gets_nothing(void **state)
     pamtest_free_env(env);
 }
 
+/* S12.3: a [group NAME] section for a group whose /etc/group entry is
+   larger than 4 KiB (a thousand members) still applies. */
+static void
+test_large_group_section(void **state)
+{
+    char group[64], path[512], text[512], **env;
+
+    if (!W.root)
+        skip();
+    snprintf(group, sizeof(group), "awst-g%ld", (long) getpid());
+    run_cmd("groupadd '%s' && gpasswd -M \"$(yes root | head -1000 |"
+            " paste -sd,),%s\" '%s'", group, W.alice, group);
+    alice_static_keys();
+    snprintf(path, sizeof(path), "%s/pam_awscred.conf", W.dir);
+    snprintf(text, sizeof(text), "[group %s]\nregion = sa-east-1\n", group);
+    put_file(path, text, 0644, 0, 0);
+    env = open_env("", PAM_SUCCESS);
+    run_cmd("groupdel '%s'", group);
+    assert_env(env, "AWS_REGION", "sa-east-1");
+    pamtest_free_env(env);
+    assert_not_logged("cannot resolve group");
+}
+
 /* S12.5: system_credentials=creds (relative) under su, whose caller's
    directory holds a symlink "creds" to root's own file: never followed,
    the option is named and nothing is exported. Likewise conf=. */
@@ -2222,6 +2245,7 @@ main(void)
         T(test_credential_process_deny),
         T(test_user_endpoints_deny),
         T(test_foreign_ruser_gets_nothing),
+        T(test_large_group_section),
         T(test_relative_path_refused),
     };
 
