@@ -2081,6 +2081,33 @@ test_relative_path_refused(void **state)
     assert_logged("option conf in the module arguments is a relative path");
 }
 
+/* S12.11: pam_env after us (Debian's sshd reads ~/.pam_environment after
+   common-session) sets AWS_PROFILE and AWS_SESSION_TOKEN next to our
+   static key: our second line after it removes them, with a log line. */
+static void
+test_late_foreign_variables_removed(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char post[700], **env;
+
+    pam_env_line(post, sizeof(post), "AWS_PROFILE DEFAULT=other\n"
+                 "AWS_SESSION_TOKEN DEFAULT=foreign\n");
+    alice_static_keys();
+    service_around("", "", post);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_null(env_get(env, "AWS_PROFILE"));
+    assert_null(env_get(env, "AWS_SESSION_TOKEN"));
+    pamtest_free_env(env);
+    assert_logged("removed AWS_PROFILE, set after pam_awscred exported");
+    assert_logged("removed AWS_SESSION_TOKEN, set after pam_awscred");
+}
+
 /* ---- Setup -------------------------------------------------------------- */
 
 /* Creates user name with home under W.dir (root only). */
@@ -2247,6 +2274,7 @@ main(void)
         T(test_foreign_ruser_gets_nothing),
         T(test_large_group_section),
         T(test_relative_path_refused),
+        T(test_late_foreign_variables_removed),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {
