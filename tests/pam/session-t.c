@@ -485,7 +485,9 @@ test_every_option_known(void **state)
              " system_config=/none system_credentials=/none system_profile=x"
              " system_user=root timeout=3 clock_check=never"
              " clock_url=https://sts.eu-west-2.amazonaws.com/ clock_warn=90"
-             " clock_refuse=600 sntp_server=169.254.169.123 warn_unsafe_dirs=no",
+             " clock_refuse=600 sntp_server=169.254.169.123 warn_unsafe_dirs=no"
+             " nologin_users=skip foreign_ruser=skip credential_process=allow"
+             " user_endpoints=allow",
              W.ahome, W.ahome);
     env = open_env(opts, PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
@@ -503,7 +505,8 @@ test_bad_option_values(void **state)
     alice_static_keys();
     env = open_env("timeout=abc minimum_uid=-1 mode=other strict=maybe"
                    " clock_check=sometimes clock_warn=0 clock_refuse=86401"
-                   " clock_url=ftp://example.com/ sntp_server=time.aws.com",
+                   " clock_url=ftp://example.com/ sntp_server=time.aws.com"
+                   " nologin_users=deny credential_process=skip",
                    PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_logged("invalid value for option timeout");
@@ -515,6 +518,8 @@ test_bad_option_values(void **state)
     assert_logged("invalid value for option clock_refuse");
     assert_logged("invalid value for option clock_url");
     assert_logged("invalid value for option sntp_server");
+    assert_logged("invalid value for option nologin_users");
+    assert_logged("invalid value for option credential_process");
     pamtest_free_env(env);
 }
 
