@@ -13,7 +13,8 @@
  * options are applied after them, as if appended to that line.
  *
  * Exit status: 0 when variables would be exported or the user is out of
- * scope (minimum_uid, ignore_root), 255 when the module would fail.
+ * scope (minimum_uid, ignore_root, nologin_users), 255 when the module
+ * would fail.
  *
  * SPDX-License-Identifier: MIT
  */
