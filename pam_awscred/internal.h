@@ -96,8 +96,9 @@ struct pamaws_config {
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */
     char *worker;             /* worker=: path of awscred-worker */
     char *net_module;         /* net_module=: libawscred network module */
-    /* Not an option: the name of a setting that makes every login fail
-       closed (a relative path, an unresolvable [group]); logged. */
+    /* Not an option: what makes every login fail closed (the name of an
+       option with a relative path, "a [group] section" that cannot be
+       resolved); logged when it is set. */
     const char *refused;
 };
 

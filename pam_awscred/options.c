@@ -473,7 +473,7 @@ user_in_group(const struct conf_state *state, const char *name)
     if (rc < 0) {
         pamaws_log(state->args, LOG_ERR, "[group %s] in %s cannot be"
                    " applied: no credentials are exported", name, state->path);
-        state->args->config.refused = "group";
+        state->args->config.refused = "a [group] section";
         return false;
     }
     for (i = 0; rc == 0 && i < state->ngroups; i++)

@@ -79,8 +79,8 @@ pamaws_policy_check(const struct pamaws_args *args,
     bool valid;
 
     if (args->config.refused != NULL) {
-        pamaws_log(args, LOG_ERR, "no AWS credentials for user %s: option %s"
-                   " was refused (logged above)", user->name,
+        pamaws_log(args, LOG_ERR, "no AWS credentials for user %s: refused"
+                   " by the configuration (%s, logged above)", user->name,
                    args->config.refused);
         return PAMAWS_FAIL;
     }

@@ -106,7 +106,8 @@ test_rule_order(void **state)
     args.config.refused = "system_credentials";
     assert_int_equal(pamaws_policy_check(&args, &user), PAMAWS_FAIL);
     assert_non_null(strstr(log, "<3>no AWS credentials for user alice:"
-                                " option system_credentials was refused"));
+                                " refused by the configuration"
+                                " (system_credentials, logged above)"));
 }
 
 int
