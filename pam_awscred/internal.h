@@ -115,9 +115,10 @@ struct pamaws_args {
  * Fills args->config from, in increasing precedence: the defaults, the
  * configuration file's global keys, its [group NAME] sections for groups
  * the user is in (in file order), its [user NAME] section, then argv.
- * user/groups may be NULL/0 (only global keys apply). Unknown options
- * and bad values are logged, never fatal. Returns 0, or -1 when out of
- * memory.
+ * user/groups may be NULL/0 (only global keys apply); a user whose groups
+ * are NULL (unknown) makes any [group] section refuse the login
+ * (config.refused). Unknown options and bad values are logged, never
+ * fatal. Returns 0, or -1 when out of memory.
  */
 int pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
                         const char *user, const gid_t *groups, size_t ngroups);

@@ -455,11 +455,18 @@ group_gid(const struct pamaws_args *args, const char *name, gid_t *gid)
     return -1;
 }
 
-/*
- * Whether the named group is one of the user's groups. A group that
- * cannot be resolved fails closed (config.refused): skipping its section
- * would leave the user with the global settings, perhaps a broader role.
- */
+/* A [group NAME] section that cannot be decided fails closed
+   (config.refused): skipping it would leave the user with the global
+   settings, perhaps a broader role. */
+static void
+group_refuse(const struct conf_state *state, const char *name)
+{
+    pamaws_log(state->args, LOG_ERR, "[group %s] in %s cannot be applied:"
+               " no credentials are exported", name, state->path);
+    state->args->config.refused = "a [group] section";
+}
+
+/* Whether the named group is one of the user's groups (see group_refuse). */
 static bool
 user_in_group(const struct conf_state *state, const char *name)
 {
@@ -469,11 +476,15 @@ user_in_group(const struct conf_state *state, const char *name)
 
     if (state->args->config.refused != NULL)
         return false;
+    if (state->groups == NULL) {
+        pamaws_log(state->args, LOG_ERR, "cannot get the groups of user %s",
+                   state->user);
+        group_refuse(state, name);
+        return false;
+    }
     rc = group_gid(state->args, name, &gid);
     if (rc < 0) {
-        pamaws_log(state->args, LOG_ERR, "[group %s] in %s cannot be"
-                   " applied: no credentials are exported", name, state->path);
-        state->args->config.refused = "a [group] section";
+        group_refuse(state, name);
         return false;
     }
     for (i = 0; rc == 0 && i < state->ngroups; i++)
@@ -490,7 +501,7 @@ section_applies(const struct conf_state *state, const char *section)
     case PASS_GLOBAL:
         return section[0] == '\0' || strcmp(section, "global") == 0;
     case PASS_GROUP:
-        return strncmp(section, "group ", 6) == 0 && state->groups != NULL
+        return strncmp(section, "group ", 6) == 0 && state->user != NULL
                && user_in_group(state, section + 6);
     case PASS_USER:
         return strncmp(section, "user ", 5) == 0 && state->user != NULL
