@@ -193,6 +193,11 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
         request_arg(req, "--warn-unsafe-dirs");
     if (c->debug)
         request_arg(req, "--debug");
+    /* The admin's switches for what the user's files may do. */
+    if (!system && !c->credential_process)
+        request_arg(req, "--no-process");
+    if (!system && !c->user_endpoints)
+        request_arg(req, "--no-user-endpoints");
 
     request_env(req, "AWS_CONFIG_FILE",
                 system ? c->system_config : c->config_file);
@@ -641,6 +646,8 @@ enum pamaws_outcome
 pamaws_session_resolve(const struct pamaws_args *args,
                        const struct pamaws_user *user, struct pamaws_vars *vars)
 {
+    enum pamaws_outcome outcome;
+
     memset(vars, 0, sizeof(*vars));
     if (user->uid == 0 && args->config.ignore_root) {
         pamaws_debug(args, "ignoring root user");
@@ -656,5 +663,8 @@ pamaws_session_resolve(const struct pamaws_args *args,
                    user->name);
         return PAMAWS_FAIL;
     }
+    outcome = pamaws_policy_check(args, user);
+    if (outcome != PAMAWS_EXPORT)
+        return outcome;
     return run_worker(args, user, vars);
 }
