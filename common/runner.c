@@ -562,10 +562,10 @@ run_parent(const struct runner_plan *p, pid_t pid, int pidfd, int out_r,
            && run_poll_once(&s, p, start + p->timeout_ms, res))
         continue;
     /* Leftovers still holding a pipe, a timeout or an overflow: the whole
-       tree goes. */
+       tree goes; and at a normal end, what the program left in its group
+       (the keeper is not reaped yet, so the group's id is still ours). */
     killed = run_state_busy(&s);
-    if (killed)
-        kill_tree(pid, pidfd, s.alive);
+    kill_tree(pid, pidfd, s.alive);
     reaped = reap_keeper(pid, pidfd, &si);
     if (s.pfd[FD_REPORT].fd >= 0)
         (void) report_read(report_r, &s);

@@ -20,9 +20,8 @@
  *   closed (close_range, else a loop up to RLIMIT_NOFILE), cwd as asked.
  *   Set-up failures before execve come back on one report pipe as
  *   {stage, errno}.
- * - Kill policy, at the deadline, on an output overflow and at the end if
- *   anything still holds our pipes: SIGKILL to the keeper's process group
- *   and to the keeper (its pidfd). The program dies with the keeper
+ * - Kill policy, at the deadline, on an output overflow and at the end:
+ *   SIGKILL to the keeper's process group and to the keeper (its pidfd). The program dies with the keeper
  *   (PR_SET_PDEATHSIG). With own_pid_namespace the keeper is the init of
  *   a new PID namespace (needs CAP_SYS_ADMIN; silently not used without),
  *   and when it ends the kernel kills every process in it: nothing the

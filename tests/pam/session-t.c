@@ -1996,6 +1996,132 @@ test_worker_cwd_is_root(void **state)
     unlink(plant);
 }
 
+/* A shell line that starts CMD in the background, in a session of its
+   own with setsid when daemon is true, after writing its host pid (its own
+   /proc/self: the worker has a PID namespace of its own) to path. */
+static void
+background_line(char *buf, size_t size, bool daemon, const char *path,
+                const char *cmd)
+{
+    snprintf(buf, size, "%ssh -c 'read -r p _ < /proc/self/stat; "
+             "echo $p > %s; exec %s' </dev/null >/dev/null 2>&1 &\n"
+             "while ! test -s %s; do sleep 0.01; done\n",
+             daemon ? "setsid " : "", path, cmd, path);
+}
+
+/* S12.2: a credential_process that leaves a daemon (setsid, so outside
+   its process group) succeeds, and once the login is over no process
+   of it remains. */
+static void
+test_helper_daemon_does_not_outlive_login(void **state)
+{
+    char body[2048], pidfile[300], **env;
+    long pid;
+
+    snprintf(pidfile, sizeof(pidfile), "%s/daemon.pid", W.dir);
+    unlink(pidfile);
+    background_line(body, sizeof(body), true, pidfile, "sleep 1000");
+    chmod(W.dir, 0777);
+    alice_process("daemon-process.sh", body);
+    env = open_env("", PAM_SUCCESS);
+    chmod(W.dir, 0755);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    pid = read_number(pidfile);
+    assert_true(pid > 0);
+    if (!process_gone((pid_t) pid)) {
+        kill((pid_t) pid, SIGKILL);
+        fail_msg("the helper's daemon %ld outlived the login", pid);
+    }
+    unlink(pidfile);
+}
+
+/* S12.2: a worker killed at the deadline takes what it started with it:
+   a child in its process group and a daemon in a session of its own. */
+static void
+test_worker_killed_with_its_tree(void **state)
+{
+    char path[512], script[4400], line[2][2048], pids[2][600], opts[700];
+    char **env;
+    long pid[2];
+    bool left[2];
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        snprintf(pids[i], sizeof(pids[i]), "%s/tree%d.pid", W.ahome, i);
+        unlink(pids[i]);
+        background_line(line[i], sizeof(line[i]), i == 1, pids[i],
+                        "sleep 1000");
+    }
+    snprintf(path, sizeof(path), "%s/tree-worker.sh", W.dir);
+    snprintf(script, sizeof(script), "#!/bin/sh\n%s%sexec sleep 60\n",
+             line[0], line[1]);
+    put_file(path, script, 0755, 0, 0);
+    snprintf(opts, sizeof(opts), "worker=%s timeout=1000ms", path);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("timed out after 1000 ms");
+    pamtest_free_env(env);
+    for (i = 0; i < 2; i++) {
+        pid[i] = read_number(pids[i]);
+        unlink(pids[i]);
+        left[i] = pid[i] > 0 && !process_gone((pid_t) pid[i]);
+        if (left[i])
+            kill((pid_t) pid[i], SIGKILL);  /* before any failure */
+    }
+    assert_true(pid[0] > 0 && pid[1] > 0);
+    if (left[0] || left[1])
+        fail_msg("its child (%s) or its daemon (%s) outlived the worker",
+                 left[0] ? "left" : "gone", left[1] ? "left" : "gone");
+}
+
+/* Reads the soft value of one "Max ..." line of a /proc/PID/limits copy;
+   -1 for "unlimited" or when it is missing. */
+static long long
+limit_value(const char *text, const char *name)
+{
+    const char *line = strstr(text, name);
+
+    if (line == NULL || strncmp(line + 26, "unlimited", 9) == 0)
+        return -1;
+    return strtoll(line + 26, NULL, 10);
+}
+
+/* S12.2: the helper runs under limits of its own, not sshd's: CPU time
+   within the login's budget, no core file, a process cap and (not under
+   ASan) 1 GiB of address space. */
+static void
+test_helper_limits(void **state)
+{
+    char body[700], out[600], text[4096], **env;
+    size_t n;
+    FILE *f;
+
+    snprintf(out, sizeof(out), "%s/helper-limits", W.dir);
+    unlink(out);
+    snprintf(body, sizeof(body), "cat /proc/self/limits > '%s'", out);
+    chmod(W.dir, 0777);
+    alice_process("limits-process.sh", body);
+    env = open_env("timeout=4000ms", PAM_SUCCESS);
+    chmod(W.dir, 0755);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    f = fopen(out, "re");
+    assert_non_null(f);
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    assert_true(limit_value(text, "Max cpu time") > 0);
+    assert_true(limit_value(text, "Max cpu time") <= 6);
+    assert_int_equal(limit_value(text, "Max core file size"), 0);
+    assert_true(limit_value(text, "Max processes") > 0);
+    assert_true(limit_value(text, "Max processes") <= 4096);
+#ifndef __SANITIZE_ADDRESS__
+    assert_int_equal(limit_value(text, "Max address space"), 1LL << 30);
+#endif
+    unlink(out);
+}
+
 static int
 setup(void **state)
 {
@@ -2120,6 +2246,9 @@ main(void)
         T(test_frame_length_to_end_of_buffer),
         T(test_worker_not_dumpable),
         T(test_worker_cwd_is_root),
+        T(test_helper_daemon_does_not_outlive_login),
+        T(test_worker_killed_with_its_tree),
+        T(test_helper_limits),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {

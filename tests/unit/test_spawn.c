@@ -162,6 +162,34 @@ test_deadline_kills_group(void **state)
     rmdir(dir);
 }
 
+/* A child left in the helper's process group with its output closed does
+   not outlive the run. */
+static void
+test_group_killed_at_end(void **state)
+{
+    char dir[] = "/tmp/test_spawn.XXXXXX", script[512], pidfile[256];
+    struct runner_result res;
+    pid_t child;
+
+    (void) state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(pidfile, sizeof pidfile, "%s/child", dir);
+    snprintf(script, sizeof script,
+             "sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > %s; exit 0",
+             pidfile);
+    run_sh(script, 10000, 1024, &res);
+    assert_true(res.exited);
+    assert_int_equal(res.exit_status, 0);
+    child = read_pid_file(pidfile);
+    if (!process_dead(child)) {
+        kill(child, SIGKILL);
+        fail_msg("the helper's child %d outlived the run", (int) child);
+    }
+    runner_result_free(&res);
+    unlink(pidfile);
+    rmdir(dir);
+}
+
 /* A daemon that keeps stdout open does not hold us until the deadline:
    once the helper exits, its leftovers are killed and its output kept. */
 static void
@@ -327,6 +355,7 @@ main(void)
         cmocka_unit_test(test_killed_by_signal),
         cmocka_unit_test(test_exec_errors),
         cmocka_unit_test(test_deadline_kills_group),
+        cmocka_unit_test(test_group_killed_at_end),
         cmocka_unit_test(test_daemon_holding_stdout),
         cmocka_unit_test(test_stdout_flood),
         cmocka_unit_test(test_stderr_flood_is_capped),
