@@ -1921,6 +1921,21 @@ alice_process(const char *name, const char *body)
     return path;
 }
 
+/* Writes a stand-in worker running the shell script body; returns the
+   options that use it, followed by more. */
+static const char *
+script_worker(const char *name, const char *body, const char *more)
+{
+    static char opts[1200];
+    char path[512], script[8192];
+
+    snprintf(path, sizeof(path), "%s/%s", W.dir, name);
+    snprintf(script, sizeof(script), "#!/bin/sh\n%s", body);
+    put_file(path, script, 0755, 0, 0);
+    snprintf(opts, sizeof(opts), "worker=%s %s", path, more);
+    return opts;
+}
+
 /* S12.6: a frame whose length digits run to the end of what was read (the
    header's whitespace first, then digits up to the read buffer's last
    byte). Under valgrind or ASan, parsing past the bytes read in the host
@@ -1928,16 +1943,14 @@ alice_process(const char *name, const char *body)
 static void
 test_frame_length_to_end_of_buffer(void **state)
 {
-    char path[512], script[1024], opts[700], **env;
+    char **env;
 
-    snprintf(path, sizeof(path), "%s/digits-worker.sh", W.dir);
     /* 18 header bytes + 65582 digits: the module's whole read buffer. */
-    snprintf(script, sizeof(script), "#!/bin/sh\n"
-             "printf 'AWSCRED-RESULT 1 \\n'\n"
-             "head -c 65582 /dev/zero | tr '\\0' 1\n");
-    put_file(path, script, 0755, 0, 0);
-    snprintf(opts, sizeof(opts), "worker=%s", path);
-    env = open_env(opts, PAM_SUCCESS);
+    env = open_env(script_worker("digits-worker.sh",
+                                 "printf 'AWSCRED-RESULT 1 \\n'\n"
+                                 "head -c 65582 /dev/zero | tr '\\0' 1\n",
+                                 ""),
+                   PAM_SUCCESS);
     assert_no_aws(env);
     assert_logged("malformed result header");
     pamtest_free_env(env);
@@ -1971,19 +1984,17 @@ test_worker_not_dumpable(void **state)
 static void
 test_worker_cwd_is_root(void **state)
 {
-    char path[512], script[1400], out[600], plant[600], opts[700], line[256];
-    char cwd[PATH_MAX], **env;
+    char body[700], out[600], plant[600], line[256], cwd[PATH_MAX], **env;
+    const char *opts;
     FILE *f;
 
-    snprintf(path, sizeof(path), "%s/cwd-worker.sh", W.dir);
     snprintf(out, sizeof(out), "%s/worker-cwd", W.ahome);
-    snprintf(script, sizeof(script), "#!/bin/sh\npwd > '%s'\n", out);
-    put_file(path, script, 0755, 0, 0);
+    snprintf(body, sizeof(body), "pwd > '%s'\n", out);
+    opts = script_worker("cwd-worker.sh", body, "");
     snprintf(plant, sizeof(plant), "%s/planted", W.dir);
     put_file(plant, "[default]\n", 0644, 0, 0);
     assert_non_null(getcwd(cwd, sizeof(cwd)));
     assert_int_equal(chdir(W.dir), 0);
-    snprintf(opts, sizeof(opts), "worker=%s", path);
     env = open_env(opts, PAM_SUCCESS);
     assert_int_equal(chdir(cwd), 0);
     pamtest_free_env(env);
@@ -2041,8 +2052,7 @@ test_helper_daemon_does_not_outlive_login(void **state)
 static void
 test_worker_killed_with_its_tree(void **state)
 {
-    char path[512], script[4400], line[2][2048], pids[2][600], opts[700];
-    char **env;
+    char script[4400], line[2][2048], pids[2][600], **env;
     long pid[2];
     bool left[2];
     int i;
@@ -2053,12 +2063,9 @@ test_worker_killed_with_its_tree(void **state)
         background_line(line[i], sizeof(line[i]), i == 1, pids[i],
                         "sleep 1000");
     }
-    snprintf(path, sizeof(path), "%s/tree-worker.sh", W.dir);
-    snprintf(script, sizeof(script), "#!/bin/sh\n%s%sexec sleep 60\n",
-             line[0], line[1]);
-    put_file(path, script, 0755, 0, 0);
-    snprintf(opts, sizeof(opts), "worker=%s timeout=1000ms", path);
-    env = open_env(opts, PAM_SUCCESS);
+    snprintf(script, sizeof(script), "%s%sexec sleep 60\n", line[0], line[1]);
+    env = open_env(script_worker("tree-worker.sh", script, "timeout=1000ms"),
+                   PAM_SUCCESS);
     assert_no_aws(env);
     assert_logged("timed out after 1000 ms");
     pamtest_free_env(env);
