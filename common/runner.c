@@ -5,7 +5,7 @@
  *   sends no SIGCHLD, a host's waitpid(-1) cannot reap it and
  *   SIG_IGN does not auto-reap it; we reap it through its pidfd. execve()
  *   resets the exit signal to SIGCHLD (the kernel's de_thread()), so the
- *   keeper never execs: it forks the program and relays its wait status.
+ *   keeper never execs: it vforks the program and relays its wait status.
  * - clone3 refused (ENOSYS, or EPERM/EINVAL from a seccomp filter): the
  *   legacy clone() with CLONE_PIDFD, then fork(). After a fork the host
  *   may reap the keeper; the status the keeper relayed is still used, and
@@ -216,7 +216,7 @@ child_exec(const struct child_plan *c, int report, pid_t keeper)
 }
 
 /* The keeper: the child created with exit_signal 0. It never execs (that
-   would reset its exit signal to SIGCHLD), forks the program, waits for
+   would reset its exit signal to SIGCHLD), vforks the program, waits for
    it with SIGCHLD at its default and sends the wait status. It leads the
    program's session and process group, which lives until the keeper is
    reaped, so killing that group cannot hit a reused id. */
@@ -237,8 +237,10 @@ keeper_run(const struct child_plan *c)
     if (p->cwd != NULL && chdir(p->cwd) < 0 && chdir("/") < 0)
         errno = 0;
     keeper = (pid_t) syscall(SYS_getpid);
-    program = (pid_t) syscall(SYS_clone, (unsigned long) SIGCHLD, NULL, NULL,
-                              NULL, NULL);
+    /* vfork: the program borrows the keeper's memory until its execve
+       instead of copying the host's page tables a second time; the keeper
+       waits meanwhile, and child_exec never returns. */
+    program = vfork();
     if (program == 0)
         child_exec(c, report, keeper);
     if (program < 0)

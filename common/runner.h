@@ -7,7 +7,7 @@
  *
  * - The child is a "keeper" the host's SIGCHLD handling never sees (no
  *   exit signal, reaped through a pidfd; runner.c says how and what the
- *   fallbacks are). It never execs: it forks the program and relays its
+ *   fallbacks are). It never execs: it vforks the program and relays its
  *   wait status.
  * - Between clone and execve only async-signal-safe calls (the raw clone
  *   skips glibc's atfork handlers, the host may be multi-threaded): argv,
