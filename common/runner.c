@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "common/runner.h"
 #include "common/secret.h"
 
@@ -54,7 +55,7 @@
 /* Everything the child uses, prepared before clone. */
 struct child_plan {
     const struct runner_plan *plan;
-    int devnull, out_w, err_w, report_w;
+    int in_r, out_w, err_w, report_w;
     unsigned max_fd;             /* close up to this without close_range */
     struct {
         int resource;
@@ -115,7 +116,7 @@ child_reset_signals(void)
     (void) sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* Puts /dev/null, the stdout pipe and the stderr pipe on 0, 1, 2 and the
+/* Puts stdin, the stdout pipe and the stderr pipe on 0, 1, 2 and the
    report pipe on 3, and closes everything else, the host's leaked
    descriptors included. Everything is first moved above 2, because a
    host running with 0-2 closed may have had our pipes land there. */
@@ -127,7 +128,7 @@ child_setup_fds(const struct child_plan *c)
 
     if (report < 0)
         _exit(127);
-    in = fcntl(c->devnull, F_DUPFD_CLOEXEC, 3);
+    in = fcntl(c->in_r, F_DUPFD_CLOEXEC, 3);
     out = fcntl(c->out_w, F_DUPFD_CLOEXEC, 3);
     err = fcntl(c->err_w, F_DUPFD_CLOEXEC, 3);
     if (in < 0 || out < 0 || err < 0)
@@ -596,6 +597,36 @@ set_nonblock(int fd)
         (void) fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+/* The plan's stdin: /dev/null, or a pipe already holding all the bytes
+   and closed for writing, so that nothing is written once the program
+   runs (a write to a pipe it closed would raise SIGPIPE in the host). */
+static int
+stdin_open(const struct runner_plan *p)
+{
+    int fds[2], cap;
+
+    if (p->stdin_data == NULL)
+        return open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (p->stdin_len > (1U << 30)) {
+        errno = E2BIG;
+        return -1;
+    }
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    cap = fcntl(fds[1], F_GETPIPE_SZ);
+    if (cap >= 0 && (size_t) cap < p->stdin_len)
+        cap = fcntl(fds[1], F_SETPIPE_SZ, (int) p->stdin_len);
+    if (cap < 0 || (size_t) cap < p->stdin_len)
+        errno = E2BIG;
+    else if (fd_write_all(fds[1], p->stdin_data, p->stdin_len) == 0) {
+        close(fds[1]);
+        return fds[0];
+    }
+    close(fds[0]);
+    close(fds[1]);
+    return -1;
+}
+
 /* What the child needs that is not async-signal-safe to find out. */
 static int
 child_plan_prepare(const struct runner_plan *p, struct child_plan *c)
@@ -628,7 +659,7 @@ int
 runner_run(const struct runner_plan *p, struct runner_result *res)
 {
     int out[2] = {-1, -1}, errp[2] = {-1, -1}, report[2] = {-1, -1};
-    int devnull = -1, pidfd = -1, rc = -1, saved = 0;
+    int in_r = -1, pidfd = -1, rc = -1, saved = 0;
     struct child_plan c;
     pid_t pid;
 
@@ -640,12 +671,12 @@ runner_run(const struct runner_plan *p, struct runner_result *res)
     res->err = calloc(1, res->err_size);
     if (res->out == NULL || res->err == NULL || child_plan_prepare(p, &c) < 0)
         goto done;
-    devnull = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (devnull < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0
+    in_r = stdin_open(p);
+    if (in_r < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0
         || pipe2(report, O_CLOEXEC) < 0)
         goto done;
     c.plan = p;
-    c.devnull = devnull;
+    c.in_r = in_r;
     c.out_w = out[1];
     c.err_w = errp[1];
     c.report_w = report[1];
@@ -664,7 +695,7 @@ runner_run(const struct runner_plan *p, struct runner_result *res)
     rc = 0;
 done:
     saved = errno;
-    close_fd(&devnull);
+    close_fd(&in_r);
     close_fd(&pidfd);
     for (int i = 0; i < 2; i++) {
         close_fd(&out[i]);

@@ -16,7 +16,7 @@
  *   they think exists) and is verified. The host's dispositions never
  *   change; the keeper resets all of its own and unblocks every signal.
  * - In the keeper: setsid() (no controlling terminal, its own process
- *   group), stdin /dev/null, stdout and stderr pipes, every other fd
+ *   group), stdin /dev/null or the plan's bytes, stdout and stderr pipes, every other fd
  *   closed (close_range, else a loop up to RLIMIT_NOFILE), cwd as asked.
  *   Set-up failures before execve come back on one report pipe as
  *   {stage, errno}.
@@ -65,6 +65,10 @@ struct runner_plan {
     char *const *envp;
     const struct runner_identity *identity;  /* NULL: the caller's */
     const char *cwd;        /* NULL: the caller's; unenterable: "/" */
+    /* stdin: these bytes, then EOF (at most a pipe's capacity, 1 MiB by
+       default: more is E2BIG); NULL: /dev/null. */
+    const void *stdin_data;
+    size_t stdin_len;
     int64_t timeout_ms;     /* the whole run, from clone to the last read */
     size_t max_stdout;      /* more than this: killed, out_overflow */
     size_t max_stderr;      /* the rest of stderr is read and dropped */

@@ -162,6 +162,42 @@ test_deadline_kills_group(void **state)
     rmdir(dir);
 }
 
+/* The plan's stdin bytes, then EOF; more than a pipe can hold without the
+   program running is refused up front. */
+static void
+test_stdin_data(void **state)
+{
+    char *argv[] = {"cat", NULL};
+    char *paths[] = {"/bin/cat", NULL};
+    size_t big = 300 * 1024;
+    char *data = malloc(big);
+    struct runner_plan req = {.argv = argv, .exec_paths = paths,
+                              .envp = no_env, .cwd = "/",
+                              .stdin_data = "to the helper\n",
+                              .stdin_len = 14, .timeout_ms = 10000,
+                              .max_stdout = big, .max_stderr = 1024};
+    struct runner_result res;
+
+    (void) state;
+    assert_non_null(data);
+    assert_int_equal(runner_run(&req, &res), 0);
+    assert_true(res.exited);
+    assert_string_equal(res.out, "to the helper\n");
+    runner_result_free(&res);
+    memset(data, 'x', big);
+    req.stdin_data = data;
+    req.stdin_len = big;
+    assert_int_equal(runner_run(&req, &res), 0);
+    assert_int_equal(res.out_len, big);
+    assert_false(res.out_overflow);
+    runner_result_free(&res);
+    req.stdin_len = (size_t) 2 << 30;
+    assert_int_equal(runner_run(&req, &res), -1);
+    assert_int_equal(errno, E2BIG);
+    runner_result_free(&res);
+    free(data);
+}
+
 /* A child left in the helper's process group with its output closed does
    not outlive the run. */
 static void
@@ -355,6 +391,7 @@ main(void)
         cmocka_unit_test(test_killed_by_signal),
         cmocka_unit_test(test_exec_errors),
         cmocka_unit_test(test_deadline_kills_group),
+        cmocka_unit_test(test_stdin_data),
         cmocka_unit_test(test_group_killed_at_end),
         cmocka_unit_test(test_daemon_holding_stdout),
         cmocka_unit_test(test_stdout_flood),
