@@ -396,11 +396,10 @@ judge_run(const struct awscred_context *ctx, const struct runner_result *res,
 /*
  * The helper's own limits: sshd's are far above a login's needs, and
  * pam_limits runs after the session modules in Debian's stack. CPU
- * seconds: the timeout's, rounded up, and one more; address space 1 GiB
- * (the AWS CLI and Python helpers
- * need well under 200 MiB), not in an ASan build, whose shadow memory
- * reserves terabytes; 4096 processes of the user; no core file, which
- * would hold the credentials.
+ * seconds: the timeout's whole seconds and two more; 1 GiB of address
+ * space (`aws configure list` of the AWS CLI v1 runs in 200 MiB), not in
+ * an ASan build, whose shadow memory reserves terabytes; 4096 processes
+ * of the user; no core file, which would hold the credentials.
  */
 static size_t
 helper_limits(int64_t timeout_ms, struct runner_limit *limits)
