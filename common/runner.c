@@ -1,15 +1,23 @@
 /*
  * runner.c: the process runner (runner.h says what it guarantees).
  *
- * - The keeper is created with clone3(CLONE_PIDFD, exit_signal 0): it
- *   sends no SIGCHLD, a host's waitpid(-1) cannot reap it and
- *   SIG_IGN does not auto-reap it; we reap it through its pidfd. execve()
- *   resets the exit signal to SIGCHLD (the kernel's de_thread()), so the
- *   keeper never execs: it vforks the program and relays its wait status.
- * - clone3 refused (ENOSYS, or EPERM/EINVAL from a seccomp filter): the
- *   legacy clone() with CLONE_PIDFD, then fork(). After a fork the host
- *   may reap the keeper; the status the keeper relayed is still used, and
- *   only when there is none is the outcome "status unknown".
+ * - The keeper is created with CLONE_PIDFD and exit_signal 0: it sends no
+ *   SIGCHLD, a host's waitpid(-1) cannot reap it and SIG_IGN does not
+ *   auto-reap it; we reap it through its pidfd. execve() resets the exit
+ *   signal to SIGCHLD (the kernel's de_thread()), so the keeper never
+ *   execs: it vforks the program and relays its wait status.
+ * - Where it can (x86-64, arm64, not under ASan or valgrind) the keeper
+ *   shares our memory (clone() with CLONE_VM, on a stack of its own), so
+ *   no page table of the host is copied at all: a login costs the same in
+ *   a 32 MB sshd as in a small one. Such a keeper and the program before
+ *   its execve run raw system calls only (raw6 below): no libc call, no
+ *   errno, no allocation, no lock; all signals stay blocked until its
+ *   dispositions are the defaults.
+ * - Otherwise clone3(CLONE_PIDFD), a copy of our memory; clone3 refused
+ *   (ENOSYS, or EPERM/EINVAL from a seccomp filter): the legacy clone()
+ *   with CLONE_PIDFD, then fork(). After a fork the host may reap the
+ *   keeper; the status the keeper relayed is still used, and only when
+ *   there is none is the outcome "status unknown".
  *
  * SPDX-License-Identifier: MIT
  */
@@ -22,6 +30,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -43,6 +54,10 @@
 /* How long a killed keeper may take to become reapable. */
 #define REAP_GRACE_MS 2000
 #define MAX_LIMITS 8
+/* The shared keeper's stack: its frames and the program's until execve
+   (the groups check holds 4 KiB), above one guard page. */
+#define KEEPER_STACK_BYTES (64 * 1024)
+#define GUARD_BYTES 4096
 /* The kernel's default fs.nr_open: the fd loop's bound when RLIMIT_NOFILE
    is unlimited. */
 #define MAX_FD_LOOP 1048576U
@@ -62,6 +77,8 @@ struct child_plan {
         struct rlimit rl;
     } limits[MAX_LIMITS];
     size_t nlimits;
+    void *stack;                 /* the shared keeper's, or NULL */
+    bool shared;                 /* the keeper shares our memory */
 };
 
 static int64_t
@@ -72,6 +89,72 @@ monotonic_ms(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
+
+/* ---- Raw system calls ---------------------------------------------------
+
+   The keeper may share the host's memory (CLONE_VM, see clone_keeper), so
+   neither it nor the program before execve may write anything of the
+   host's: not even errno, which lives in the calling thread's TLS. These
+   return the kernel's result, a negative errno on failure. */
+
+#if (defined(__x86_64__) || defined(__aarch64__)) && !defined(__SANITIZE_ADDRESS__)
+# define RUNNER_SHARED_KEEPER 1
+/* valgrind cannot run a child that shares memory without being a thread
+   (it exits): under it the keeper gets a copy. The header's check is a
+   no-op instruction sequence outside valgrind. */
+# if defined(__has_include)
+#  if __has_include(<valgrind/valgrind.h>)
+#   include <valgrind/valgrind.h>
+#  endif
+# endif
+# ifndef RUNNING_ON_VALGRIND
+#  define RUNNING_ON_VALGRIND 0
+# endif
+#endif
+
+static inline __attribute__((always_inline)) long
+raw6(long n, long a, long b, long c, long d, long e, long f)
+{
+#if defined(__x86_64__)
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    register long r9 __asm__("r9") = f;
+    long ret;
+
+    __asm__ __volatile__("syscall"
+                         : "=a"(ret)
+                         : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
+                           "r"(r9)
+                         : "rcx", "r11", "memory");
+    return ret;
+#elif defined(__aarch64__)
+    register long x8 __asm__("x8") = n;
+    register long x0 __asm__("x0") = a;
+    register long x1 __asm__("x1") = b;
+    register long x2 __asm__("x2") = c;
+    register long x3 __asm__("x3") = d;
+    register long x4 __asm__("x4") = e;
+    register long x5 __asm__("x5") = f;
+
+    __asm__ __volatile__("svc 0"
+                         : "+r"(x0)
+                         : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4),
+                           "r"(x5)
+                         : "memory");
+    return x0;
+#else
+    long ret = syscall(n, a, b, c, d, e, f);  /* no shared keeper here */
+
+    return ret < 0 ? -errno : ret;
+#endif
+}
+
+#define RAW0(n) raw6((n), 0, 0, 0, 0, 0, 0)
+#define RAW1(n, a) raw6((n), (long) (a), 0, 0, 0, 0, 0)
+#define RAW2(n, a, b) raw6((n), (long) (a), (long) (b), 0, 0, 0, 0)
+#define RAW3(n, a, b, c) raw6((n), (long) (a), (long) (b), (long) (c), 0, 0, 0)
+#define RAW4(n, a, b, c, d) \
+    raw6((n), (long) (a), (long) (b), (long) (c), (long) (d), 0, 0)
 
 const char *
 runner_stage_name(int stage)
@@ -90,30 +173,38 @@ runner_stage_name(int stage)
     return "setup";
 }
 
-/* ---- The child: async-signal-safe calls only ------------------------- */
+/* ---- The child: raw system calls only ---------------------------------- */
 
 static void __attribute__((noreturn))
-child_fail(int report, int stage, int error)
+child_exit(int code)
 {
-    int msg[2] = {stage, error != 0 ? error : EIO};
-    ssize_t n = write(report, msg, sizeof msg);
-
-    (void) n;
-    _exit(127);
+    for (;;)
+        (void) RAW1(SYS_exit_group, code);
 }
 
+/* Reports a failed stage; error is a positive errno or a negative kernel
+   result. */
+static void __attribute__((noreturn))
+child_fail(int report, int stage, long error)
+{
+    int msg[2] = {stage, error < 0 ? (int) -error : error != 0 ? (int) error
+                                                               : EIO};
+
+    (void) RAW3(SYS_write, report, msg, sizeof msg);
+    child_exit(127);
+}
+
+/* Every disposition back to SIG_DFL (a zeroed kernel sigaction: no
+   handler, no flags, an empty mask), then nothing blocked. */
 static void
 child_reset_signals(void)
 {
-    struct sigaction dfl;
-    sigset_t none;
+    unsigned long dfl[4] = {0, 0, 0, 0}, none = 0;
 
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++)
-        (void) sigaction(sig, &dfl, NULL);  /* EINVAL for KILL/STOP: fine */
-    sigemptyset(&none);
-    (void) sigprocmask(SIG_SETMASK, &none, NULL);
+    for (int sig = 1; sig <= 64; sig++)
+        (void) RAW4(SYS_rt_sigaction, sig, dfl, NULL, 8);  /* KILL/STOP:
+                                                              EINVAL */
+    (void) RAW4(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
 }
 
 /* Puts stdin, the stdout pipe and the stderr pipe on 0, 1, 2 and the
@@ -123,26 +214,28 @@ child_reset_signals(void)
 static int
 child_setup_fds(const struct child_plan *c)
 {
-    int report = fcntl(c->report_w, F_DUPFD_CLOEXEC, 3);
-    int in, out, err;
+    int report = (int) RAW3(SYS_fcntl, c->report_w, F_DUPFD_CLOEXEC, 3);
+    long in, out, err, r;
 
     if (report < 0)
-        _exit(127);
-    in = fcntl(c->in_r, F_DUPFD_CLOEXEC, 3);
-    out = fcntl(c->out_w, F_DUPFD_CLOEXEC, 3);
-    err = fcntl(c->err_w, F_DUPFD_CLOEXEC, 3);
+        child_exit(127);
+    in = RAW3(SYS_fcntl, c->in_r, F_DUPFD_CLOEXEC, 3);
+    out = RAW3(SYS_fcntl, c->out_w, F_DUPFD_CLOEXEC, 3);
+    err = RAW3(SYS_fcntl, c->err_w, F_DUPFD_CLOEXEC, 3);
     if (in < 0 || out < 0 || err < 0)
-        child_fail(report, RUNNER_STAGE_FDS, errno);
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-        child_fail(report, RUNNER_STAGE_FDS, errno);
+        child_fail(report, RUNNER_STAGE_FDS, in < 0 ? in : out < 0 ? out : err);
+    /* All three are above 2, so dup3 never meets its own descriptor. */
+    if ((r = RAW3(SYS_dup3, in, 0, 0)) < 0 || (r = RAW3(SYS_dup3, out, 1, 0)) < 0
+        || (r = RAW3(SYS_dup3, err, 2, 0)) < 0)
+        child_fail(report, RUNNER_STAGE_FDS, r);
     if (report != 3) {
-        if (dup3(report, 3, O_CLOEXEC) < 0)
-            child_fail(report, RUNNER_STAGE_FDS, errno);
+        if ((r = RAW3(SYS_dup3, report, 3, O_CLOEXEC)) < 0)
+            child_fail(report, RUNNER_STAGE_FDS, r);
         report = 3;
     }
-    if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
+    if (RAW3(SYS_close_range, 4U, ~0U, 0U) < 0)
         for (unsigned fd = 4; fd < c->max_fd; fd++)
-            (void) close((int) fd);
+            (void) RAW1(SYS_close, fd);
     return report;
 }
 
@@ -152,7 +245,7 @@ static bool
 groups_verified(const struct runner_identity *id)
 {
     gid_t now[RUNNER_MAX_GROUPS];
-    long n = syscall(SYS_getgroups, RUNNER_MAX_GROUPS, now);
+    long n = RAW2(SYS_getgroups, RUNNER_MAX_GROUPS, now);
     size_t i, j;
 
     if (n < 0 || (size_t) n != id->ngroups)
@@ -173,16 +266,17 @@ child_become(const struct runner_identity *id, int report)
 {
     uid_t ruid, euid, suid;
     gid_t rgid, egid, sgid;
+    long r;
 
-    if (syscall(SYS_setgroups, id->ngroups, id->groups) < 0)
-        child_fail(report, RUNNER_STAGE_GROUPS, errno);
-    if (syscall(SYS_setresgid, id->gid, id->gid, id->gid) < 0)
-        child_fail(report, RUNNER_STAGE_GID, errno);
-    if (syscall(SYS_setresuid, id->uid, id->uid, id->uid) < 0)
-        child_fail(report, RUNNER_STAGE_UID, errno);
-    if (syscall(SYS_getresuid, &ruid, &euid, &suid) < 0
-        || syscall(SYS_getresgid, &rgid, &egid, &sgid) < 0)
-        child_fail(report, RUNNER_STAGE_VERIFY, errno);
+    if ((r = RAW2(SYS_setgroups, id->ngroups, id->groups)) < 0)
+        child_fail(report, RUNNER_STAGE_GROUPS, r);
+    if ((r = RAW3(SYS_setresgid, id->gid, id->gid, id->gid)) < 0)
+        child_fail(report, RUNNER_STAGE_GID, r);
+    if ((r = RAW3(SYS_setresuid, id->uid, id->uid, id->uid)) < 0)
+        child_fail(report, RUNNER_STAGE_UID, r);
+    if ((r = RAW3(SYS_getresuid, &ruid, &euid, &suid)) < 0
+        || (r = RAW3(SYS_getresgid, &rgid, &egid, &sgid)) < 0)
+        child_fail(report, RUNNER_STAGE_VERIFY, r);
     if (ruid != id->uid || euid != id->uid || suid != id->uid
         || rgid != id->gid || egid != id->gid || sgid != id->gid
         || !groups_verified(id))
@@ -196,22 +290,23 @@ static void __attribute__((noreturn))
 child_exec(const struct child_plan *c, int report, pid_t keeper)
 {
     const struct runner_plan *p = c->plan;
-    int saved = 0;
+    long r, saved = 0;
 
     for (size_t i = 0; i < c->nlimits; i++)
-        if (syscall(SYS_prlimit64, 0, c->limits[i].resource,
-                    &c->limits[i].rl, NULL) < 0)
-            child_fail(report, RUNNER_STAGE_LIMITS, errno);
+        if ((r = RAW4(SYS_prlimit64, 0, c->limits[i].resource,
+                      &c->limits[i].rl, NULL)) < 0)
+            child_fail(report, RUNNER_STAGE_LIMITS, r);
     if (p->identity != NULL)
         child_become(p->identity, report);
     /* After the identity change, which clears it. */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0
-        || syscall(SYS_getppid) != keeper)
-        child_fail(report, RUNNER_STAGE_FDS, errno != 0 ? errno : ESRCH);
+    if ((r = RAW2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL)) < 0)
+        child_fail(report, RUNNER_STAGE_FDS, r);
+    if (RAW0(SYS_getppid) != keeper)
+        child_fail(report, RUNNER_STAGE_FDS, ESRCH);
     for (char *const *path = p->exec_paths; *path != NULL; path++) {
-        execve(*path, p->argv, p->envp);
-        if (errno != ENOENT && errno != ENOTDIR && saved == 0)
-            saved = errno;
+        r = RAW3(SYS_execve, *path, p->argv, p->envp);
+        if (r != -ENOENT && r != -ENOTDIR && saved == 0)
+            saved = r;
     }
     child_fail(report, RUNNER_STAGE_EXEC, saved != 0 ? saved : ENOENT);
 }
@@ -228,37 +323,46 @@ keeper_run(const struct child_plan *c)
     int report = child_setup_fds(c);
     int status = 0;
     int msg[2];
-    pid_t keeper, program;
+    long keeper, program, r;
 
-    if (setsid() < 0)
-        child_fail(report, RUNNER_STAGE_SETSID, errno);
+    if ((r = RAW0(SYS_setsid)) < 0)
+        child_fail(report, RUNNER_STAGE_SETSID, r);
     child_reset_signals();
     /* A directory that cannot be entered leaves the program in "/", as
        login(1) does; if even that fails it stays where it was. */
-    if (p->cwd != NULL && chdir(p->cwd) < 0 && chdir("/") < 0)
-        errno = 0;
-    keeper = (pid_t) syscall(SYS_getpid);
-    /* vfork: the program borrows the keeper's memory until its execve
-       instead of copying the host's page tables a second time; the keeper
-       waits meanwhile, and child_exec never returns. */
-    program = vfork();
+    if (p->cwd != NULL && RAW1(SYS_chdir, p->cwd) < 0)
+        (void) RAW1(SYS_chdir, "/");
+    keeper = RAW0(SYS_getpid);
+    /* A vfork: the program borrows the keeper's memory (and its stack,
+       below the keeper's frame) until its execve instead of copying the
+       page tables again; the keeper waits meanwhile, and child_exec never
+       returns. The system call is inline, so no function returns twice. */
+    program = RAW2(SYS_clone, CLONE_VM | CLONE_VFORK | SIGCHLD, 0);
     if (program == 0)
-        child_exec(c, report, keeper);
+        child_exec(c, report, (pid_t) keeper);
     if (program < 0)
-        child_fail(report, RUNNER_STAGE_FORK, errno);
+        child_fail(report, RUNNER_STAGE_FORK, program);
     /* Our copies of the pipes must not delay the parent's EOF. */
-    (void) close(0);
-    (void) close(1);
-    (void) close(2);
-    while (syscall(SYS_wait4, program, &status, 0, NULL) < 0)
-        if (errno != EINTR)
-            _exit(125);
+    (void) RAW1(SYS_close, 0);
+    (void) RAW1(SYS_close, 1);
+    (void) RAW1(SYS_close, 2);
+    while ((r = RAW4(SYS_wait4, program, &status, 0, NULL)) < 0)
+        if (r != -EINTR)
+            child_exit(125);
     msg[0] = REPORT_STATUS;
     msg[1] = status;
-    if (write(report, msg, sizeof msg) != (ssize_t) sizeof msg)
-        _exit(126);
-    _exit(0);
+    if (RAW3(SYS_write, report, msg, sizeof msg) != (long) sizeof msg)
+        child_exit(126);
+    child_exit(0);
 }
+
+#ifdef RUNNER_SHARED_KEEPER
+static int
+keeper_entry(void *arg)
+{
+    keeper_run(arg);
+}
+#endif
 
 /* ---- The parent -------------------------------------------------------- */
 
@@ -303,11 +407,26 @@ clone_tier(int tier, unsigned long ns, int *pidfd)
  * PID namespace is dropped where it is not allowed (no CAP_SYS_ADMIN).
  */
 static pid_t
-clone_keeper(bool new_pid_ns, int *pidfd)
+clone_keeper(bool new_pid_ns, struct child_plan *c, int *pidfd)
 {
     unsigned long ns = new_pid_ns ? CLONE_NEWPID : 0;
     long pid = -1;
 
+#ifdef RUNNER_SHARED_KEEPER
+    /* First choice: a keeper that shares the host's memory instead of
+       copying its page tables (the cost grows with the host's size), on
+       a stack of its own; it runs raw system calls only. Without a stack
+       (valgrind, no memory) or refused: the tiers below. */
+    if (c->stack != NULL) {
+        pid = clone(keeper_entry, (char *) c->stack + KEEPER_STACK_BYTES,
+                    (int) (CLONE_VM | CLONE_PIDFD | ns), c, pidfd);
+        if (pid > 0) {
+            c->shared = true;
+            (void) fcntl(*pidfd, F_SETFD, FD_CLOEXEC);
+            return (pid_t) pid;
+        }
+    }
+#endif
     for (int tier = 0; tier < 3; tier++) {
         pid = clone_tier(tier, ns, pidfd);
         if (pid < 0 && ns != 0
@@ -542,7 +661,7 @@ settle_result(const struct run_state *s, bool reaped, const siginfo_t *si,
     }
 }
 
-static void
+static bool
 run_parent(const struct runner_plan *p, pid_t pid, int pidfd, int out_r,
            int err_r, int report_r, struct runner_result *res)
 {
@@ -578,6 +697,7 @@ run_parent(const struct runner_plan *p, pid_t pid, int pidfd, int out_r,
     res->err_len = s.err.len;
     res->err[res->err_len] = '\0';
     res->elapsed_ms = monotonic_ms() - start;
+    return reaped;
 }
 
 static void
@@ -627,6 +747,36 @@ stdin_open(const struct runner_plan *p)
     return -1;
 }
 
+/* The shared keeper's stack, or NULL where there is none (then the keeper
+   gets a copy of our memory). */
+static void *
+keeper_stack_new(void)
+{
+#ifdef RUNNER_SHARED_KEEPER
+    void *stack;
+
+    if (RUNNING_ON_VALGRIND)
+        return NULL;
+    stack = mmap(NULL, GUARD_BYTES + KEEPER_STACK_BYTES,
+                 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+                 -1, 0);
+    if (stack == MAP_FAILED)
+        return NULL;
+    (void) mprotect(stack, GUARD_BYTES, PROT_NONE);
+    return (char *) stack + GUARD_BYTES;
+#else
+    return NULL;
+#endif
+}
+
+static void
+keeper_stack_free(void *stack)
+{
+    if (stack != NULL)
+        (void) munmap((char *) stack - GUARD_BYTES,
+                      GUARD_BYTES + KEEPER_STACK_BYTES);
+}
+
 /* What the child needs that is not async-signal-safe to find out. */
 static int
 child_plan_prepare(const struct runner_plan *p, struct child_plan *c)
@@ -661,6 +811,7 @@ runner_run(const struct runner_plan *p, struct runner_result *res)
     int out[2] = {-1, -1}, errp[2] = {-1, -1}, report[2] = {-1, -1};
     int in_r = -1, pidfd = -1, rc = -1, saved = 0;
     struct child_plan c;
+    sigset_t all, old_mask;
     pid_t pid;
 
     memset(res, 0, sizeof *res);
@@ -680,9 +831,19 @@ runner_run(const struct runner_plan *p, struct runner_result *res)
     c.out_w = out[1];
     c.err_w = errp[1];
     c.report_w = report[1];
-    pid = clone_keeper(p->own_pid_namespace, &pidfd);
+    c.stack = keeper_stack_new();
+    /* The keeper starts with every signal blocked and unblocks them once
+       its dispositions are the defaults: no host handler ever runs in it
+       (on the host's memory, for a shared keeper). Only this thread's
+       mask changes, and only for the clone. */
+    sigfillset(&all);
+    (void) pthread_sigmask(SIG_SETMASK, &all, &old_mask);
+    pid = clone_keeper(p->own_pid_namespace, &c, &pidfd);
+    saved = errno;
     if (pid == 0)
         keeper_run(&c);
+    (void) pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    errno = saved;
     if (pid < 0)
         goto done;
     close_fd(&out[1]);
@@ -691,10 +852,15 @@ runner_run(const struct runner_plan *p, struct runner_result *res)
     set_nonblock(out[0]);
     set_nonblock(errp[0]);
     set_nonblock(report[0]);
-    run_parent(p, pid, pidfd, out[0], errp[0], report[0], res);
+    /* A shared keeper that could not be reaped may still be on its
+       stack: that stays mapped. */
+    if (!run_parent(p, pid, pidfd, out[0], errp[0], report[0], res)
+        && c.shared)
+        c.stack = NULL;
     rc = 0;
 done:
     saved = errno;
+    keeper_stack_free(c.stack);
     close_fd(&in_r);
     close_fd(&pidfd);
     for (int i = 0; i < 2; i++) {
