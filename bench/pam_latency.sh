@@ -9,6 +9,9 @@
 # The module options default to clock_check=never (bench/clock_probe.sh
 # measures the clock check).
 #
+# HOST_HEAP_MB=32 makes the host touch that much heap first, as a large
+# sshd has: the keeper's cost must not grow with it.
+#
 # As root it creates a temporary user (removed at the end), so the worker
 # really changes identity; otherwise it measures as the current user.
 # SPDX-License-Identifier: MIT
@@ -59,6 +62,7 @@ cat > "$T/driver.c" <<'EOF'
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static int conv(int n, const struct pam_message **m, struct pam_response **r,
@@ -73,6 +77,9 @@ int main(int argc, char **argv) {
     struct pam_conv c = { conv, NULL };
     int runs = atoi(argv[4]);
     double *ms = calloc(runs, sizeof(double));
+    size_t heap = getenv("HOST_HEAP_MB") ? strtoul(getenv("HOST_HEAP_MB"), 0, 10) << 20 : 0;
+    char *host = heap ? malloc(heap) : NULL;
+    if (host) memset(host, 1, heap);
     for (int i = 0; i < runs; i++) {
         pam_handle_t *ph;
         struct timespec a, b;

@@ -8,7 +8,7 @@ libawscred_libawscred_core_la_SOURCES = \
 	libawscred/util/path.c libawscred/util/time.c libawscred/util/json.c \
 	libawscred/chain.c libawscred/resolve.c
 libawscred_libawscred_core_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
-libawscred_libawscred_core_la_LIBADD = $(CJSON_LIBS)
+libawscred_libawscred_core_la_LIBADD = common/libawscred-common.la $(CJSON_LIBS)
 
 # The public shared library: only awscred_* is exported.
 lib_LTLIBRARIES += libawscred/libawscred.la

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "awscred.h"
+#include "common/secret.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -102,12 +103,6 @@ char *xstrdup(const char *s);                 /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 /* malloc'd printf; NULL when out of memory. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Overwrites n bytes in a way the compiler keeps. */
-void secret_wipe(void *p, size_t n);
-/* Wipes a NUL-terminated string and frees it. NULL is fine. */
-void secret_free(char *s);
-/* Wipes and frees a buffer of n bytes. */
-void secret_free_n(void *p, size_t n);
 /* An empty credentials struct, or NULL when out of memory. */
 struct awscred_credentials *credentials_new(void);
 /* Case-insensitive ASCII equality (the AWS CLI's .lower() == ...). */

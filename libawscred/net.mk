@@ -8,7 +8,7 @@ libawscred_awscred_net_la_SOURCES = \
 	libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c
 libawscred_awscred_net_la_CFLAGS = $(AM_CFLAGS) \
 	$(CURL_CFLAGS) $(OPENSSL_CFLAGS) $(EXPAT_CFLAGS)
-libawscred_awscred_net_la_LIBADD = $(CURL_LIBS) $(OPENSSL_LIBS) $(EXPAT_LIBS)
+libawscred_awscred_net_la_LIBADD = common/libawscred-common.la $(CURL_LIBS) $(OPENSSL_LIBS) $(EXPAT_LIBS)
 libawscred_awscred_net_la_LDFLAGS = $(AM_LDFLAGS) \
 	-module -avoid-version -shared -no-undefined \
 	-Wl,-z,defs -Wl,-Bsymbolic -Wl,-z,nodelete \

@@ -10,5 +10,4 @@ libawscred_libawscred_core_la_SOURCES += \
 	libawscred/providers/config_file.c \
 	libawscred/providers/container.c \
 	libawscred/providers/imds.c \
-	libawscred/providers/common.h libawscred/providers/common.c \
-	libawscred/spawn.h libawscred/spawn.c
+	libawscred/providers/common.h libawscred/providers/common.c

@@ -36,10 +36,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "awscred.h"
+#include "common/fdio.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
@@ -279,23 +281,6 @@ clock_fill(struct awscred_context *ctx, const struct worker_request *req,
     return rc;
 }
 
-/* Writes all of buf to fd 1. */
-static int
-write_all(const char *buf, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(STDOUT_FILENO, buf, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -311,6 +296,10 @@ main(int argc, char **argv)
     int exit_code = 1;
     int64_t started_ms = pamaws_clock_monotonic_ms();
 
+    /* First thing: the user may not ptrace or read the memory of the
+       process that holds her secrets and writes root's input. execve()
+       reset this, so the runner cannot do it for us. */
+    (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     reset_signals();
     memset(&result, 0, sizeof(result));
     memset(&err, 0, sizeof(err));
@@ -331,7 +320,7 @@ main(int argc, char **argv)
         fprintf(stderr, "awscred-worker: cannot build the result\n");
         goto done;
     }
-    if (write_all(frame, len) < 0)
+    if (fd_write_all(STDOUT_FILENO, frame, len) < 0)
         goto done;
     exit_code = 0;
 

@@ -7,8 +7,9 @@
  * Layers:
  *   options.c  the sorted, typed option table; module arguments and the
  *              INI configuration file (/etc/security/pam_awscred.conf)
- *   spawn.c    the privilege-separated worker: clone3 (or fork), become
- *              the user, exec, read one result against one deadline, reap
+ *   spawn.c    the privilege-separated worker through the process runner
+ *              (common/runner.h): become the user, exec, read one result
+ *              against one deadline, kill what is left, reap
  *   result.c   the result protocol (writer and reader) and value checks
  *   text.c     user-chosen text escaped for logs and terminals
  *   session.c  one login's work: build the worker request, run it, build
@@ -28,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "common/secret.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -176,11 +179,8 @@ size_t pamaws_utf8_decode(const unsigned char *s, unsigned long *cp);
  *   access_key_id, secret_access_key, session_token, expiration (epoch
  *   seconds, 0 = none), region, account_id, method, profile
  *   clock_*           the clock check (clock_policy.h), also on failure
- * When setting up the worker fails before execve, the child writes the
- * 8-byte record "AWE1" <stage byte> <3 bytes errno, big-endian> instead.
  */
 #define PAMAWS_FRAME_MAGIC "AWSCRED-RESULT 1 "
-#define PAMAWS_SETUP_MAGIC "AWE1"
 
 struct pamaws_record {
     char *key;
@@ -197,6 +197,9 @@ char *pamaws_frame_build(const struct pamaws_result *result, size_t *len);
 /* Adds a record (copies; control characters become '?'). 0 or -1. */
 int pamaws_result_add(struct pamaws_result *result, const char *key,
                       const char *value);
+/* Whether the len bytes read so far hold a whole frame; reads nothing
+   past len, since the bytes come from a process the user can ptrace. */
+bool pamaws_frame_complete(const char *buf, size_t len);
 /* Parses a frame. 0 on success, else -1 with a reason in why. */
 int pamaws_frame_parse(const char *buf, size_t len,
                        struct pamaws_result *result, char *why, size_t size);
@@ -219,6 +222,7 @@ struct pamaws_identity {
 struct pamaws_run {
     char *output;          /* raw stdout, at most frame limit */
     size_t output_len;
+    size_t output_size;    /* allocation size, for wiping */
     char stderr_text[PAMAWS_STDERR_MAX_BYTES + 1]; /* NUL as '?' */
     bool timed_out;        /* the deadline expired; the worker was killed */
     bool status_known;     /* false: the host reaped it (fork fallback) */
@@ -227,13 +231,11 @@ struct pamaws_run {
 };
 
 /*
- * Runs path with argv and envp as identity, stdin /dev/null, stdout and
- * stderr on pipes, every other fd closed, and waits at most timeout_ms
- * in total (CLOCK_MONOTONIC). Changes no signal disposition of the host:
- * a keeper child created with clone3(CLONE_PIDFD, exit_signal 0), which
- * the host's SIGCHLD handling never sees, forks and reaps the exec'd
- * worker (spawn.c says why); when clone3 is unavailable it falls back to
- * fork() and reports status_known = false on ECHILD.
+ * Runs path with argv and envp as identity, in "/", stdin /dev/null,
+ * stdout and stderr on pipes, every other fd closed, and waits at most
+ * timeout_ms in total (CLOCK_MONOTONIC), with the process runner
+ * (common/runner.h): no signal disposition of the host changes, and
+ * nothing the worker starts outlives the call.
  * Returns 0 when the worker ran (see run), -1 when it could not start
  * (run->error says why). Free run->output with pamaws_run_free.
  */
@@ -313,10 +315,9 @@ const char *pamaws_check_key_id(const char *value);
 const char *pamaws_check_base64(const char *value, size_t max);
 const char *pamaws_check_region(const char *value);
 
-/* Wipes n bytes so the compiler keeps the stores. */
-void pamaws_wipe(void *p, size_t n);
-/* Wipes and frees a string. NULL is fine. */
-void pamaws_free_secret(char *s);
+/* The one secret wipe (common/secret.h), under the names used here. */
+#define pamaws_wipe(p, n) secret_wipe((p), (n))
+#define pamaws_free_secret(s) secret_free(s)
 
 #pragma GCC visibility pop
 #endif /* PAM_AWSCRED_INTERNAL_H */

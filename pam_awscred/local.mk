@@ -11,7 +11,7 @@ pam_awscred_libpamawscred_la_SOURCES = \
 	pam_awscred/policy.c pam_awscred/clock_policy.h pam_awscred/clock_policy.c \
 	pam_awscred/clock_state.c
 pam_awscred_libpamawscred_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
-pam_awscred_libpamawscred_la_LIBADD = $(INIH_LIBS)
+pam_awscred_libpamawscred_la_LIBADD = common/libawscred-common.la $(INIH_LIBS)
 
 pam_LTLIBRARIES += pam_awscred/pam_awscred.la
 pam_awscred_pam_awscred_la_SOURCES = pam_awscred/public.c

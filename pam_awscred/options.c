@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "awscred.h"
+#include "common/fdio.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
@@ -563,7 +564,6 @@ conf_read(const struct pamaws_args *args, const char *path)
 {
     struct stat st;
     char *buf = NULL;
-    ssize_t got;
     size_t len = 0;
     int fd;
 
@@ -588,23 +588,12 @@ conf_read(const struct pamaws_args *args, const char *path)
                    PAMAWS_CONF_MAX_BYTES);
         goto fail;
     }
-    buf = malloc(PAMAWS_CONF_MAX_BYTES + 2);
-    if (buf == NULL)
-        goto fail;
-    while (len <= PAMAWS_CONF_MAX_BYTES) {
-        got = read(fd, buf + len, PAMAWS_CONF_MAX_BYTES + 1 - len);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        len += (size_t) got;
-    }
-    if (len > PAMAWS_CONF_MAX_BYTES || memchr(buf, '\0', len) != NULL) {
+    if (fd_read_bounded(fd, PAMAWS_CONF_MAX_BYTES, &buf, &len) != FD_READ_OK
+        || memchr(buf, '\0', len) != NULL) {
         pamaws_log(args, LOG_ERR, "%s is too large or holds a NUL byte, ignored",
                    path);
         goto fail;
     }
-    buf[len] = '\0';
     close(fd);
     return buf;
 

@@ -13,25 +13,6 @@
 
 #include "pam_awscred/internal.h"
 
-void
-pamaws_wipe(void *p, size_t n)
-{
-    if (p == NULL)
-        return;
-    memset(p, 0, n);
-    /* Tell the compiler the zeroed bytes are still read. */
-    __asm__ __volatile__("" : : "r"(p) : "memory");
-}
-
-void
-pamaws_free_secret(char *s)
-{
-    if (s == NULL)
-        return;
-    pamaws_wipe(s, strlen(s));
-    free(s);
-}
-
 static bool
 key_valid(const char *key, size_t len)
 {
@@ -173,6 +154,14 @@ frame_record(const char *line, size_t len, struct pamaws_result *result)
     status = pamaws_result_add(result, key, value);
     pamaws_free_secret(value);
     return status;
+}
+
+bool
+pamaws_frame_complete(const char *buf, size_t len)
+{
+    size_t body, head = frame_header(buf, len, &body);
+
+    return head != 0 && len - head >= body;
 }
 
 int

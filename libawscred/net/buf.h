@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/secret.h"
+
 struct buf {
     char *data;  /* NUL-terminated once anything was added */
     size_t len;
@@ -41,7 +43,7 @@ buf_add(struct buf *b, const char *s, size_t n)
         }
         if (b->data != NULL) {
             memcpy(grown, b->data, b->len);
-            explicit_bzero(b->data, b->cap);
+            secret_wipe(b->data, b->cap);
             free(b->data);
         }
         b->data = grown;
@@ -69,7 +71,7 @@ static inline void
 buf_wipe(struct buf *b)
 {
     if (b->data != NULL) {
-        explicit_bzero(b->data, b->cap);
+        secret_wipe(b->data, b->cap);
         free(b->data);
     }
     memset(b, 0, sizeof(*b));

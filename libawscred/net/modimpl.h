@@ -7,6 +7,7 @@
 #ifndef AWSCRED_NET_MODIMPL_H
 #define AWSCRED_NET_MODIMPL_H 1
 
+#include "common/secret.h"
 #include "net/module.h"
 
 #pragma GCC visibility push(hidden)
@@ -16,10 +17,9 @@ enum awscred_status mod_error(struct awscred_error *err,
                               enum awscred_status status, const char *where,
                               const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Overwrites n bytes in a way the compiler keeps. */
-void mod_wipe(void *p, size_t n);
-/* Wipes and frees a NUL-terminated string; NULL is fine. */
-void mod_free_secret(char *s);
+/* The one secret wipe (common/secret.h), under the names used here. */
+#define mod_wipe(p, n) secret_wipe((p), (n))
+#define mod_free_secret(s) secret_free(s)
 
 /* digest.c: OpenSSL EVP. Return 0 on success. */
 int mod_digest_hex(const char *alg, const void *data, size_t len, char *out,

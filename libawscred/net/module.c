@@ -31,22 +31,6 @@ mod_error(struct awscred_error *err, enum awscred_status status,
     return status;
 }
 
-void
-mod_wipe(void *p, size_t n)
-{
-    if (p != NULL && n > 0)
-        explicit_bzero(p, n);
-}
-
-void
-mod_free_secret(char *s)
-{
-    if (s == NULL)
-        return;
-    mod_wipe(s, strlen(s));
-    free(s);
-}
-
 /* The table the core looks up with dlsym(NET_MODULE_SYMBOL). */
 __attribute__((visibility("default")))
 const struct net_ops awscred_net_module_v1 = {

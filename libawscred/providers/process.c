@@ -15,6 +15,9 @@
  *    passed_env_trusted taken from the context's environment instead.
  *  - It runs in its own session (no controlling terminal), stdin from
  *    /dev/null, cwd = the user's home, only fds 0-2 open.
+ *  - It runs under limits of its own (helper_limits below): CPU time
+ *    within the timeout, 1 GiB of address space, 4096 processes of the
+ *    user, no core file.
  *  - It is killed with its process group after the process timeout
  *    (default 30 s, capped by the resolution's budget); stdout is capped
  *    (max_process_output, 64 KiB), stderr to 4 KiB with control characters
@@ -36,7 +39,7 @@
 
 #include "internal.h"
 #include "providers/common.h"
-#include "spawn.h"
+#include "common/runner.h"
 
 #define METHOD "custom-process"
 #define DEFAULT_TIMEOUT_MS 30000
@@ -346,15 +349,15 @@ process_timeout_ms(const struct awscred_context *ctx)
 
 /* Turns a finished run into an outcome (or a failure message). */
 static enum provider_outcome
-judge_run(const struct awscred_context *ctx, const struct spawn_result *res,
+judge_run(const struct awscred_context *ctx, const struct runner_result *res,
           const char *argv0, const char *where, struct awscred_error *err)
 {
     char text[1024];
 
-    if (res->exec_errno != 0) {
+    if (res->setup_stage != RUNNER_STAGE_NONE) {
         error_set(err, AWSCRED_ERR_RETRIEVAL, METHOD, where,
-                  "[Errno %d] %s: '%s'", res->exec_errno,
-                  strerror(res->exec_errno), argv0);
+                  "[Errno %d] %s: '%s'", res->setup_errno,
+                  strerror(res->setup_errno), argv0);
         return PROVIDER_FAILED;
     }
     if (res->timed_out) {
@@ -390,13 +393,37 @@ judge_run(const struct awscred_context *ctx, const struct spawn_result *res,
     return fail_retrieval(err, where, text);
 }
 
+/*
+ * The helper's own limits: sshd's are far above a login's needs, and
+ * pam_limits runs after the session modules in Debian's stack. CPU
+ * seconds: the timeout's whole seconds and two more; 1 GiB of address
+ * space (`aws configure list` of the AWS CLI v1 runs in 200 MiB), not in
+ * an ASan build, whose shadow memory reserves terabytes; 4096 processes
+ * of the user; no core file, which would hold the credentials.
+ */
+static size_t
+helper_limits(int64_t timeout_ms, struct runner_limit *limits)
+{
+    rlim_t cpu = (rlim_t) (timeout_ms > 0 ? timeout_ms : 0) / 1000 + 2;
+    size_t n = 0;
+
+    limits[n++] = (struct runner_limit){RLIMIT_CPU, cpu};
+    limits[n++] = (struct runner_limit){RLIMIT_CORE, 0};
+    limits[n++] = (struct runner_limit){RLIMIT_NPROC, 4096};
+#ifndef __SANITIZE_ADDRESS__
+    limits[n++] = (struct runner_limit){RLIMIT_AS, (rlim_t) 1 << 30};
+#endif
+    return n;
+}
+
 static enum provider_outcome
 run_helper(struct awscred_context *ctx, char **argv, const char *where,
-           struct spawn_result *res, struct awscred_error *err)
+           struct runner_result *res, struct awscred_error *err)
 {
     struct env_builder env;
+    struct runner_limit limits[4];
     char **paths = exec_candidates(argv[0], helper_path(ctx));
-    struct spawn_request req = {
+    struct runner_plan plan = {
         .argv = argv,
         .exec_paths = paths,
         .envp = env.vars,
@@ -406,15 +433,22 @@ run_helper(struct awscred_context *ctx, char **argv, const char *where,
                           ? ctx->limits.max_process_output
                           : DEFAULT_MAX_OUTPUT,
         .max_stderr = MAX_STDERR,
+        .limits = limits,
     };
     enum provider_outcome outcome = PROVIDER_FAILED;
 
+    plan.nlimits = helper_limits(plan.timeout_ms, limits);
     if (!env_build(ctx, &env) || paths == NULL) {
         error_set(err, AWSCRED_ERR_NOMEM, METHOD, where, "out of memory");
         goto done;
     }
-    if (spawn_run(&req, res, err) != AWSCRED_OK)
+    if (runner_run(&plan, res) < 0) {
+        error_set(err, errno == ENOMEM ? AWSCRED_ERR_NOMEM
+                                       : AWSCRED_ERR_RETRIEVAL,
+                  METHOD, where, "cannot start credential_process: %s",
+                  strerror(errno));
         goto done;
+    }
     outcome = judge_run(ctx, res, argv[0], where, err);
 done:
     env_free(&env);
@@ -429,7 +463,7 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     const struct cfg_section *sec = cfg_profile(r->cfg, profile);
     const char *command = cfg_get(sec, "credential_process");
     const char *split_error = NULL;
-    struct spawn_result res = {0};
+    struct runner_result res = {0};
     struct awscred_credentials *c = NULL;
     enum provider_outcome outcome = PROVIDER_FAILED;
     char where[512], what[300];
@@ -472,7 +506,7 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     }
 done:
     awscred_credentials_free(c);
-    spawn_result_free(&res);
+    runner_result_free(&res);
     strv_free(argv);
     return outcome;
 }

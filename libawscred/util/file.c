@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "internal.h"
 
 /*
@@ -224,37 +225,21 @@ open_for_read(const struct file_reading *r, int *fd)
 static enum awscred_status
 read_bounded(const struct file_reading *r, int fd, char **data, size_t *len)
 {
-    size_t size = 0, limit = r->ctx->limits.max_file_bytes, cap = limit + 2;
-    char *buf = malloc(cap);
-    ssize_t n;
+    size_t limit = r->ctx->limits.max_file_bytes;
 
-    if (buf == NULL)
-        return error_set(r->err, AWSCRED_ERR_NOMEM, NULL, r->path,
-                         "out of memory");
-    while (size <= limit) {
-        n = read(fd, buf + size, cap - 1 - size);
-        if (n == 0)
-            break;
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int saved = errno;
-
-            secret_free_n(buf, cap);
-            return refuse(r, "cannot read %s %s: %s", r->what, r->path,
-                          strerror(saved));
-        }
-        size += (size_t) n;
-    }
-    if (size > limit) {
-        secret_free_n(buf, cap);
+    switch (fd_read_bounded(fd, limit, data, len)) {
+    case FD_READ_OK:
+        return AWSCRED_OK;
+    case FD_READ_TOO_LARGE:
         return refuse(r, "%s %s is larger than %zu bytes", r->what, r->path,
                       limit);
+    default:
+        if (errno == ENOMEM)
+            return error_set(r->err, AWSCRED_ERR_NOMEM, NULL, r->path,
+                             "out of memory");
+        return refuse(r, "cannot read %s %s: %s", r->what, r->path,
+                      strerror(errno));
     }
-    buf[size] = '\0';
-    *data = buf;
-    *len = size;
-    return AWSCRED_OK;
 }
 
 static enum awscred_status
@@ -317,22 +302,6 @@ make_parents(const char *path)
     return rc;
 }
 
-static int
-write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        data += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
-
 enum awscred_status
 file_write_atomic(const struct awscred_context *ctx, const char *path,
                   const char *data, size_t len, struct awscred_error *err)
@@ -356,7 +325,7 @@ file_write_atomic(const struct awscred_context *ctx, const char *path,
     if (fd < 0)
         goto fail;
     created = true;
-    if (write_all(fd, data, len) < 0 || fsync(fd) < 0)
+    if (fd_write_all(fd, data, len) < 0 || fsync(fd) < 0)
         goto fail;
     if (close(fd) < 0) {
         fd = -1;

@@ -38,31 +38,6 @@ xasprintf(const char *fmt, ...)
 }
 
 void
-secret_wipe(void *p, size_t n)
-{
-    if (p != NULL)
-        explicit_bzero(p, n);
-}
-
-void
-secret_free(char *s)
-{
-    if (s == NULL)
-        return;
-    explicit_bzero(s, strlen(s));
-    free(s);
-}
-
-void
-secret_free_n(void *p, size_t n)
-{
-    if (p == NULL)
-        return;
-    explicit_bzero(p, n);
-    free(p);
-}
-
-void
 awscred_free_secret(char *secret)
 {
     secret_free(secret);
@@ -85,7 +60,7 @@ awscred_credentials_free(struct awscred_credentials *creds)
     free(creds->account_id);
     free(creds->region);
     free(creds->profile);
-    explicit_bzero(creds, sizeof(*creds));
+    secret_wipe(creds, sizeof(*creds));
     free(creds);
 }
 

@@ -107,7 +107,7 @@ tests_fuzz_replay_pam_options_LDADD = pam_awscred/libpamawscred.la $(INIH_LIBS)
 fuzz:
 	$(AM_V_at)FUZZ_CC='$(FUZZ_CC)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \
 	FUZZ_CPPFLAGS='$(DEFS) -I$(top_builddir) -I$(top_srcdir) -I$(top_srcdir)/libawscred -I$(top_srcdir)/tests/fuzz $(CJSON_CFLAGS) $(INIH_CFLAGS) $(EXPAT_CFLAGS) $(CURL_CFLAGS) $(OPENSSL_CFLAGS)' \
-	FUZZ_CORE_SOURCES='$(libawscred_libawscred_core_la_SOURCES)' \
+	FUZZ_CORE_SOURCES='$(common_libawscred_common_la_SOURCES) $(libawscred_libawscred_core_la_SOURCES)' \
 	FUZZ_LIBS='$(CJSON_LIBS) $(INIH_LIBS) $(EXPAT_LIBS) $(CURL_LIBS) $(OPENSSL_LIBS) $(LIBS)' \
 	$(SHELL) $(top_srcdir)/tests/fuzz/fuzz.sh $(top_srcdir) tests/fuzz/clang $(FUZZ_TARGETS)
 .PHONY: fuzz

@@ -163,6 +163,25 @@ expect_key(struct fixture *f, const char *key_id)
     awscred_credentials_free(c);
 }
 
+/* The helper runs under limits of its own: no core file, CPU seconds of
+   the 30 s default timeout plus two, and (not under ASan, whose shadow
+   memory needs more) 1 GiB of address space; it fails otherwise. */
+static void
+test_helper_limits(void **state)
+{
+    struct fixture *f = *state;
+    const char *as_check =
+#ifdef __SANITIZE_ADDRESS__
+        "true";
+#else
+        "test $(ulimit -v) = 1048576";
+#endif
+
+    set_command(f, "sh -c \"test $(ulimit -c) = 0 && test $(ulimit -t) = 32"
+                " && %s && sh %s/ok.sh\"", as_check, f->data);
+    expect_key(f, "AKIDPROCESSOK");
+}
+
 static void
 test_ok(void **state)
 {
@@ -491,6 +510,7 @@ main(void)
         T(test_environment_strict),
         T(test_environment_trusted),
         T(test_host_ignores_sigchld),
+        T(test_helper_limits),
 #undef T
     };
 

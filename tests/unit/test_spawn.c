@@ -1,5 +1,5 @@
 /*
- * test_spawn: the helper runner (libawscred/spawn.c) with real processes:
+ * test_spawn: the process runner (common/runner.c) with real processes:
  * exit statuses, exec errors, deadlines with the process group killed,
  * a daemon holding stdout, output floods, the descriptors and terminal
  * the helper sees, and hosts that ignore SIGCHLD or reap with waitpid(-1).
@@ -22,22 +22,23 @@
 
 #include <cmocka.h>
 
-#include "spawn.h"
+#include "common/runner.h"
 
 static char *const no_env[] = {"PATH=/usr/bin:/bin", NULL};
 
 /* Runs sh -c SCRIPT with the given limits. */
 static void
 run_sh(const char *script, int64_t timeout_ms, size_t max_out,
-       struct spawn_result *res)
+       struct runner_result *res)
 {
     char *argv[] = {"sh", "-c", (char *) script, NULL};
     char *paths[] = {"/bin/sh", NULL};
-    struct spawn_request req = {argv, paths, no_env, "/", timeout_ms, max_out,
-                                4096};
-    struct awscred_error err;
+    struct runner_plan req = {.argv = argv, .exec_paths = paths,
+                              .envp = no_env, .cwd = "/",
+                              .timeout_ms = timeout_ms, .max_stdout = max_out,
+                              .max_stderr = 4096};
 
-    assert_int_equal(spawn_run(&req, res, &err), AWSCRED_OK);
+    assert_int_equal(runner_run(&req, res), 0);
 }
 
 /* True when pid is gone or a zombie (killed, waiting for init). */
@@ -85,7 +86,7 @@ read_pid_file(const char *path)
 static void
 test_output_and_status(void **state)
 {
-    struct spawn_result res;
+    struct runner_result res;
 
     (void) state;
     run_sh("printf hello; printf oops >&2; exit 3", 10000, 1024, &res);
@@ -94,20 +95,20 @@ test_output_and_status(void **state)
     assert_string_equal(res.out, "hello");
     assert_string_equal(res.err, "oops");
     assert_false(res.timed_out);
-    assert_int_equal(res.exec_errno, 0);
-    spawn_result_free(&res);
+    assert_int_equal(res.setup_errno, 0);
+    runner_result_free(&res);
 }
 
 static void
 test_killed_by_signal(void **state)
 {
-    struct spawn_result res;
+    struct runner_result res;
 
     (void) state;
     run_sh("kill -TERM $$", 10000, 1024, &res);
     assert_false(res.exited);
     assert_int_equal(res.term_signal, SIGTERM);
-    spawn_result_free(&res);
+    runner_result_free(&res);
 }
 
 static void
@@ -117,21 +118,23 @@ test_exec_errors(void **state)
     char *missing[] = {"/nonexistent/a", "/nonexistent/b", NULL};
     char plain[] = "/tmp/test_spawn.plain.XXXXXX";
     char *noexec[] = {"/nonexistent/a", plain, "/nonexistent/b", NULL};
-    struct spawn_request req = {argv, missing, no_env, "/", 10000, 1024, 1024};
-    struct spawn_result res;
-    struct awscred_error err;
+    struct runner_plan req = {.argv = argv, .exec_paths = missing,
+                              .envp = no_env, .cwd = "/",
+                              .timeout_ms = 10000, .max_stdout = 1024,
+                              .max_stderr = 1024};
+    struct runner_result res;
     int fd = mkstemp(plain);   /* mode 0600: not executable */
 
     (void) state;
     assert_true(fd >= 0);
     close(fd);
-    assert_int_equal(spawn_run(&req, &res, &err), AWSCRED_OK);
-    assert_int_equal(res.exec_errno, ENOENT);
-    spawn_result_free(&res);
+    assert_int_equal(runner_run(&req, &res), 0);
+    assert_int_equal(res.setup_errno, ENOENT);
+    runner_result_free(&res);
     req.exec_paths = noexec;
-    assert_int_equal(spawn_run(&req, &res, &err), AWSCRED_OK);
-    assert_int_equal(res.exec_errno, EACCES);
-    spawn_result_free(&res);
+    assert_int_equal(runner_run(&req, &res), 0);
+    assert_int_equal(res.setup_errno, EACCES);
+    runner_result_free(&res);
     unlink(plain);
 }
 
@@ -141,7 +144,7 @@ static void
 test_deadline_kills_group(void **state)
 {
     char dir[] = "/tmp/test_spawn.XXXXXX", script[512], pidfile[256];
-    struct spawn_result res;
+    struct runner_result res;
 
     (void) state;
     assert_non_null(mkdtemp(dir));
@@ -154,7 +157,71 @@ test_deadline_kills_group(void **state)
     assert_int_equal(res.term_signal, SIGKILL);
     assert_string_equal(res.out, "partial");
     assert_true(process_dead(read_pid_file(pidfile)));
-    spawn_result_free(&res);
+    runner_result_free(&res);
+    unlink(pidfile);
+    rmdir(dir);
+}
+
+/* The plan's stdin bytes, then EOF; more than a pipe can hold without the
+   program running is refused up front. */
+static void
+test_stdin_data(void **state)
+{
+    char *argv[] = {"cat", NULL};
+    char *paths[] = {"/bin/cat", NULL};
+    size_t big = 300 * 1024;
+    char *data = malloc(big);
+    struct runner_plan req = {.argv = argv, .exec_paths = paths,
+                              .envp = no_env, .cwd = "/",
+                              .stdin_data = "to the helper\n",
+                              .stdin_len = 14, .timeout_ms = 10000,
+                              .max_stdout = big, .max_stderr = 1024};
+    struct runner_result res;
+
+    (void) state;
+    assert_non_null(data);
+    assert_int_equal(runner_run(&req, &res), 0);
+    assert_true(res.exited);
+    assert_string_equal(res.out, "to the helper\n");
+    runner_result_free(&res);
+    memset(data, 'x', big);
+    req.stdin_data = data;
+    req.stdin_len = big;
+    assert_int_equal(runner_run(&req, &res), 0);
+    assert_int_equal(res.out_len, big);
+    assert_false(res.out_overflow);
+    runner_result_free(&res);
+    req.stdin_len = (size_t) 2 << 30;
+    assert_int_equal(runner_run(&req, &res), -1);
+    assert_int_equal(errno, E2BIG);
+    runner_result_free(&res);
+    free(data);
+}
+
+/* A child left in the helper's process group with its output closed does
+   not outlive the run. */
+static void
+test_group_killed_at_end(void **state)
+{
+    char dir[] = "/tmp/test_spawn.XXXXXX", script[512], pidfile[256];
+    struct runner_result res;
+    pid_t child;
+
+    (void) state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(pidfile, sizeof pidfile, "%s/child", dir);
+    snprintf(script, sizeof script,
+             "sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > %s; exit 0",
+             pidfile);
+    run_sh(script, 10000, 1024, &res);
+    assert_true(res.exited);
+    assert_int_equal(res.exit_status, 0);
+    child = read_pid_file(pidfile);
+    if (!process_dead(child)) {
+        kill(child, SIGKILL);
+        fail_msg("the helper's child %d outlived the run", (int) child);
+    }
+    runner_result_free(&res);
     unlink(pidfile);
     rmdir(dir);
 }
@@ -165,7 +232,7 @@ static void
 test_daemon_holding_stdout(void **state)
 {
     char dir[] = "/tmp/test_spawn.XXXXXX", script[512], pidfile[256];
-    struct spawn_result res;
+    struct runner_result res;
 
     (void) state;
     assert_non_null(mkdtemp(dir));
@@ -178,7 +245,7 @@ test_daemon_holding_stdout(void **state)
     assert_int_equal(res.exit_status, 0);
     assert_string_equal(res.out, "{}");
     assert_true(process_dead(read_pid_file(pidfile)));
-    spawn_result_free(&res);
+    runner_result_free(&res);
     unlink(pidfile);
     rmdir(dir);
 }
@@ -186,7 +253,7 @@ test_daemon_holding_stdout(void **state)
 static void
 test_stdout_flood(void **state)
 {
-    struct spawn_result res;
+    struct runner_result res;
 
     (void) state;
     run_sh("exec yes", 60000, 65536, &res);
@@ -194,13 +261,13 @@ test_stdout_flood(void **state)
     assert_false(res.timed_out);
     assert_int_equal(res.out_len, 65536);
     assert_int_equal(res.term_signal, SIGKILL);
-    spawn_result_free(&res);
+    runner_result_free(&res);
 }
 
 static void
 test_stderr_flood_is_capped(void **state)
 {
-    struct spawn_result res;
+    struct runner_result res;
 
     (void) state;
     run_sh("head -c 3000000 /dev/zero >&2; printf done", 60000, 1024, &res);
@@ -208,7 +275,7 @@ test_stderr_flood_is_capped(void **state)
     assert_int_equal(res.exit_status, 0);
     assert_int_equal(res.err_len, 4096);
     assert_string_equal(res.out, "done");
-    spawn_result_free(&res);
+    runner_result_free(&res);
 }
 
 /* The helper sees only 0-2 even when the host leaks descriptors, has no
@@ -221,9 +288,11 @@ test_helper_view(void **state)
     char *argv[] = {"process_probe", NULL};
     char *paths[] = {probe, NULL};
     char *env[] = {"ONLY=this", NULL};
-    struct spawn_request req = {argv, paths, env, "/tmp", 10000, 65536, 1024};
-    struct spawn_result res;
-    struct awscred_error err;
+    struct runner_plan req = {.argv = argv, .exec_paths = paths,
+                              .envp = env, .cwd = "/tmp",
+                              .timeout_ms = 10000, .max_stdout = 65536,
+                              .max_stderr = 1024};
+    struct runner_result res;
     int leaked[20];
     sigset_t block, old;
 
@@ -236,12 +305,12 @@ test_helper_view(void **state)
     sigaddset(&block, SIGTERM);
     sigprocmask(SIG_BLOCK, &block, &old);
     signal(SIGPIPE, SIG_IGN);
-    assert_int_equal(spawn_run(&req, &res, &err), AWSCRED_OK);
+    assert_int_equal(runner_run(&req, &res), 0);
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &old, NULL);
     for (int i = 0; i < 20; i++)
         close(leaked[i]);
-    assert_int_equal(res.exec_errno, 0);
+    assert_int_equal(res.setup_errno, 0);
     assert_int_equal(res.exit_status, 0);
     assert_non_null(strstr(res.out, "fds 0 1 2\n"));
     assert_non_null(strstr(res.out, "session_leader 0\n"));
@@ -252,7 +321,7 @@ test_helper_view(void **state)
     assert_non_null(strstr(res.out, "blocked 0\nignored 0\n"));
     assert_non_null(strstr(res.out, "env ONLY=this\n"));
     assert_null(strstr(res.out, "env PATH="));
-    spawn_result_free(&res);
+    runner_result_free(&res);
 }
 
 static volatile sig_atomic_t reaped_by_host;
@@ -280,7 +349,7 @@ static void
 run_under_host(void (*handler)(int), int flags)
 {
     struct sigaction sa, before, after;
-    struct spawn_result res;
+    struct runner_result res;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = handler;
@@ -295,7 +364,7 @@ run_under_host(void (*handler)(int), int flags)
     assert_false(res.status_unknown);
     assert_int_equal(res.exit_status, 7);
     assert_int_equal(reaped_by_host, 0);
-    spawn_result_free(&res);
+    runner_result_free(&res);
     signal(SIGCHLD, SIG_DFL);
 }
 
@@ -322,6 +391,8 @@ main(void)
         cmocka_unit_test(test_killed_by_signal),
         cmocka_unit_test(test_exec_errors),
         cmocka_unit_test(test_deadline_kills_group),
+        cmocka_unit_test(test_stdin_data),
+        cmocka_unit_test(test_group_killed_at_end),
         cmocka_unit_test(test_daemon_holding_stdout),
         cmocka_unit_test(test_stdout_flood),
         cmocka_unit_test(test_stderr_flood_is_capped),
