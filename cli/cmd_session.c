@@ -437,6 +437,8 @@ cmd_session(int argc, char **argv)
     if (pamaws_options_load(&args, stack.args.n, (const char **) stack.args.v,
                             pw.pw_name, groups, ngroups) < 0)
         goto done;
+    fprintf(stderr, "awscred session: %s: sections applied: %s\n",
+            args.config.conf, args.sections[0] ? args.sections : "none");
     user.name = pw.pw_name;
     user.uid = pw.pw_uid;
     user.gid = pw.pw_gid;

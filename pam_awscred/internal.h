@@ -108,15 +108,20 @@ struct pamaws_args {
     void *log_arg;
     pamaws_notice_fn *notice;  /* NULL: the user sees nothing */
     void *notice_arg;
+    /* Filled by pamaws_options_load, for the admin's commands */
+    bool check_all;            /* in: check every section (check-config) */
+    unsigned problems;         /* configuration problems reported */
+    char sections[256];        /* the file's sections applied, "[global] ..." */
 };
 
 /*
  * Fills args->config from, in increasing precedence: the defaults, the
  * configuration file's global keys, its [group NAME] sections for groups
  * the user is in (in file order), its [user NAME] section, then argv.
- * user/groups may be NULL/0 (only global keys apply). Unknown options
- * and bad values are logged, never fatal. Returns 0, or -1 when out of
- * memory.
+ * user/groups may be NULL/0 (only global keys apply). Every problem
+ * (file and line, the bad text, what is accepted; unknown sections and
+ * options, with the nearest known name) is logged and counted in
+ * args->problems, never fatal. Returns 0, or -1 when out of memory.
  */
 int pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
                         const char *user, const gid_t *groups, size_t ngroups);

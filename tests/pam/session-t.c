@@ -448,8 +448,8 @@ test_debug_and_unknown_option(void **state)
     env = open_env("debug bogus=1 timeout=2.5", PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_logged("<7>pam_awscred(awscred:session): pam_sm_open_session: entry");
-    assert_logged("<3>pam_awscred(awscred:session): unknown option bogus in the"
-                  " module arguments");
+    assert_logged("<3>pam_awscred(awscred:session): the module arguments:"
+                  " unknown option bogus, ignored");
     assert_logged("from shared-credentials-file (profile default)");
     pamtest_free_env(env);
 }
@@ -494,15 +494,18 @@ test_bad_option_values(void **state)
                    " clock_url=ftp://example.com/ sntp_server=time.aws.com",
                    PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
-    assert_logged("invalid value for option timeout");
-    assert_logged("invalid value for option minimum_uid");
-    assert_logged("invalid value for option mode");
-    assert_logged("invalid value for option strict");
-    assert_logged("invalid value for option clock_check");
-    assert_logged("invalid value for option clock_warn");
-    assert_logged("invalid value for option clock_refuse");
-    assert_logged("invalid value for option clock_url");
-    assert_logged("invalid value for option sntp_server");
+    assert_logged("the module arguments: invalid value 'abc' for timeout"
+                  " (seconds such as 5 or 2.5, or milliseconds such as 750ms,"
+                  " at most 300 s), ignored");
+    assert_logged("' for minimum_uid (");
+    assert_logged("' for mode (");
+    assert_logged("the module arguments: invalid value 'maybe' for strict"
+                  " (true/false/yes/no/on/off/1/0), ignored");
+    assert_logged("' for clock_check (");
+    assert_logged("' for clock_warn (");
+    assert_logged("' for clock_refuse (");
+    assert_logged("' for clock_url (");
+    assert_logged("' for sntp_server (");
     pamtest_free_env(env);
 }
 
@@ -528,7 +531,7 @@ test_conf_file_sections(void **state)
     env = open_env("", PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_DEV);
     assert_env(env, "AWS_REGION", "sa-east-1");
-    assert_logged("unknown option bogus_key in ");
+    assert_logged("pam_awscred.conf:11: unknown option bogus_key, ignored");
     pamtest_free_env(env);
 
     /* Module arguments beat the file. */
