@@ -367,25 +367,24 @@ find_service_line(struct pam_stack *stack, const char *service)
     return 0;
 }
 
-/* Says what a module failure would do to the login. */
+/* Says what a module failure (what it would do, when fatal) would do to
+   the login. */
 static void
-report_failure(const struct pam_stack *stack, bool fatal, const char *why)
+report_failure(const struct pam_stack *stack, bool fatal, const char *what)
 {
     if (!fatal)
         fprintf(stderr, "awscred session: the module would export nothing;"
                 " the login would proceed without credentials (strict is"
                 " off)\n");
     else if (!stack->found)
-        fprintf(stderr, "awscred session: the module would export nothing"
-                " and fail the session (%s)\n", why);
+        fprintf(stderr, "awscred session: the module would %s\n", what);
     else if (control_fails_login(stack->control))
-        fprintf(stderr, "awscred session: the module would export nothing"
-                " and fail the session (%s); the line is %s: the login would"
-                " fail\n", why, stack->control);
+        fprintf(stderr, "awscred session: the module would %s; the line is"
+                " %s: the login would fail\n", what, stack->control);
     else
-        fprintf(stderr, "awscred session: the module would export nothing"
-                " and fail the session (%s), but the line is %s: the login"
-                " would proceed without credentials\n", why, stack->control);
+        fprintf(stderr, "awscred session: the module would %s, but the line"
+                " is %s: the login would proceed without credentials\n",
+                what, stack->control);
 }
 
 int
@@ -455,10 +454,11 @@ cmd_session(int argc, char **argv)
         status = 0;
         break;
     case PAMAWS_FAIL:
-        report_failure(&stack, args.config.strict, "strict");
+        report_failure(&stack, args.config.strict,
+                       "export nothing and fail the session (strict)");
         break;
     case PAMAWS_REFUSE:
-        report_failure(&stack, true, "clock_strict");
+        report_failure(&stack, true, "refuse the session (clock_strict)");
         break;
     }
 

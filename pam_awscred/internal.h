@@ -38,6 +38,9 @@
 #define PAMAWS_DEFAULT_SYS_CONFIG  SYSCONFDIR "/awscred/config"
 #define PAMAWS_DEFAULT_SYS_CREDS   SYSCONFDIR "/awscred/credentials"
 #define PAMAWS_DEFAULT_TIMEOUT_MS  5000
+/* Spares root and system accounts even without the conffile, as
+   libpam-krb5's pam-auth-update profile does with minimum_uid=1000. */
+#define PAMAWS_DEFAULT_MINIMUM_UID 1000
 #define PAMAWS_DEFAULT_CLOCK_STATE "/run/awscred/clock"
 #define PAMAWS_DEFAULT_CLOCK_AGE_S 600
 #define PAMAWS_MAX_TIMEOUT_MS      300000

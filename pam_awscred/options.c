@@ -443,6 +443,7 @@ config_defaults(struct pamaws_config *config)
     memset(config, 0, sizeof(*config));
     config->mode = PAMAWS_MODE_USER;
     config->timeout = PAMAWS_DEFAULT_TIMEOUT_MS;
+    config->minimum_uid = PAMAWS_DEFAULT_MINIMUM_UID;
     config->clock_warn = AWSCRED_CLOCK_WARN_DEFAULT_S;
     config->clock_refuse = AWSCRED_CLOCK_REFUSE_DEFAULT_S;
     config->clock_max_age = PAMAWS_DEFAULT_CLOCK_AGE_S;

@@ -606,6 +606,18 @@ test_ignore_root(void **state)
     pamtest_free_env(env);
 }
 
+/* Without the conffile, the built-in minimum_uid (1000) spares root and
+   the system accounts: root is skipped even with ignore_root=false. */
+static void
+test_builtin_minimum_uid(void **state)
+{
+    char **env = open_env_as("root", "ignore_root=false debug", PAM_SUCCESS);
+
+    assert_no_aws(env);
+    assert_logged("ignoring low-UID user");
+    pamtest_free_env(env);
+}
+
 static void
 test_unknown_user(void **state)
 {
@@ -2072,6 +2084,7 @@ main(void)
         T(test_conf_file_sections),
         T(test_conf_long_line),
         T(test_minimum_uid),
+        T(test_builtin_minimum_uid),
         T(test_ignore_root),
         T(test_unknown_user),
         T(test_missing_profile_optional_and_strict),
