@@ -433,6 +433,7 @@ cmd_session(int argc, char **argv)
     groups = pamaws_user_groups(pw.pw_name, pw.pw_gid, &ngroups);
     args.log = log_to_stderr;
     args.notice = notice_to_stderr;
+    args.service = cl.service;
     if (pamaws_options_load(&args, stack.args.n, (const char **) stack.args.v,
                             pw.pw_name, groups, ngroups) < 0)
         goto done;

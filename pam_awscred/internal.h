@@ -11,6 +11,7 @@
  *              the user, exec, read one result against one deadline, reap
  *   result.c   the result protocol (writer and reader) and value checks
  *   text.c     user-chosen text escaped for logs and terminals
+ *   audit.c    the LOG_INFO line of a successful login
  *   session.c  one login's work: build the worker request, run it, build
  *              the NAME=value list to export
  *   clock_policy.c  the module's half of the clock check (clock_policy.h);
@@ -111,6 +112,8 @@ struct pamaws_args {
     void *log_arg;
     pamaws_notice_fn *notice;  /* NULL: the user sees nothing */
     void *notice_arg;
+    const char *service;       /* PAM_SERVICE, for the audit line */
+    const char *rhost;         /* PAM_RHOST, NULL when local */
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -285,6 +288,29 @@ gid_t *pamaws_user_groups(const char *name, gid_t gid, size_t *count);
 const char *pamaws_check_key_id(const char *value);
 const char *pamaws_check_base64(const char *value, size_t max);
 const char *pamaws_check_region(const char *value);
+
+/* ---- The audit line of a successful login (audit.c) ------------------ */
+
+/* What it names; NULL fields print as "-". Never a secret. */
+struct pamaws_audit {
+    const char *user;
+    const char *service;       /* PAM_SERVICE */
+    const char *rhost;         /* PAM_RHOST */
+    const char *profile;
+    const char *provider;      /* the worker's method */
+    const char *access_key_id;
+    const char *expires;       /* AWS_CREDENTIAL_EXPIRATION, NULL: none */
+};
+
+/*
+ * Formats the line (pam_awscred(8), DIAGNOSTICS):
+ *   AWS credentials exported: user=U service=S rhost=H profile=P
+ *   provider=M access_key_id=K expires=T
+ * values with spaces, quotes, backslashes or '=' in double quotes.
+ * The module, `awscred session` and later the broker use this one format.
+ */
+void pamaws_audit_format(const struct pamaws_audit *audit, char *buf,
+                         size_t size);
 
 /* Wipes n bytes so the compiler keeps the stores. */
 void pamaws_wipe(void *p, size_t n);

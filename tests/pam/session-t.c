@@ -399,7 +399,7 @@ alice_static_keys(void)
 static void
 test_user_default_profile(void **state)
 {
-    char **env;
+    char expected[512], **env;
 
     alice_static_keys();
     env = open_env("", PAM_SUCCESS);
@@ -409,8 +409,12 @@ test_user_default_profile(void **state)
     assert_null(env_get(env, "AWS_CREDENTIAL_EXPIRATION"));
     assert_env(env, "AWS_REGION", "eu-central-1");
     assert_env(env, "AWS_DEFAULT_REGION", "eu-central-1");
-    /* A success logs nothing without debug. */
-    assert_string_equal(logbuf, "");
+    /* A success logs one LOG_INFO line, the audit line, never a secret. */
+    snprintf(expected, sizeof(expected), "<6>pam_awscred(awscred:session): AWS"
+             " credentials exported: user=%s service=awscred rhost=-"
+             " profile=default provider=shared-credentials-file"
+             " access_key_id=" KEY_A " expires=-\n", W.alice);
+    assert_string_equal(logbuf, expected);
     pamtest_free_env(env);
 }
 
@@ -450,7 +454,9 @@ test_debug_and_unknown_option(void **state)
     assert_logged("<7>pam_awscred(awscred:session): pam_sm_open_session: entry");
     assert_logged("<3>pam_awscred(awscred:session): the module arguments:"
                   " unknown option bogus, ignored");
-    assert_logged("from shared-credentials-file (profile default)");
+    assert_logged("<6>pam_awscred(awscred:session): AWS credentials"
+                  " exported:");
+    assert_logged(" provider=shared-credentials-file access_key_id=" KEY_A);
     pamtest_free_env(env);
 }
 
@@ -784,7 +790,8 @@ test_dev_null_config_file(void **state)
     env = open_env("config_file=/dev/null", PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_null(env_get(env, "AWS_REGION"));
-    assert_string_equal(logbuf, "");
+    assert_not_logged("<3>");  /* no error, no warning: only the audit line */
+    assert_not_logged("<4>");
     pamtest_free_env(env);
 }
 
