@@ -241,6 +241,35 @@ profile_label(const struct pamaws_args *args)
     return p != NULL ? p : "default";
 }
 
+/*
+ * Tells the user why the session got no credentials (pam_info): the text
+ * of the log line, which never holds a secret, with the home directory
+ * as "~". Not with quiet, and not for users without any AWS
+ * configuration (no-credentials): they did not ask for any.
+ */
+static void
+notice_failure(const struct pamaws_args *args, const struct pamaws_user *user,
+               const char *status, const char *message, const char *where)
+{
+    size_t home_len = strlen(user->home);
+    bool in_home;
+    char text[900];
+
+    if (args->config.quiet
+        || (status != NULL && strcmp(status, "no-credentials") == 0))
+        return;
+    if (where == NULL || where[0] == '\0') {
+        snprintf(text, sizeof(text), "AWS credentials not loaded: %s",
+                 message);
+    } else {
+        in_home = home_len > 1 && strncmp(where, user->home, home_len) == 0
+                  && where[home_len] == '/';
+        snprintf(text, sizeof(text), "AWS credentials not loaded: %s (%s%s)",
+                 message, in_home ? "~" : "", where + (in_home ? home_len : 0));
+    }
+    pamaws_notice(args, text);
+}
+
 /* Logs a failure reported by the worker (never a secret). */
 static void
 log_worker_error(const struct pamaws_args *args, const struct pamaws_user *user,
@@ -263,6 +292,8 @@ log_worker_error(const struct pamaws_args *args, const struct pamaws_user *user,
                profile_label(args), message != NULL ? message : "unknown error",
                provider != NULL && provider[0] != '\0' ? provider : "none",
                where != NULL && where[0] != '\0' ? where : "no file");
+    notice_failure(args, user, status,
+                   message != NULL ? message : "unknown error", where);
 }
 
 /* Adds "NAME=value" to vars. */

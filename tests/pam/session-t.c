@@ -311,6 +311,23 @@ service(const char *pre, const char *opts)
     put_file(path, text, 0644, 0, 0);
 }
 
+/* Buffers for what the conversation gets (libpamtest copies without a
+   terminating NUL, so they start zeroed). */
+struct conv_capture {
+    char info[4][PAM_MAX_MSG_SIZE];
+    char *out_info[5];
+    struct pamtest_conv_data data;
+};
+
+static void
+conv_init(struct conv_capture *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (int i = 0; i < 4; i++)
+        c->out_info[i] = c->info[i];
+    c->data.out_info = c->out_info;
+}
+
 /* Runs open_session for user and returns the environment afterwards. */
 static char **
 open_env_as(const char *user, const char *opts, int expected)
@@ -319,10 +336,12 @@ open_env_as(const char *user, const char *opts, int expected)
         pam_test(PAMTEST_OPEN_SESSION, expected),
         pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
     };
+    struct conv_capture conv;  /* libpamtest needs one for pam_info */
     enum pamtest_err perr;
 
     service("", opts);
-    perr = run_pamtest(svc_name, user, NULL, cases, NULL);
+    conv_init(&conv);
+    perr = run_pamtest(svc_name, user, &conv.data, cases, NULL);
     if (perr != PAMTEST_ERR_OK)
         fprintf(stderr, "# pamtest: %s (open_session returned %d)\n# log:\n%s",
                 pamtest_strerror(perr), cases[0].op_rv, logbuf);
@@ -1036,6 +1055,7 @@ test_conflicting_variables(void **state)
         pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
         pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
     };
+    struct conv_capture conv;
     char envconf[512], pre[700];
     char **env;
 
@@ -1059,9 +1079,10 @@ test_conflicting_variables(void **state)
     assert_null(env_get(env, "AWS_SESSION_TOKEN"));
     pamtest_free_env(env);
 
-    /* On failure the earlier set is left alone. */
+    /* On failure the earlier set is left alone (the user is told why). */
     service(pre, "profile=nosuch");
-    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+    conv_init(&conv);
+    assert_int_equal(run_pamtest(svc_name, W.alice, &conv.data, cases, NULL),
                      PAMTEST_ERR_OK);
     env = cases[1].case_out.envlist;
     assert_null(env_get(env, "AWS_ACCESS_KEY_ID"));
@@ -1344,21 +1365,24 @@ test_nothing_mapped(void **state)
 
 /* ---- The clock check (clock_policy.h) ----------------------------------- */
 
-/* Buffers for what the conversation gets (libpamtest copies without a
-   terminating NUL, so they start zeroed). */
-struct conv_capture {
-    char info[4][PAM_MAX_MSG_SIZE];
-    char *out_info[5];
-    struct pamtest_conv_data data;
-};
-
-static void
-conv_init(struct conv_capture *c)
+/* Opens a session for alice with opts and flags, expecting expected; the
+   user's lines in conv. */
+static char **
+open_conv(const char *opts, int flags, int expected, struct conv_capture *conv)
 {
-    memset(c, 0, sizeof(*c));
-    for (int i = 0; i < 4; i++)
-        c->out_info[i] = c->info[i];
-    c->data.out_info = c->out_info;
+    struct pam_testcase cases[] = {
+        pam_test_flags(PAMTEST_OPEN_SESSION, expected, flags),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    enum pamtest_err perr;
+
+    service("", opts);
+    conv_init(conv);
+    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
+    if (perr != PAMTEST_ERR_OK)
+        fail_msg("pamtest: %s (open_session returned %d); log:\n%s",
+                 pamtest_strerror(perr), cases[0].op_rv, logbuf);
+    return cases[1].case_out.envlist;
 }
 
 /* Makes the time server answer like STS (403) with a Date ahead of the
@@ -1388,25 +1412,63 @@ static void
 open_clock(const char *opts, int flags, int expected, struct conv_capture *conv,
            char ***env)
 {
-    struct pam_testcase cases[] = {
-        pam_test_flags(PAMTEST_OPEN_SESSION, expected, flags),
-        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
-    };
     static int logins;
     char all[1024];
-    enum pamtest_err perr;
 
     /* every login measures afresh: a clock record of its own */
     snprintf(all, sizeof(all), "clock_check=auto clock_url=http://127.0.0.1:%d/"
              " clock_state=%s/clock-%d %s", W.clock.port, W.dir, ++logins,
              opts);
-    service("", all);
-    conv_init(conv);
-    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
-    if (perr != PAMTEST_ERR_OK)
-        fail_msg("pamtest: %s (open_session returned %d); log:\n%s",
-                 pamtest_strerror(perr), cases[0].op_rv, logbuf);
-    *env = cases[1].case_out.envlist;
+    *env = open_conv(all, flags, expected, conv);
+}
+
+/* ---- Telling the user why (pamaws_notice) ------------------------------ */
+
+/* A broken profile (a key id and a token, no secret): the user sees one
+   line naming the problem and the file and line under ~, never the
+   token; the same login with quiet, or with PAM_SILENT, shows nothing. */
+static void
+test_user_told_why(void **state)
+{
+    struct conv_capture conv;
+    char **env;
+
+    alice_file("credentials", "[default]\naws_access_key_id = " KEY_A "\n"
+               "aws_session_token = " TOKEN "\n", 0600);
+    env = open_conv("", 0, PAM_SUCCESS, &conv);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    if (strstr(conv.info[0], "AWS credentials not loaded: Partial credentials"
+               " found in shared-credentials-file, missing:"
+               " aws_secret_access_key (") != conv.info[0]
+        || strstr(conv.info[0], "credentials:2)") == NULL
+        || (W.root && strstr(conv.info[0], "(~/.aws/credentials:2)") == NULL))
+        fail_msg("the user saw '%s'", conv.info[0]);
+    assert_null(strstr(conv.info[0], TOKEN));
+    assert_string_equal(conv.info[1], "");
+
+    env = open_conv("quiet", 0, PAM_SUCCESS, &conv);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_string_equal(conv.info[0], "");
+
+    env = open_conv("", PAM_SILENT, PAM_SUCCESS, &conv);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_string_equal(conv.info[0], "");
+}
+
+/* A user without any AWS configuration is not told anything. */
+static void
+test_no_configuration_no_notice(void **state)
+{
+    struct conv_capture conv;
+    char **env = open_conv("", 0, PAM_SUCCESS, &conv);
+
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("no AWS credentials for user");
+    assert_string_equal(conv.info[0], "");
 }
 
 /* Static keys (no AWS request) on a host 10 min slow: one probe, the
@@ -2130,6 +2192,8 @@ main(void)
         T(test_pam_end_data_silent),
         T(test_host_limits),
         T(test_nothing_written_to_stdout_stderr),
+        T(test_user_told_why),
+        T(test_no_configuration_no_notice),
         T(test_clock_warning_reaches_user),
         T(test_clock_silent),
         T(test_clock_strict_refuses),
