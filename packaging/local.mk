@@ -16,6 +16,7 @@ EXTRA_DIST += \
 	packaging/debian/libawscred0.install \
 	packaging/debian/libawscred0.lintian-overrides \
 	packaging/debian/libawscred0.symbols \
+	packaging/debian/libpam-awscred.README.Debian \
 	packaging/debian/libpam-awscred.install \
 	packaging/debian/libpam-awscred.links \
 	packaging/debian/libpam-awscred.lintian-overrides \

@@ -63,7 +63,7 @@ cleanup() {
             cp -p "$b" "$f"
         fi
     done
-    rm -f "/etc/pam.d/$service"
+    rm -f "/etc/pam.d/$service" "/etc/pam.d/$service-nonint"
     id "$user" >/dev/null 2>&1 && userdel -r "$user" >/dev/null 2>&1
     rm -rf "$work"
 }
@@ -196,6 +196,38 @@ fi
 kill "$sshd_pid" 2>/dev/null
 wait "$sshd_pid" 2>/dev/null
 sshd_pid=
+
+# What pam-auth-update covers (Session-Interactive-Only: yes): the line is
+# in common-session only, so services that include
+# common-session-noninteractive (Debian's sudo, cron, systemd --user) get
+# nothing, and the installed dry run says so for each.
+if grep -q pam_awscred /etc/pam.d/common-session-noninteractive; then
+    not_ok "common-session-noninteractive does not run pam_awscred.so"
+else
+    ok "common-session-noninteractive does not run pam_awscred.so"
+fi
+check "awscred session --service $service finds the line in common-session" \
+    sh -c '/usr/bin/awscred session --user "$1" --service "$2" 2>&1 |
+           grep -q "session line at /etc/pam.d/common-session:"' \
+    sh "$user" "$service"
+printf '@include common-auth\n@include common-session-noninteractive\n' \
+    >"/etc/pam.d/$service-nonint"
+/usr/bin/awscred session --user "$user" --service "$service-nonint" \
+    >"$work/out" 2>&1
+status=$?
+rm -f "/etc/pam.d/$service-nonint"
+if [ "$status" = 255 ] && grep -q "would get no AWS credentials" "$work/out"; then
+    ok "a service with common-session-noninteractive gets nothing, and the dry run fails"
+else
+    not_ok "a service with common-session-noninteractive gets nothing, and the dry run fails (status $status)"
+    sed 's/^/# /' "$work/out"
+fi
+for s in sshd login su sudo sudo-i cron systemd-user; do
+    [ -f "/etc/pam.d/$s" ] || [ -f "/usr/lib/pam.d/$s" ] || continue
+    /usr/bin/awscred session --user "$user" --service "$s" >/dev/null \
+        2>"$work/out"
+    echo "# coverage: $s: exit $? ($(grep -o 'session line at [^,]*\|would get no AWS credentials' "$work/out" | head -1))"
+done
 
 # 5. Purge and look for leftovers.
 for p in $packages; do
