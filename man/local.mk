@@ -10,9 +10,12 @@ dist_man_MANS += man/pam_awscred.conf.5
 man_MANS += man/gen/pam_awscred.8
 EXTRA_DIST += man/pam_awscred.8
 CLEANFILES += man/gen/pam_awscred.8
+# MAN_LIBEXECDIR: how the page spells it (a Multi-Arch package spells
+# out the triplet, packaging/debian/rules).
+MAN_LIBEXECDIR = $(libexecdir)
 man/gen/pam_awscred.8: $(srcdir)/man/pam_awscred.8 Makefile
 	$(AM_V_GEN)$(MKDIR_P) man/gen && \
-	sed -e 's|@LIBEXECDIR[@]|$(libexecdir)|g' \
+	sed -e 's|@LIBEXECDIR[@]|$(MAN_LIBEXECDIR)|g' \
 	    $(srcdir)/man/pam_awscred.8 >$@.tmp && mv $@.tmp $@
 
 # Every page passes groff's warnings (and mandoc's lint when installed);

@@ -3,6 +3,7 @@
 # packages from the tarball `make dist` makes. All of it ships in the
 # tarball so that a distribution can build from a release.
 EXTRA_DIST += \
+	LICENSE \
 	build-aux/tap-driver.sh \
 	etc/pam-configs/awscred \
 	packaging/build-packages.sh \

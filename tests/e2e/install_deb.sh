@@ -109,7 +109,7 @@ check "dpkg -i installs the four packages" dpkg -i $debs
 
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 module=/usr/lib/$multiarch/security/pam_awscred.so
-for f in "$module" /usr/libexec/awscred-worker /usr/bin/awscred /usr/include/awscred.h \
+for f in "$module" "/usr/lib/$multiarch/pam_awscred/awscred-worker" /usr/bin/awscred /usr/include/awscred.h \
          "/usr/lib/$multiarch/pam_awscred/awscred-net.so" /usr/share/pam-configs/awscred \
          /etc/security/pam_awscred.conf; do
     [ -f "$f" ] || echo "missing: $f"
