@@ -33,7 +33,7 @@ trap 'exit 1' INT TERM
 
 if test "$(id -u)" = 0; then
     user=awsbench$$
-    useradd -M -d "$T/home" -s /bin/false -U "$user" || exit 1
+    useradd -M -d "$T/home" -s /bin/sh -U "$user" || exit 1
     name=$user
 else
     name=$(id -un)

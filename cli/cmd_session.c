@@ -19,8 +19,8 @@
  * tests.
  *
  * Exit status: 0 when variables would be exported or the user is out of
- * scope (minimum_uid, ignore_root), 255 when the module would fail or
- * would not run.
+ * scope (minimum_uid, ignore_root, nologin_users), 255 when the module
+ * would fail or would not run.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -443,6 +443,8 @@ cmd_session(int argc, char **argv)
     user.uid = pw.pw_uid;
     user.gid = pw.pw_gid;
     user.home = pw.pw_dir;
+    user.shell = pw.pw_shell;
+    user.ruser = NULL;
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_EXPORT:
         for (i = 0; i < vars.count; i++)
@@ -451,7 +453,7 @@ cmd_session(int argc, char **argv)
         break;
     case PAMAWS_SKIP:
         fprintf(stderr, "awscred session: nothing to do for user %s"
-                " (minimum_uid or ignore_root)\n", cl.user);
+                " (minimum_uid, ignore_root or nologin_users)\n", cl.user);
         status = 0;
         break;
     case PAMAWS_FAIL:

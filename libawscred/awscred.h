@@ -180,6 +180,16 @@ enum awscred_flags {
        LOG_WARNING and the file read anyway (the files themselves are still
        refused). For sites whose homes are group-writable by design. */
     AWSCRED_FLAG_WARN_UNSAFE_DIRS = 1u << 4,
+    /* A profile with credential_process is an error naming the profile
+       and file: the helper is never run (pam_awscred's
+       credential_process=deny). */
+    AWSCRED_FLAG_NO_PROCESS = 1u << 5,
+    /* Settings of the files that send calls elsewhere or change whom TLS
+       trusts (endpoint_url, [services] endpoint_url, ca_bundle,
+       ec2_metadata_service_endpoint) are an error naming the key and file
+       (pam_awscred's user_endpoints=deny). Environment variables, which
+       the caller controls, still apply. */
+    AWSCRED_FLAG_NO_FILE_ENDPOINTS = 1u << 6,
 };
 void awscred_context_set_flags(struct awscred_context *ctx, unsigned flags);
 

@@ -85,6 +85,14 @@ enum awscred_status error_set_line(struct awscred_error *err,
                                    const char *path, unsigned line,
                                    const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* The error for key of s (in what, e.g. "profile dev") when a context
+   flag switches it off (AWSCRED_FLAG_NO_PROCESS,
+   AWSCRED_FLAG_NO_FILE_ENDPOINTS); where is its file and line. */
+struct cfg_section;
+enum awscred_status error_disabled(struct awscred_error *err,
+                                   const char *provider,
+                                   const struct cfg_section *s,
+                                   const char *key, const char *what);
 /* Clears err to AWSCRED_OK with empty strings. */
 void error_clear(struct awscred_error *err);
 

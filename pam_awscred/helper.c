@@ -13,7 +13,8 @@
  *   awscred-worker --mode user|system --user NAME --uid N --gid N
  *                  --home DIR [--profile P] [--region R] [--timeout-ms N]
  *                  [--session-name S] [--net-module PATH] [--imds]
- *                  [--warn-unsafe-dirs] [--debug]
+ *                  [--warn-unsafe-dirs] [--debug] [--no-process]
+ *                  [--no-user-endpoints]
  *                  [--clock-check auto|always|never] [--clock-url URL]
  *                  [--sntp-server ADDRESS] [--clock-warn S] [--clock-refuse S]
  *                  [--clock-only]
@@ -56,6 +57,8 @@ struct worker_request {
     bool warn_unsafe_dirs;
     bool debug;
     bool clock_only;
+    bool no_process;          /* credential_process=deny */
+    bool no_user_endpoints;   /* user_endpoints=deny */
     struct pamaws_clock_request clock;
 };
 
@@ -112,6 +115,14 @@ parse_request(int argc, char **argv, struct worker_request *req)
         }
         if (strcmp(a, "--clock-only") == 0) {
             req->clock_only = true;
+            continue;
+        }
+        if (strcmp(a, "--no-process") == 0) {
+            req->no_process = true;
+            continue;
+        }
+        if (strcmp(a, "--no-user-endpoints") == 0) {
+            req->no_user_endpoints = true;
             continue;
         }
         if (v == NULL)
@@ -190,6 +201,10 @@ context_build(struct worker_request *req)
         flags |= AWSCRED_FLAG_NO_IMDS;
     if (req->warn_unsafe_dirs)
         flags |= AWSCRED_FLAG_WARN_UNSAFE_DIRS;
+    if (req->no_process)
+        flags |= AWSCRED_FLAG_NO_PROCESS;
+    if (req->no_user_endpoints)
+        flags |= AWSCRED_FLAG_NO_FILE_ENDPOINTS;
     /* System mode reads only the admin's files; no cache under root. */
     if (req->system)
         flags |= AWSCRED_FLAG_NO_CACHE_WRITE;

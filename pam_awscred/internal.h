@@ -80,9 +80,13 @@ struct pamaws_config {
     char *system_profile;     /* system_profile=: profile in those files */
     char *system_user;        /* system_user=: identity of the system worker */
     bool imds;                /* imds: allow EC2 instance metadata */
+    bool credential_process;  /* credential_process=allow|deny (user mode) */
+    bool user_endpoints;      /* user_endpoints=allow|deny (user mode) */
     /* Which users */
     long minimum_uid;         /* minimum_uid=: skip users below this uid */
     bool ignore_root;         /* ignore_root: skip uid 0 */
+    bool nologin_users;       /* nologin_users=allow|skip (user mode) */
+    bool foreign_ruser;       /* foreign_ruser=allow|skip: su/sudo */
     /* Behaviour */
     long timeout;             /* timeout=: whole login budget, milliseconds */
     bool strict;              /* strict: no credentials fails the session */
@@ -103,6 +107,10 @@ struct pamaws_config {
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */
     char *worker;             /* worker=: path of awscred-worker */
     char *net_module;         /* net_module=: libawscred network module */
+    /* Not an option: what makes every login fail closed (the name of an
+       option with a relative path, "a [group] section" that cannot be
+       resolved); logged when it is set. */
+    const char *refused;
 };
 
 /* Per-call state: configuration, logging and the user's terminal. */
@@ -124,15 +132,23 @@ struct pamaws_args {
  * Fills args->config from, in increasing precedence: the defaults, the
  * configuration file's global keys, its [group NAME] sections for groups
  * the user is in (in file order), its [user NAME] section, then argv.
- * user/groups may be NULL/0 (only global keys apply). Every problem
- * (file and line, the bad text, what is accepted; unknown sections and
- * options, with the nearest known name) is logged and counted in
- * args->problems, never fatal. Returns 0, or -1 when out of memory.
+ * user/groups may be NULL/0 (only global keys apply); a user whose groups
+ * are NULL (unknown) makes any [group] section refuse the login
+ * (config.refused). Every problem (file and line, the bad text, what is
+ * accepted; unknown sections and options, with the nearest known name) is
+ * logged and counted in args->problems, never fatal; args->check_all
+ * checks every section without applying any to a user. Returns 0, or -1
+ * when out of memory.
  */
 int pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
                         const char *user, const gid_t *groups, size_t ngroups);
 /* Frees the strings in config. */
 void pamaws_config_free(struct pamaws_config *config);
+/* Reads a file with the checks of the configuration file (regular, owned
+   by root, not writable by group or others, at most
+   PAMAWS_CONF_MAX_BYTES, no NUL): malloc'd text, or NULL (a missing file
+   is silent; anything else is logged). */
+char *pamaws_read_root_file(const struct pamaws_args *args, const char *path);
 
 /* Logging helpers; never pass secrets. */
 void pamaws_log(const struct pamaws_args *args, int priority,
@@ -247,11 +263,14 @@ struct pamaws_user {
     uid_t uid;
     gid_t gid;
     const char *home;
+    const char *shell;  /* pw_shell */
+    const char *ruser;  /* PAM_RUSER (su, sudo: the caller), or NULL */
 };
 
 enum pamaws_outcome {
     PAMAWS_EXPORT,   /* vars holds the variables to set */
-    PAMAWS_SKIP,     /* nothing to do for this user (minimum_uid, root) */
+    PAMAWS_SKIP,     /* nothing to do for this user (minimum_uid, root,
+                        nologin_users, foreign_ruser) */
     PAMAWS_FAIL,     /* logged; strict decides the PAM code */
     PAMAWS_REFUSE,   /* logged; the session fails (clock_strict) */
 };
@@ -277,6 +296,24 @@ enum pamaws_outcome pamaws_session_resolve(const struct pamaws_args *args,
                                            const struct pamaws_user *user,
                                            struct pamaws_vars *vars);
 void pamaws_vars_clear(struct pamaws_vars *vars);
+
+/* ---- Who is served (policy.c) ----------------------------------------- */
+
+#define PAMAWS_SHELLS "/etc/shells"
+
+/*
+ * The rules of pam_awscred(8) SECURITY before any worker runs: the
+ * configuration refused (config.refused) → PAMAWS_FAIL; a session for
+ * another user than the caller (foreign_ruser) or, in user mode, an
+ * account without a valid login shell (nologin_users) → PAMAWS_SKIP;
+ * else PAMAWS_EXPORT (go on). Each refusal is logged.
+ */
+enum pamaws_outcome pamaws_policy_check(const struct pamaws_args *args,
+                                        const struct pamaws_user *user);
+/* Whether shell is a login shell: listed in shells_text (the text of
+   /etc/shells; NULL: glibc's default /bin/sh and /bin/csh) and not a
+   nologin or false. An empty shell is /bin/sh (passwd(5)). */
+bool pamaws_shell_valid(const char *shells_text, const char *shell);
 
 /* The user's groups (getgrouplist); malloc'd, NULL on failure. */
 gid_t *pamaws_user_groups(const char *name, gid_t gid, size_t *count);

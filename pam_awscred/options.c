@@ -30,6 +30,10 @@
 enum option_type {
     OPT_BOOL, OPT_NUMBER, OPT_TIME, OPT_STRING, OPT_MODE,
     OPT_SECONDS,  /* whole seconds, 1 to PAMAWS_CLOCK_MAX_S */
+    OPT_ALLOW,    /* allow|deny, stored as a bool (true: allow) */
+    OPT_SKIP,     /* allow|skip, stored as a bool (true: allow) */
+    OPT_PATH,     /* an absolute path */
+    OPT_USER_PATH, /* an absolute path or one under "~/" (the user's home) */
 };
 
 /* Checks an OPT_STRING value beyond "any string". */
@@ -57,27 +61,31 @@ static const struct option options[] = {
     { K(clock_trust),        OPT_STRING,  true,  pamaws_clock_trust_valid },
     { K(clock_url),          OPT_STRING,  true,  valid_url },
     { K(clock_warn),         OPT_SECONDS, true,  NULL },
-    { K(conf),               OPT_STRING,  false, NULL },
-    { K(config_file),        OPT_STRING,  true,  NULL },
-    { K(credentials_file),   OPT_STRING,  true,  NULL },
+    { K(conf),               OPT_PATH,    false, NULL },
+    { K(config_file),        OPT_USER_PATH, true, NULL },
+    { K(credential_process), OPT_ALLOW,   true,  NULL },
+    { K(credentials_file),   OPT_USER_PATH, true, NULL },
     { K(debug),              OPT_BOOL,    true,  NULL },
+    { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },
     { K(minimum_uid),        OPT_NUMBER,  true,  NULL },
     { K(mode),               OPT_MODE,    true,  NULL },
-    { K(net_module),         OPT_STRING,  true,  NULL },
+    { K(net_module),         OPT_PATH,    true,  NULL },
+    { K(nologin_users),      OPT_SKIP,    true,  NULL },
     { K(profile),            OPT_STRING,  true,  NULL },
     { K(quiet),              OPT_BOOL,    true,  NULL },
     { K(region),             OPT_STRING,  true,  NULL },
     { K(sntp_server),        OPT_STRING,  true,  valid_address },
     { K(strict),             OPT_BOOL,    true,  NULL },
-    { K(system_config),      OPT_STRING,  true,  NULL },
-    { K(system_credentials), OPT_STRING,  true,  NULL },
+    { K(system_config),      OPT_PATH,    true,  NULL },
+    { K(system_credentials), OPT_PATH,    true,  NULL },
     { K(system_profile),     OPT_STRING,  true,  NULL },
     { K(system_user),        OPT_STRING,  true,  NULL },
     { K(timeout),            OPT_TIME,    true,  NULL },
+    { K(user_endpoints),     OPT_ALLOW,   true,  NULL },
     { K(warn_unsafe_dirs),   OPT_BOOL,    true,  NULL },
-    { K(worker),             OPT_STRING,  true,  NULL },
+    { K(worker),             OPT_PATH,    true,  NULL },
 };
 #define OPTION_COUNT (sizeof(options) / sizeof(options[0]))
 
@@ -142,6 +150,34 @@ parse_bool(const char *value, bool *out)
         }
     }
     return -1;
+}
+
+/* "allow" or the word that refuses (deny, skip). 0 and *out, or -1. */
+static int
+parse_allow(const char *value, const char *refuse, bool *out)
+{
+    if (strcmp(value, "allow") != 0 && strcmp(value, refuse) != 0)
+        return -1;
+    *out = strcmp(value, "allow") == 0;
+    return 0;
+}
+
+/*
+ * Whether value may name a file: absolute, or (user_path) under "~/".
+ * A relative path would be resolved in whatever directory the host or the
+ * worker happens to run in (under su: the caller's).
+ */
+static bool
+path_absolute(const char *value, bool user_path)
+{
+    return value[0] == '/'
+           || (user_path && strncmp(value, "~/", 2) == 0);
+}
+
+static bool
+option_is_string(enum option_type type)
+{
+    return type == OPT_STRING || type == OPT_PATH || type == OPT_USER_PATH;
 }
 
 /* A non-negative decimal number without sign, spaces or garbage. */
@@ -255,6 +291,14 @@ option_accepted(const struct option *option)
         return "user/system";
     case OPT_SECONDS:
         return "whole seconds from 1 to 86400";
+    case OPT_ALLOW:
+        return "allow/deny";
+    case OPT_SKIP:
+        return "allow/skip";
+    case OPT_PATH:
+        return "an absolute path";
+    case OPT_USER_PATH:
+        return "an absolute path, or one under ~/";
     case OPT_STRING:
         break;
     }
@@ -400,6 +444,24 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
             goto bad;
         *(long *) field = number;
         break;
+    case OPT_ALLOW:
+    case OPT_SKIP:
+        if (parse_allow(value, option->type == OPT_ALLOW ? "deny" : "skip",
+                        (bool *) field) < 0)
+            goto bad;
+        break;
+    case OPT_PATH:
+    case OPT_USER_PATH:
+        if (!path_absolute(value, option->type == OPT_USER_PATH)) {
+            /* Ignoring it would fall back to another file: fail closed. */
+            config_problem(args, "%s: option %s is a relative path"
+                           " '%.64s' (%s), refused: no credentials are"
+                           " exported", source, name, value,
+                           option_accepted(option));
+            args->config.refused = option->name;
+            return 0;
+        }
+        /* FALLTHROUGH */
     case OPT_STRING:
         if (option->check != NULL && !option->check(value))
             goto bad;
@@ -448,6 +510,8 @@ config_defaults(struct pamaws_config *config)
     config->clock_refuse = AWSCRED_CLOCK_REFUSE_DEFAULT_S;
     config->clock_max_age = PAMAWS_DEFAULT_CLOCK_AGE_S;
     config->clock_state = strdup(PAMAWS_DEFAULT_CLOCK_STATE);
+    config->credential_process = true;
+    config->user_endpoints = true;
     config->conf = strdup(PAMAWS_DEFAULT_CONF);
     config->worker = strdup(PAMAWS_DEFAULT_WORKER);
     config->system_config = strdup(PAMAWS_DEFAULT_SYS_CONFIG);
@@ -466,7 +530,7 @@ pamaws_config_free(struct pamaws_config *config)
     size_t i;
 
     for (i = 0; i < OPTION_COUNT; i++) {
-        if (options[i].type == OPT_STRING) {
+        if (option_is_string(options[i].type)) {
             char **field = (char **) ((char *) config + options[i].offset);
 
             free(*field);
@@ -498,18 +562,80 @@ struct conf_state {
     bool nomem;
 };
 
-/* Whether the named group is one of the user's groups. */
+/*
+ * The gid of group name: 0 and *gid, 1 when there is no such group, -1
+ * when it cannot be resolved (logged). A big group (a few hundred
+ * members) needs more than a page: the buffer grows on ERANGE, up to
+ * GROUP_BUF_MAX.
+ */
+#define GROUP_BUF_MAX (1024 * 1024)
+
+static int
+group_gid(const struct pamaws_args *args, const char *name, gid_t *gid)
+{
+    struct group grp, *found = NULL;
+    size_t size = 4096;
+    char *buf = NULL, *bigger;
+    int rc = ERANGE;
+
+    while (rc == ERANGE && size <= GROUP_BUF_MAX) {
+        bigger = realloc(buf, size);
+        if (bigger == NULL) {
+            rc = ENOMEM;
+            break;
+        }
+        buf = bigger;
+        rc = getgrnam_r(name, &grp, buf, size, &found);
+        size *= 2;
+    }
+    if (rc == 0 && found != NULL)
+        *gid = grp.gr_gid;
+    free(buf);
+    if (rc == 0)
+        return found != NULL ? 0 : 1;
+    errno = rc;
+    if (rc == ERANGE)
+        pamaws_log(args, LOG_ERR, "cannot resolve group %s: its entry is"
+                   " larger than %d bytes", name, GROUP_BUF_MAX);
+    else
+        pamaws_log(args, LOG_ERR, "cannot resolve group %s: %m", name);
+    return -1;
+}
+
+/* A [group NAME] section that cannot be decided fails closed
+   (config.refused): skipping it would leave the user with the global
+   settings, perhaps a broader role. */
+static void
+group_refuse(const struct conf_state *state, const char *name)
+{
+    pamaws_log(state->args, LOG_ERR, "[group %s] in %s cannot be applied:"
+               " no credentials are exported", name, state->path);
+    state->args->config.refused = "a [group] section";
+}
+
+/* Whether the named group is one of the user's groups (see group_refuse). */
 static bool
 user_in_group(const struct conf_state *state, const char *name)
 {
-    struct group grp, *found = NULL;
-    char buf[4096];
+    gid_t gid;
     size_t i;
+    int rc;
 
-    if (getgrnam_r(name, &grp, buf, sizeof(buf), &found) != 0 || found == NULL)
+    if (state->args->config.refused != NULL)
         return false;
-    for (i = 0; i < state->ngroups; i++)
-        if (state->groups[i] == grp.gr_gid)
+    if (state->groups == NULL) {
+        pamaws_log(state->args, LOG_ERR, "cannot get the groups of user %s",
+                   state->user);
+        group_refuse(state, name);
+        return false;
+    }
+    rc = group_gid(state->args, name, &gid);
+    if (rc < 0) {
+        group_refuse(state, name);
+        return false;
+    }
+    for (i = 0; rc == 0 && i < state->ngroups; i++)
+        if (state->groups[i] == gid)
             return true;
     return false;
 }
@@ -524,7 +650,7 @@ section_applies(const struct conf_state *state, const char *section)
     case PASS_GLOBAL:
         return section[0] == '\0' || strcmp(section, "global") == 0;
     case PASS_GROUP:
-        return strncmp(section, "group ", 6) == 0 && state->groups != NULL
+        return strncmp(section, "group ", 6) == 0 && state->user != NULL
                && user_in_group(state, section + 6);
     case PASS_USER:
         return strncmp(section, "user ", 5) == 0 && state->user != NULL
@@ -567,11 +693,11 @@ conf_handler(void *user, const char *section, const char *name,
 
 /*
  * Reads the configuration file into a NUL-terminated buffer after checking
- * the open descriptor. Returns the buffer, or NULL (a missing file is
- * silent; anything else is logged).
+ * the open descriptor. Returns the buffer, or NULL: a missing file is
+ * silent (*logged false), anything else is logged (*logged true).
  */
 static char *
-conf_read(struct pamaws_args *args, const char *path)
+conf_read(const struct pamaws_args *args, const char *path, bool *logged)
 {
     struct stat st;
     char *buf = NULL;
@@ -579,24 +705,27 @@ conf_read(struct pamaws_args *args, const char *path)
     size_t len = 0;
     int fd;
 
+    *logged = true;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        if (errno != ENOENT || args->check_all)
-            config_problem(args, "cannot open %s: %s", path, strerror(errno));
+        *logged = errno != ENOENT;
+        if (*logged)
+            pamaws_log(args, LOG_ERR, "cannot open %s: %m", path);
         return NULL;
     }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        config_problem(args, "%s is not a regular file, ignored", path);
+        pamaws_log(args, LOG_ERR, "%s is not a regular file, ignored", path);
         goto fail;
     }
     if ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & 022)) {
-        config_problem(args, "%s must be owned by root and not writable by"
-                       " group or others, ignored", path);
+        pamaws_log(args, LOG_ERR,
+                   "%s must be owned by root and not writable by group or"
+                   " others, ignored", path);
         goto fail;
     }
     if (st.st_size > PAMAWS_CONF_MAX_BYTES) {
-        config_problem(args, "%s is larger than %d bytes, ignored", path,
-                       PAMAWS_CONF_MAX_BYTES);
+        pamaws_log(args, LOG_ERR, "%s is larger than %d bytes, ignored", path,
+                   PAMAWS_CONF_MAX_BYTES);
         goto fail;
     }
     buf = malloc(PAMAWS_CONF_MAX_BYTES + 2);
@@ -611,12 +740,13 @@ conf_read(struct pamaws_args *args, const char *path)
         len += (size_t) got;
     }
     if (len > PAMAWS_CONF_MAX_BYTES || memchr(buf, '\0', len) != NULL) {
-        config_problem(args, "%s is too large or holds a NUL byte, ignored",
-                       path);
+        pamaws_log(args, LOG_ERR, "%s is too large or holds a NUL byte, ignored",
+                   path);
         goto fail;
     }
     buf[len] = '\0';
     close(fd);
+    *logged = false;
     return buf;
 
 fail:
@@ -755,13 +885,21 @@ conf_load(struct pamaws_args *args, const char *user, const gid_t *groups,
     struct conf_state state;
     char *path, *text;
     int status = 0, bad_line;
+    bool logged;
 
+    if (args->config.refused != NULL)  /* a relative conf= */
+        return 0;
     path = strdup(args->config.conf);
     if (path == NULL)
         return -1;
-    text = conf_read(args, path);
-    if (text == NULL)
+    text = conf_read(args, path, &logged);
+    if (text == NULL) {
+        if (logged)
+            args->problems++;
+        else if (args->check_all)
+            config_problem(args, "cannot open %s: %s", path, strerror(ENOENT));
         goto done;
+    }
     conf_screen(args, path, text);
     memset(&state, 0, sizeof(state));
     state.args = args;
@@ -811,4 +949,12 @@ pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
         if (option_apply_arg(args, argv[i]) < 0)
             return -1;
     return 0;
+}
+
+char *
+pamaws_read_root_file(const struct pamaws_args *args, const char *path)
+{
+    bool logged;
+
+    return conf_read(args, path, &logged);
 }

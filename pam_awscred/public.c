@@ -66,11 +66,47 @@ env_unset(pam_handle_t *pamh, const char *name)
         pam_putenv(pamh, name);
 }
 
+static bool
+exported_has(const struct exported *exported, const char *name)
+{
+    size_t i;
+
+    for (i = 0; exported->names[i] != NULL; i++)
+        if (strcmp(exported->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Removes the conflicting variables and any of our names we did not set,
+ * so the session holds exactly one credential set. late: a later stack
+ * line (after pam_env) checks what modules after us set, and logs it.
+ */
+static void
+unset_others(const struct pamaws_args *args, pam_handle_t *pamh,
+             const struct exported *exported, bool late)
+{
+    const char *const *lists[] = { pamaws_conflicting_names,
+                                   pamaws_exported_names };
+    const char *name;
+    size_t l, i;
+
+    for (l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+        for (i = 0; (name = lists[l][i]) != NULL; i++) {
+            if (exported_has(exported, name) || pam_getenv(pamh, name) == NULL)
+                continue;
+            pam_putenv(pamh, name);
+            if (late)
+                pamaws_log(args, LOG_WARNING, "removed %s, set after"
+                           " pam_awscred exported credentials: a session"
+                           " holds one credential set", name);
+        }
+    }
+}
+
 /*
  * Sets every variable in vars, or none: on a failure the ones already set
- * are removed again. Then removes the conflicting variables and any of our
- * names we did not set, so the session holds exactly one credential set.
- * Returns a PAM status code.
+ * are removed again. Then unset_others(). Returns a PAM status code.
  */
 static int
 export_vars(const struct pamaws_args *args, pam_handle_t *pamh,
@@ -99,15 +135,7 @@ export_vars(const struct pamaws_args *args, pam_handle_t *pamh,
             return status;
         }
     }
-    for (i = 0; pamaws_conflicting_names[i] != NULL; i++)
-        env_unset(pamh, pamaws_conflicting_names[i]);
-    for (i = 0; pamaws_exported_names[i] != NULL; i++) {
-        for (j = 0; j < vars->count; j++)
-            if (strcmp(exported->names[j], pamaws_exported_names[i]) == 0)
-                break;
-        if (j == vars->count)
-            env_unset(pamh, pamaws_exported_names[i]);
-    }
+    unset_others(args, pamh, exported, false);
     status = pam_set_data(pamh, DATA_EXPORTED, exported, exported_free);
     if (status != PAM_SUCCESS)
         exported_free(pamh, exported, 0);
@@ -144,7 +172,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     struct pamaws_args args;
     struct pamaws_vars vars;
     struct pamaws_user user;
-    const void *name = NULL, *data = NULL, *item = NULL;
+    const void *name = NULL, *data = NULL, *ruser = NULL, *item = NULL;
     struct passwd *pw = NULL;
     gid_t *groups = NULL;
     int status;
@@ -174,7 +202,10 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     }
     if (pam_get_data(pamh, DATA_EXPORTED, &data) == PAM_SUCCESS
         && data != NULL) {
+        /* A second line, after pam_env: keep one set (pam_awscred(8),
+           ENVIRONMENT). */
         pamaws_debug(&args, "session already open, credentials kept");
+        unset_others(&args, pamh, data, true);
         status = PAM_SUCCESS;
         goto done;
     }
@@ -182,6 +213,9 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     user.uid = pw->pw_uid;
     user.gid = pw->pw_gid;
     user.home = pw->pw_dir;
+    user.shell = pw->pw_shell;
+    user.ruser = pam_get_item(pamh, PAM_RUSER, &ruser) == PAM_SUCCESS
+                     ? ruser : NULL;
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_SKIP:
         status = PAM_IGNORE;

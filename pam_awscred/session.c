@@ -193,6 +193,11 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
         request_arg(req, "--warn-unsafe-dirs");
     if (c->debug)
         request_arg(req, "--debug");
+    /* The admin's switches for what the user's files may do. */
+    if (!system && !c->credential_process)
+        request_arg(req, "--no-process");
+    if (!system && !c->user_endpoints)
+        request_arg(req, "--no-user-endpoints");
 
     request_env(req, "AWS_CONFIG_FILE",
                 system ? c->system_config : c->config_file);
@@ -265,7 +270,8 @@ notice_failure(const struct pamaws_args *args, const struct pamaws_user *user,
         in_home = home_len > 1 && strncmp(where, user->home, home_len) == 0
                   && where[home_len] == '/';
         snprintf(text, sizeof(text), "AWS credentials not loaded: %s (%s%s)",
-                 message, in_home ? "~" : "", where + (in_home ? home_len : 0));
+                 message, in_home ? "~" : "",
+                 where + (in_home ? home_len : 0));
     }
     pamaws_notice(args, text);
 }
@@ -702,6 +708,8 @@ enum pamaws_outcome
 pamaws_session_resolve(const struct pamaws_args *args,
                        const struct pamaws_user *user, struct pamaws_vars *vars)
 {
+    enum pamaws_outcome outcome;
+
     memset(vars, 0, sizeof(*vars));
     if (user->uid == 0 && args->config.ignore_root) {
         pamaws_debug(args, "ignoring root user");
@@ -717,5 +725,8 @@ pamaws_session_resolve(const struct pamaws_args *args,
                    user->name);
         return PAMAWS_FAIL;
     }
+    outcome = pamaws_policy_check(args, user);
+    if (outcome != PAMAWS_EXPORT)
+        return outcome;
     return run_worker(args, user, vars);
 }

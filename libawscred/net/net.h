@@ -189,8 +189,11 @@ enum awscred_status net_configured_endpoint(const struct resolver *r,
                                             struct awscred_error *err);
 
 /* The session's CA bundle (AWS_CA_BUNDLE, else the profile's ca_bundle),
-   expanded; "" for the system store; NULL when out of memory. */
-char *net_ca_bundle(const struct resolver *r);
+   expanded into *bundle (malloc'd); "" for the system store. A file's
+   ca_bundle is an error under AWSCRED_FLAG_NO_FILE_ENDPOINTS, as is a
+   file's endpoint_url in net_configured_endpoint(). */
+enum awscred_status net_ca_bundle(const struct resolver *r, char **bundle,
+                                  struct awscred_error *err);
 
 /* Python's http.client reason phrase for the statuses AWS services send
    ("" for others), which botocore uses when an error has no message. */

@@ -47,6 +47,21 @@ ignore_configured_endpoints(const struct resolver *r,
 }
 
 /*
+ * With AWSCRED_FLAG_NO_FILE_ENDPOINTS, *value (key of s, from a file) is
+ * an error instead of a setting; *value NULL passes.
+ */
+static enum awscred_status
+file_setting_allowed(const struct resolver *r, const struct cfg_section *s,
+                     const char *key, const char *what, const char **value,
+                     struct awscred_error *err)
+{
+    if (*value == NULL || !(r->ctx->flags & AWSCRED_FLAG_NO_FILE_ENDPOINTS))
+        return AWSCRED_OK;
+    *value = NULL;
+    return error_disabled(err, NULL, s, key, what);
+}
+
+/*
  * botocore ConfiguredEndpointProvider: AWS_ENDPOINT_URL_<env_name>,
  * AWS_ENDPOINT_URL, the profile's [services] section's <services_key>
  * endpoint_url, the profile's endpoint_url. *url NULL when none is
@@ -58,9 +73,9 @@ net_configured_endpoint(const struct resolver *r, const char *env_name,
                         struct awscred_error *err)
 {
     const struct cfg_section *prof = cfg_profile(r->cfg, r->profile);
-    const struct cfg_section *services;
+    const struct cfg_section *services, *nested;
     const char *name;
-    char env[64];
+    char env[64], what[300];
 
     *url = NULL;
     if (ignore_configured_endpoints(r, prof))
@@ -81,16 +96,22 @@ net_configured_endpoint(const struct resolver *r, const char *env_name,
                              "section but the \"%s\" services configuration "
                              "does not exist.",
                              name);
-        *url = cfg_get(cfg_get_nested(services, services_key),
-                       "endpoint_url");
+        nested = cfg_get_nested(services, services_key);
+        *url = cfg_get(nested, "endpoint_url");
         if (*url != NULL && (*url)[0] == '\0')
             *url = NULL;
+        if (*url != NULL) {
+            snprintf(what, sizeof(what), "services %s (%s)", name,
+                     services_key);
+            return file_setting_allowed(r, nested, "endpoint_url", what,
+                                        url, err);
+        }
     }
-    if (*url == NULL)
-        *url = cfg_get(prof, "endpoint_url");
+    *url = cfg_get(prof, "endpoint_url");
     if (*url != NULL && (*url)[0] == '\0')
         *url = NULL;
-    return AWSCRED_OK;
+    snprintf(what, sizeof(what), "profile %s", r->profile);
+    return file_setting_allowed(r, prof, "endpoint_url", what, url, err);
 }
 
 /* "https://host" → "https://host/", the URL botocore requests and names
@@ -251,14 +272,27 @@ sign_request(struct resolver *r, const struct net_sts_call *call,
     return AWSCRED_OK;
 }
 
-char *
-net_ca_bundle(const struct resolver *r)
+enum awscred_status
+net_ca_bundle(const struct resolver *r, char **bundle,
+              struct awscred_error *err)
 {
+    const struct cfg_section *prof = cfg_profile(r->cfg, r->profile);
     const char *v = ctx_getenv_nonempty(r->ctx, "AWS_CA_BUNDLE");
+    char what[300];
+    enum awscred_status st;
 
-    if (v == NULL)
-        v = cfg_get(cfg_profile(r->cfg, r->profile), "ca_bundle");
-    return path_expand(r->ctx, v != NULL ? v : "");
+    *bundle = NULL;
+    if (v == NULL) {
+        v = cfg_get(prof, "ca_bundle");
+        snprintf(what, sizeof(what), "profile %s", r->profile);
+        st = file_setting_allowed(r, prof, "ca_bundle", what, &v, err);
+        if (st != AWSCRED_OK)
+            return st;
+    }
+    *bundle = path_expand(r->ctx, v != NULL ? v : "");
+    if (*bundle == NULL)
+        return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
+    return AWSCRED_OK;
 }
 
 /* What stays the same across the attempts of one call. */
@@ -299,10 +333,9 @@ sts_prepare(struct resolver *r, const struct net_sts_call *call,
     form_param(&t->body, "Version", STS_VERSION);
     for (i = 0; i < call->nparams; i++)
         form_param(&t->body, call->params[i].name, call->params[i].value);
-    t->bundle = net_ca_bundle(r);
-    if (t->body.failed || t->bundle == NULL)
+    if (t->body.failed)
         return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
-    return AWSCRED_OK;
+    return net_ca_bundle(r, &t->bundle, err);
 }
 
 /* Error codes botocore's standard retry mode retries (retries/standard.py,

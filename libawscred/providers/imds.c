@@ -113,6 +113,7 @@ choose_base_url(struct resolver *r, struct imds *m, struct awscred_error *err)
                                  "ec2_metadata_service_endpoint");
     const char *mode = setting(r, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
                                "ec2_metadata_service_endpoint_mode");
+    char what[300];
     bool ipv6;
 
     if (mode != NULL && !str_ieq(mode, "ipv4") && !str_ieq(mode, "ipv6"))
@@ -123,6 +124,12 @@ choose_base_url(struct resolver *r, struct imds *m, struct awscred_error *err)
                          "('ipv4', 'ipv6').", mode);
     ipv6 = mode != NULL ? str_ieq(mode, "ipv6")
                         : setting_true(r, "AWS_IMDS_USE_IPV6", "imds_use_ipv6");
+    if (custom != NULL && (r->ctx->flags & AWSCRED_FLAG_NO_FILE_ENDPOINTS)
+        && ctx_getenv(r->ctx, "AWS_EC2_METADATA_SERVICE_ENDPOINT") == NULL) {
+        snprintf(what, sizeof(what), "profile %s", r->profile);
+        return error_disabled(err, METHOD, cfg_profile(r->cfg, r->profile),
+                              "ec2_metadata_service_endpoint", what);
+    }
     if (custom != NULL && !valid_endpoint(custom))
         return error_set(err, AWSCRED_ERR_INVALID_CONFIG, METHOD, custom,
                          "Invalid endpoint EC2 Instance Metadata endpoint: %s",

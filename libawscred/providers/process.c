@@ -432,13 +432,18 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     struct spawn_result res = {0};
     struct awscred_credentials *c = NULL;
     enum provider_outcome outcome = PROVIDER_FAILED;
-    char where[512];
+    char where[512], what[300];
     char **argv;
 
     if (sec == NULL || command == NULL)
         return PROVIDER_SKIP;
     snprintf(where, sizeof where, "%s:%u", cfg_section_file(sec),
              cfg_key_line(sec, "credential_process"));
+    if (r->ctx->flags & AWSCRED_FLAG_NO_PROCESS) {
+        snprintf(what, sizeof what, "profile %s", profile);
+        error_disabled(err, METHOD, sec, "credential_process", what);
+        return PROVIDER_FAILED;
+    }
     argv = shlex_split(command, &split_error);
     if (argv == NULL) {
         error_set(err, AWSCRED_ERR_INVALID_CONFIG, METHOD, where, "%s",

@@ -177,15 +177,15 @@ sso_call(struct resolver *r, const struct sso_request *q,
         .timeout_ms = SSO_TIMEOUT_MS, .proxy = "",
         .endpoint_label = "SSO",
     };
-    char *bundle = net_ca_bundle(r);
+    char *bundle = NULL;
     int64_t backoff_ms = SSO_FIRST_BACKOFF_MS;
     unsigned retries = 0;
     enum awscred_status st;
 
     memset(resp, 0, sizeof(*resp));
-    if (bundle == NULL)
-        return error_set(err, AWSCRED_ERR_NOMEM, SSO_METHOD, NULL,
-                         "out of memory");
+    st = net_ca_bundle(r, &bundle, err);
+    if (st != AWSCRED_OK)
+        return st;
     req.ca_bundle = bundle;
     for (;;) {
         st = net_http(r->ctx, &req, resp, err);

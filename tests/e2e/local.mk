@@ -71,6 +71,12 @@ dist_check_SCRIPTS += tests/e2e/clock_dns_hang.sh
 TESTS += tests/e2e/readonly_root.sh
 dist_check_SCRIPTS += tests/e2e/readonly_root.sh
 
+# [group NAME] sections for a group with a large /etc/group entry (fault
+# row S12.3), in a private mount namespace. Root only.
+TESTS += tests/e2e/big_group.sh
+dist_check_SCRIPTS += tests/e2e/big_group.sh
+EXTRA_DIST += tests/e2e/ns_lib.sh
+
 # STS failures (issue 4) against tests/lib/fault_server.py: error
 # documents, 500s, slow/huge/malformed replies, redirects, refused
 # connections; and the shape of signed and unsigned STS requests.

@@ -8,25 +8,9 @@
 # SPDX-License-Identifier: MIT
 set -u
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
-AWSCRED="$top_builddir/cli/awscred"
-WORKER="$top_builddir/pam_awscred/awscred-worker"
-KEY=AKIAREADONLYROOT0001
-
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ -x "$AWSCRED" ] && [ -x "$WORKER" ] || skip "awscred and the worker not built"
-[ "$(id -u)" = 0 ] || skip "needs root for unshare --mount and the session"
-command -v unshare >/dev/null || skip "unshare (util-linux) is needed"
-unshare --mount true 2>/dev/null || skip "unshare --mount is not permitted here"
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-mkdir -m 700 "$tmp/aws"
-printf '[default]\naws_access_key_id = %s\naws_secret_access_key = ReadOnlyRootSecret0000000000000000000000\n' \
-    "$KEY" >"$tmp/aws/credentials"
-printf '[default]\nregion = eu-north-1\n' >"$tmp/aws/config"
-chmod 600 "$tmp/aws/credentials" "$tmp/aws/config"
+. "$(dirname "$0")/ns_lib.sh"
+ns_profile AKIAREADONLYROOT0001 ReadOnlyRootSecret0000000000000000000000 \
+    eu-north-1
 before=$(find "$tmp" | sort | md5sum)
 
 # Inside: / read-only (a bind of itself, remounted), cwd /, umask 000.

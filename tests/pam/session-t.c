@@ -293,22 +293,37 @@ assert_lines_fit_libpam(const char *text)
     }
 }
 
-/* Writes the stack: pam_permit, pre (may be ""), our module. */
+/* Our module's stack line with opts. */
+static void
+module_line(char *buf, size_t size, const char *opts)
+{
+    snprintf(buf, size,
+             "session required %s worker=%s net_module=%s conf=%s/pam_awscred.conf"
+             " clock_check=never %s %s\n",
+             W.module, W.worker, W.net_module, W.dir, W.fileopts, opts);
+}
+
+/* Writes the stack: pam_permit, pre (may be ""), our module, then post
+   (may be "") and, when post is set, our module a second time. */
+static void
+service_around(const char *pre, const char *opts, const char *post)
+{
+    char path[512], text[33024], line[16384];
+
+    snprintf(path, sizeof(path), "%s/stack", W.dir);
+    module_line(line, sizeof(line), opts);
+    snprintf(text, sizeof(text),
+             "session required pam_permit.so\n%s%s%s%s%s%s",
+             pre, pre[0] ? "\n" : "", line, post, post[0] ? "\n" : "",
+             post[0] ? line : "");
+    assert_lines_fit_libpam(text);
+    put_file(path, text, 0644, 0, 0);
+}
+
 static void
 service(const char *pre, const char *opts)
 {
-    char path[512], text[32768];
-
-    snprintf(path, sizeof(path), "%s/stack", W.dir);
-    snprintf(text, sizeof(text),
-             "session required pam_permit.so\n"
-             "%s%s"
-             "session required %s worker=%s net_module=%s conf=%s/pam_awscred.conf"
-             " clock_check=never %s %s\n",
-             pre, pre[0] ? "\n" : "", W.module, W.worker, W.net_module, W.dir,
-             W.fileopts, opts);
-    assert_lines_fit_libpam(text);
-    put_file(path, text, 0644, 0, 0);
+    service_around(pre, opts, "");
 }
 
 /* Buffers for what the conversation gets (libpamtest copies without a
@@ -498,7 +513,9 @@ test_every_option_known(void **state)
              " clock_refuse=600 clock_strict=no clock_trust=aws"
              " clock_max_age=60"
              " clock_state=/run/awscred/clock sntp_server=169.254.169.123"
-             " warn_unsafe_dirs=no",
+             " warn_unsafe_dirs=no"
+             " nologin_users=skip foreign_ruser=skip credential_process=allow"
+             " user_endpoints=allow",
              W.ahome, W.ahome);
     env = open_env(opts, PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
@@ -516,7 +533,8 @@ test_bad_option_values(void **state)
     alice_static_keys();
     env = open_env("timeout=abc minimum_uid=-1 mode=other strict=maybe"
                    " clock_check=sometimes clock_warn=0 clock_refuse=86401"
-                   " clock_url=ftp://example.com/ sntp_server=time.aws.com",
+                   " clock_url=ftp://example.com/ sntp_server=time.aws.com"
+                   " nologin_users=deny credential_process=skip",
                    PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_logged("the module arguments: invalid value 'abc' for timeout"
@@ -531,6 +549,8 @@ test_bad_option_values(void **state)
     assert_logged("' for clock_refuse (");
     assert_logged("' for clock_url (");
     assert_logged("' for sntp_server (");
+    assert_logged("' for nologin_users (");
+    assert_logged("' for credential_process (");
     pamtest_free_env(env);
 }
 
@@ -1047,6 +1067,19 @@ test_setcred_noop(void **state)
     pamtest_free_env(cases[1].case_out.envlist);
 }
 
+/* A pam_env stack line that sets what conf_text (pam_env.conf(5)) says. */
+static void
+pam_env_line(char *line, size_t size, const char *conf_text)
+{
+    char envconf[512];
+
+    snprintf(envconf, sizeof(envconf), "%s/pam_env.conf", W.dir);
+    put_file(envconf, conf_text, 0644, 0, 0);
+    snprintf(line, size,
+             "session required pam_env.so readenv=0 user_readenv=0 conffile=%s",
+             envconf);
+}
+
 /* An earlier module's AWS_PROFILE / AWS_SECURITY_TOKEN never mix with ours. */
 static void
 test_conflicting_variables(void **state)
@@ -1056,16 +1089,12 @@ test_conflicting_variables(void **state)
         pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
     };
     struct conv_capture conv;
-    char envconf[512], pre[700];
+    char pre[700];
     char **env;
 
-    snprintf(envconf, sizeof(envconf), "%s/pam_env.conf", W.dir);
-    put_file(envconf, "AWS_PROFILE DEFAULT=other\n"
-             "AWS_SECURITY_TOKEN DEFAULT=stale\n"
-             "AWS_SESSION_TOKEN DEFAULT=stale\n", 0644, 0, 0);
-    snprintf(pre, sizeof(pre),
-             "session required pam_env.so readenv=0 user_readenv=0 conffile=%s",
-             envconf);
+    pam_env_line(pre, sizeof(pre), "AWS_PROFILE DEFAULT=other\n"
+                 "AWS_SECURITY_TOKEN DEFAULT=stale\n"
+                 "AWS_SESSION_TOKEN DEFAULT=stale\n");
 
     /* Ours wins: the others are removed. */
     alice_static_keys();
@@ -1616,7 +1645,7 @@ test_worker_environment_from_scratch(void **state)
         "HTTPS_PROXY", "ALL_PROXY", "SSLKEYLOGFILE", "LD_PRELOAD_PLANTED",
     };
     size_t n = sizeof(planted) / sizeof(planted[0]), i;
-    char path[512], dump[600], script[1400], opts[700], envconf[512];
+    char path[512], dump[600], script[1400], opts[700];
     char pre[700], conf[4096], line[1024], **env;
     struct pam_testcase cases[] = {
         pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
@@ -1640,11 +1669,7 @@ test_worker_environment_from_scratch(void **state)
         used += (size_t) snprintf(conf + used, sizeof(conf) - used,
                                   "%s DEFAULT=planted\n", planted[i]);
     }
-    snprintf(envconf, sizeof(envconf), "%s/pam_env_planted.conf", W.dir);
-    put_file(envconf, conf, 0644, 0, 0);
-    snprintf(pre, sizeof(pre),
-             "session required pam_env.so readenv=0 user_readenv=0 conffile=%s",
-             envconf);
+    pam_env_line(pre, sizeof(pre), conf);
 
     snprintf(opts, sizeof(opts), "worker=%s", path);
     service(pre, opts);
@@ -2032,6 +2057,256 @@ test_nothing_written_to_stdout_stderr(void **state)
     unlink(path);
 }
 
+/* ---- Security review (tests/FAULTS.md, section S) ----------------------- */
+
+/* alice's config runs a credential_process that leaves a marker in her
+   home and prints alice's static key; returns the marker's path. */
+static const char *
+alice_marking_process(void)
+{
+    static char marker[600];
+    char path[512], script[1400], config[700];
+
+    snprintf(marker, sizeof(marker), "%s/process-ran", W.ahome);
+    unlink(marker);
+    snprintf(path, sizeof(path), "%s/marking-process.sh", W.dir);
+    snprintf(script, sizeof(script),
+             "#!/bin/sh\n: > '%s'\necho '{\"Version\": 1, \"AccessKeyId\":"
+             " \"" KEY_A "\", \"SecretAccessKey\": \"" SECRET_A "\"}'\n",
+             marker);
+    put_file(path, script, 0755, 0, 0);
+    snprintf(config, sizeof(config), "[default]\ncredential_process = %s\n",
+             path);
+    alice_file("config", config, 0600);
+    return marker;
+}
+
+static bool
+exists(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0;
+}
+
+/* S12.1: an sftp-only account (shell nologin) uploads a config whose
+   credential_process is her own script: logging in runs nothing, unless
+   the admin says nologin_users=allow. */
+static void
+test_nologin_user_runs_nothing(void **state)
+{
+    const char *marker;
+    char **env;
+
+    if (!W.root)
+        skip();
+    marker = alice_marking_process();
+    run_cmd("usermod -s /usr/sbin/nologin '%s'", W.alice);
+    env = open_env("", PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    if (exists(marker))
+        fail_msg("credential_process ran for a nologin account; log:\n%s",
+                 logbuf);
+    assert_logged("is not a login shell of /etc/shells");
+
+    env = open_env("nologin_users=allow", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    assert_true(exists(marker));
+    run_cmd("usermod -s /bin/sh '%s'", W.alice);
+}
+
+/* S12.1: credential_process=deny: the helper never runs, and the log
+   names the profile and the file. */
+static void
+test_credential_process_deny(void **state)
+{
+    const char *marker = alice_marking_process();
+    char **env;
+
+    env = open_env("credential_process=deny", PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_false(exists(marker));
+    assert_logged("credential_process in profile default is disabled by the"
+                  " administrator");
+    assert_logged("/.aws/config:2]");
+
+    env = open_env("credential_process=allow", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    assert_true(exists(marker));
+}
+
+/* S12.1: user_endpoints=deny: a user's endpoint_url (or ca_bundle) is an
+   error naming it, before any connection. */
+static void
+test_user_endpoints_deny(void **state)
+{
+    char **env;
+
+    alice_file("credentials", "[base]\naws_access_key_id = " KEY_A "\n"
+               "aws_secret_access_key = " SECRET_A "\n", 0600);
+    alice_file("config", "[default]\nregion = eu-west-1\n"
+               "role_arn = arn:aws:iam::123456789012:role/r\n"
+               "source_profile = base\n"
+               "endpoint_url = http://127.0.0.1:1/\n", 0600);
+    env = open_env("user_endpoints=deny", PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("endpoint_url in profile default is disabled by the"
+                  " administrator");
+
+    /* Allowed (the default): the call goes there (and fails: port 1). */
+    logbuf[0] = '\0';
+    env = open_env("timeout=2", PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_not_logged("disabled by the administrator");
+    assert_logged("127.0.0.1");
+
+    logbuf[0] = '\0';
+    alice_file("config", "[default]\nregion = eu-west-1\n"
+               "role_arn = arn:aws:iam::123456789012:role/r\n"
+               "source_profile = base\nca_bundle = /etc/hostname\n", 0600);
+    env = open_env("user_endpoints=deny", PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("ca_bundle in profile default is disabled by the"
+                  " administrator");
+}
+
+/* open_session for alice with PAM_RUSER (who ran su or sudo) set. */
+static char **
+open_env_ruser(const char *ruser, const char *opts)
+{
+    struct pam_conv conv = { NULL, NULL };
+    pam_handle_t *pamh = NULL;
+    char **env;
+
+    service("", opts);
+    assert_int_equal(pam_start(svc_name, W.alice, &conv, &pamh), PAM_SUCCESS);
+    assert_int_equal(pam_set_item(pamh, PAM_RUSER, ruser), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(pamh, PAM_SILENT), PAM_SUCCESS);
+    env = pam_getenvlist(pamh);
+    pam_end(pamh, PAM_SUCCESS);
+    return env;
+}
+
+/* S12.4: `sudo -u alice printenv` run by bob (or su by bob) exports
+   nothing of alice's; alice herself, root, or foreign_ruser=allow do. */
+static void
+test_foreign_ruser_gets_nothing(void **state)
+{
+    const char *other = W.root ? W.bob : "awst-nosuch-caller";
+    char **env;
+
+    alice_static_keys();
+    env = open_env_ruser(other, "");
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("the session was opened by ");
+    assert_logged("foreign_ruser=skip");
+
+    env = open_env_ruser(W.alice, "");
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    env = open_env_ruser("root", "");
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    env = open_env_ruser(other, "foreign_ruser=allow");
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+}
+
+/* S12.3: a [group NAME] section for a group whose /etc/group entry is
+   larger than 4 KiB (a thousand members) still applies. */
+static void
+test_large_group_section(void **state)
+{
+    char group[64], path[512], text[512], **env;
+
+    if (!W.root)
+        skip();
+    snprintf(group, sizeof(group), "awst-g%ld", (long) getpid());
+    run_cmd("groupadd '%s' && gpasswd -M \"$(yes root | head -1000 |"
+            " paste -sd,),%s\" '%s'", group, W.alice, group);
+    alice_static_keys();
+    snprintf(path, sizeof(path), "%s/pam_awscred.conf", W.dir);
+    snprintf(text, sizeof(text), "[group %s]\nregion = sa-east-1\n", group);
+    put_file(path, text, 0644, 0, 0);
+    env = open_env("", PAM_SUCCESS);
+    run_cmd("groupdel '%s'", group);
+    assert_env(env, "AWS_REGION", "sa-east-1");
+    pamtest_free_env(env);
+    assert_not_logged("cannot resolve group");
+}
+
+/* S12.5: system_credentials=creds (relative) under su, whose caller's
+   directory holds a symlink "creds" to root's own file: never followed,
+   the option is named and nothing is exported. Likewise conf=. */
+static void
+test_relative_path_refused(void **state)
+{
+    char real[512], link[512], opts[1400], **env;
+    struct passwd *me = getpwuid(geteuid());
+    int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    assert_non_null(me);
+    assert_true(cwd >= 0);
+    snprintf(real, sizeof(real), "%s/root-credentials", W.dir);
+    snprintf(link, sizeof(link), "%s/creds", W.dir);
+    put_file(real, "[default]\naws_access_key_id = " KEY_SYS "\n"
+             "aws_secret_access_key = " SECRET_SYS "\n", 0600, 0, 0);
+    unlink(link);
+    assert_int_equal(symlink(real, link), 0);
+    assert_int_equal(chdir(W.dir), 0);
+    snprintf(opts, sizeof(opts), "mode=system system_config=/nonexistent"
+             " system_credentials=creds system_user=%s", me->pw_name);
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("the module arguments: option system_credentials is a"
+                  " relative path 'creds' (an absolute path), refused");
+
+    logbuf[0] = '\0';
+    alice_static_keys();
+    env = open_env("conf=pam_awscred.conf", PAM_SUCCESS);
+    assert_int_equal(fchdir(cwd), 0);
+    close(cwd);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("the module arguments: option conf is a relative path");
+}
+
+/* S12.11: pam_env after us (Debian's sshd reads ~/.pam_environment after
+   common-session) sets AWS_PROFILE and AWS_SESSION_TOKEN next to our
+   static key: our second line after it removes them, with a log line. */
+static void
+test_late_foreign_variables_removed(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char post[700], **env;
+
+    pam_env_line(post, sizeof(post), "AWS_PROFILE DEFAULT=other\n"
+                 "AWS_SESSION_TOKEN DEFAULT=foreign\n");
+    alice_static_keys();
+    service_around("", "", post);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_null(env_get(env, "AWS_PROFILE"));
+    assert_null(env_get(env, "AWS_SESSION_TOKEN"));
+    pamtest_free_env(env);
+    assert_logged("removed AWS_PROFILE, set after pam_awscred exported");
+    assert_logged("removed AWS_SESSION_TOKEN, set after pam_awscred");
+}
+
 /* ---- Setup -------------------------------------------------------------- */
 
 /* Creates user name with home under W.dir (root only). */
@@ -2198,6 +2473,13 @@ main(void)
         T(test_clock_silent),
         T(test_clock_strict_refuses),
         T(test_clock_expiry_by_aws_time),
+        T(test_nologin_user_runs_nothing),
+        T(test_credential_process_deny),
+        T(test_user_endpoints_deny),
+        T(test_foreign_ruser_gets_nothing),
+        T(test_large_group_section),
+        T(test_relative_path_refused),
+        T(test_late_foreign_variables_removed),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {

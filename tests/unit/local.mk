@@ -5,4 +5,5 @@ include tests/unit/resolve.mk
 include tests/unit/net.mk
 include tests/unit/providers.mk
 include tests/unit/clock.mk
+include tests/unit/policy.mk
 include tests/unit/faults.mk

@@ -275,6 +275,35 @@ test_endpoint_settings(void **state)
                         "('ipv4', 'ipv6').");
 }
 
+/* AWSCRED_FLAG_NO_FILE_ENDPOINTS (pam_awscred's user_endpoints=deny): the
+   config file's ec2_metadata_service_endpoint is an error naming it; the
+   environment's still applies. */
+static void
+test_file_endpoint_refused(void **state)
+{
+    struct ptest *t = *state;
+    struct awscred_credentials *c;
+    struct awscred_error err;
+    char text[256];
+
+    script_imds(t, "{\"body\": \"TOKEN\"}", false,
+                "{\"json\": " CREDS_JSON "}");
+    snprintf(text, sizeof text, "[default]\nec2_metadata_service_endpoint"
+             " = http://127.0.0.1:%d/\n", t->fs.port);
+    ptest_set_envf(t, "AWS_CONFIG_FILE", "%s", ptest_write(t, "config", text));
+    ptest_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT", NULL);
+    expect_imds_key(t);
+    awscred_context_set_flags(t->ctx, AWSCRED_FLAG_NO_FILE_ENDPOINTS);
+    assert_int_equal(ptest_resolve(t, NULL, &c, &err),
+                     AWSCRED_ERR_INVALID_CONFIG);
+    assert_string_equal(err.message, "ec2_metadata_service_endpoint in"
+                        " profile default is disabled by the administrator");
+    assert_non_null(strstr(err.where, "/config:2"));
+    ptest_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                   "http://127.0.0.1:%d/", t->fs.port);
+    expect_imds_key(t);
+}
+
 /* An unreachable IMDS costs at most the timeout: the chain ends with "no
    credentials", as the CLI's does. */
 static void
@@ -323,6 +352,7 @@ main(void)
         T(test_unusable_answers),
         T(test_stale_extension),
         T(test_endpoint_settings),
+        T(test_file_endpoint_refused),
         T(test_unreachable),
         T(test_network_module_missing),
 #undef T

@@ -313,12 +313,16 @@ static const char config_text[] =
     "  endpoint_url = http://services.example:8080\n"
     "[services other]\n"
     "s3 =\n"
-    "  endpoint_url = http://s3.example\n";
+    "  endpoint_url = http://s3.example\n"
+    "[profile withbundle]\n"
+    "ca_bundle = /etc/ssl/private-ca.pem\n";
 
+/* With the context's flags; url_expected NULL: the error error_expected. */
 static void
-check_endpoint(const char *const *env, const char *profile,
-               const char *region, const char *url_expected,
-               const char *region_expected)
+check_endpoint_flags(unsigned flags, const char *const *env,
+                     const char *profile, const char *region,
+                     const char *url_expected, const char *region_expected,
+                     const char *error_expected)
 {
     struct fake f = {env, 0};
     struct awscred_context *ctx = new_context(&f, tmpdir);
@@ -333,13 +337,15 @@ check_endpoint(const char *const *env, const char *profile,
     r.ctx = ctx;
     r.profile = profile;
     r.region = region;
+    awscred_context_set_flags(ctx, flags);
     assert_int_equal(cfg_load_paths(ctx, path, NULL, &r.cfg, &err),
                      AWSCRED_OK);
     if (url_expected == NULL) {
         assert_int_equal(net_sts_endpoint(&r, &url, &signing, &err),
                          AWSCRED_ERR_INVALID_CONFIG);
-        assert_non_null(strstr(err.message, "\"nowhere\" services "
-                                            "configuration does not exist"));
+        if (strstr(err.message, error_expected) == NULL)
+            fail_msg("message \"%s\" lacks \"%s\"", err.message,
+                     error_expected);
     } else {
         assert_int_equal(net_sts_endpoint(&r, &url, &signing, &err),
                          AWSCRED_OK);
@@ -349,6 +355,16 @@ check_endpoint(const char *const *env, const char *profile,
     free(url);
     cfg_free(r.cfg);
     awscred_context_free(ctx);
+}
+
+static void
+check_endpoint(const char *const *env, const char *profile,
+               const char *region, const char *url_expected,
+               const char *region_expected)
+{
+    check_endpoint_flags(0, env, profile, region, url_expected,
+                         region_expected,
+                         "\"nowhere\" services configuration does not exist");
 }
 
 static void
@@ -383,6 +399,54 @@ test_sts_endpoint_order(void **state)
     check_endpoint(ignore, "withurl", NULL, "https://sts.amazonaws.com/",
                    "us-east-1");
     check_endpoint(NULL, "missing", NULL, NULL, NULL);
+}
+
+/* AWSCRED_FLAG_NO_FILE_ENDPOINTS (pam_awscred's user_endpoints=deny): the
+   files' endpoint_url and ca_bundle are errors naming them; the
+   environment, which the caller controls, still applies. */
+static void
+test_file_endpoints_refused(void **state)
+{
+    static const char *const general[] = {
+        "AWS_ENDPOINT_URL", "http://all-env.example/x", NULL, NULL};
+    const unsigned deny = AWSCRED_FLAG_NO_FILE_ENDPOINTS;
+    struct fake f = {NULL, 0};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct resolver r;
+    struct awscred_error err;
+    char path[128], *bundle = NULL;
+
+    (void) state;
+    check_endpoint_flags(deny, NULL, "withurl", NULL, NULL, NULL,
+                         "endpoint_url in profile withurl is disabled by the"
+                         " administrator");
+    check_endpoint_flags(deny, NULL, "withservices", NULL, NULL, NULL,
+                         "endpoint_url in services local (sts) is disabled"
+                         " by the administrator");
+    check_endpoint_flags(deny, general, "withservices", NULL,
+                         "http://all-env.example/x", "us-east-1", NULL);
+    check_endpoint_flags(deny, NULL, "plain", "eu-west-1",
+                         "https://sts.eu-west-1.amazonaws.com/", "eu-west-1",
+                         NULL);
+
+    snprintf(path, sizeof(path), "%s/config", tmpdir);
+    memset(&r, 0, sizeof(r));
+    r.ctx = ctx;
+    r.profile = "withbundle";
+    assert_int_equal(cfg_load_paths(ctx, path, NULL, &r.cfg, &err),
+                     AWSCRED_OK);
+    assert_int_equal(net_ca_bundle(&r, &bundle, &err), AWSCRED_OK);
+    assert_string_equal(bundle, "/etc/ssl/private-ca.pem");
+    free(bundle);
+    awscred_context_set_flags(ctx, deny);
+    assert_int_equal(net_ca_bundle(&r, &bundle, &err),
+                     AWSCRED_ERR_INVALID_CONFIG);
+    assert_null(bundle);
+    assert_string_equal(err.message, "ca_bundle in profile withbundle is"
+                                     " disabled by the administrator");
+    assert_non_null(strstr(err.where, "/config:20"));
+    cfg_free(r.cfg);
+    awscred_context_free(ctx);
 }
 
 /* ---- The module is loaded lazily and refused when asked --------------- */
@@ -426,6 +490,7 @@ main(void)
         cmocka_unit_test(test_xml_success_document),
         cmocka_unit_test(test_xml_refuses_bad_documents),
         cmocka_unit_test(test_sts_endpoint_order),
+        cmocka_unit_test(test_file_endpoints_refused),
         cmocka_unit_test(test_no_network_flag),
     };
 
