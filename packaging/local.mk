@@ -26,6 +26,7 @@ EXTRA_DIST += \
 	packaging/debian/not-installed \
 	packaging/debian/rules \
 	packaging/debian/source/format \
+	packaging/debian/source/lintian-overrides \
 	packaging/rpm/README \
 	packaging/rpm/pam_awscred.spec
 
