@@ -19,7 +19,8 @@ man/gen/pam_awscred.8: $(srcdir)/man/pam_awscred.8 Makefile
 	    $(srcdir)/man/pam_awscred.8 >$@.tmp && mv $@.tmp $@
 
 # Every page passes groff's warnings (and mandoc's lint when installed);
-# libawscred(3) names and declares every exported function.
+# libawscred(3) names and declares every exported function, and so does
+# packaging/debian/libawscred0.symbols.
 TESTS += tests/e2e/man_lint.sh
 dist_check_SCRIPTS += tests/e2e/man_lint.sh
 check_SCRIPTS += man/gen/pam_awscred.8
