@@ -87,8 +87,11 @@ finish() {
 # $AWSCRED_INSTALL_DEBS), then lintian.
 if [ -n "${AWSCRED_INSTALL_DEBS:-}" ]; then
     mkdir "$work/debs"
+    # the source files too: lintian reads the whole .changes
     cp "$AWSCRED_INSTALL_DEBS"/*.deb "$AWSCRED_INSTALL_DEBS"/*.changes \
-        "$AWSCRED_INSTALL_DEBS"/*.buildinfo "$work/debs/"
+        "$AWSCRED_INSTALL_DEBS"/*.buildinfo "$AWSCRED_INSTALL_DEBS"/*.dsc \
+        "$AWSCRED_INSTALL_DEBS"/*.debian.tar.* \
+        "$AWSCRED_INSTALL_DEBS"/*.orig.tar.gz "$work/debs/"
     ok "using the .debs in $AWSCRED_INSTALL_DEBS"
 elif DEB_BUILD_OPTIONS="nocheck parallel=2" "$srcdir/packaging/build-packages.sh" --no-lintian \
         "$work/debs" >"$work/build.out" 2>&1; then
