@@ -9,12 +9,18 @@
  * (pam_awscred/session.c). It then prints the variables the module would
  * export, with the secrets masked the way `aws configure list` masks them.
  * With --service, the options come from the pam_awscred.so session line of
- * /etc/pam.d/S (following include/substack/@include), and the command-line
- * options are applied after them, as if appended to that line.
+ * that service's stack, found as libpam finds it (/etc/pam.d/S, then
+ * /usr/lib/pam.d/S, else "other"; following include, substack and
+ * @include), and the command-line options are applied after them, as if
+ * appended to that line. It says where the line is, its control flag and
+ * what strict would do given that flag; a stack without the line (plain
+ * sudo or cron under Debian's pam-auth-update) is a failure: a login
+ * through it gets nothing. --pam-root DIR prefixes every pam.d path, for
+ * tests.
  *
  * Exit status: 0 when variables would be exported or the user is out of
  * scope (minimum_uid, ignore_root, nologin_users), 255 when the module
- * would fail.
+ * would fail or would not run.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -31,14 +37,27 @@
 #include "commands.h"
 #include "pam_awscred/internal.h"
 
-#define PAM_CONFDIR "/etc/pam.d"
 #define MAX_MODULE_ARGS 64
 #define MAX_INCLUDE_DEPTH 8
+
+/* Where libpam looks for a service's file, in this order
+   (Linux-PAM libpam/pam_handlers.c, _pam_open_config_file): the admin's
+   directory, then the vendor's (Debian 12's systemd-user lives there). */
+static const char *const pam_dirs[] = { "/etc/pam.d", "/usr/lib/pam.d" };
 
 struct module_args {
     char *v[MAX_MODULE_ARGS];
     int n;
-    bool found;
+};
+
+/* What the walk over a service's stack found. */
+struct pam_stack {
+    const char *root;      /* prefix of every pam.d path: --pam-root */
+    struct module_args args;
+    bool found;            /* our session line was seen */
+    char file[4096];       /* where it is */
+    int line;
+    char control[128];     /* its control flag, "[...]" kept whole */
 };
 
 static void
@@ -92,17 +111,43 @@ split_module_args(const char *p, struct module_args *args)
     return 0;
 }
 
-static int read_service(const char *service, int depth,
-                        struct module_args *args);
+/*
+ * Opens name as libpam would: an absolute path as it is, else the first
+ * of pam_dirs that has it; every path under stack->root. NULL with errno
+ * (ENOENT: in none of them); path holds the last one tried.
+ */
+static FILE *
+pamd_open(const struct pam_stack *stack, const char *name, char *path,
+          size_t size)
+{
+    size_t i;
+    FILE *f = NULL;
+
+    if (name[0] == '/') {
+        snprintf(path, size, "%s%s", stack->root, name);
+        return fopen(path, "re");
+    }
+    for (i = 0; i < sizeof(pam_dirs) / sizeof(pam_dirs[0]); i++) {
+        snprintf(path, size, "%s%s/%s", stack->root, pam_dirs[i], name);
+        f = fopen(path, "re");
+        if (f != NULL || errno != ENOENT)
+            break;
+    }
+    return f;
+}
+
+static int read_stack(struct pam_stack *stack, const char *name, int depth);
 
 /*
- * Handles one line of a service file: an include, or our session line.
+ * Handles line lineno of path: an include, or our session line.
  * Returns 0, or -1 on an error already reported.
  */
 static int
-service_line(char *line, int depth, struct module_args *args)
+service_line(struct pam_stack *stack, char *line, const char *path,
+             int lineno, int depth)
 {
     char *type, *control, *module, *rest, *save = NULL;
+    bool bracket;
 
     line[strcspn(line, "\n")] = '\0';
     type = strtok_r(line, " \t", &save);
@@ -110,13 +155,14 @@ service_line(char *line, int depth, struct module_args *args)
         return 0;
     if (strcmp(type, "@include") == 0) {
         module = strtok_r(NULL, " \t", &save);
-        return module ? read_service(module, depth + 1, args) : 0;
+        return module ? read_stack(stack, module, depth + 1) : 0;
     }
     if (strcmp(type, "session") != 0 && strcmp(type, "-session") != 0)
         return 0;
     rest = save;
     rest += strspn(rest, " \t");
-    if (*rest == '[') {  /* [value=action ...] control */
+    bracket = *rest == '[';
+    if (bracket) {  /* [value=action ...] control */
         control = rest;
         rest = strchr(rest, ']');
         if (rest == NULL)
@@ -130,39 +176,82 @@ service_line(char *line, int depth, struct module_args *args)
     if (control == NULL || module == NULL)
         return 0;
     if (strcmp(control, "include") == 0 || strcmp(control, "substack") == 0)
-        return read_service(module, depth + 1, args);
-    if (args->found || strcmp(strrchr(module, '/') ? strrchr(module, '/') + 1
-                                                   : module,
-                              "pam_awscred.so") != 0)
+        return read_stack(stack, module, depth + 1);
+    if (strcmp(strrchr(module, '/') ? strrchr(module, '/') + 1 : module,
+               "pam_awscred.so") != 0)
         return 0;
-    args->found = true;
-    return save != NULL ? split_module_args(save, args) : 0;
+    stack->found = true;
+    snprintf(stack->file, sizeof(stack->file), "%s", path);
+    stack->line = lineno;
+    snprintf(stack->control, sizeof(stack->control), "%s%s", control,
+             bracket ? "]" : "");
+    return save != NULL ? split_module_args(save, &stack->args) : 0;
 }
 
-/* Reads /etc/pam.d/service (or an absolute path) looking for our line. */
+/* Reads the stack file name (and what it includes) looking for our line. */
 static int
-read_service(const char *service, int depth, struct module_args *args)
+read_stack(struct pam_stack *stack, const char *name, int depth)
 {
     char path[4096], line[4096];
-    int status = 0;
+    int status = 0, lineno = 0;
     FILE *f;
 
     if (depth > MAX_INCLUDE_DEPTH)
         return 0;
-    if (service[0] == '/')
-        snprintf(path, sizeof(path), "%s", service);
-    else
-        snprintf(path, sizeof(path), "%s/%s", PAM_CONFDIR, service);
-    f = fopen(path, "re");
+    f = pamd_open(stack, name, path, sizeof(path));
     if (f == NULL) {
         fprintf(stderr, "awscred session: cannot read %s: %s\n", path,
                 strerror(errno));
         return -1;
     }
-    while (status == 0 && !args->found && fgets(line, sizeof(line), f) != NULL)
-        status = service_line(line, depth, args);
+    while (status == 0 && !stack->found && fgets(line, sizeof(line), f)) {
+        lineno++;
+        status = service_line(stack, line, path, lineno, depth);
+    }
     fclose(f);
     return status;
+}
+
+/*
+ * Reads the stack of service, or of "other" when libpam finds no file
+ * for it. Returns 0, or -1 on an error already reported.
+ */
+static int
+read_service(struct pam_stack *stack, const char *service)
+{
+    char path[4096];
+    FILE *f = pamd_open(stack, service, path, sizeof(path));
+
+    if (f == NULL && errno == ENOENT) {
+        fprintf(stderr, "awscred session: no file for service %s in %s%s or"
+                " %s%s: libpam uses \"other\"\n", service, stack->root,
+                pam_dirs[0], stack->root, pam_dirs[1]);
+        service = "other";
+    }
+    if (f != NULL)
+        fclose(f);
+    return read_stack(stack, service, 0);
+}
+
+/*
+ * What a failing session module does to the login under control
+ * (pam.conf(5)): true when it fails the login. For "[value=action]"
+ * the session_err action decides, else the default one.
+ */
+static bool
+control_fails_login(const char *control)
+{
+    const char *action;
+
+    if (control[0] != '[')
+        return strcmp(control, "required") == 0
+               || strcmp(control, "requisite") == 0;
+    action = strstr(control, "session_err=");
+    if (action == NULL)
+        action = strstr(control, "default=");
+    if (action == NULL)
+        return true;  /* an action libpam leaves undefined fails */
+    return strncmp(strchr(action, '=') + 1, "ignore", 6) != 0;
 }
 
 /* Masks like `aws configure list`: stars, then the last four characters. */
@@ -195,10 +284,16 @@ usage(FILE *out, int status)
 
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_USAGE, PARSE_NOMEM };
 
+struct command_line {
+    const char *user;
+    const char *service;
+    const char *pam_root;   /* --pam-root: a test hook, "" by default */
+    struct module_args args;
+};
+
 /* Parses the command line into user, service and module options. */
 static enum parse_result
-parse_command_line(int argc, char **argv, const char **user,
-                   const char **service, struct module_args *cli)
+parse_command_line(int argc, char **argv, struct command_line *cl)
 {
     char buf[600];
     int i;
@@ -210,10 +305,13 @@ parse_command_line(int argc, char **argv, const char **user,
             return PARSE_HELP;
         if (strcmp(a, "--debug") == 0) {
             snprintf(buf, sizeof(buf), "debug");
-        } else if (strcmp(a, "--user") == 0 || strcmp(a, "--service") == 0) {
+        } else if (strcmp(a, "--user") == 0 || strcmp(a, "--service") == 0
+                   || strcmp(a, "--pam-root") == 0) {
             if (v == NULL)
                 goto needs_value;
-            *(a[2] == 'u' ? user : service) = argv[++i];
+            *(a[2] == 'u' ? &cl->user : a[2] == 's' ? &cl->service
+                                                    : &cl->pam_root) =
+                argv[++i];
             continue;
         } else if (strcmp(a, "--profile") == 0 || strcmp(a, "--region") == 0) {
             /* The global options map onto the module options. */
@@ -226,10 +324,10 @@ parse_command_line(int argc, char **argv, const char **user,
         } else {
             snprintf(buf, sizeof(buf), "%s", a);
         }
-        if (add_arg(cli, buf, strlen(buf)) < 0)
+        if (add_arg(&cl->args, buf, strlen(buf)) < 0)
             return PARSE_NOMEM;
     }
-    if (*user != NULL)
+    if (cl->user != NULL)
         return PARSE_OK;
     cli_usage_error("session", "--user NAME is required");
     return PARSE_USAGE;
@@ -239,12 +337,61 @@ needs_value:
     return PARSE_USAGE;
 }
 
+/*
+ * Finds the session line of service and says where it is and what strict
+ * would do given its control flag. Returns 0 when found, 1 when a login
+ * through service would not run the module (said), -1 on an error.
+ */
+static int
+find_service_line(struct pam_stack *stack, const char *service)
+{
+    if (read_service(stack, service) < 0)
+        return -1;
+    if (!stack->found) {
+        fprintf(stderr, "awscred session: a login through service %s would"
+                " get no AWS credentials: its session stack (with the files"
+                " it includes) has no pam_awscred.so line\n", service);
+        return 1;
+    }
+    fprintf(stderr, "awscred session: service %s: pam_awscred.so session"
+            " line at %s:%d, control %s\n", service, stack->file, stack->line,
+            stack->control);
+    if (control_fails_login(stack->control))
+        fprintf(stderr, "awscred session: with strict (or clock_strict"
+                " refusing), a failure would fail the login: the line is"
+                " %s\n", stack->control);
+    else
+        fprintf(stderr, "awscred session: even with strict, a failure would"
+                " not stop the login: the line is %s, the login would"
+                " proceed without credentials\n", stack->control);
+    return 0;
+}
+
+/* Says what a module failure (what it would do, when fatal) would do to
+   the login. */
+static void
+report_failure(const struct pam_stack *stack, bool fatal, const char *what)
+{
+    if (!fatal)
+        fprintf(stderr, "awscred session: the module would export nothing;"
+                " the login would proceed without credentials (strict is"
+                " off)\n");
+    else if (!stack->found)
+        fprintf(stderr, "awscred session: the module would %s\n", what);
+    else if (control_fails_login(stack->control))
+        fprintf(stderr, "awscred session: the module would %s; the line is"
+                " %s: the login would fail\n", what, stack->control);
+    else
+        fprintf(stderr, "awscred session: the module would %s, but the line"
+                " is %s: the login would proceed without credentials\n",
+                what, stack->control);
+}
+
 int
 cmd_session(int argc, char **argv)
 {
-    struct module_args margs = { { NULL }, 0, false }, cli = { { NULL }, 0,
-                                                               false };
-    const char *username = NULL, *service = NULL;
+    struct command_line cl;
+    struct pam_stack stack;
     struct pamaws_args args;
     struct pamaws_vars vars;
     struct pamaws_user user;
@@ -254,9 +401,12 @@ cmd_session(int argc, char **argv)
     size_t ngroups = 0, i;
     int status = EXIT_GENERAL_ERROR;
 
+    memset(&cl, 0, sizeof(cl));
+    memset(&stack, 0, sizeof(stack));
     memset(&args, 0, sizeof(args));
     memset(&vars, 0, sizeof(vars));
-    switch (parse_command_line(argc, argv, &username, &service, &cli)) {
+    cl.pam_root = "";
+    switch (parse_command_line(argc, argv, &cl)) {
     case PARSE_OK:
         break;
     case PARSE_HELP:
@@ -269,27 +419,26 @@ cmd_session(int argc, char **argv)
         fprintf(stderr, "awscred session: too many options\n");
         goto done;
     }
-    if (service != NULL) {
-        if (read_service(service, 0, &margs) < 0)
+    stack.root = cl.pam_root;
+    if (cl.service != NULL && find_service_line(&stack, cl.service) != 0)
+        goto done;
+    for (i = 0; i < (size_t) cl.args.n; i++)
+        if (add_arg(&stack.args, cl.args.v[i], strlen(cl.args.v[i])) < 0)
             goto done;
-        if (!margs.found)
-            fprintf(stderr, "awscred session: no pam_awscred.so session line"
-                    " in %s/%s; using the defaults\n", PAM_CONFDIR, service);
-    }
-    for (i = 0; i < (size_t) cli.n; i++)
-        if (add_arg(&margs, cli.v[i], strlen(cli.v[i])) < 0)
-            goto done;
-    if (getpwnam_r(username, &pw, pwbuf, sizeof(pwbuf), &found) != 0
+    if (getpwnam_r(cl.user, &pw, pwbuf, sizeof(pwbuf), &found) != 0
         || found == NULL) {
-        fprintf(stderr, "awscred session: user %s unknown\n", username);
+        fprintf(stderr, "awscred session: user %s unknown\n", cl.user);
         goto done;
     }
     groups = pamaws_user_groups(pw.pw_name, pw.pw_gid, &ngroups);
     args.log = log_to_stderr;
     args.notice = notice_to_stderr;
-    if (pamaws_options_load(&args, margs.n, (const char **) margs.v,
+    args.service = cl.service;
+    if (pamaws_options_load(&args, stack.args.n, (const char **) stack.args.v,
                             pw.pw_name, groups, ngroups) < 0)
         goto done;
+    fprintf(stderr, "awscred session: %s: sections applied: %s\n",
+            args.config.conf, args.sections[0] ? args.sections : "none");
     user.name = pw.pw_name;
     user.uid = pw.pw_uid;
     user.gid = pw.pw_gid;
@@ -304,16 +453,15 @@ cmd_session(int argc, char **argv)
         break;
     case PAMAWS_SKIP:
         fprintf(stderr, "awscred session: nothing to do for user %s"
-                " (minimum_uid, ignore_root or nologin_users)\n", username);
+                " (minimum_uid, ignore_root or nologin_users)\n", cl.user);
         status = 0;
         break;
     case PAMAWS_FAIL:
-        fprintf(stderr, "awscred session: the module would export nothing%s\n",
-                args.config.strict ? " and fail the session (strict)" : "");
+        report_failure(&stack, args.config.strict,
+                       "export nothing and fail the session (strict)");
         break;
     case PAMAWS_REFUSE:
-        fprintf(stderr, "awscred session: the module would refuse the "
-                "session (clock_strict)\n");
+        report_failure(&stack, true, "refuse the session (clock_strict)");
         break;
     }
 
@@ -321,9 +469,9 @@ done:
     pamaws_vars_clear(&vars);
     pamaws_config_free(&args.config);
     free(groups);
-    for (i = 0; i < (size_t) margs.n; i++)
-        free(margs.v[i]);
-    for (i = 0; i < (size_t) cli.n; i++)
-        free(cli.v[i]);
+    for (i = 0; i < (size_t) stack.args.n; i++)
+        free(stack.args.v[i]);
+    for (i = 0; i < (size_t) cl.args.n; i++)
+        free(cl.args.v[i]);
     return status;
 }

@@ -8,6 +8,7 @@
 #define AWSCRED_CLI_COMMANDS_H 1
 
 /* Each returns the process exit status. argv[0] is the subcommand name. */
+int cmd_check_config(int argc, char **argv);
 int cmd_clock(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_list(int argc, char **argv);

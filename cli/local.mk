@@ -3,7 +3,8 @@
 bin_PROGRAMS += cli/awscred
 cli_awscred_SOURCES = \
 	cli/cli.h cli/commands.h cli/common.c cli/main.c \
-	cli/cmd_clock.c cli/cmd_export.c cli/cmd_list.c cli/cmd_session.c \
+	cli/cmd_check_config.c cli/cmd_clock.c cli/cmd_export.c cli/cmd_list.c \
+	cli/cmd_session.c \
 	cli/recursion.c
 cli_awscred_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 cli_awscred_LDADD = libawscred/libawscred-core.la \

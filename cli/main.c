@@ -22,6 +22,8 @@ struct command {
 
 /* Sorted by name: looked up with bsearch. */
 static const struct command commands[] = {
+    {"check-config", cmd_check_config, "check pam_awscred.conf, every"
+                                       " problem with its line"},
     {"clock", cmd_clock, "measure the local clock against AWS"},
     {"export", cmd_export, "print credentials like aws configure "
                            "export-credentials"},
@@ -47,7 +49,7 @@ usage(FILE *out)
             "Resolves AWS credentials the way the AWS CLI v2 does.\n\n"
             "Commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(out,
             "\nexport options: --format process|env|env-no-export|"
             "powershell|windows-cmd|fish\n"

@@ -3,6 +3,7 @@
 # packages from the tarball `make dist` makes. All of it ships in the
 # tarball so that a distribution can build from a release.
 EXTRA_DIST += \
+	LICENSE \
 	build-aux/tap-driver.sh \
 	etc/pam-configs/awscred \
 	packaging/build-packages.sh \
@@ -16,6 +17,7 @@ EXTRA_DIST += \
 	packaging/debian/libawscred0.install \
 	packaging/debian/libawscred0.lintian-overrides \
 	packaging/debian/libawscred0.symbols \
+	packaging/debian/libpam-awscred.README.Debian \
 	packaging/debian/libpam-awscred.install \
 	packaging/debian/libpam-awscred.links \
 	packaging/debian/libpam-awscred.lintian-overrides \
@@ -24,6 +26,7 @@ EXTRA_DIST += \
 	packaging/debian/not-installed \
 	packaging/debian/rules \
 	packaging/debian/source/format \
+	packaging/debian/source/lintian-overrides \
 	packaging/rpm/README \
 	packaging/rpm/pam_awscred.spec
 

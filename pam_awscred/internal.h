@@ -12,6 +12,7 @@
  *              against one deadline, kill what is left, reap
  *   result.c   the result protocol (writer and reader) and value checks
  *   text.c     user-chosen text escaped for logs and terminals
+ *   audit.c    the LOG_INFO line of a successful login
  *   session.c  one login's work: build the worker request, run it, build
  *              the NAME=value list to export
  *   clock_policy.c  the module's half of the clock check (clock_policy.h);
@@ -41,6 +42,9 @@
 #define PAMAWS_DEFAULT_SYS_CONFIG  SYSCONFDIR "/awscred/config"
 #define PAMAWS_DEFAULT_SYS_CREDS   SYSCONFDIR "/awscred/credentials"
 #define PAMAWS_DEFAULT_TIMEOUT_MS  5000
+/* Spares root and system accounts even without the conffile, as
+   libpam-krb5's pam-auth-update profile does with minimum_uid=1000. */
+#define PAMAWS_DEFAULT_MINIMUM_UID 1000
 #define PAMAWS_DEFAULT_CLOCK_STATE "/run/awscred/clock"
 #define PAMAWS_DEFAULT_CLOCK_AGE_S 600
 #define PAMAWS_MAX_TIMEOUT_MS      300000
@@ -119,6 +123,12 @@ struct pamaws_args {
     void *log_arg;
     pamaws_notice_fn *notice;  /* NULL: the user sees nothing */
     void *notice_arg;
+    const char *service;       /* PAM_SERVICE, for the audit line */
+    const char *rhost;         /* PAM_RHOST, NULL when local */
+    /* Filled by pamaws_options_load, for the admin's commands */
+    bool check_all;            /* in: check every section (check-config) */
+    unsigned problems;         /* configuration problems reported */
+    char sections[256];        /* the file's sections applied, "[global] ..." */
 };
 
 /*
@@ -127,8 +137,11 @@ struct pamaws_args {
  * the user is in (in file order), its [user NAME] section, then argv.
  * user/groups may be NULL/0 (only global keys apply); a user whose groups
  * are NULL (unknown) makes any [group] section refuse the login
- * (config.refused). Unknown options and bad values are logged, never
- * fatal. Returns 0, or -1 when out of memory.
+ * (config.refused). Every problem (file and line, the bad text, what is
+ * accepted; unknown sections and options, with the nearest known name) is
+ * logged and counted in args->problems, never fatal; args->check_all
+ * checks every section without applying any to a user. Returns 0, or -1
+ * when out of memory.
  */
 int pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
                         const char *user, const gid_t *groups, size_t ngroups);
@@ -314,6 +327,29 @@ gid_t *pamaws_user_groups(const char *name, gid_t gid, size_t *count);
 const char *pamaws_check_key_id(const char *value);
 const char *pamaws_check_base64(const char *value, size_t max);
 const char *pamaws_check_region(const char *value);
+
+/* ---- The audit line of a successful login (audit.c) ------------------ */
+
+/* What it names; NULL fields print as "-". Never a secret. */
+struct pamaws_audit {
+    const char *user;
+    const char *service;       /* PAM_SERVICE */
+    const char *rhost;         /* PAM_RHOST */
+    const char *profile;
+    const char *provider;      /* the worker's method */
+    const char *access_key_id;
+    const char *expires;       /* AWS_CREDENTIAL_EXPIRATION, NULL: none */
+};
+
+/*
+ * Formats the line (pam_awscred(8), DIAGNOSTICS):
+ *   AWS credentials exported: user=U service=S rhost=H profile=P
+ *   provider=M access_key_id=K expires=T
+ * values with spaces, quotes, backslashes or '=' in double quotes.
+ * The module, `awscred session` and later the broker use this one format.
+ */
+void pamaws_audit_format(const struct pamaws_audit *audit, char *buf,
+                         size_t size);
 
 /* The one secret wipe (common/secret.h), under the names used here. */
 #define pamaws_wipe(p, n) secret_wipe((p), (n))

@@ -276,10 +276,113 @@ parse_time(const char *value, long *out_ms)
     return *out_ms > 0 && *out_ms <= PAMAWS_MAX_TIMEOUT_MS ? 0 : -1;
 }
 
+/* What option accepts, for the message about a bad value. */
+static const char *
+option_accepted(const struct option *option)
+{
+    switch (option->type) {
+    case OPT_BOOL:
+        return "true/false/yes/no/on/off/1/0";
+    case OPT_NUMBER:
+        return "a whole number from 0 to 4294967295";
+    case OPT_TIME:
+        return "seconds such as 5 or 2.5, or milliseconds such as 750ms,"
+               " at most 300 s";
+    case OPT_MODE:
+        return "user/system";
+    case OPT_SECONDS:
+        return "whole seconds from 1 to 86400";
+    case OPT_ALLOW:
+        return "allow/deny";
+    case OPT_SKIP:
+        return "allow/skip";
+    case OPT_PATH:
+        return "an absolute path";
+    case OPT_USER_PATH:
+        return "an absolute path, or one under ~/";
+    case OPT_STRING:
+        break;
+    }
+    if (option->check == pamaws_clock_check_valid)
+        return "auto/always/never";
+    if (option->check == pamaws_clock_trust_valid)
+        return "aws/any";
+    if (option->check == valid_url)
+        return "an http:// or https:// URL without spaces";
+    if (option->check == valid_address)
+        return "a numeric IPv4 or IPv6 address, optionally with a port";
+    if (option->check == valid_state_path)
+        return "an absolute path";
+    return "any text";
+}
+
+/* Levenshtein distance of two short names (longer ones: far apart). */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+    size_t row[64], la = strlen(a), lb = strlen(b), i, j;
+
+    if (la >= sizeof(row) / sizeof(row[0]) || lb >= 64)
+        return SIZE_MAX;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t above = row[j], best = diagonal + (a[i - 1] != b[j - 1]);
+
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diagonal = above;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+/* The known option nearest to name, when it is a typing slip away (two
+   edits at most), else NULL. */
+static const char *
+option_suggest(const char *name, bool from_file)
+{
+    const char *best = NULL;
+    size_t i, distance, best_distance = 3;
+
+    for (i = 0; i < OPTION_COUNT; i++) {
+        if (from_file && !options[i].in_file)
+            continue;
+        distance = edit_distance(name, options[i].name);
+        if (distance < best_distance) {
+            best_distance = distance;
+            best = options[i].name;
+        }
+    }
+    return best;
+}
+
+/* A problem with the configuration: logged, and counted for
+   `awscred check-config`. */
+static void __attribute__((format(printf, 2, 3)))
+config_problem(struct pamaws_args *args, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    args->problems++;
+    pamaws_log(args, LOG_ERR, "%s", message);
+}
+
 /*
  * Applies one name=value (value NULL for a bare name) from source ("the
  * module arguments" or "file:line"). Returns 0, or -1 when out of memory;
- * bad names and values are logged and ignored.
+ * bad names and values are reported (config_problem) and ignored.
  */
 static int
 option_apply(struct pamaws_args *args, const char *name, const char *value,
@@ -291,13 +394,23 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
     bool flag;
     long number;
 
-    if (option == NULL || (from_file && !option->in_file)) {
-        pamaws_log(args, LOG_ERR, "unknown option %s in %s", name, source);
+    if (option != NULL && from_file && !option->in_file) {
+        config_problem(args, "%s: option %s is accepted only as a module"
+                       " argument, ignored", source, name);
+        return 0;
+    }
+    if (option == NULL) {
+        const char *near = option_suggest(name, from_file);
+
+        config_problem(args, "%s: unknown option %.64s%s%s%s, ignored",
+                       source, name, near ? " (did you mean " : "",
+                       near ? near : "", near ? "?)" : "");
         return 0;
     }
     field = (char *) &args->config + option->offset;
     if (value == NULL && option->type != OPT_BOOL) {
-        pamaws_log(args, LOG_ERR, "option %s needs a value (%s)", name, source);
+        config_problem(args, "%s: option %s needs a value (%s), ignored",
+                       source, name, option_accepted(option));
         return 0;
     }
     switch (option->type) {
@@ -342,8 +455,10 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
     case OPT_USER_PATH:
         if (!path_absolute(value, option->type == OPT_USER_PATH)) {
             /* Ignoring it would fall back to another file: fail closed. */
-            pamaws_log(args, LOG_ERR, "option %s in %s is a relative path,"
-                       " refused: no credentials are exported", name, source);
+            config_problem(args, "%s: option %s is a relative path"
+                           " '%.64s' (%s), refused: no credentials are"
+                           " exported", source, name, value,
+                           option_accepted(option));
             args->config.refused = option->name;
             return 0;
         }
@@ -361,8 +476,8 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
     return 0;
 
 bad:
-    pamaws_log(args, LOG_ERR, "invalid value for option %s in %s, ignored",
-               name, source);
+    config_problem(args, "%s: invalid value '%.64s' for %s (%s), ignored",
+                   source, value, name, option_accepted(option));
     return 0;
 }
 
@@ -375,8 +490,8 @@ option_apply_arg(struct pamaws_args *args, const char *arg)
     size_t len = eq == NULL ? strlen(arg) : (size_t) (eq - arg);
 
     if (len == 0 || len >= sizeof(name)) {
-        pamaws_log(args, LOG_ERR, "unknown option %.64s in the module arguments",
-                   arg);
+        config_problem(args, "the module arguments: unknown option %.64s,"
+                       " ignored", arg);
         return 0;
     }
     memcpy(name, arg, len);
@@ -391,6 +506,7 @@ config_defaults(struct pamaws_config *config)
     memset(config, 0, sizeof(*config));
     config->mode = PAMAWS_MODE_USER;
     config->timeout = PAMAWS_DEFAULT_TIMEOUT_MS;
+    config->minimum_uid = PAMAWS_DEFAULT_MINIMUM_UID;
     config->clock_warn = AWSCRED_CLOCK_WARN_DEFAULT_S;
     config->clock_refuse = AWSCRED_CLOCK_REFUSE_DEFAULT_S;
     config->clock_max_age = PAMAWS_DEFAULT_CLOCK_AGE_S;
@@ -429,6 +545,13 @@ pamaws_config_free(struct pamaws_config *config)
 /* Which sections one pass over the file applies. */
 enum conf_pass { PASS_GLOBAL, PASS_GROUP, PASS_USER };
 
+/* ini_parse_stream's input: the screened text, one line per call, counted
+   so that messages name the line. */
+struct conf_stream {
+    const char *next;
+    int line;
+};
+
 struct conf_state {
     struct pamaws_args *args;
     const char *path;
@@ -436,7 +559,7 @@ struct conf_state {
     const char *user;
     const gid_t *groups;
     size_t ngroups;
-    int line;       /* counted by the handler, for messages */
+    struct conf_stream stream;
     bool nomem;
 };
 
@@ -522,6 +645,8 @@ user_in_group(const struct conf_state *state, const char *name)
 static bool
 section_applies(const struct conf_state *state, const char *section)
 {
+    if (state->args->check_all)  /* every known section, in one pass */
+        return strcmp(section, "-") != 0;
     switch (state->pass) {
     case PASS_GLOBAL:
         return section[0] == '\0' || strcmp(section, "global") == 0;
@@ -535,6 +660,20 @@ section_applies(const struct conf_state *state, const char *section)
     return false;
 }
 
+/* Notes "[section]" in args->sections, once, for `awscred session`. */
+static void
+note_section(struct pamaws_args *args, const char *section)
+{
+    char tag[sizeof(args->sections)];
+    size_t used = strlen(args->sections);
+
+    snprintf(tag, sizeof(tag), "%s[%s]", used > 0 ? " " : "",
+             section[0] == '\0' ? "global" : section);
+    if (strstr(args->sections, tag + (used > 0)) == NULL
+        && used + strlen(tag) < sizeof(args->sections))
+        memcpy(args->sections + used, tag, strlen(tag) + 1);
+}
+
 static int
 conf_handler(void *user, const char *section, const char *name,
              const char *value)
@@ -542,11 +681,10 @@ conf_handler(void *user, const char *section, const char *name,
     struct conf_state *state = user;
     char source[600];
 
-    state->line++;
     if (!section_applies(state, section))
         return 1;
-    snprintf(source, sizeof(source), "%s [%s]", state->path,
-             section[0] == '\0' ? "global" : section);
+    note_section(state->args, section);
+    snprintf(source, sizeof(source), "%s:%d", state->path, state->stream.line);
     if (option_apply(state->args, name, value, true, source) < 0) {
         state->nomem = true;
         return 0;
@@ -556,20 +694,22 @@ conf_handler(void *user, const char *section, const char *name,
 
 /*
  * Reads the configuration file into a NUL-terminated buffer after checking
- * the open descriptor. Returns the buffer, or NULL (a missing file is
- * silent; anything else is logged).
+ * the open descriptor. Returns the buffer, or NULL: a missing file is
+ * silent (*logged false), anything else is logged (*logged true).
  */
 static char *
-conf_read(const struct pamaws_args *args, const char *path)
+conf_read(const struct pamaws_args *args, const char *path, bool *logged)
 {
     struct stat st;
     char *buf = NULL;
     size_t len = 0;
     int fd;
 
+    *logged = true;
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
-        if (errno != ENOENT)
+        *logged = errno != ENOENT;
+        if (*logged)
             pamaws_log(args, LOG_ERR, "cannot open %s: %m", path);
         return NULL;
     }
@@ -595,6 +735,7 @@ conf_read(const struct pamaws_args *args, const char *path)
         goto fail;
     }
     close(fd);
+    *logged = false;
     return buf;
 
 fail:
@@ -608,38 +749,121 @@ fail:
    own. */
 #define CONF_MAX_LINE 198
 
+/* The sections we know: "[global]", "[user NAME]", "[group NAME]". */
+static bool
+section_known(const char *name, size_t len)
+{
+    return (len == 6 && strncmp(name, "global", 6) == 0)
+           || (len > 5 && strncmp(name, "user ", 5) == 0)
+           || (len > 6 && strncmp(name, "group ", 6) == 0);
+}
+
 /*
- * Refuses, before inih sees them, the lines it would cut: each is logged
- * with its number and its text dropped, its newline kept so that later
- * line numbers stay right. An over-long section header becomes "[-]",
+ * What is wrong with one line of at most CONF_MAX_LINE bytes, as inih
+ * would read it (after_key: the line above was name = value, so an
+ * indented line continues it), or NULL. *header is set for a section
+ * header, known or not.
+ */
+static const char *
+conf_line_problem(const char *line, size_t len, bool after_key, bool *header)
+{
+    size_t skip = strspn(line, " \t");
+    const char *start = line + skip, *close;
+
+    *header = false;
+    if (skip == len || *start == ';' || *start == '#')
+        return NULL;
+    if (*start == '[') {
+        *header = true;
+        close = memchr(start, ']', len - skip);
+        if (close == NULL)
+            return "a section header without ']'";
+        if (!section_known(start + 1, (size_t) (close - start - 1)))
+            return "an unknown section (accepted: [global], [user NAME],"
+                   " [group NAME]); its lines are ignored";
+        return NULL;
+    }
+    if (skip > 0 && after_key)
+        return NULL;
+    if (memchr(start, '=', len - skip) == NULL
+        && memchr(start, ':', len - skip) == NULL)
+        return "neither a section, a comment nor name = value";
+    return NULL;
+}
+
+/*
+ * Reports, before inih sees them, every line it would cut (Debian's
+ * buffer) or refuse, and every unknown section: each with its number and
+ * text, the text then dropped and the newline kept so that later line
+ * numbers stay right. A bad or unknown section header becomes "[-]",
  * which no pass applies, so that its keys do not join the section above.
  */
 static void
-conf_drop_long_lines(const struct pamaws_args *args, const char *path,
-                     char *text)
+conf_screen(struct pamaws_args *args, const char *path, char *text)
 {
     char *in = text, *out = text;
+    bool after_key = false, header;
+    const char *problem;
     int line;
 
+    if (strncmp(in, "\xef\xbb\xbf", 3) == 0)  /* inih skips a UTF-8 BOM */
+        in += 3;
     for (line = 1; *in != '\0'; line++) {
         size_t len = strcspn(in, "\n");
 
-        if (len <= CONF_MAX_LINE) {
+        if (len > CONF_MAX_LINE) {
+            config_problem(args, "%s:%d: line longer than %d bytes, ignored",
+                           path, line, CONF_MAX_LINE);
+            header = in[strspn(in, " \t")] == '[';
+            problem = "";
+        } else {
+            problem = conf_line_problem(in, len, after_key, &header);
+            if (problem != NULL)
+                config_problem(args, "%s:%d: '%.*s' is %s", path, line,
+                               (int) len, in, problem);
+        }
+        if (problem == NULL) {
+            size_t skip = strspn(in, " \t");
+
+            if (header)
+                after_key = false;
+            else if (skip < len && in[skip] != ';' && in[skip] != '#')
+                after_key = true;
             memmove(out, in, len);
             out += len;
-        } else {
-            pamaws_log(args, LOG_ERR, "%s:%d: line longer than %d bytes,"
-                       " ignored", path, line, CONF_MAX_LINE);
-            if (in[strspn(in, " \t")] == '[') {
-                memcpy(out, "[-]", 3);
-                out += 3;
-            }
+        } else if (header) {
+            memcpy(out, "[-]", 3);
+            out += 3;
+            after_key = false;
         }
         in += len;
         if (*in == '\n')
             *out++ = *in++;
     }
     *out = '\0';
+}
+
+/* inih's reader (ini_reader) over a conf_stream. Lines fit: conf_screen
+   dropped the longer ones. */
+static char *
+conf_next_line(char *str, int num, void *arg)
+{
+    struct conf_stream *stream = arg;
+    size_t len = strcspn(stream->next, "\n");
+
+    if (*stream->next == '\0' || num < 2)
+        return NULL;
+    if (len > (size_t) num - 2)
+        len = (size_t) num - 2;
+    memcpy(str, stream->next, len);
+    stream->next += len;
+    if (*stream->next == '\n') {
+        str[len++] = '\n';
+        stream->next++;
+    }
+    str[len] = '\0';
+    stream->line++;
+    return str;
 }
 
 /* Applies the configuration file's sections in precedence order. */
@@ -650,16 +874,22 @@ conf_load(struct pamaws_args *args, const char *user, const gid_t *groups,
     struct conf_state state;
     char *path, *text;
     int status = 0, bad_line;
+    bool logged;
 
     if (args->config.refused != NULL)  /* a relative conf= */
         return 0;
     path = strdup(args->config.conf);
     if (path == NULL)
         return -1;
-    text = conf_read(args, path);
-    if (text == NULL)
+    text = conf_read(args, path, &logged);
+    if (text == NULL) {
+        if (logged)
+            args->problems++;
+        else if (args->check_all)
+            config_problem(args, "cannot open %s: %s", path, strerror(ENOENT));
         goto done;
-    conf_drop_long_lines(args, path, text);
+    }
+    conf_screen(args, path, text);
     memset(&state, 0, sizeof(state));
     state.args = args;
     state.path = path;
@@ -667,14 +897,20 @@ conf_load(struct pamaws_args *args, const char *user, const gid_t *groups,
     state.groups = groups;
     state.ngroups = ngroups;
     for (state.pass = PASS_GLOBAL; state.pass <= PASS_USER; state.pass++) {
-        bad_line = ini_parse_string(text, conf_handler, &state);
+        state.stream.next = text;
+        state.stream.line = 0;
+        bad_line = ini_parse_stream(conf_next_line, &state.stream,
+                                    conf_handler, &state);
         if (state.nomem) {
             status = -1;
             break;
         }
-        if (bad_line != 0 && state.pass == PASS_GLOBAL)
-            pamaws_log(args, LOG_ERR, "%s:%d: syntax error, line ignored", path,
-                       bad_line);
+        /* conf_screen reported what inih refuses; this is a safety net. */
+        if (bad_line > 0 && state.pass == PASS_GLOBAL)
+            config_problem(args, "%s:%d: syntax error, line ignored", path,
+                           bad_line);
+        if (args->check_all)
+            break;
     }
     free(text);
 
@@ -707,5 +943,7 @@ pamaws_options_load(struct pamaws_args *args, int argc, const char **argv,
 char *
 pamaws_read_root_file(const struct pamaws_args *args, const char *path)
 {
-    return conf_read(args, path);
+    bool logged;
+
+    return conf_read(args, path, &logged);
 }

@@ -172,7 +172,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     struct pamaws_args args;
     struct pamaws_vars vars;
     struct pamaws_user user;
-    const void *name = NULL, *data = NULL, *ruser = NULL;
+    const void *name = NULL, *data = NULL, *ruser = NULL, *item = NULL;
     struct passwd *pw = NULL;
     gid_t *groups = NULL;
     int status;
@@ -185,6 +185,10 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
         status = PAM_BUF_ERR;
         goto done;
     }
+    if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)
+        args.service = item;
+    if (pam_get_item(pamh, PAM_RHOST, &item) == PAM_SUCCESS)
+        args.rhost = item;
     if (!(flags & PAM_SILENT)) {
         args.notice = notice_to_user;
         args.notice_arg = pamh;

@@ -246,6 +246,36 @@ profile_label(const struct pamaws_args *args)
     return p != NULL ? p : "default";
 }
 
+/*
+ * Tells the user why the session got no credentials (pam_info): the text
+ * of the log line, which never holds a secret, with the home directory
+ * as "~". Not with quiet, and not for users without any AWS
+ * configuration (no-credentials): they did not ask for any.
+ */
+static void
+notice_failure(const struct pamaws_args *args, const struct pamaws_user *user,
+               const char *status, const char *message, const char *where)
+{
+    size_t home_len = strlen(user->home);
+    bool in_home;
+    char text[900];
+
+    if (args->config.quiet
+        || (status != NULL && strcmp(status, "no-credentials") == 0))
+        return;
+    if (where == NULL || where[0] == '\0') {
+        snprintf(text, sizeof(text), "AWS credentials not loaded: %s",
+                 message);
+    } else {
+        in_home = home_len > 1 && strncmp(where, user->home, home_len) == 0
+                  && where[home_len] == '/';
+        snprintf(text, sizeof(text), "AWS credentials not loaded: %s (%s%s)",
+                 message, in_home ? "~" : "",
+                 where + (in_home ? home_len : 0));
+    }
+    pamaws_notice(args, text);
+}
+
 /* Logs a failure reported by the worker (never a secret). */
 static void
 log_worker_error(const struct pamaws_args *args, const struct pamaws_user *user,
@@ -268,6 +298,8 @@ log_worker_error(const struct pamaws_args *args, const struct pamaws_user *user,
                profile_label(args), message != NULL ? message : "unknown error",
                provider != NULL && provider[0] != '\0' ? provider : "none",
                where != NULL && where[0] != '\0' ? where : "no file");
+    notice_failure(args, user, status,
+                   message != NULL ? message : "unknown error", where);
 }
 
 /* Adds "NAME=value" to vars. */
@@ -432,6 +464,39 @@ log_run_failure(const struct pamaws_args *args, const struct pamaws_user *user,
                    run->stderr_text);
 }
 
+/* The value of NAME in vars, or NULL. */
+static const char *
+vars_get(const struct pamaws_vars *vars, const char *name)
+{
+    size_t i, len = strlen(name);
+
+    for (i = 0; i < vars->count; i++)
+        if (strncmp(vars->set[i], name, len) == 0 && vars->set[i][len] == '=')
+            return vars->set[i] + len + 1;
+    return NULL;
+}
+
+/* The audit line of a login about to get vars (audit.c). */
+static void
+log_success(const struct pamaws_args *args, const struct pamaws_user *user,
+            const struct pamaws_result *result, const struct pamaws_vars *vars)
+{
+    struct pamaws_audit audit;
+    const char *profile = pamaws_result_get(result, "profile");
+    char line[900];
+
+    audit.user = user->name;
+    audit.service = args->service;
+    audit.rhost = args->rhost;
+    audit.profile = profile != NULL && profile[0] != '\0'
+                        ? profile : profile_label(args);
+    audit.provider = pamaws_result_get(result, "method");
+    audit.access_key_id = vars_get(vars, "AWS_ACCESS_KEY_ID");
+    audit.expires = vars_get(vars, "AWS_CREDENTIAL_EXPIRATION");
+    pamaws_audit_format(&audit, line, sizeof(line));
+    pamaws_log(args, LOG_INFO, "%s", line);
+}
+
 /*
  * What a worker's result means for the login. The clock verdict comes
  * first: its line reaches the user even when resolution failed (a skewed
@@ -445,7 +510,6 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
 {
     struct pamaws_clock_outcome clock;
     const char *status = pamaws_result_get(result, "status");
-    const char *method = pamaws_result_get(result, "method");
 
     pamaws_clock_policy(args, user->name, result, host, &clock);
     if (clock.notice[0] != '\0')
@@ -460,9 +524,7 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
         pamaws_vars_clear(vars);
         return PAMAWS_FAIL;
     }
-    pamaws_debug(args, "AWS credentials for user %s from %s (profile %s)",
-                 user->name, method != NULL ? method : "unknown",
-                 profile_label(args));
+    log_success(args, user, result, vars);
     return PAMAWS_EXPORT;
 }
 

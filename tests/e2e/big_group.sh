@@ -52,8 +52,8 @@ session() {
     for try in 1 2 3 4 5; do
         unshare --mount sh -c '
             mount --bind "$1/group" /etc/group || exit 91
-            "$2" session --user root ignore_root=false conf="$4" \
-                worker="$3" config_file="$1/aws/config" \
+            "$2" session --user root minimum_uid=0 ignore_root=false \
+                conf="$4" worker="$3" config_file="$1/aws/config" \
                 credentials_file="$1/aws/credentials" clock_check=never
             status=$?
             grep -q "^awsnsmark:" /etc/group || exit 93

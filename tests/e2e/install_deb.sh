@@ -63,7 +63,7 @@ cleanup() {
             cp -p "$b" "$f"
         fi
     done
-    rm -f "/etc/pam.d/$service"
+    rm -f "/etc/pam.d/$service" "/etc/pam.d/$service-nonint"
     id "$user" >/dev/null 2>&1 && userdel -r "$user" >/dev/null 2>&1
     rm -rf "$work"
 }
@@ -87,8 +87,11 @@ finish() {
 # $AWSCRED_INSTALL_DEBS), then lintian.
 if [ -n "${AWSCRED_INSTALL_DEBS:-}" ]; then
     mkdir "$work/debs"
+    # the source files too: lintian reads the whole .changes
     cp "$AWSCRED_INSTALL_DEBS"/*.deb "$AWSCRED_INSTALL_DEBS"/*.changes \
-        "$AWSCRED_INSTALL_DEBS"/*.buildinfo "$work/debs/"
+        "$AWSCRED_INSTALL_DEBS"/*.buildinfo "$AWSCRED_INSTALL_DEBS"/*.dsc \
+        "$AWSCRED_INSTALL_DEBS"/*.debian.tar.* \
+        "$AWSCRED_INSTALL_DEBS"/*.orig.tar.gz "$work/debs/"
     ok "using the .debs in $AWSCRED_INSTALL_DEBS"
 elif DEB_BUILD_OPTIONS="nocheck parallel=2" "$srcdir/packaging/build-packages.sh" --no-lintian \
         "$work/debs" >"$work/build.out" 2>&1; then
@@ -109,7 +112,7 @@ check "dpkg -i installs the four packages" dpkg -i $debs
 
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 module=/usr/lib/$multiarch/security/pam_awscred.so
-for f in "$module" /usr/libexec/awscred-worker /usr/bin/awscred /usr/include/awscred.h \
+for f in "$module" "/usr/lib/$multiarch/pam_awscred/awscred-worker" /usr/bin/awscred /usr/include/awscred.h \
          "/usr/lib/$multiarch/pam_awscred/awscred-net.so" /usr/share/pam-configs/awscred \
          /etc/security/pam_awscred.conf; do
     [ -f "$f" ] || echo "missing: $f"
@@ -196,6 +199,38 @@ fi
 kill "$sshd_pid" 2>/dev/null
 wait "$sshd_pid" 2>/dev/null
 sshd_pid=
+
+# What pam-auth-update covers (Session-Interactive-Only: yes): the line is
+# in common-session only, so services that include
+# common-session-noninteractive (Debian's sudo, cron, systemd --user) get
+# nothing, and the installed dry run says so for each.
+if grep -q pam_awscred /etc/pam.d/common-session-noninteractive; then
+    not_ok "common-session-noninteractive does not run pam_awscred.so"
+else
+    ok "common-session-noninteractive does not run pam_awscred.so"
+fi
+check "awscred session --service $service finds the line in common-session" \
+    sh -c '/usr/bin/awscred session --user "$1" --service "$2" 2>&1 |
+           grep -q "session line at /etc/pam.d/common-session:"' \
+    sh "$user" "$service"
+printf '@include common-auth\n@include common-session-noninteractive\n' \
+    >"/etc/pam.d/$service-nonint"
+/usr/bin/awscred session --user "$user" --service "$service-nonint" \
+    >"$work/out" 2>&1
+status=$?
+rm -f "/etc/pam.d/$service-nonint"
+if [ "$status" = 255 ] && grep -q "would get no AWS credentials" "$work/out"; then
+    ok "a service with common-session-noninteractive gets nothing, and the dry run fails"
+else
+    not_ok "a service with common-session-noninteractive gets nothing, and the dry run fails (status $status)"
+    sed 's/^/# /' "$work/out"
+fi
+for s in sshd login su sudo sudo-i cron systemd-user; do
+    [ -f "/etc/pam.d/$s" ] || [ -f "/usr/lib/pam.d/$s" ] || continue
+    /usr/bin/awscred session --user "$user" --service "$s" >/dev/null \
+        2>"$work/out"
+    echo "# coverage: $s: exit $? ($(grep -o 'session line at [^,]*\|would get no AWS credentials' "$work/out" | head -1))"
+done
 
 # 5. Purge and look for leftovers.
 for p in $packages; do

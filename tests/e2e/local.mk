@@ -10,6 +10,13 @@ dist_check_SCRIPTS += tests/e2e/cli.sh
 # `awscred session` escapes terminal escapes from a user's helper (root).
 TESTS += tests/e2e/session_escape.sh
 dist_check_SCRIPTS += tests/e2e/session_escape.sh
+# `awscred session --service` against a fake pam.d tree: sudo and cron
+# stacks without the line fail the dry run; file, line and control shown.
+TESTS += tests/e2e/session_stack.sh
+dist_check_SCRIPTS += tests/e2e/session_stack.sh
+# `awscred check-config`: every configuration mistake, with its line.
+TESTS += tests/e2e/check_config.sh
+dist_check_SCRIPTS += tests/e2e/check_config.sh
 # Shell formats refuse values a shell would run, served by a loopback
 # container endpoint.
 TESTS += tests/e2e/shell_formats.sh

@@ -18,7 +18,7 @@ unshare --mount sh -c '
     mount --bind / / && mount -o remount,bind,ro / || exit 91
     touch "$1/probe" 2>/dev/null && exit 92
     cd / && umask 000
-    "$2" session --user root ignore_root=false conf=/nonexistent \
+    "$2" session --user root minimum_uid=0 ignore_root=false conf=/nonexistent \
         worker="$3" config_file="$1/aws/config" \
         credentials_file="$1/aws/credentials" clock_check=never
 ' sh "$tmp" "$AWSCRED" "$WORKER" >"$tmp/out" 2>&1

@@ -25,7 +25,7 @@ printf '[default]\ncredential_process = /bin/sh %s/helper.sh\n' "$tmp" \
     >"$tmp/config"
 : >"$tmp/credentials"
 chmod 600 "$tmp/config" "$tmp/credentials"
-"$AWSCRED" session --user root ignore_root=false conf=/nonexistent \
+"$AWSCRED" session --user root minimum_uid=0 ignore_root=false conf=/nonexistent \
     worker="$WORKER" config_file="$tmp/config" \
     credentials_file="$tmp/credentials" clock_check=never \
     >"$tmp/out" 2>&1

@@ -326,6 +326,23 @@ service(const char *pre, const char *opts)
     service_around(pre, opts, "");
 }
 
+/* Buffers for what the conversation gets (libpamtest copies without a
+   terminating NUL, so they start zeroed). */
+struct conv_capture {
+    char info[4][PAM_MAX_MSG_SIZE];
+    char *out_info[5];
+    struct pamtest_conv_data data;
+};
+
+static void
+conv_init(struct conv_capture *c)
+{
+    memset(c, 0, sizeof(*c));
+    for (int i = 0; i < 4; i++)
+        c->out_info[i] = c->info[i];
+    c->data.out_info = c->out_info;
+}
+
 /* Runs open_session for user and returns the environment afterwards. */
 static char **
 open_env_as(const char *user, const char *opts, int expected)
@@ -334,10 +351,12 @@ open_env_as(const char *user, const char *opts, int expected)
         pam_test(PAMTEST_OPEN_SESSION, expected),
         pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
     };
+    struct conv_capture conv;  /* libpamtest needs one for pam_info */
     enum pamtest_err perr;
 
     service("", opts);
-    perr = run_pamtest(svc_name, user, NULL, cases, NULL);
+    conv_init(&conv);
+    perr = run_pamtest(svc_name, user, &conv.data, cases, NULL);
     if (perr != PAMTEST_ERR_OK)
         fprintf(stderr, "# pamtest: %s (open_session returned %d)\n# log:\n%s",
                 pamtest_strerror(perr), cases[0].op_rv, logbuf);
@@ -414,7 +433,7 @@ alice_static_keys(void)
 static void
 test_user_default_profile(void **state)
 {
-    char **env;
+    char expected[512], **env;
 
     alice_static_keys();
     env = open_env("", PAM_SUCCESS);
@@ -424,8 +443,12 @@ test_user_default_profile(void **state)
     assert_null(env_get(env, "AWS_CREDENTIAL_EXPIRATION"));
     assert_env(env, "AWS_REGION", "eu-central-1");
     assert_env(env, "AWS_DEFAULT_REGION", "eu-central-1");
-    /* A success logs nothing without debug. */
-    assert_string_equal(logbuf, "");
+    /* A success logs one LOG_INFO line, the audit line, never a secret. */
+    snprintf(expected, sizeof(expected), "<6>pam_awscred(awscred:session): AWS"
+             " credentials exported: user=%s service=awscred rhost=-"
+             " profile=default provider=shared-credentials-file"
+             " access_key_id=" KEY_A " expires=-\n", W.alice);
+    assert_string_equal(logbuf, expected);
     pamtest_free_env(env);
 }
 
@@ -463,9 +486,11 @@ test_debug_and_unknown_option(void **state)
     env = open_env("debug bogus=1 timeout=2.5", PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_logged("<7>pam_awscred(awscred:session): pam_sm_open_session: entry");
-    assert_logged("<3>pam_awscred(awscred:session): unknown option bogus in the"
-                  " module arguments");
-    assert_logged("from shared-credentials-file (profile default)");
+    assert_logged("<3>pam_awscred(awscred:session): the module arguments:"
+                  " unknown option bogus, ignored");
+    assert_logged("<6>pam_awscred(awscred:session): AWS credentials"
+                  " exported:");
+    assert_logged(" provider=shared-credentials-file access_key_id=" KEY_A);
     pamtest_free_env(env);
 }
 
@@ -512,17 +537,20 @@ test_bad_option_values(void **state)
                    " nologin_users=deny credential_process=skip",
                    PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
-    assert_logged("invalid value for option timeout");
-    assert_logged("invalid value for option minimum_uid");
-    assert_logged("invalid value for option mode");
-    assert_logged("invalid value for option strict");
-    assert_logged("invalid value for option clock_check");
-    assert_logged("invalid value for option clock_warn");
-    assert_logged("invalid value for option clock_refuse");
-    assert_logged("invalid value for option clock_url");
-    assert_logged("invalid value for option sntp_server");
-    assert_logged("invalid value for option nologin_users");
-    assert_logged("invalid value for option credential_process");
+    assert_logged("the module arguments: invalid value 'abc' for timeout"
+                  " (seconds such as 5 or 2.5, or milliseconds such as 750ms,"
+                  " at most 300 s), ignored");
+    assert_logged("' for minimum_uid (");
+    assert_logged("' for mode (");
+    assert_logged("the module arguments: invalid value 'maybe' for strict"
+                  " (true/false/yes/no/on/off/1/0), ignored");
+    assert_logged("' for clock_check (");
+    assert_logged("' for clock_warn (");
+    assert_logged("' for clock_refuse (");
+    assert_logged("' for clock_url (");
+    assert_logged("' for sntp_server (");
+    assert_logged("' for nologin_users (");
+    assert_logged("' for credential_process (");
     pamtest_free_env(env);
 }
 
@@ -548,7 +576,7 @@ test_conf_file_sections(void **state)
     env = open_env("", PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_DEV);
     assert_env(env, "AWS_REGION", "sa-east-1");
-    assert_logged("unknown option bogus_key in ");
+    assert_logged("pam_awscred.conf:11: unknown option bogus_key, ignored");
     pamtest_free_env(env);
 
     /* Module arguments beat the file. */
@@ -620,6 +648,18 @@ test_ignore_root(void **state)
 
     assert_no_aws(env);
     assert_logged("ignoring root user");
+    pamtest_free_env(env);
+}
+
+/* Without the conffile, the built-in minimum_uid (1000) spares root and
+   the system accounts: root is skipped even with ignore_root=false. */
+static void
+test_builtin_minimum_uid(void **state)
+{
+    char **env = open_env_as("root", "ignore_root=false debug", PAM_SUCCESS);
+
+    assert_no_aws(env);
+    assert_logged("ignoring low-UID user");
     pamtest_free_env(env);
 }
 
@@ -789,7 +829,8 @@ test_dev_null_config_file(void **state)
     env = open_env("config_file=/dev/null", PAM_SUCCESS);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     assert_null(env_get(env, "AWS_REGION"));
-    assert_string_equal(logbuf, "");
+    assert_not_logged("<3>");  /* no error, no warning: only the audit line */
+    assert_not_logged("<4>");
     pamtest_free_env(env);
 }
 
@@ -1050,6 +1091,7 @@ test_conflicting_variables(void **state)
         pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
         pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
     };
+    struct conv_capture conv;
     char pre[700];
     char **env;
 
@@ -1069,9 +1111,10 @@ test_conflicting_variables(void **state)
     assert_null(env_get(env, "AWS_SESSION_TOKEN"));
     pamtest_free_env(env);
 
-    /* On failure the earlier set is left alone. */
+    /* On failure the earlier set is left alone (the user is told why). */
     service(pre, "profile=nosuch");
-    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+    conv_init(&conv);
+    assert_int_equal(run_pamtest(svc_name, W.alice, &conv.data, cases, NULL),
                      PAMTEST_ERR_OK);
     env = cases[1].case_out.envlist;
     assert_null(env_get(env, "AWS_ACCESS_KEY_ID"));
@@ -1374,21 +1417,24 @@ test_nothing_mapped(void **state)
 
 /* ---- The clock check (clock_policy.h) ----------------------------------- */
 
-/* Buffers for what the conversation gets (libpamtest copies without a
-   terminating NUL, so they start zeroed). */
-struct conv_capture {
-    char info[4][PAM_MAX_MSG_SIZE];
-    char *out_info[5];
-    struct pamtest_conv_data data;
-};
-
-static void
-conv_init(struct conv_capture *c)
+/* Opens a session for alice with opts and flags, expecting expected; the
+   user's lines in conv. */
+static char **
+open_conv(const char *opts, int flags, int expected, struct conv_capture *conv)
 {
-    memset(c, 0, sizeof(*c));
-    for (int i = 0; i < 4; i++)
-        c->out_info[i] = c->info[i];
-    c->data.out_info = c->out_info;
+    struct pam_testcase cases[] = {
+        pam_test_flags(PAMTEST_OPEN_SESSION, expected, flags),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    enum pamtest_err perr;
+
+    service("", opts);
+    conv_init(conv);
+    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
+    if (perr != PAMTEST_ERR_OK)
+        fail_msg("pamtest: %s (open_session returned %d); log:\n%s",
+                 pamtest_strerror(perr), cases[0].op_rv, logbuf);
+    return cases[1].case_out.envlist;
 }
 
 /* Makes the time server answer like STS (403) with a Date ahead of the
@@ -1418,25 +1464,63 @@ static void
 open_clock(const char *opts, int flags, int expected, struct conv_capture *conv,
            char ***env)
 {
-    struct pam_testcase cases[] = {
-        pam_test_flags(PAMTEST_OPEN_SESSION, expected, flags),
-        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
-    };
     static int logins;
     char all[1024];
-    enum pamtest_err perr;
 
     /* every login measures afresh: a clock record of its own */
     snprintf(all, sizeof(all), "clock_check=auto clock_url=http://127.0.0.1:%d/"
              " clock_state=%s/clock-%d %s", W.clock.port, W.dir, ++logins,
              opts);
-    service("", all);
-    conv_init(conv);
-    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
-    if (perr != PAMTEST_ERR_OK)
-        fail_msg("pamtest: %s (open_session returned %d); log:\n%s",
-                 pamtest_strerror(perr), cases[0].op_rv, logbuf);
-    *env = cases[1].case_out.envlist;
+    *env = open_conv(all, flags, expected, conv);
+}
+
+/* ---- Telling the user why (pamaws_notice) ------------------------------ */
+
+/* A broken profile (a key id and a token, no secret): the user sees one
+   line naming the problem and the file and line under ~, never the
+   token; the same login with quiet, or with PAM_SILENT, shows nothing. */
+static void
+test_user_told_why(void **state)
+{
+    struct conv_capture conv;
+    char **env;
+
+    alice_file("credentials", "[default]\naws_access_key_id = " KEY_A "\n"
+               "aws_session_token = " TOKEN "\n", 0600);
+    env = open_conv("", 0, PAM_SUCCESS, &conv);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    if (strstr(conv.info[0], "AWS credentials not loaded: Partial credentials"
+               " found in shared-credentials-file, missing:"
+               " aws_secret_access_key (") != conv.info[0]
+        || strstr(conv.info[0], "credentials:2)") == NULL
+        || (W.root && strstr(conv.info[0], "(~/.aws/credentials:2)") == NULL))
+        fail_msg("the user saw '%s'", conv.info[0]);
+    assert_null(strstr(conv.info[0], TOKEN));
+    assert_string_equal(conv.info[1], "");
+
+    env = open_conv("quiet", 0, PAM_SUCCESS, &conv);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_string_equal(conv.info[0], "");
+
+    env = open_conv("", PAM_SILENT, PAM_SUCCESS, &conv);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_string_equal(conv.info[0], "");
+}
+
+/* A user without any AWS configuration is not told anything. */
+static void
+test_no_configuration_no_notice(void **state)
+{
+    struct conv_capture conv;
+    char **env = open_conv("", 0, PAM_SUCCESS, &conv);
+
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("no AWS credentials for user");
+    assert_string_equal(conv.info[0], "");
 }
 
 /* Static keys (no AWS request) on a host 10 min slow: one probe, the
@@ -2206,8 +2290,8 @@ test_relative_path_refused(void **state)
     env = open_env(opts, PAM_SUCCESS);
     assert_no_aws(env);
     pamtest_free_env(env);
-    assert_logged("option system_credentials in the module arguments is a"
-                  " relative path, refused");
+    assert_logged("the module arguments: option system_credentials is a"
+                  " relative path 'creds' (an absolute path), refused");
 
     logbuf[0] = '\0';
     alice_static_keys();
@@ -2216,7 +2300,7 @@ test_relative_path_refused(void **state)
     close(cwd);
     assert_no_aws(env);
     pamtest_free_env(env);
-    assert_logged("option conf in the module arguments is a relative path");
+    assert_logged("the module arguments: option conf is a relative path");
 }
 
 /* S12.11: pam_env after us (Debian's sshd reads ~/.pam_environment after
@@ -2596,6 +2680,7 @@ main(void)
         T(test_conf_file_sections),
         T(test_conf_long_line),
         T(test_minimum_uid),
+        T(test_builtin_minimum_uid),
         T(test_ignore_root),
         T(test_unknown_user),
         T(test_missing_profile_optional_and_strict),
@@ -2634,6 +2719,8 @@ main(void)
         T(test_pam_end_data_silent),
         T(test_host_limits),
         T(test_nothing_written_to_stdout_stderr),
+        T(test_user_told_why),
+        T(test_no_configuration_no_notice),
         T(test_clock_warning_reaches_user),
         T(test_clock_silent),
         T(test_clock_strict_refuses),

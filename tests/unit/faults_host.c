@@ -204,6 +204,7 @@ main(void)
     snprintf(svc, sizeof svc, "%s/pam.d", dir);
     snprintf(stack, sizeof stack,
              "session required %s worker=%s conf=%s/none clock_check=never "
+             "minimum_uid=0 "
              "config_file=%s/config credentials_file=%s/credentials\n",
              module, worker, dir, dir, dir);
     if (mkdir(svc, 0755) != 0 || put_file(svc, "awscred-host", stack) != 0

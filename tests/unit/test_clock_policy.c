@@ -309,11 +309,11 @@ test_module_options(void **state)
     assert_null(args.config.sntp_server);
     assert_int_equal(args.config.clock_warn, 60);
     assert_int_equal(args.config.clock_refuse, 300);
-    assert_non_null(strstr(cap.text, "invalid value for option clock_check"));
-    assert_non_null(strstr(cap.text, "invalid value for option clock_url"));
-    assert_non_null(strstr(cap.text, "invalid value for option sntp_server"));
-    assert_non_null(strstr(cap.text, "invalid value for option clock_warn"));
-    assert_non_null(strstr(cap.text, "invalid value for option clock_refuse"));
+    assert_non_null(strstr(cap.text, "' for clock_check ("));
+    assert_non_null(strstr(cap.text, "' for clock_url ("));
+    assert_non_null(strstr(cap.text, "' for sntp_server ("));
+    assert_non_null(strstr(cap.text, "' for clock_warn ("));
+    assert_non_null(strstr(cap.text, "' for clock_refuse ("));
     pamaws_config_free(&args.config);
 }
 

@@ -15,3 +15,12 @@ tests_unit_test_text_SOURCES = tests/unit/test_text.c
 tests_unit_test_text_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_text_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
 endif
+
+# The audit line of a successful login (pam_awscred/audit.c).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_audit
+TESTS += tests/unit/test_audit
+tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
+tests_unit_test_audit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_audit_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
+endif
