@@ -41,7 +41,7 @@ target_sources() {
         echo libawscred/net/module.c libawscred/net/digest.c \
             libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c ;;
     worker_result) echo pam_awscred/result.c ;;
-    pam_options) echo pam_awscred/options.c pam_awscred/result.c ;;
+    pam_options) echo pam_awscred/options.c pam_awscred/result.c pam_awscred/text.c ;;
     *) ;;
     esac
 }
