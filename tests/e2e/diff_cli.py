@@ -220,6 +220,10 @@ def hand_made():
     add_list("missing --profile", DEV_CONF, DEF_CREDS,
              args=["--profile", "nope"])
     add_list("partial keys", None, "[default]\naws_access_key_id = AK\n")
+    add_list("non-ASCII keys and region: masked and padded by characters",
+             None, "[default]\naws_access_key_id = AKIDcr\u00e9\u00e8\n"
+             "aws_secret_access_key = s\u00e9\u20ac\U0001f600x\n"
+             "region = r\u00e9\n")
     add_list("parse error", "[x]\n[x]\n", DEF_CREDS)
     return s
 
