@@ -67,6 +67,12 @@ def hand_made():
     add("empty AWS_PROFILE", DEV_CONF, DEF_CREDS,
         {"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "dev"})
     add("AWS_PROFILE=default without files", env={"AWS_PROFILE": "default"})
+    add("--profile '' is no profile: env keys stay on", DEV_CONF, DEF_CREDS,
+        ENV_KEYS, ["--profile", ""])
+    add("--profile '' falls back to AWS_PROFILE", DEV_CONF, DEF_CREDS,
+        dict(ENV_KEYS, AWS_PROFILE="dev"), ["--profile", ""])
+    add("--profile '' with a missing AWS_PROFILE", DEV_CONF, DEF_CREDS,
+        {"AWS_PROFILE": "nope"}, ["--profile", ""])
     add("env keys", None, None, ENV_KEYS)
     add("env keys beat files", DEV_CONF, DEF_CREDS, ENV_KEYS)
     add("env keys with AWS_PROFILE", DEV_CONF, DEF_CREDS,
@@ -219,6 +225,9 @@ def hand_made():
              DEF_CREDS + "region = il-central-1\n")
     add_list("missing --profile", DEV_CONF, DEF_CREDS,
              args=["--profile", "nope"])
+    add_list("--profile ''", DEV_CONF, DEF_CREDS, ENV_KEYS, ["--profile", ""])
+    add_list("--profile '' and AWS_PROFILE", DEV_CONF, DEF_CREDS,
+             {"AWS_PROFILE": "dev"}, ["--profile", ""])
     add_list("partial keys", None, "[default]\naws_access_key_id = AK\n")
     add_list("non-ASCII keys and region: masked and padded by characters",
              None, "[default]\naws_access_key_id = AKIDcr\u00e9\u00e8\n"
