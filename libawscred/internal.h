@@ -129,7 +129,8 @@ enum awscred_status file_read(const struct awscred_context *ctx,
 /*
  * file_read() for the config and credentials files: a file that exists but
  * cannot be opened (EACCES, ELOOP, a directory on the way that cannot be
- * searched) counts as missing, with a LOG_WARNING line naming it, because
+ * searched) or is a directory counts as missing, with a LOG_WARNING line
+ * naming it, because
  * configparser's read() skips such a file and the AWS CLI treats it as
  * empty. A file that opens and fails a check is still an error.
  */

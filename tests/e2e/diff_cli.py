@@ -176,6 +176,13 @@ def hand_made():
     add("missing files by path", env={
         "AWS_CONFIG_FILE": "/nonexistent/config",
         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials"})
+    # A directory is absent for configparser (IsADirectoryError skipped).
+    add("AWS_CONFIG_FILE is a directory", DEV_CONF, DEF_CREDS,
+        {"AWS_CONFIG_FILE": "~"})
+    add("AWS_SHARED_CREDENTIALS_FILE is a directory", DEF_CREDS, DEF_CREDS,
+        dict(ENV_KEYS, AWS_SHARED_CREDENTIALS_FILE="~"))
+    add("both files are directories", None, None,
+        dict(ENV_KEYS, AWS_CONFIG_FILE="~", AWS_SHARED_CREDENTIALS_FILE="/"))
     add("~ in AWS_SHARED_CREDENTIALS_FILE", None, DEF_CREDS,
         {"AWS_SHARED_CREDENTIALS_FILE": "~/credentials"})
     add("$HOME in AWS_SHARED_CREDENTIALS_FILE", None, DEF_CREDS,
@@ -225,6 +232,8 @@ def hand_made():
              DEF_CREDS + "region = il-central-1\n")
     add_list("missing --profile", DEV_CONF, DEF_CREDS,
              args=["--profile", "nope"])
+    add_list("AWS_CONFIG_FILE is a directory", DEV_CONF, DEF_CREDS,
+             {"AWS_CONFIG_FILE": "~", "AWS_REGION": "eu-west-3"})
     add_list("--profile ''", DEV_CONF, DEF_CREDS, ENV_KEYS, ["--profile", ""])
     add_list("--profile '' and AWS_PROFILE", DEV_CONF, DEF_CREDS,
              {"AWS_PROFILE": "dev"}, ["--profile", ""])

@@ -728,6 +728,25 @@ test_fifo_file(void **state)
     expect_refused_credentials_file();
 }
 
+/* A directory where the config file should be: absent, as for the AWS
+   CLI; the login goes on with the credentials file and a warning names
+   it. */
+static void
+test_config_file_is_a_directory(void **state)
+{
+    char **env;
+
+    alice_file("credentials", "[default]\naws_access_key_id = " KEY_A "\n"
+               "aws_secret_access_key = " SECRET_A "\n", 0600);
+    assert_int_equal(mkdir(aws_path("config"), 0700), 0);
+    if (W.root)
+        assert_int_equal(chown(aws_path("config"), W.auid, W.agid), 0);
+    env = open_env("", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_logged_at(LOG_WARNING, ".aws/config: Is a directory");
+    pamtest_free_env(env);
+}
+
 static void
 test_oversize_file(void **state)
 {
@@ -1999,6 +2018,7 @@ main(void)
         T(test_world_writable_file),
         T(test_unsafe_aws_dir),
         T(test_fifo_file),
+        T(test_config_file_is_a_directory),
         T(test_oversize_file),
         T(test_symlink_to_other_users_file),
         T(test_symlink_to_shadow),
