@@ -202,6 +202,15 @@ report_failure(const struct awscred_error *err)
     case AWSCRED_ERR_EXPIRED:
         cli_report_unwrapped(err);
         return EXIT_GENERAL_ERROR;
+    case AWSCRED_ERR_PARAM_VALIDATION:
+        /* ParamValidationErrorsHandler (awscli/errorhandler.py) */
+        cli_report_unwrapped(err);
+        return EXIT_USAGE;
+    case AWSCRED_ERR_NO_REGION:
+        /* NoRegionErrorHandler */
+        fprintf(stderr, "\n%s You can also configure your region by running "
+                "\"aws configure\".\n", err->message);
+        return EXIT_CONFIGURATION_ERROR;
     default:
         fprintf(stderr, "\nUnable to retrieve credentials: %s\n\n",
                 err->message);

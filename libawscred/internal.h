@@ -104,6 +104,16 @@ void secret_free_n(void *p, size_t n);
 struct awscred_credentials *credentials_new(void);
 /* Case-insensitive ASCII equality (the AWS CLI's .lower() == ...). */
 bool str_ieq(const char *a, const char *b);
+/* The code point of the UTF-8 character at p (before end) in *cp and its
+   length, or 0 when it is not strict UTF-8. */
+unsigned utf8_decode(const unsigned char *p, const unsigned char *end,
+                     uint32_t *cp);
+/* Python's str.isspace() of one character. */
+bool py_isspace(uint32_t c);
+/* Python's int() of a str: white space around, a sign, Unicode decimal
+   digits with single underscores between them. false when Python would
+   raise ValueError or the value does not fit in 64 bits. */
+bool py_int(const char *s, long long *out);
 
 /* ---- Files ------------------------------------------------------------ */
 

@@ -192,6 +192,31 @@ def hand_made():
     add("default paths under HOME", DEV_CONF, DEF_CREDS,
         {"AWS_CONFIG_FILE": None, "AWS_SHARED_CREDENTIALS_FILE": None})
     add("--region does not matter", None, DEF_CREDS, args=["--region", "x"])
+    # botocore's parameter validation refuses these before any request
+    # (exit 252). Should a request go out anyway, it goes to loopback:
+    # awscred's to AWS_ENDPOINT_URL_STS, the CLI's (2.9.19 has no such
+    # setting) to the proxy. tests/e2e/sts_faults.py counts the requests.
+    nowhere = {"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1/",
+               "HTTPS_PROXY": "http://127.0.0.1:1", "AWS_REGION": "us-east-1"}
+    role = ("[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+            "source_profile = base\n")
+    base = "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n"
+    for what, lines in [
+            ("role_session_name of 1 character", "role_session_name = a\n"),
+            ("role_session_name of 1 non-ASCII character",
+             "role_session_name = \u00e9\n"),
+            ("empty external_id", "external_id =\n"),
+            ("duration_seconds 899", "duration_seconds = 899\n"),
+            ("duration_seconds -5 with spaces", "duration_seconds =  -5 \n"),
+            ("duration_seconds in full-width digits",
+             "duration_seconds = \uff18\uff19\uff19\n"),
+            ("three invalid parameters", "duration_seconds = 1\n"
+             "external_id = x\nrole_session_name = y\n")]:
+        add("parameter validation: " + what, role + lines, base, nowhere,
+            ["--profile", "r"])
+    add("parameter validation: short role_arn",
+        "[profile r]\nrole_arn = arn:short\nsource_profile = base\n"
+        "role_session_name = z\n", base, nowhere, ["--profile", "r"])
     add("AWS_REGION does not matter", None, DEF_CREDS, {"AWS_REGION": "x"})
     add("long session token", None, DEF_CREDS + "aws_session_token = "
         + ("IQoJb3JpZ2luX2VjEJr//" * 200) + "\n")
@@ -339,6 +364,10 @@ def run_one(cmd, scenario, home):
     argv = cmd + scenario["args"]
     if scenario["format"]:
         argv += ["--format", scenario["format"]]
+    # The build tree's network module (the Makefile exports its path).
+    if os.path.basename(cmd[0]) == "awscred" and "AWSCRED_NET_MODULE" in \
+            os.environ:
+        env["AWSCRED_NET_MODULE"] = os.environ["AWSCRED_NET_MODULE"]
     p = subprocess.run(argv, env=env, cwd=home, stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=60)
     return p.returncode, p.stdout, p.stderr

@@ -764,6 +764,7 @@ sts_config(const char *name)
                       "[profile role]\n"
                       "role_arn = arn:aws:iam::123456789012:role/r\n"
                       "source_profile = base\n"
+                      "region = us-east-1\n"
                       "[profile base]\n"
                       "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
                       "aws_secret_access_key = "

@@ -104,6 +104,44 @@ test_time_parse(void **state)
     assert_string_equal(buf, "2026-11-22T12:20:59Z");
 }
 
+/* duration_seconds as botocore reads it: Python's int(), which takes any
+   Unicode decimal digits and has no 32-bit limit. */
+static void
+test_py_int(void **state)
+{
+    static const struct {
+        const char *text;
+        bool ok;
+        long long value;
+    } cases[] = {
+        {"1200", true, 1200},
+        {" +1_200\t", true, 1200},
+        {"\xef\xbc\x91\xef\xbc\x92\xef\xbc\x90\xef\xbc\x90", true,
+         1200},                                          /* full width */
+        {"\xd9\xa9\xd9\xa0\xd9\xa0", true, 900},        /* Arabic-Indic */
+        {"\xe3\x80\x80" "900" "\xe2\x80\x83", true, 900}, /* U+3000, U+2003 */
+        {"0900", true, 900},
+        {"-5", true, -5},
+        {"99999999999", true, 99999999999LL},
+        {"9223372036854775807", true, INT64_MAX},
+        {"-9223372036854775808", true, INT64_MIN},
+        {"9223372036854775808", false, 0},
+        {"1__2", false, 0}, {"_1", false, 0}, {"1_", false, 0},
+        {"+_1", false, 0}, {"12a", false, 0}, {"", false, 0},
+        {" ", false, 0}, {"1.0", false, 0}, {"0x10", false, 0},
+        {"\xc2\xb2", false, 0},                        /* superscript 2 */
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        long long v = 0;
+
+        if (py_int(cases[i].text, &v) != cases[i].ok
+            || (cases[i].ok && v != cases[i].value))
+            fail_msg("py_int(\"%s\"): %lld", cases[i].text, v);
+    }
+}
+
 static cJSON *
 parse(const char *text, struct awscred_error *err)
 {
@@ -254,6 +292,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_expand),
         cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_py_int),
         cmocka_unit_test(test_json_strict),
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_file_write_atomic),
