@@ -980,6 +980,21 @@ test_setcred_noop(void **state)
     pamtest_free_env(cases[1].case_out.envlist);
 }
 
+
+/* The stack line of a pam_env(8) run before ours that sets conf's
+   variables. */
+static void
+pam_env_before(char *pre, size_t size, const char *conf)
+{
+    char envconf[512];
+
+    snprintf(envconf, sizeof(envconf), "%s/pam_env.conf", W.dir);
+    put_file(envconf, conf, 0644, 0, 0);
+    snprintf(pre, size,
+             "session required pam_env.so readenv=0 user_readenv=0 conffile=%s",
+             envconf);
+}
+
 /* An earlier module's AWS_PROFILE / AWS_SECURITY_TOKEN never mix with ours. */
 static void
 test_conflicting_variables(void **state)
@@ -988,16 +1003,12 @@ test_conflicting_variables(void **state)
         pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
         pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
     };
-    char envconf[512], pre[700];
+    char pre[700];
     char **env;
 
-    snprintf(envconf, sizeof(envconf), "%s/pam_env.conf", W.dir);
-    put_file(envconf, "AWS_PROFILE DEFAULT=other\n"
-             "AWS_SECURITY_TOKEN DEFAULT=stale\n"
-             "AWS_SESSION_TOKEN DEFAULT=stale\n", 0644, 0, 0);
-    snprintf(pre, sizeof(pre),
-             "session required pam_env.so readenv=0 user_readenv=0 conffile=%s",
-             envconf);
+    pam_env_before(pre, sizeof(pre), "AWS_PROFILE DEFAULT=other\n"
+                   "AWS_SECURITY_TOKEN DEFAULT=stale\n"
+                   "AWS_SESSION_TOKEN DEFAULT=stale\n");
 
     /* Ours wins: the others are removed. */
     alice_static_keys();
@@ -1018,6 +1029,41 @@ test_conflicting_variables(void **state)
     env = cases[1].case_out.envlist;
     assert_null(env_get(env, "AWS_ACCESS_KEY_ID"));
     assert_env(env, "AWS_PROFILE", "other");
+    pamtest_free_env(env);
+}
+
+/* AWS_ACCOUNT_ID goes with the keys: the resolved account is exported, an
+   inherited one is removed when the provider names none, so an SDK never
+   pairs our keys with someone else's account. */
+static void
+test_account_id(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char pre[700];
+    char **env;
+
+    pam_env_before(pre, sizeof(pre), "AWS_ACCOUNT_ID DEFAULT=999999999999\n");
+
+    alice_static_keys();
+    service(pre, "");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_null(env_get(env, "AWS_ACCOUNT_ID"));
+    pamtest_free_env(env);
+
+    alice_file("credentials", "[default]\naws_access_key_id = " KEY_A "\n"
+               "aws_secret_access_key = " SECRET_A "\n"
+               "aws_account_id = 123456789012\n", 0600);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_env(env, "AWS_ACCOUNT_ID", "123456789012");
     pamtest_free_env(env);
 }
 
@@ -2019,6 +2065,7 @@ main(void)
         T(test_unsafe_aws_dir),
         T(test_fifo_file),
         T(test_config_file_is_a_directory),
+        T(test_account_id),
         T(test_oversize_file),
         T(test_symlink_to_other_users_file),
         T(test_symlink_to_shadow),
