@@ -91,6 +91,11 @@ struct awscred_credentials {
     char *profile;        /* the profile the chain resolved, NULL for env keys */
     const char *method;   /* static string: botocore's credentials.method,
                              e.g. "env", "shared-credentials-file", "assume-role" */
+    /* The expiration as the provider wrote it, for printing it as the AWS
+       CLI does (datetime.isoformat()): its microseconds and its UTC offset
+       in seconds east. expiration stays the instant. */
+    int32_t expiration_usec;
+    int32_t expiration_offset;
 };
 
 void awscred_credentials_free(struct awscred_credentials *creds);

@@ -104,6 +104,17 @@ def hand_made():
         env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION=soon))
     add("AWS_CREDENTIAL_EXPIRATION past",
         env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION="2020-01-01T00:00:00Z"))
+    # datetime.isoformat() of what dateutil parsed: the fraction in
+    # microseconds, the offset as given; the forms dateutil also reads.
+    for when in ["2031-05-06T07:08:09.5Z", "2031-05-06T07:08:09+05:30",
+                 "2031-05-06T07:08:09.123456789Z",
+                 "2031-05-06T07:08:09.25-03:30", "2031-05-06T07:08:09-0800",
+                 "2031-05-06 07:08:09 UTC", "Tue, 06 May 2031 07:08:09 GMT",
+                 "Tue, 06 May 2031 07:08:09 +0200", "20310506T070809Z",
+                 "20310506T070809.5+0100"]:
+        for fmt in FORMATS:
+            add("AWS_CREDENTIAL_EXPIRATION %s, %s" % (when, fmt),
+                env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION=when), fmt=fmt)
     add("AWS_CREDENTIAL_EXPIRATION garbage",
         env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION="garbage"))
     add("AWS_CREDENTIAL_EXPIRATION empty",

@@ -104,6 +104,49 @@ test_time_parse(void **state)
     assert_string_equal(buf, "2026-11-22T12:20:59Z");
 }
 
+/* What dateutil's parse() reads in the expirations helpers, endpoints and
+   caches write, kept as given (fraction, offset) for printing. */
+static void
+test_time_parse_value(void **state)
+{
+    static const struct {
+        const char *text;
+        int64_t seconds;
+        int32_t usec, offset;
+    } good[] = {
+        {"2026-11-22T12:20:59.5Z", 1795350059, 500000, 0},
+        {"2026-11-22T12:20:59.123456789Z", 1795350059, 123456, 0},
+        {"2026-11-22T17:50:59+05:30", 1795350059, 0, 19800},
+        {"2026-11-22T04:20:59.25-0800", 1795350059, 250000, -28800},
+        {"2026-11-22 12:20:59 UTC", 1795350059, 0, 0},
+        {"2026-11-22T14:20:59 +02:00", 1795350059, 0, 7200},
+        {"Sun, 22 Nov 2026 12:20:59 GMT", 1795350059, 0, 0},
+        {"Sun, 22 Nov 2026 14:20:59 +0200", 1795350059, 0, 7200},
+        {"20261122T122059Z", 1795350059, 0, 0},
+        {"20261122T132059.5+0100", 1795350059, 500000, 3600},
+        /* No zone: UTC (the AWS CLI fails comparing it; awscred(1)). */
+        {"2026-11-22T12:20:59", 1795350059, 0, 0},
+    };
+    static const char *const bad[] = {
+        "2026", "20261122", "Sun, 22 Nov 2026", "Sun, 22 Foo 2026 12:20:59 GMT",
+        "2026-11-22T12:20:59+05:30:15", "20261122T1220", "Sun,", "",
+        "2026-11-22T12:20:59.Z",
+    };
+    struct time_value v;
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        if (time_parse_value(good[i].text, &v) != 0
+            || v.seconds != good[i].seconds || v.usec != good[i].usec
+            || v.offset != good[i].offset)
+            fail_msg("\"%s\": %lld %d %d", good[i].text,
+                     (long long) v.seconds, (int) v.usec, (int) v.offset);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (time_parse_value(bad[i], &v) == 0)
+            fail_msg("\"%s\" parsed", bad[i]);
+}
+
 /* duration_seconds as botocore reads it: Python's int(), which takes any
    Unicode decimal digits and has no 32-bit limit. */
 static void
@@ -292,6 +335,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_expand),
         cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_time_parse_value),
         cmocka_unit_test(test_py_int),
         cmocka_unit_test(test_json_strict),
         cmocka_unit_test(test_file_read),
