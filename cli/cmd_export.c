@@ -33,15 +33,30 @@ static const struct line_format line_formats[] = {
     {"fish", "set -gx ", " \"", "\""},
 };
 
-/* "2026-11-22T12:20:59+00:00", datetime.isoformat() of a UTC time. */
+/*
+ * datetime.isoformat() of the expiration as the provider wrote it, which
+ * is what the CLI prints: the wall time in its own offset, microseconds
+ * when there are any ("2099-01-01T05:30:00.500000+05:30").
+ */
 static void
-format_expiration(int64_t t, char *buf, size_t size)
+format_expiration(const struct awscred_credentials *c, char *buf,
+                  size_t size)
 {
-    time_t secs = (time_t) t;
+    time_t secs = (time_t) (c->expiration + c->expiration_offset);
+    int offset = c->expiration_offset < 0 ? -c->expiration_offset
+                                          : c->expiration_offset;
+    char fraction[16] = "";
     struct tm tm;
 
     gmtime_r(&secs, &tm);
-    strftime(buf, size, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+    if (c->expiration_usec != 0)
+        snprintf(fraction, sizeof(fraction), ".%06d",
+                 (int) c->expiration_usec);
+    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%s%c%02d:%02d",
+             tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, fraction,
+             c->expiration_offset < 0 ? '-' : '+', offset / 3600,
+             offset / 60 % 60);
 }
 
 static void
@@ -218,6 +233,15 @@ report_failure(const struct awscred_error *err)
     case AWSCRED_ERR_EXPIRED:
         cli_report_unwrapped(err);
         return EXIT_GENERAL_ERROR;
+    case AWSCRED_ERR_PARAM_VALIDATION:
+        /* ParamValidationErrorsHandler (awscli/errorhandler.py) */
+        cli_report_unwrapped(err);
+        return EXIT_USAGE;
+    case AWSCRED_ERR_NO_REGION:
+        /* NoRegionErrorHandler */
+        fprintf(stderr, "\n%s You can also configure your region by running "
+                "\"aws configure\".\n", err->message);
+        return EXIT_CONFIGURATION_ERROR;
     default:
         fprintf(stderr, "\nUnable to retrieve credentials: %s\n\n",
                 err->message);
@@ -238,11 +262,11 @@ find_line_format(const char *name)
 static int
 print_credentials(const char *format, const struct awscred_credentials *c)
 {
-    char expiration[40];
+    char expiration[80];
     const char *exp = NULL, *unsafe;
 
     if (c->expiration != 0) {
-        format_expiration(c->expiration, expiration, sizeof(expiration));
+        format_expiration(c, expiration, sizeof(expiration));
         exp = expiration;
     }
     if (strcmp(format, "process") == 0)

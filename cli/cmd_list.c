@@ -15,13 +15,53 @@
 
 #define NOT_SET "<not set>"
 
+/*
+ * Python's str counts characters, not bytes: "%24s" pads and [-4:] slices
+ * by code points. A UTF-8 continuation byte starts no character.
+ */
+static size_t
+text_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++)
+        n += ((unsigned char) *s & 0xc0) != 0x80;
+    return n;
+}
+
+/* The last n characters of s. */
+static const char *
+text_tail(const char *s, size_t n)
+{
+    const char *p = s + strlen(s);
+
+    while (p > s && n > 0) {
+        p--;
+        n -= ((unsigned char) *p & 0xc0) != 0x80;
+    }
+    return p;
+}
+
+/* One right-aligned cell of width characters ('%<width>s'). */
+static void
+print_cell(const char *text, size_t width)
+{
+    for (size_t n = text_chars(text); n < width; n++)
+        putchar(' ');
+    fputs(text, stdout);
+}
+
 /* '%10s %24s %16s    %s\n' with Python's None for missing cells. */
 static void
 print_row(const char *name, const char *value, const char *type,
           const char *location)
 {
-    printf("%10s %24s %16s    %s\n", name, value != NULL ? value : NOT_SET,
-           type != NULL ? type : "None", location != NULL ? location : "None");
+    print_cell(name, 10);
+    putchar(' ');
+    print_cell(value != NULL ? value : NOT_SET, 24);
+    putchar(' ');
+    print_cell(type != NULL ? type : "None", 16);
+    printf("    %s\n", location != NULL ? location : "None");
 }
 
 static void
@@ -37,11 +77,10 @@ print_setting(const char *name, const struct awscred_setting *s)
 static void
 print_key_row(const char *name, const char *key, const char *method)
 {
-    char masked[32];
-    size_t len = strlen(key);
+    char masked[40];
 
     snprintf(masked, sizeof(masked), "****************%s",
-             key + (len > 4 ? len - 4 : 0));
+             text_tail(key, 4));
     print_row(name, masked, method, "");
 }
 

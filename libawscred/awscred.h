@@ -59,6 +59,8 @@ enum awscred_status {
     AWSCRED_ERR_NOMEM = 14,
     AWSCRED_ERR_SERVICE = 15,         /* an AWS service returned an error */
     AWSCRED_ERR_SSO_TOKEN = 16,       /* SSO token missing or expired: run aws sso login */
+    AWSCRED_ERR_PARAM_VALIDATION = 17,/* botocore's client-side check refused a request */
+    AWSCRED_ERR_NO_REGION = 18,       /* an STS call needs a region: "You must specify a region." */
 };
 
 /* A short stable name for a status, e.g. "profile-not-found". */
@@ -89,6 +91,11 @@ struct awscred_credentials {
     char *profile;        /* the profile the chain resolved, NULL for env keys */
     const char *method;   /* static string: botocore's credentials.method,
                              e.g. "env", "shared-credentials-file", "assume-role" */
+    /* The expiration as the provider wrote it, for printing it as the AWS
+       CLI does (datetime.isoformat()): its microseconds and its UTC offset
+       in seconds east. expiration stays the instant. */
+    int32_t expiration_usec;
+    int32_t expiration_offset;
 };
 
 void awscred_credentials_free(struct awscred_credentials *creds);

@@ -192,18 +192,19 @@ cache_credentials(const struct cJSON *doc, const char *method)
     const char *account = json_get_string(c, "AccountId");
     const char *arn = json_get_string(user, "Arn");
     struct awscred_credentials *creds;
-    int64_t exp;
 
-    if (akid == NULL || secret == NULL || expiration == NULL
-        || time_parse_iso8601(expiration, &exp) != 0)
+    if (akid == NULL || secret == NULL || expiration == NULL)
         return NULL;
     creds = credentials_new();
     if (creds == NULL)
         return NULL;
+    if (time_parse_expiration(expiration, creds) != 0) {
+        awscred_credentials_free(creds);
+        return NULL;
+    }
     creds->access_key_id = xstrdup(akid);
     creds->secret_access_key = xstrdup(secret);
     creds->session_token = xstrdup(token);
-    creds->expiration = exp;
     creds->account_id = account != NULL  ? xstrdup(account)
                         : arn != NULL ? arn_account(arn)
                                       : NULL;

@@ -24,37 +24,6 @@
 
 /* ---- UTF-8 and Python's notion of white space -------------------------- */
 
-static unsigned
-utf8_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
-{
-    unsigned n;
-    uint32_t c = p[0], min;
-
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xc2 && c <= 0xdf)
-        n = 2, c &= 0x1f, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef)
-        n = 3, c &= 0x0f, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4)
-        n = 4, c &= 0x07, min = 0x10000;
-    else
-        return 0;
-    if ((size_t) (end - p) < n)
-        return 0;
-    for (unsigned i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3f);
-    }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return n;
-}
-
 /* Offset of the first byte that is not strict UTF-8 or is NUL, or len. */
 static size_t
 utf8_invalid_at(const char *data, size_t len)
@@ -70,15 +39,6 @@ utf8_invalid_at(const char *data, size_t len)
         p += n;
     }
     return len;
-}
-
-static bool
-py_isspace(uint32_t c)
-{
-    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85
-           || c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a)
-           || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f
-           || c == 0x3000;
 }
 
 /* Length of the character at p (input is valid UTF-8). */

@@ -107,6 +107,16 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct awscred_credentials *credentials_new(void);
 /* Case-insensitive ASCII equality (the AWS CLI's .lower() == ...). */
 bool str_ieq(const char *a, const char *b);
+/* The code point of the UTF-8 character at p (before end) in *cp and its
+   length, or 0 when it is not strict UTF-8. */
+unsigned utf8_decode(const unsigned char *p, const unsigned char *end,
+                     uint32_t *cp);
+/* Python's str.isspace() of one character. */
+bool py_isspace(uint32_t c);
+/* Python's int() of a str: white space around, a sign, Unicode decimal
+   digits with single underscores between them. false when Python would
+   raise ValueError or the value does not fit in 64 bits. */
+bool py_int(const char *s, long long *out);
 
 /* ---- Files ------------------------------------------------------------ */
 
@@ -132,7 +142,8 @@ enum awscred_status file_read(const struct awscred_context *ctx,
 /*
  * file_read() for the config and credentials files: a file that exists but
  * cannot be opened (EACCES, ELOOP, a directory on the way that cannot be
- * searched) counts as missing, with a LOG_WARNING line naming it, because
+ * searched) or is a directory counts as missing, with a LOG_WARNING line
+ * naming it, because
  * configparser's read() skips such a file and the AWS CLI treats it as
  * empty. A file that opens and fails a check is still an error.
  */
@@ -161,12 +172,24 @@ char *path_expand(const struct awscred_context *ctx, const char *raw);
 /* ---- Times ------------------------------------------------------------ */
 
 /*
- * Parses an ISO 8601 / RFC 3339 timestamp as dateutil would for the
- * values AWS tools write: "2026-11-22T12:20:59Z", "...+00:00", "...UTC",
- * fractional seconds, other offsets (normalised to UTC), a space instead
- * of "T". Returns 0 and seconds since the epoch, or -1.
+ * Parses a timestamp as dateutil's parse() does for the forms that
+ * credential_process helpers, container endpoints and caches write:
+ * ISO 8601 extended ("2026-11-22T12:20:59Z", "...+05:30", "... UTC",
+ * fractional seconds, a space instead of "T") and basic
+ * ("20261122T122059Z"), and the HTTP date ("Sun, 22 Nov 2026 12:20:59
+ * GMT"). Without a zone the time is taken as UTC (where the AWS CLI
+ * fails comparing it with an aware time). Returns 0, or -1.
  */
+struct time_value {
+    int64_t seconds; /* since the epoch, UTC */
+    int32_t usec;    /* the fraction as given, in microseconds */
+    int32_t offset;  /* the zone as given, seconds east of UTC */
+};
+int time_parse_value(const char *s, struct time_value *out);
+/* time_parse_value()'s seconds. */
 int time_parse_iso8601(const char *s, int64_t *out);
+/* time_parse_value() into c's expiration fields. */
+int time_parse_expiration(const char *s, struct awscred_credentials *c);
 /* "2026-11-22T12:20:59+00:00" (the AWS CLI v2 export format); buf >= 32. */
 void time_format_iso8601(int64_t t, char *buf, size_t size);
 /* "2026-11-22T12:20:59Z" (the SSO caches' format); buf >= 32. */

@@ -46,13 +46,15 @@ first_env(const struct awscred_context *ctx, const char *const *names)
 /*
  * The selected profile, or NULL when nothing names one (then "default"
  * is used, and may be absent without error). *explicit_flag says whether
- * it came from --profile.
+ * it came from --profile; "--profile ''" names none, as in the AWS CLI
+ * (clidriver sets the profile only when the option is true in Python).
  */
 static const char *
 named_profile(const struct awscred_context *ctx,
               const struct awscred_request *req, bool *explicit_flag)
 {
-    *explicit_flag = req != NULL && req->profile != NULL;
+    *explicit_flag = req != NULL && req->profile != NULL
+                     && req->profile[0] != '\0';
     if (*explicit_flag)
         return req->profile;
     return first_env(ctx, profile_env_vars);
@@ -406,8 +408,11 @@ describe_profile(const struct awscred_context *ctx,
     bool explicit_flag;
     const char *name = named_profile(ctx, req, &explicit_flag);
 
-    if (explicit_flag)
-        return setting_fill(s, name, "manual", "--profile", err);
+    /* ConfigureListCommand labels any --profile "manual", even '', and
+       then shows the session's profile, Python's None when there is none. */
+    if (req != NULL && req->profile != NULL)
+        return setting_fill(s, name != NULL ? name : "None", "manual",
+                            "--profile", err);
     if (name != NULL)
         return setting_fill(s, name, "env", PROFILE_ENV_REPR, err);
     return AWSCRED_OK;

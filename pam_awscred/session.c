@@ -25,7 +25,8 @@
    "ENVIRONMENT"): one consistent credential set, never a mix. */
 const char *const pamaws_exported_names[] = {
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION", NULL,
+    "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION",
+    "AWS_ACCOUNT_ID", NULL,
 };
 const char *const pamaws_conflicting_names[] = {
     "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", NULL,
@@ -389,6 +390,9 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
     const char *token = pamaws_result_get(r, "session_token");
     const char *expiration = pamaws_result_get(r, "expiration");
     const char *region = pamaws_result_get(r, "region");
+    /* The account the keys belong to, when the provider said (SDKs use it
+       for account-based endpoints); an inherited one is removed. */
+    const char *account = pamaws_result_get(r, "account_id");
     int64_t expires = 0;
     char when[40] = "";
 
@@ -408,6 +412,14 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
     if (region != NULL
         && check(args, user->name, "AWS_REGION", region,
                  pamaws_check_region(region)) < 0)
+        return -1;
+    if (account != NULL && account[0] == '\0')
+        account = NULL;
+    if (account != NULL
+        && check(args, user->name, "AWS_ACCOUNT_ID", account,
+                 strlen(account) == 12 && strspn(account, "0123456789") == 12
+                     ? NULL
+                     : "is not 12 digits") < 0)
         return -1;
     if (expiration != NULL
         && (parse_epoch(expiration, &expires) < 0
@@ -431,6 +443,8 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
     if (region != NULL
         && (vars_add(vars, "AWS_REGION", region) < 0
             || vars_add(vars, "AWS_DEFAULT_REGION", region) < 0))
+        return -1;
+    if (account != NULL && vars_add(vars, "AWS_ACCOUNT_ID", account) < 0)
         return -1;
     return 0;
 }

@@ -199,7 +199,8 @@ enum awscred_status net_ca_bundle(const struct resolver *r, char **bundle,
    ("" for others), which botocore uses when an error has no message. */
 const char *net_reason_phrase(long status);
 
-/* The endpoint and signing region STS calls of r go to (malloc'd url). */
+/* The endpoint and signing region STS calls of r go to (malloc'd url);
+   the region is NULL when an endpoint is configured and no region is. */
 enum awscred_status net_sts_endpoint(struct resolver *r, char **url,
                                      const char **signing_region,
                                      struct awscred_error *err);

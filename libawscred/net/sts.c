@@ -145,7 +145,11 @@ net_sts_endpoint(struct resolver *r, char **url, const char **signing_region,
     st = net_configured_endpoint(r, "STS", "sts", &configured, err);
     if (st != AWSCRED_OK)
         return st;
-    *signing_region = region != NULL ? region : STS_GLOBAL_REGION;
+    /* With an endpoint override botocore has no region to fall back on
+       (NoRegionError when the client is made); sts_prepare() says so. */
+    *signing_region = region != NULL     ? region
+                      : configured != NULL ? NULL
+                                           : STS_GLOBAL_REGION;
     if (configured != NULL)
         *url = xstrdup(configured);
     else if (region != NULL)
@@ -315,6 +319,82 @@ sts_target_free(struct sts_target *t)
     memset(t, 0, sizeof(*t));
 }
 
+/* Characters of UTF-8 text, as Python's len() of the str. */
+static size_t
+text_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++)
+        n += ((unsigned char) *s & 0xc0) != 0x80;
+    return n;
+}
+
+/* The minimum of a parameter botocore's ParamValidator checks (a length
+   in characters, or DurationSeconds' value), from
+   data/sts/2011-06-15/service-2.json, the same in AssumeRole and
+   AssumeRoleWithWebIdentity; 0 for the others. */
+static long long
+param_min(const char *name)
+{
+    static const struct {
+        const char *name;
+        long long min;
+    } mins[] = {
+        {"RoleArn", 20},        {"RoleSessionName", 2}, {"ExternalId", 2},
+        {"SerialNumber", 9},    {"TokenCode", 6},       {"SourceIdentity", 2},
+        {"WebIdentityToken", 4}, {"DurationSeconds", 900},
+    };
+
+    for (size_t i = 0; i < sizeof(mins) / sizeof(mins[0]); i++)
+        if (strcmp(name, mins[i].name) == 0)
+            return mins[i].min;
+    return 0;
+}
+
+/*
+ * botocore's parameter validation, before any request: one line per
+ * parameter below its minimum, in the order of the call's parameters
+ * (botocore's order of the arguments). Maximums are left to STS, as
+ * botocore leaves them.
+ */
+static enum awscred_status
+validate_params(const struct net_sts_call *call, struct awscred_error *err)
+{
+    char report[sizeof(err->message)] = "Parameter validation failed:";
+    size_t used = strlen(report);
+    bool failed = false;
+
+    for (size_t i = 0; i < call->nparams; i++) {
+        const struct net_sts_param *p = &call->params[i];
+        long long min = param_min(p->name), value;
+        size_t len = text_chars(p->value);
+        int n;
+
+        if (strcmp(p->name, "DurationSeconds") == 0) {
+            if (!py_int(p->value, &value) || value >= min)
+                continue;
+            n = snprintf(report + used, sizeof(report) - used,
+                         "\nInvalid value for parameter %s, value: %lld, "
+                         "valid min value: %lld", p->name, value, min);
+        } else {
+            if ((long long) len >= min)
+                continue;
+            n = snprintf(report + used, sizeof(report) - used,
+                         "\nInvalid length for parameter %s, value: %zu, "
+                         "valid min length: %lld", p->name, len, min);
+        }
+        used += n > 0 ? (size_t) n : 0;
+        if (used >= sizeof(report))
+            used = sizeof(report) - 1;
+        failed = true;
+    }
+    if (!failed)
+        return AWSCRED_OK;
+    return error_set(err, AWSCRED_ERR_PARAM_VALIDATION, call->provider, NULL,
+                     "%s", report);
+}
+
 static enum awscred_status
 sts_prepare(struct resolver *r, const struct net_sts_call *call,
             struct sts_target *t, struct awscred_error *err)
@@ -324,6 +404,12 @@ sts_prepare(struct resolver *r, const struct net_sts_call *call,
 
     memset(t, 0, sizeof(*t));
     st = net_sts_endpoint(r, &t->url, &t->region, err);
+    if (st != AWSCRED_OK)
+        return st;
+    if (t->region == NULL)
+        return error_set(err, AWSCRED_ERR_NO_REGION, call->provider, NULL,
+                         "You must specify a region.");
+    st = validate_params(call, err);
     if (st != AWSCRED_OK)
         return st;
     if (split_url(t->url, &t->host, &t->path) != 0)

@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,37 +33,6 @@ struct role_config {
     long long duration;
 };
 
-/* Python's int() of a config string: surrounding white space, a sign,
-   digits with single underscores between them. */
-static bool
-parse_python_int(const char *s, long long *out)
-{
-    long long v = 0;
-    bool neg = false, digit = false;
-
-    while (isspace((unsigned char) *s))
-        s++;
-    if (*s == '+' || *s == '-')
-        neg = *s++ == '-';
-    for (; isdigit((unsigned char) *s) || (*s == '_' && digit); s++) {
-        if (*s == '_') {
-            if (!isdigit((unsigned char) s[1]))
-                return false;
-            continue;
-        }
-        if (v > (INT32_MAX - (*s - '0')) / 10)
-            return false;
-        v = v * 10 + (*s - '0');
-        digit = true;
-    }
-    while (isspace((unsigned char) *s))
-        s++;
-    if (!digit || *s != '\0')
-        return false;
-    *out = neg ? -v : v;
-    return true;
-}
-
 /* botocore _get_role_config: both or neither source is an error. */
 static enum provider_outcome
 read_role_config(const struct resolver *r, const char *profile,
@@ -84,7 +52,7 @@ read_role_config(const struct resolver *r, const char *profile,
         rc->session_name = r->ctx->session_name;
     rc->source_identity = cfg_get(prof, "source_identity");
     if (duration != NULL)
-        rc->have_duration = parse_python_int(duration, &rc->duration);
+        rc->have_duration = py_int(duration, &rc->duration);
     if (rc->source_profile != NULL && rc->credential_source != NULL) {
         error_set(err, AWSCRED_ERR_INVALID_CONFIG, METHOD, NULL,
                   "The profile \"%s\" contains both source_profile and "
@@ -131,13 +99,14 @@ ask_mfa_code(const struct resolver *r, const char *serial, char *code,
 }
 
 /* The AssumeRole arguments that also make the cache key
-   (BaseAssumeRoleCredentialFetcher._create_cache_key). */
+   (BaseAssumeRoleCredentialFetcher._create_cache_key), in botocore's order
+   of _assume_kwargs, which is the order its parameter validation reports
+   in: the profile's arguments, then RoleArn. */
 static size_t
 key_items(const struct role_config *rc, struct cache_key_item *items)
 {
     size_t n = 0;
 
-    items[n++] = (struct cache_key_item){"RoleArn", rc->role_arn, 0};
     if (rc->session_name != NULL)
         items[n++] = (struct cache_key_item){"RoleSessionName",
                                              rc->session_name, 0};
@@ -152,6 +121,7 @@ key_items(const struct role_config *rc, struct cache_key_item *items)
     if (rc->source_identity != NULL)
         items[n++] = (struct cache_key_item){"SourceIdentity",
                                              rc->source_identity, 0};
+    items[n++] = (struct cache_key_item){"RoleArn", rc->role_arn, 0};
     return n;
 }
 

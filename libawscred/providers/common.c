@@ -66,7 +66,7 @@ credentials_from_metadata(const cJSON *doc, const char **missing)
         goto fail;
     expiration = json_get_string(doc, "Expiration");
     if (expiration == NULL
-        || time_parse_iso8601(expiration, &c->expiration) != 0) {
+        || time_parse_expiration(expiration, c) != 0) {
         *missing = "Expiration";
         goto fail;
     }

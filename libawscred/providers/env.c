@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "internal.h"
 
 /* botocore's TOKENS order: the legacy name wins when both are set. */
@@ -29,15 +31,15 @@ session_token(const struct awscred_context *ctx)
 
 /* AWS_CREDENTIAL_EXPIRATION, parsed as dateutil would; 0 when unset. */
 static enum awscred_status
-expiration(const struct awscred_context *ctx, int64_t *out,
+expiration(const struct awscred_context *ctx, struct time_value *out,
            struct awscred_error *err)
 {
     const char *value = ctx_getenv_nonempty(ctx, "AWS_CREDENTIAL_EXPIRATION");
 
-    *out = 0;
+    memset(out, 0, sizeof(*out));
     if (value == NULL)
         return AWSCRED_OK;
-    if (time_parse_iso8601(value, out) != 0)
+    if (time_parse_value(value, out) != 0)
         return error_set(err, AWSCRED_ERR_INVALID_CONFIG, "env",
                          "AWS_CREDENTIAL_EXPIRATION",
                          "Unknown string format: %s", value);
@@ -53,7 +55,7 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     const char *secret = ctx_getenv_nonempty(ctx, "AWS_SECRET_ACCESS_KEY");
     const char *token = session_token(ctx);
     const char *account = ctx_getenv_nonempty(ctx, "AWS_ACCOUNT_ID");
-    int64_t expires;
+    struct time_value expires;
 
     (void) profile;
     if (key == NULL)
@@ -66,8 +68,12 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     }
     if (expiration(ctx, &expires, err) != AWSCRED_OK)
         return PROVIDER_FAILED;
-    return provider_credentials("env", key, secret, token, account, expires,
-                                out, err);
+    if (provider_credentials("env", key, secret, token, account,
+                             expires.seconds, out, err) != PROVIDER_FOUND)
+        return PROVIDER_FAILED;
+    (*out)->expiration_usec = expires.usec;
+    (*out)->expiration_offset = expires.offset;
+    return PROVIDER_FOUND;
 }
 
 const struct provider provider_env = {"env", load};

@@ -288,8 +288,7 @@ read_credentials(const cJSON *root, struct awscred_credentials *c,
         || !take_string(root, "AccountId", &c->account_id)
         || !take_string(root, "Expiration", &expiration))
         goto bad_value;
-    if (expiration != NULL && time_parse_iso8601(expiration, &c->expiration)
-        != 0) {
+    if (expiration != NULL && time_parse_expiration(expiration, c) != 0) {
         char shown[256];
 
         text_sanitize(expiration, strlen(expiration), shown, sizeof shown);

@@ -72,6 +72,7 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
                                 0, NULL};
     char key[41], default_name[64], *token = NULL;
     size_t n = 0, token_len = 0;
+    bool generated;
     enum provider_outcome outcome = PROVIDER_FAILED;
 
     if (path == NULL || path[0] == '\0')
@@ -95,7 +96,8 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
         return PROVIDER_FAILED;
     if (*out != NULL)
         return PROVIDER_FOUND;
-    if (session == NULL) {
+    generated = session == NULL;
+    if (generated) {
         snprintf(default_name, sizeof(default_name), "botocore-session-%lld",
                  (long long) ctx_now(r->ctx));
         session = default_name;
@@ -103,8 +105,11 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     /* The token is read raw (no strip) on every call, as botocore does. */
     if (read_token(r, path, &token, &token_len, err) != PROVIDER_FOUND)
         goto done;
-    params[0] = (struct net_sts_param){"RoleArn", role_arn};
-    params[1] = (struct net_sts_param){"RoleSessionName", session};
+    /* botocore's order of the arguments: a configured session name comes
+       before RoleArn, a generated one after (parameter validation reports
+       in this order). */
+    params[generated] = (struct net_sts_param){"RoleSessionName", session};
+    params[!generated] = (struct net_sts_param){"RoleArn", role_arn};
     params[2] = (struct net_sts_param){"WebIdentityToken", token};
     call.nparams = 3;
     if (net_sts_credentials(r, &call, key, out, err) == AWSCRED_OK)

@@ -29,6 +29,8 @@ static const char *const status_names[] = {
     [AWSCRED_ERR_NOMEM] = "out-of-memory",
     [AWSCRED_ERR_SERVICE] = "service",
     [AWSCRED_ERR_SSO_TOKEN] = "sso-token",
+    [AWSCRED_ERR_PARAM_VALIDATION] = "parameter-validation",
+    [AWSCRED_ERR_NO_REGION] = "no-region",
 };
 
 const char *

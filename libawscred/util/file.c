@@ -242,6 +242,21 @@ read_bounded(const struct file_reading *r, int fd, char **data, size_t *len)
     }
 }
 
+/* A directory named as the config or credentials file: configparser's
+   read() cannot open it (IsADirectoryError) and skips it, as open_failed()
+   does; logged. */
+static bool
+skipped_directory(const struct file_reading *r, int fd)
+{
+    struct stat st;
+
+    if (!r->unopenable_is_missing || fstat(fd, &st) < 0
+        || !S_ISDIR(st.st_mode))
+        return false;
+    (void) open_failed(r, EISDIR);
+    return true;
+}
+
 static enum awscred_status
 read_file(const struct file_reading *r, char **data, size_t *len)
 {
@@ -253,6 +268,10 @@ read_file(const struct file_reading *r, char **data, size_t *len)
     status = open_for_read(r, &fd);
     if (status != AWSCRED_OK || fd < 0)
         return status;
+    if (skipped_directory(r, fd)) {
+        close(fd);
+        return AWSCRED_OK;
+    }
     status = check_descriptor(r, fd);
     if (status == AWSCRED_OK)
         status = read_bounded(r, fd, data, len);

@@ -52,6 +52,7 @@ def export(work, port, path, shift):
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(faketime_env(shift))
     env.update({"HOME": home, "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_REGION": "us-east-1",
                 "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:%d%s" % (port, path)})
     env["AWSCRED_NET_MODULE"] = NET_MODULE
     return subprocess.run([AWSCRED, "--profile", "role", "export"], env=env,

@@ -127,11 +127,11 @@ def write_aws_files(user, home, sts_port):
     with open(config, "w") as f:
         f.write("[profile static]\nregion = eu-west-1\n\n"
                 "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
-                "source_profile = static\n"
+                "source_profile = static\nregion = eu-west-1\n"
                 "endpoint_url = http://127.0.0.1:%d/far/\n\n"
                 "[profile soon]\n"
                 "role_arn = arn:aws:iam::123456789012:role/soon\n"
-                "source_profile = static\n"
+                "source_profile = static\nregion = eu-west-1\n"
                 "endpoint_url = http://127.0.0.1:%d/valid/\n"
                 % (sts_port, sts_port))
     with open(creds, "w") as f:

@@ -72,6 +72,12 @@ def hand_made():
     add("empty AWS_PROFILE", DEV_CONF, DEF_CREDS,
         {"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "dev"})
     add("AWS_PROFILE=default without files", env={"AWS_PROFILE": "default"})
+    add("--profile '' is no profile: env keys stay on", DEV_CONF, DEF_CREDS,
+        ENV_KEYS, ["--profile", ""])
+    add("--profile '' falls back to AWS_PROFILE", DEV_CONF, DEF_CREDS,
+        dict(ENV_KEYS, AWS_PROFILE="dev"), ["--profile", ""])
+    add("--profile '' with a missing AWS_PROFILE", DEV_CONF, DEF_CREDS,
+        {"AWS_PROFILE": "nope"}, ["--profile", ""])
     add("env keys", None, None, ENV_KEYS)
     add("env keys beat files", DEV_CONF, DEF_CREDS, ENV_KEYS)
     add("env keys with AWS_PROFILE", DEV_CONF, DEF_CREDS,
@@ -103,6 +109,17 @@ def hand_made():
         env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION=soon))
     add("AWS_CREDENTIAL_EXPIRATION past",
         env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION="2020-01-01T00:00:00Z"))
+    # datetime.isoformat() of what dateutil parsed: the fraction in
+    # microseconds, the offset as given; the forms dateutil also reads.
+    for when in ["2031-05-06T07:08:09.5Z", "2031-05-06T07:08:09+05:30",
+                 "2031-05-06T07:08:09.123456789Z",
+                 "2031-05-06T07:08:09.25-03:30", "2031-05-06T07:08:09-0800",
+                 "2031-05-06 07:08:09 UTC", "Tue, 06 May 2031 07:08:09 GMT",
+                 "Tue, 06 May 2031 07:08:09 +0200", "20310506T070809Z",
+                 "20310506T070809.5+0100"]:
+        for fmt in FORMATS:
+            add("AWS_CREDENTIAL_EXPIRATION %s, %s" % (when, fmt),
+                env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION=when), fmt=fmt)
     add("AWS_CREDENTIAL_EXPIRATION garbage",
         env=dict(ENV_KEYS, AWS_CREDENTIAL_EXPIRATION="garbage"))
     add("AWS_CREDENTIAL_EXPIRATION empty",
@@ -175,6 +192,13 @@ def hand_made():
     add("missing files by path", env={
         "AWS_CONFIG_FILE": "/nonexistent/config",
         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials"})
+    # A directory is absent for configparser (IsADirectoryError skipped).
+    add("AWS_CONFIG_FILE is a directory", DEV_CONF, DEF_CREDS,
+        {"AWS_CONFIG_FILE": "~"})
+    add("AWS_SHARED_CREDENTIALS_FILE is a directory", DEF_CREDS, DEF_CREDS,
+        dict(ENV_KEYS, AWS_SHARED_CREDENTIALS_FILE="~"))
+    add("both files are directories", None, None,
+        dict(ENV_KEYS, AWS_CONFIG_FILE="~", AWS_SHARED_CREDENTIALS_FILE="/"))
     add("~ in AWS_SHARED_CREDENTIALS_FILE", None, DEF_CREDS,
         {"AWS_SHARED_CREDENTIALS_FILE": "~/credentials"})
     add("$HOME in AWS_SHARED_CREDENTIALS_FILE", None, DEF_CREDS,
@@ -184,6 +208,31 @@ def hand_made():
     add("default paths under HOME", DEV_CONF, DEF_CREDS,
         {"AWS_CONFIG_FILE": None, "AWS_SHARED_CREDENTIALS_FILE": None})
     add("--region does not matter", None, DEF_CREDS, args=["--region", "x"])
+    # botocore's parameter validation refuses these before any request
+    # (exit 252). Should a request go out anyway, it goes to loopback:
+    # awscred's to AWS_ENDPOINT_URL_STS, the CLI's (2.9.19 has no such
+    # setting) to the proxy. tests/e2e/sts_faults.py counts the requests.
+    nowhere = {"AWS_ENDPOINT_URL_STS": "http://127.0.0.1:1/",
+               "HTTPS_PROXY": "http://127.0.0.1:1", "AWS_REGION": "us-east-1"}
+    role = ("[profile r]\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+            "source_profile = base\n")
+    base = "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n"
+    for what, lines in [
+            ("role_session_name of 1 character", "role_session_name = a\n"),
+            ("role_session_name of 1 non-ASCII character",
+             "role_session_name = \u00e9\n"),
+            ("empty external_id", "external_id =\n"),
+            ("duration_seconds 899", "duration_seconds = 899\n"),
+            ("duration_seconds -5 with spaces", "duration_seconds =  -5 \n"),
+            ("duration_seconds in full-width digits",
+             "duration_seconds = \uff18\uff19\uff19\n"),
+            ("three invalid parameters", "duration_seconds = 1\n"
+             "external_id = x\nrole_session_name = y\n")]:
+        add("parameter validation: " + what, role + lines, base, nowhere,
+            ["--profile", "r"])
+    add("parameter validation: short role_arn",
+        "[profile r]\nrole_arn = arn:short\nsource_profile = base\n"
+        "role_session_name = z\n", base, nowhere, ["--profile", "r"])
     add("AWS_REGION does not matter", None, DEF_CREDS, {"AWS_REGION": "x"})
     add("long session token", None, DEF_CREDS + "aws_session_token = "
         + ("IQoJb3JpZ2luX2VjEJr//" * 200) + "\n")
@@ -224,7 +273,16 @@ def hand_made():
              DEF_CREDS + "region = il-central-1\n")
     add_list("missing --profile", DEV_CONF, DEF_CREDS,
              args=["--profile", "nope"])
+    add_list("AWS_CONFIG_FILE is a directory", DEV_CONF, DEF_CREDS,
+             {"AWS_CONFIG_FILE": "~", "AWS_REGION": "eu-west-3"})
+    add_list("--profile ''", DEV_CONF, DEF_CREDS, ENV_KEYS, ["--profile", ""])
+    add_list("--profile '' and AWS_PROFILE", DEV_CONF, DEF_CREDS,
+             {"AWS_PROFILE": "dev"}, ["--profile", ""])
     add_list("partial keys", None, "[default]\naws_access_key_id = AK\n")
+    add_list("non-ASCII keys and region: masked and padded by characters",
+             None, "[default]\naws_access_key_id = AKIDcr\u00e9\u00e8\n"
+             "aws_secret_access_key = s\u00e9\u20ac\U0001f600x\n"
+             "region = r\u00e9\n")
     add_list("parse error", "[x]\n[x]\n", DEF_CREDS)
     return s
 
@@ -322,6 +380,10 @@ def run_one(cmd, scenario, home):
     argv = cmd + scenario["args"]
     if scenario["format"]:
         argv += ["--format", scenario["format"]]
+    # The build tree's network module (the Makefile exports its path).
+    if os.path.basename(cmd[0]) == "awscred" and "AWSCRED_NET_MODULE" in \
+            os.environ:
+        env["AWSCRED_NET_MODULE"] = os.environ["AWSCRED_NET_MODULE"]
     p = subprocess.run(argv, env=env, cwd=home, stdin=subprocess.DEVNULL,
                        capture_output=True, timeout=60)
     return p.returncode, p.stdout, p.stderr

@@ -34,7 +34,7 @@ CONF
 hang_ns_run "$tmp" \
     env -i PATH=/usr/bin:/bin HOME="$tmp" AWS_CONFIG_FILE="$tmp/config" \
     AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
-    AWS_ENDPOINT_URL_STS=https://sts.hang.test/ \
+    AWS_ENDPOINT_URL_STS=https://sts.hang.test/ AWS_REGION=us-east-1 \
     AWSCRED_NET_MODULE="$AWSCRED_NET_MODULE" \
     ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
     "$AWSCRED" export --profile role

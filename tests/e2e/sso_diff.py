@@ -67,6 +67,7 @@ CHAINED = LEGACY + """[profile chained]
 role_arn = arn:aws:iam::123456789012:role/next
 source_profile = dev
 role_session_name = s1
+region = us-east-1
 """
 
 STS_XML = (

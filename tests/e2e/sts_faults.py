@@ -165,6 +165,31 @@ source_profile = base
 role_arn = arn:aws:iam::123456789012:role/w
 web_identity_token_file = {token}
 role_session_name = websess
+
+[profile shortname]
+role_arn = arn:aws:iam::123456789012:role/r
+source_profile = base
+role_session_name = a
+external_id = b
+
+[profile shortduration]
+role_arn = arn:aws:iam::123456789012:role/r
+source_profile = base
+duration_seconds = 899
+
+[profile emptytoken]
+role_arn = arn:aws:iam::123456789012:role/w
+web_identity_token_file = {empty}
+
+[profile hugeduration]
+role_arn = arn:aws:iam::123456789012:role/huge
+source_profile = base
+duration_seconds = 99999999999
+
+[profile widedigits]
+role_arn = arn:aws:iam::123456789012:role/wide
+source_profile = base
+duration_seconds = \uff11\uff12\uff10\uff10
 """
 
 CREDENTIALS = """\
@@ -198,8 +223,11 @@ def main():
     token = os.path.join(work, "token")
     with open(token, "w") as f:
         f.write("header.payload.signature")
-    with open(os.path.join(home, ".aws", "config"), "w") as f:
-        f.write(CONFIG.format(token=token))
+    empty = os.path.join(work, "empty-token")
+    open(empty, "w").close()
+    with open(os.path.join(home, ".aws", "config"), "w",
+              encoding="utf-8") as f:
+        f.write(CONFIG.format(token=token, empty=empty))
     with open(os.path.join(home, ".aws", "credentials"), "w") as f:
         f.write(CREDENTIALS)
     script = os.path.join(work, "script.json")
@@ -209,12 +237,13 @@ def main():
     server, port = fault_server.start(script, log)
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update({"HOME": home, "AWS_EC2_METADATA_DISABLED": "true"})
+    env.update({"HOME": home, "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_REGION": "us-east-1", "LC_ALL": "C.UTF-8"})
     if "AWSCRED_NET_MODULE" in os.environ:
         env["AWSCRED_NET_MODULE"] = os.environ["AWSCRED_NET_MODULE"]
 
     t = Tap()
-    print("1..%d" % (2 * len(CASES) + 4 + 11))
+    print("1..%d" % (2 * len(CASES) + 4 + 11 + 6))
     try:
         for name, path, profile, words in CASES:
             case_env = dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d%s"
@@ -236,6 +265,7 @@ def main():
         check_profiles(t, ok_env, log)
         check_retries(t, env, port, log)
         check_lazy_module(t, env, port)
+        check_client_side(t, env, port, log)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -371,6 +401,54 @@ def check_lazy_module(t, env, port):
          and any("libcurl" in f for f in files),
          "assume role: the network module (and libcurl) is loaded on use",
          "\n".join(files))
+
+
+def check_client_side(t, env, port, log):
+    """What botocore decides before sending: parameter validation (exit
+    252, nothing sent), a duration_seconds that only STS refuses (sent as
+    Python's int() reads it) and an endpoint override without a region."""
+    def sent(path):
+        time.sleep(0.2)     # the server logs just after answering
+        return [r for r in read_log(log) if r["path"] == path]
+
+    for profile, words in [
+            ("shortname", "Parameter validation failed:\n"
+             "Invalid length for parameter RoleSessionName, value: 1, valid "
+             "min length: 2\nInvalid length for parameter ExternalId, "
+             "value: 1, valid min length: 2\n"),
+            ("shortduration", "Parameter validation failed:\n"
+             "Invalid value for parameter DurationSeconds, value: 899, valid "
+             "min value: 900\n"),
+            ("emptytoken", "Parameter validation failed:\n"
+             "Invalid length for parameter WebIdentityToken, value: 0, valid "
+             "min length: 4\n")]:
+        path = "/validate-%s/" % profile
+        p = export(dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d%s"
+                        % (port, path)), profile)
+        t.ok(p is not None and p.returncode == 252 and words in p.stderr
+             and not sent(path),
+             "%s: exit 252, %r, no request sent" % (profile, words),
+             p and (p.returncode, p.stderr, sent(path)))
+    for profile, value in [("hugeduration", "99999999999"),
+                           ("widedigits", "1200")]:
+        path = "/duration-%s/" % profile
+        p = export(dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d%s"
+                        % (port, path)), profile)
+        bodies = [r["body"] for r in sent(path)]
+        t.ok(p is not None and len(bodies) == 1
+             and "DurationSeconds=%s&" % value in bodies[0] + "&",
+             "%s: duration_seconds is sent as %s" % (profile, value),
+             (bodies, p and p.stderr))
+    path = "/noregion/"
+    noregion = dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d%s"
+                    % (port, path))
+    del noregion["AWS_REGION"]
+    p = export(noregion, "role")
+    t.ok(p is not None and p.returncode == 253 and p.stderr ==
+         '\nYou must specify a region. You can also configure your region '
+         'by running "aws configure".\n' and not sent(path),
+         "endpoint override without a region: NoRegionError, nothing sent",
+         p and (p.returncode, p.stderr, sent(path)))
 
 
 def check_requests(t, log):

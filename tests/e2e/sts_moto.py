@@ -110,6 +110,8 @@ def base_env(home, endpoint):
         "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, ".aws",
                                                     "credentials"),
         "AWS_ENDPOINT_URL_STS": endpoint,
+        # An endpoint override needs a region (botocore's NoRegionError).
+        "AWS_REGION": "us-east-1",
         "AWS_EC2_METADATA_DISABLED": "true",
     })
     if "AWSCRED_NET_MODULE" in os.environ:

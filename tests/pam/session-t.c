@@ -834,6 +834,25 @@ test_dev_null_config_file(void **state)
     pamtest_free_env(env);
 }
 
+/* A directory where the config file should be: absent, as for the AWS
+   CLI; the login goes on with the credentials file and a warning names
+   it. */
+static void
+test_config_file_is_a_directory(void **state)
+{
+    char **env;
+
+    alice_file("credentials", "[default]\naws_access_key_id = " KEY_A "\n"
+               "aws_secret_access_key = " SECRET_A "\n", 0600);
+    assert_int_equal(mkdir(aws_path("config"), 0700), 0);
+    if (W.root)
+        assert_int_equal(chown(aws_path("config"), W.auid, W.agid), 0);
+    env = open_env("", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_logged_at(LOG_WARNING, ".aws/config: Is a directory");
+    pamtest_free_env(env);
+}
+
 static void
 test_oversize_file(void **state)
 {
@@ -1119,6 +1138,41 @@ test_conflicting_variables(void **state)
     env = cases[1].case_out.envlist;
     assert_null(env_get(env, "AWS_ACCESS_KEY_ID"));
     assert_env(env, "AWS_PROFILE", "other");
+    pamtest_free_env(env);
+}
+
+/* AWS_ACCOUNT_ID goes with the keys: the resolved account is exported, an
+   inherited one is removed when the provider names none, so an SDK never
+   pairs our keys with someone else's account. */
+static void
+test_account_id(void **state)
+{
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    char pre[700];
+    char **env;
+
+    pam_env_line(pre, sizeof(pre), "AWS_ACCOUNT_ID DEFAULT=999999999999\n");
+
+    alice_static_keys();
+    service(pre, "");
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_null(env_get(env, "AWS_ACCOUNT_ID"));
+    pamtest_free_env(env);
+
+    alice_file("credentials", "[default]\naws_access_key_id = " KEY_A "\n"
+               "aws_secret_access_key = " SECRET_A "\n"
+               "aws_account_id = 123456789012\n", 0600);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_env(env, "AWS_ACCOUNT_ID", "123456789012");
     pamtest_free_env(env);
 }
 
@@ -2691,6 +2745,8 @@ main(void)
         T(test_unsafe_aws_dir),
         T(test_fifo_file),
         T(test_dev_null_config_file),
+        T(test_config_file_is_a_directory),
+        T(test_account_id),
         T(test_oversize_file),
         T(test_symlink_to_other_users_file),
         T(test_symlink_to_shadow),

@@ -794,6 +794,7 @@ test_source_profile(void **state)
               "source_profile = dev\n");
     ptest_set_envf(t, "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:%d/sts",
                    t->fs.port);
+    ptest_set_env(t, "AWS_REGION", "us-east-1");
     token(t, TOKEN_SESSION, "tok-1", 3600, "");
     snprintf(json, sizeof json,
              "{\"routes\": [{\"path\": \"/federation/credentials\", "

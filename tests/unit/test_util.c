@@ -104,6 +104,87 @@ test_time_parse(void **state)
     assert_string_equal(buf, "2026-11-22T12:20:59Z");
 }
 
+/* What dateutil's parse() reads in the expirations helpers, endpoints and
+   caches write, kept as given (fraction, offset) for printing. */
+static void
+test_time_parse_value(void **state)
+{
+    static const struct {
+        const char *text;
+        int64_t seconds;
+        int32_t usec, offset;
+    } good[] = {
+        {"2026-11-22T12:20:59.5Z", 1795350059, 500000, 0},
+        {"2026-11-22T12:20:59.123456789Z", 1795350059, 123456, 0},
+        {"2026-11-22T17:50:59+05:30", 1795350059, 0, 19800},
+        {"2026-11-22T04:20:59.25-0800", 1795350059, 250000, -28800},
+        {"2026-11-22 12:20:59 UTC", 1795350059, 0, 0},
+        {"2026-11-22T14:20:59 +02:00", 1795350059, 0, 7200},
+        {"Sun, 22 Nov 2026 12:20:59 GMT", 1795350059, 0, 0},
+        {"Sun, 22 Nov 2026 14:20:59 +0200", 1795350059, 0, 7200},
+        {"20261122T122059Z", 1795350059, 0, 0},
+        {"20261122T132059.5+0100", 1795350059, 500000, 3600},
+        /* No zone: UTC (the AWS CLI fails comparing it; awscred(1)). */
+        {"2026-11-22T12:20:59", 1795350059, 0, 0},
+    };
+    static const char *const bad[] = {
+        "2026", "20261122", "Sun, 22 Nov 2026", "Sun, 22 Foo 2026 12:20:59 GMT",
+        "2026-11-22T12:20:59+05:30:15", "20261122T1220", "Sun,", "",
+        "2026-11-22T12:20:59.Z",
+    };
+    struct time_value v;
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        if (time_parse_value(good[i].text, &v) != 0
+            || v.seconds != good[i].seconds || v.usec != good[i].usec
+            || v.offset != good[i].offset)
+            fail_msg("\"%s\": %lld %d %d", good[i].text,
+                     (long long) v.seconds, (int) v.usec, (int) v.offset);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (time_parse_value(bad[i], &v) == 0)
+            fail_msg("\"%s\" parsed", bad[i]);
+}
+
+/* duration_seconds as botocore reads it: Python's int(), which takes any
+   Unicode decimal digits and has no 32-bit limit. */
+static void
+test_py_int(void **state)
+{
+    static const struct {
+        const char *text;
+        bool ok;
+        long long value;
+    } cases[] = {
+        {"1200", true, 1200},
+        {" +1_200\t", true, 1200},
+        {"\xef\xbc\x91\xef\xbc\x92\xef\xbc\x90\xef\xbc\x90", true,
+         1200},                                          /* full width */
+        {"\xd9\xa9\xd9\xa0\xd9\xa0", true, 900},        /* Arabic-Indic */
+        {"\xe3\x80\x80" "900" "\xe2\x80\x83", true, 900}, /* U+3000, U+2003 */
+        {"0900", true, 900},
+        {"-5", true, -5},
+        {"99999999999", true, 99999999999LL},
+        {"9223372036854775807", true, INT64_MAX},
+        {"-9223372036854775808", true, INT64_MIN},
+        {"9223372036854775808", false, 0},
+        {"1__2", false, 0}, {"_1", false, 0}, {"1_", false, 0},
+        {"+_1", false, 0}, {"12a", false, 0}, {"", false, 0},
+        {" ", false, 0}, {"1.0", false, 0}, {"0x10", false, 0},
+        {"\xc2\xb2", false, 0},                        /* superscript 2 */
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        long long v = 0;
+
+        if (py_int(cases[i].text, &v) != cases[i].ok
+            || (cases[i].ok && v != cases[i].value))
+            fail_msg("py_int(\"%s\"): %lld", cases[i].text, v);
+    }
+}
+
 static cJSON *
 parse(const char *text, struct awscred_error *err)
 {
@@ -254,6 +335,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_path_expand),
         cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_time_parse_value),
+        cmocka_unit_test(test_py_int),
         cmocka_unit_test(test_json_strict),
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_file_write_atomic),
