@@ -20,7 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "internal.h"
+#include "util/sha1.h"
 
 static const char *
 fake_env(void *arg, const char *name)
@@ -248,6 +251,35 @@ test_file_write_atomic(void **state)
     awscred_context_free(ctx);
 }
 
+/* ---- The core's SHA-1 gives what OpenSSL gives ----------------------- */
+
+static void
+test_sha1_matches_openssl(void **state)
+{
+    unsigned char data[300], md[20];
+    char ours[41], theirs[41];
+    unsigned md_len, i;
+    size_t len;
+
+    (void) state;
+    /* FIPS 180-2 appendix A */
+    sha1_hex("abc", 3, ours);
+    assert_string_equal(ours, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    sha1_hex("", 0, ours);
+    assert_string_equal(ours, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    /* every tail length around the one- and two-block padding */
+    for (i = 0; i < sizeof(data); i++)
+        data[i] = (unsigned char) (i * 7 + 3);
+    for (len = 0; len <= sizeof(data); len++) {
+        sha1_hex(data, len, ours);
+        assert_int_equal(EVP_Digest(data, len, md, &md_len, EVP_sha1(), NULL),
+                         1);
+        for (i = 0; i < md_len; i++)
+            snprintf(theirs + 2 * i, 3, "%02x", md[i]);
+        assert_string_equal(ours, theirs);
+    }
+}
+
 int
 main(void)
 {
@@ -257,6 +289,7 @@ main(void)
         cmocka_unit_test(test_json_strict),
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_file_write_atomic),
+        cmocka_unit_test(test_sha1_matches_openssl),
     };
 
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
