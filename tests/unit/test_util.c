@@ -18,10 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
+#include "common/fdio.h"
 #include "internal.h"
 #include "util/sha1.h"
 
@@ -251,6 +253,70 @@ test_file_write_atomic(void **state)
     awscred_context_free(ctx);
 }
 
+/* ---- A bounded read grows past its first buffer, up to the limit ------ */
+
+/* A pipe (no size to go by) fed n bytes of a pattern by a child. */
+static int
+pattern_pipe(size_t n)
+{
+    int fds[2];
+    pid_t pid;
+
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char block[4096];
+
+        close(fds[0]);
+        for (size_t i = 0; i < sizeof(block); i++)
+            block[i] = (char) ('a' + i % 26);
+        for (size_t done = 0; done < n; done += sizeof(block))
+            if (fd_write_all(fds[1], block,
+                             n - done < sizeof(block) ? n - done
+                                                      : sizeof(block))
+                != 0)
+                _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    return fds[0];
+}
+
+static void
+test_fd_read_bounded_grows(void **state)
+{
+    size_t len, i;
+    char *data;
+    int fd;
+
+    (void) state;
+    fd = pattern_pipe(300000);
+    assert_int_equal(fd_read_bounded(fd, 1u << 20, &data, &len), FD_READ_OK);
+    assert_int_equal(len, 300000);
+    for (i = 0; i < len && data[i] == (char) ('a' + i % 4096 % 26); i++)
+        ;
+    assert_int_equal(i, len);
+    assert_int_equal(data[len], '\0');
+    secret_free_n(data, len + 1);
+    close(fd);
+    wait(NULL);
+
+    fd = pattern_pipe(300000);
+    assert_int_equal(fd_read_bounded(fd, 299999, &data, &len),
+                     FD_READ_TOO_LARGE);
+    assert_null(data);
+    close(fd);
+    wait(NULL);
+
+    fd = pattern_pipe(300000);
+    assert_int_equal(fd_read_bounded(fd, 300000, &data, &len), FD_READ_OK);
+    assert_int_equal(len, 300000);
+    secret_free_n(data, len + 1);
+    close(fd);
+    wait(NULL);
+}
+
 /* ---- The core's SHA-1 gives what OpenSSL gives ----------------------- */
 
 static void
@@ -290,6 +356,7 @@ main(void)
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_file_write_atomic),
         cmocka_unit_test(test_sha1_matches_openssl),
+        cmocka_unit_test(test_fd_read_bounded_grows),
     };
 
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
