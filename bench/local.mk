@@ -7,3 +7,5 @@ EXTRA_DIST += bench/pam_latency.sh
 EXTRA_DIST += bench/assume_role.sh
 # The login clock check on a host that cannot reach its clock URL.
 EXTRA_DIST += bench/clock_probe.sh
+# The config reader at 100 000 profiles against a minimal scan, and a 50 MB file.
+EXTRA_DIST += bench/config_scale.sh

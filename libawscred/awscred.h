@@ -158,7 +158,7 @@ void awscred_context_set_prompt(struct awscred_context *ctx,
 
 /* Bounds on everything read or waited for. Zero fields keep the default. */
 struct awscred_limits {
-    size_t max_file_bytes;       /* config, credentials, caches: 1 MiB */
+    size_t max_file_bytes;       /* config, credentials, caches: 256 MiB */
     size_t max_response_bytes;   /* HTTP bodies: 64 KiB */
     size_t max_process_output;   /* credential_process stdout: 64 KiB */
     unsigned total_timeout_ms;   /* whole resolution; 0 = no budget */

@@ -32,8 +32,14 @@ utf8_invalid_at(const char *data, size_t len)
 
     while (p < end) {
         uint32_t cp;
-        unsigned n = utf8_decode(p, end, &cp);
+        unsigned n;
 
+        /* ASCII but NUL, nearly every byte of a real file, inline */
+        if ((unsigned) *p - 1 < 0x7f) {
+            p++;
+            continue;
+        }
+        n = utf8_decode(p, end, &cp);
         if (n == 0 || cp == 0)
             return (size_t) (p - (const unsigned char *) data);
         p += n;
@@ -46,9 +52,12 @@ static unsigned
 char_len(const char *p, const char *end)
 {
     uint32_t cp;
-    unsigned n = utf8_decode((const unsigned char *) p,
-                             (const unsigned char *) end, &cp);
+    unsigned n;
 
+    if ((unsigned char) *p < 0x80)
+        return 1;
+    n = utf8_decode((const unsigned char *) p, (const unsigned char *) end,
+                    &cp);
     return n != 0 ? n : 1;
 }
 
@@ -61,6 +70,8 @@ space_len(const char *p, const char *end)
 
     if (p >= end)
         return 0;
+    if ((unsigned char) *p < 0x80)
+        return py_isspace((unsigned char) *p);
     n = utf8_decode((const unsigned char *) p, (const unsigned char *) end, &cp);
     return n != 0 && py_isspace(cp) ? n : 0;
 }
@@ -98,9 +109,12 @@ static unsigned
 line_break_len(const char *p, const char *end)
 {
     uint32_t cp;
-    unsigned n = utf8_decode((const unsigned char *) p,
-                             (const unsigned char *) end, &cp);
+    unsigned n;
 
+    if ((unsigned char) *p < 0x80 && *p != '\r')
+        return (*p >= 0x0a && *p <= 0x0c) || (*p >= 0x1c && *p <= 0x1e);
+    n = utf8_decode((const unsigned char *) p, (const unsigned char *) end,
+                    &cp);
     if (cp == '\r' && p + 1 < end && p[1] == '\n')
         return 2;
     if ((cp >= 0x0a && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x1e)
@@ -298,9 +312,15 @@ lower_key(struct arena *a, const char *s, size_t n)
         return NULL;
     while (s < end) {
         uint32_t cp;
-        unsigned k = utf8_decode((const unsigned char *) s,
-                                 (const unsigned char *) end, &cp);
+        unsigned k;
 
+        if ((unsigned char) *s < 0x80) {
+            tmp[len++] = *s >= 'A' && *s <= 'Z' ? (char) (*s + 32) : *s;
+            s++;
+            continue;
+        }
+        k = utf8_decode((const unsigned char *) s, (const unsigned char *) end,
+                        &cp);
         s += k;
         if (cp == 0x130) {
             memcpy(tmp + len, "i\xcc\x87", 3);

@@ -122,34 +122,6 @@ net_response_free(struct net_response *resp)
     resp->date = -1;
 }
 
-static enum awscred_status
-digest_hex(struct awscred_context *ctx, const char *alg, const void *data,
-           size_t len, char *out, size_t size, struct awscred_error *err)
-{
-    enum awscred_status st = net_load(ctx, err);
-
-    if (st != AWSCRED_OK)
-        return st;
-    if (ctx->net->digest_hex(alg, data, len, out, size) != 0)
-        return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL,
-                         "%s digest failed", alg);
-    return AWSCRED_OK;
-}
-
-enum awscred_status
-net_sha1_hex(struct awscred_context *ctx, const void *data, size_t len,
-             char out[41], struct awscred_error *err)
-{
-    return digest_hex(ctx, "SHA1", data, len, out, 41, err);
-}
-
-enum awscred_status
-net_sha256_hex(struct awscred_context *ctx, const void *data, size_t len,
-               char out[65], struct awscred_error *err)
-{
-    return digest_hex(ctx, "SHA256", data, len, out, 65, err);
-}
-
 enum awscred_status
 net_sigv4_sign(struct awscred_context *ctx, const struct net_sigv4_request *req,
                struct net_sigv4_result *out, struct awscred_error *err)

@@ -64,14 +64,6 @@ enum awscred_status net_http(struct awscred_context *ctx,
                              struct awscred_error *err);
 void net_response_free(struct net_response *resp);
 
-/* Lower-case hex SHA-1 / SHA-256 of data (out: 41 / 65 bytes). */
-enum awscred_status net_sha1_hex(struct awscred_context *ctx, const void *data,
-                                 size_t len, char out[41],
-                                 struct awscred_error *err);
-enum awscred_status net_sha256_hex(struct awscred_context *ctx,
-                                   const void *data, size_t len, char out[65],
-                                   struct awscred_error *err);
-
 /* ---- SigV4 (header signing) ------------------------------------------ */
 
 struct net_sigv4_request {

@@ -23,6 +23,7 @@
 #include <syslog.h>
 
 #include "providers/sso.h"
+#include "util/sha1.h"
 
 #define TOKEN_DIR "~/.aws/sso/cache"
 /* SSOTokenProvider._REFRESH_WINDOW */
@@ -63,14 +64,11 @@ token_path(struct resolver *r, const struct sso_config *c, char **path,
 {
     const char *name = token_name(c);
     char hex[41], *dir;
-    enum awscred_status st;
 
     *path = NULL;
     if (r->ctx->home == NULL)
         return AWSCRED_OK;
-    st = net_sha1_hex(r->ctx, name, strlen(name), hex, err);
-    if (st != AWSCRED_OK)
-        return st;
+    sha1_hex(name, strlen(name), hex);
     dir = path_expand(r->ctx, TOKEN_DIR);
     *path = dir != NULL ? xasprintf("%s/%s.json", dir, hex) : NULL;
     free(dir);

@@ -15,7 +15,9 @@
 #include "internal.h"
 
 static const struct awscred_limits default_limits = {
-    .max_file_bytes = 1024 * 1024,
+    /* far past realistic files (a profile per account and role), and
+       still a bound; fd_read_bounded sizes by the file, not the cap */
+    .max_file_bytes = (size_t) 256 << 20,
     .max_response_bytes = 64 * 1024,
     .max_process_output = 64 * 1024,
     .total_timeout_ms = 0,

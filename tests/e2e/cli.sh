@@ -3,7 +3,8 @@
 # the fish format, global options on either side of the command, --debug
 # without secrets, and that a static `awscred export` never loads libcurl
 # (LD_DEBUG=files lists every object the dynamic linker maps, dlopen'ed
-# ones included). Prints TAP.
+# ones included), nor does an assume-role cache hit (it hashes the cache
+# key in the core). Prints TAP.
 #
 # SPDX-License-Identifier: MIT
 set -u
@@ -20,7 +21,18 @@ cat > "$T/credentials" <<'CREDS'
 aws_access_key_id = AKIDDEV
 aws_secret_access_key = SECRETDEV
 CREDS
-: > "$T/config"
+cat > "$T/config" <<'CONFIG'
+[profile role]
+role_arn = arn:aws:iam::123456789012:role/demo
+source_profile = dev
+CONFIG
+# The AWS CLI's cache entry for that role: the file name is botocore's
+# SHA-1 of {"RoleArn": "arn:aws:iam::123456789012:role/demo"}.
+mkdir -p "$T/.aws/cli/cache"
+cat > "$T/.aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json" <<'ENTRY'
+{"Credentials": {"AccessKeyId": "ASIACACHED", "SecretAccessKey": "SECRETCACHED",
+ "SessionToken": "TOKENCACHED", "Expiration": "2099-01-01T00:00:00Z"}}
+ENTRY
 
 n=0 failed=0
 check() {  # check NAME COMMAND...: ok when COMMAND succeeds
@@ -39,7 +51,7 @@ run() {
         AWS_SHARED_CREDENTIALS_FILE="$T/credentials" "$@"
 }
 
-echo "1..11"
+echo "1..14"
 check "--version names the program" \
     sh -c "'$awscred' --version | grep -q '^awscred [0-9]'"
 check "--help lists export and list" \
@@ -76,4 +88,17 @@ check "failure: exit 253, stdout empty" \
 run LD_DEBUG=files "$awscred" export --profile dev > /dev/null 2> "$T/ld"
 check "a static export maps no libcurl" \
     sh -c "grep -q 'file=libc.so' '$T/ld' && ! grep -q 'file=libcurl' '$T/ld'"
+
+# A cache hit needs no network module: one that does not exist is fine,
+# and the real one is not mapped.
+run AWSCRED_NET_MODULE=/nonexistent/awscred-net.so \
+    "$awscred" export --profile role --format env > "$T/out" 2> "$T/err"
+check "an assume-role cache hit without the network module" \
+    grep -qx 'export AWS_ACCESS_KEY_ID=ASIACACHED' "$T/out"
+module=$top_builddir/libawscred/.libs/awscred-net.so
+run AWSCRED_NET_MODULE="$module" LD_DEBUG=files \
+    "$awscred" export --profile role > "$T/out" 2> "$T/ld"
+check "an assume-role cache hit succeeds" test -s "$T/out"
+check "an assume-role cache hit maps neither libcurl nor OpenSSL" \
+    sh -c "grep -q 'file=libc.so' '$T/ld' && ! grep -Eq 'file=(libcurl|libssl|libcrypto|awscred-net)' '$T/ld'"
 [ "$failed" -eq 0 ]

@@ -143,6 +143,19 @@ test_cache_key_matches_botocore(void **state)
     assert_key(ctx, odd, 2, CACHE_KEY_SPACED,
                "ddb453846a987cada1cfa7b318f89db60121f79a");
     awscred_context_free(ctx);
+
+    /* A cache hit needs only the key: the network module (libcurl,
+       OpenSSL) is not loaded for it, so a missing one does not matter. */
+    ctx = new_context(&f, tmpdir);
+    assert_int_equal(
+        awscred_context_set_net_module(ctx, "/nonexistent/awscred-net.so"),
+        0);
+    assert_key(ctx, role, 1, CACHE_KEY_SPACED,
+               "5f52c9c583acfd120a607977e4f21fe86b7fa42d");
+    assert_key(ctx, sso, 3, CACHE_KEY_COMPACT,
+               "0521d1f6a6c4e68f9e18540309367cc3cccb6305");
+    assert_null(ctx->net);
+    awscred_context_free(ctx);
 }
 
 /* ---- Cache entries ---------------------------------------------------- */

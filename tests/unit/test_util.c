@@ -18,9 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "common/fdio.h"
 #include "internal.h"
+#include "util/sha1.h"
 
 static const char *
 fake_env(void *arg, const char *name)
@@ -329,6 +334,99 @@ test_file_write_atomic(void **state)
     awscred_context_free(ctx);
 }
 
+/* ---- A bounded read grows past its first buffer, up to the limit ------ */
+
+/* A pipe (no size to go by) fed n bytes of a pattern by a child. */
+static int
+pattern_pipe(size_t n)
+{
+    int fds[2];
+    pid_t pid;
+
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char block[4096];
+
+        close(fds[0]);
+        for (size_t i = 0; i < sizeof(block); i++)
+            block[i] = (char) ('a' + i % 26);
+        for (size_t done = 0; done < n; done += sizeof(block))
+            if (fd_write_all(fds[1], block,
+                             n - done < sizeof(block) ? n - done
+                                                      : sizeof(block))
+                != 0)
+                _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    return fds[0];
+}
+
+static void
+test_fd_read_bounded_grows(void **state)
+{
+    size_t len, i;
+    char *data;
+    int fd;
+
+    (void) state;
+    fd = pattern_pipe(300000);
+    assert_int_equal(fd_read_bounded(fd, 1u << 20, &data, &len), FD_READ_OK);
+    assert_int_equal(len, 300000);
+    for (i = 0; i < len && data[i] == (char) ('a' + i % 4096 % 26); i++)
+        ;
+    assert_int_equal(i, len);
+    assert_int_equal(data[len], '\0');
+    secret_free_n(data, len + 1);
+    close(fd);
+    wait(NULL);
+
+    fd = pattern_pipe(300000);
+    assert_int_equal(fd_read_bounded(fd, 299999, &data, &len),
+                     FD_READ_TOO_LARGE);
+    assert_null(data);
+    close(fd);
+    wait(NULL);
+
+    fd = pattern_pipe(300000);
+    assert_int_equal(fd_read_bounded(fd, 300000, &data, &len), FD_READ_OK);
+    assert_int_equal(len, 300000);
+    secret_free_n(data, len + 1);
+    close(fd);
+    wait(NULL);
+}
+
+/* ---- The core's SHA-1 gives what OpenSSL gives ----------------------- */
+
+static void
+test_sha1_matches_openssl(void **state)
+{
+    unsigned char data[300], md[20];
+    char ours[41], theirs[41];
+    unsigned md_len, i;
+    size_t len;
+
+    (void) state;
+    /* FIPS 180-2 appendix A */
+    sha1_hex("abc", 3, ours);
+    assert_string_equal(ours, "a9993e364706816aba3e25717850c26c9cd0d89d");
+    sha1_hex("", 0, ours);
+    assert_string_equal(ours, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    /* every tail length around the one- and two-block padding */
+    for (i = 0; i < sizeof(data); i++)
+        data[i] = (unsigned char) (i * 7 + 3);
+    for (len = 0; len <= sizeof(data); len++) {
+        sha1_hex(data, len, ours);
+        assert_int_equal(EVP_Digest(data, len, md, &md_len, EVP_sha1(), NULL),
+                         1);
+        for (i = 0; i < md_len; i++)
+            snprintf(theirs + 2 * i, 3, "%02x", md[i]);
+        assert_string_equal(ours, theirs);
+    }
+}
+
 int
 main(void)
 {
@@ -340,6 +438,8 @@ main(void)
         cmocka_unit_test(test_json_strict),
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_file_write_atomic),
+        cmocka_unit_test(test_sha1_matches_openssl),
+        cmocka_unit_test(test_fd_read_bounded_grows),
     };
 
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);

@@ -1,0 +1,20 @@
+/*
+ * sha1.h: SHA-1 (FIPS 180-4) in the core, for the file names of the AWS
+ * CLI's caches (botocore's JSONFileCache and the SSO token cache name
+ * their files by a SHA-1 hex digest). Not for anything that needs a
+ * secure hash: the network module's OpenSSL does SigV4.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef AWSCRED_SHA1_H
+#define AWSCRED_SHA1_H 1
+
+#include <stddef.h>
+
+#pragma GCC visibility push(hidden)
+
+/* Lower-case hex SHA-1 of data, NUL-terminated in out. */
+void sha1_hex(const void *data, size_t len, char out[41]);
+
+#pragma GCC visibility pop
+#endif /* AWSCRED_SHA1_H */
