@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,15 +27,29 @@
 #include "awscredd/broker.h"
 #include "common/secret.h"
 
-/* Connections at once, and how long an idle one is kept. */
+/* Connections at once, per uid (all clients are 127.0.0.1, so libmicro-
+   httpd's per-IP limit would be the whole limit), and how long an idle one
+   is kept. */
 #define HTTP_CONNECTION_LIMIT  512
+#define HTTP_PER_UID_LIMIT     32
 #define HTTP_IDLE_TIMEOUT_S    10
+
+struct uid_count {
+    uid_t uid;
+    unsigned n;
+};
 
 struct broker_http {
     struct MHD_Daemon *daemon;
     const struct broker_config *cfg;
     struct broker_registry *reg;
     char host[32];              /* the one Host header accepted */
+    pthread_mutex_t lock;       /* guards what follows */
+    struct uid_count open[HTTP_CONNECTION_LIMIT];
+    size_t nopen;
+    /* The uid the accept policy found, for the connection it admitted. */
+    struct sockaddr_in admitted;
+    uid_t admitted_uid;
 };
 
 static void
@@ -103,6 +118,20 @@ document(const struct broker_creds *c)
     return body;
 }
 
+/* The client address of conn, or -1. */
+static int
+client_address(struct MHD_Connection *conn, struct sockaddr_in *client)
+{
+    const union MHD_ConnectionInfo *info;
+
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL
+        || info->client_addr->sa_family != AF_INET)
+        return -1;
+    memcpy(client, info->client_addr, sizeof(*client));
+    return 0;
+}
+
 /* The caller's uid from the kernel, or -1. */
 static int
 caller_uid(struct MHD_Connection *conn, uid_t *uid)
@@ -111,11 +140,8 @@ caller_uid(struct MHD_Connection *conn, uid_t *uid)
     struct sockaddr_in client, server;
     socklen_t len = sizeof(server);
 
-    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (info == NULL || info->client_addr == NULL
-        || info->client_addr->sa_family != AF_INET)
+    if (client_address(conn, &client) < 0)
         return -1;
-    memcpy(&client, info->client_addr, sizeof(client));
     info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (info == NULL
         || getsockname(info->connect_fd, (struct sockaddr *) &server, &len)
@@ -184,6 +210,82 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
     }
 }
 
+static struct uid_count *
+uid_slot(struct broker_http *http, uid_t uid, bool add)
+{
+    size_t i;
+
+    for (i = 0; i < http->nopen; i++)
+        if (http->open[i].uid == uid)
+            return &http->open[i];
+    if (!add || http->nopen >= HTTP_CONNECTION_LIMIT)
+        return NULL;
+    http->open[http->nopen].uid = uid;
+    http->open[http->nopen].n = 0;
+    return &http->open[http->nopen++];
+}
+
+/* Admits a connection while its uid holds fewer than HTTP_PER_UID_LIMIT,
+   so one user's idle connections cannot starve the others. */
+static enum MHD_Result
+accept_policy(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    struct broker_http *http = cls;
+    struct sockaddr_in client, server = {.sin_family = AF_INET};
+    struct uid_count *slot;
+    enum MHD_Result admit = MHD_NO;
+    uid_t uid;
+
+    if (addr->sa_family != AF_INET || addrlen < sizeof(client))
+        return MHD_NO;
+    memcpy(&client, addr, sizeof(client));
+    server.sin_addr = http->cfg->listen_addr;
+    server.sin_port = htons(http->cfg->port);
+    if (broker_peer_uid(&client, &server, &uid) < 0)
+        return MHD_NO;
+    pthread_mutex_lock(&http->lock);
+    slot = uid_slot(http, uid, false);
+    if (slot == NULL || slot->n < HTTP_PER_UID_LIMIT) {
+        http->admitted = client;
+        http->admitted_uid = uid;
+        admit = MHD_YES;
+    }
+    pthread_mutex_unlock(&http->lock);
+    if (admit == MHD_NO)
+        broker_log(LOG_WARNING, "uid %u: over %d connections, refused",
+                   (unsigned) uid, HTTP_PER_UID_LIMIT);
+    return admit;
+}
+
+/* Counts a uid's connections from start to close; the uid rides in the
+   socket context, offset by one so that NULL means "not counted". */
+static void
+notify(void *cls, struct MHD_Connection *conn, void **context,
+       enum MHD_ConnectionNotificationCode code)
+{
+    struct broker_http *http = cls;
+    struct sockaddr_in client;
+    struct uid_count *slot;
+    uid_t uid;
+
+    pthread_mutex_lock(&http->lock);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        if (client_address(conn, &client) == 0
+            && client.sin_port == http->admitted.sin_port
+            && client.sin_addr.s_addr == http->admitted.sin_addr.s_addr
+            && (slot = uid_slot(http, http->admitted_uid, true)) != NULL) {
+            slot->n++;
+            *context = (void *) ((uintptr_t) http->admitted_uid + 1);
+        }
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *context != NULL) {
+        uid = (uid_t) ((uintptr_t) *context - 1);
+        if ((slot = uid_slot(http, uid, false)) != NULL && --slot->n == 0)
+            *slot = http->open[--http->nopen];
+        *context = NULL;
+    }
+    pthread_mutex_unlock(&http->lock);
+}
+
 static void
 mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -204,6 +306,10 @@ broker_http_start(const struct broker_config *cfg, struct broker_registry *reg)
 
     if (http == NULL)
         return NULL;
+    if (pthread_mutex_init(&http->lock, NULL) != 0) {
+        free(http);
+        return NULL;
+    }
     http->cfg = cfg;
     http->reg = reg;
     addr.sin_addr = cfg->listen_addr;
@@ -211,16 +317,18 @@ broker_http_start(const struct broker_config *cfg, struct broker_registry *reg)
     inet_ntop(AF_INET, &cfg->listen_addr, ip, sizeof(ip));
     snprintf(http->host, sizeof(http->host), "%s:%u", ip,
              (unsigned) cfg->port);
-    /* Every client is 127.0.0.1, so the per-IP limit is the whole limit;
-       the idle timeout frees what a silent client holds. */
+    /* One polling thread: the accept policy and the start notification of
+       a connection run back to back in it. */
     http->daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, cfg->port, NULL,
-        NULL, handle, http, MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, cfg->port,
+        accept_policy, http, handle, http, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *) &addr, MHD_OPTION_NOTIFY_CONNECTION, notify, http,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) HTTP_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) HTTP_IDLE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768,
         MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (http->daemon == NULL) {
+        pthread_mutex_destroy(&http->lock);
         free(http);
         return NULL;
     }
@@ -233,5 +341,6 @@ broker_http_stop(struct broker_http *http)
     if (http == NULL)
         return;
     MHD_stop_daemon(http->daemon);
+    pthread_mutex_destroy(&http->lock);
     free(http);
 }

@@ -48,6 +48,26 @@ print(r.read().decode())
 """
 
 
+# Opens n connections as another uid and sends nothing; prints how many
+# the broker closed at once, then holds the rest until stdin closes.
+IDLE = r"""
+import select, socket, sys, time
+held = []
+for _ in range(int(sys.argv[2])):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    held.append(s)
+time.sleep(1)
+closed = 0
+for s in select.select(held, [], [], 0)[0]:
+    try:
+        closed += s.recv(1) == b""
+    except OSError:
+        closed += 1
+print(closed, flush=True)
+sys.stdin.read()
+"""
+
+
 def frame(records):
     body = "".join("%s=%s\n" % kv for kv in records.items())
     return ("AWSCRED-RESULT 1 %d\n" % len(body) + body).encode()
@@ -125,7 +145,7 @@ def main():
         print("1..0 # SKIP botocore is not installed")
         return 0
     t = Tap()
-    print("1..14")
+    print("1..16")
     tmp = tempfile.mkdtemp(prefix="broker.")
     os.chmod(tmp, 0o755)
     sock = os.path.join(tmp, "broker.sock")
@@ -227,6 +247,23 @@ def main():
         t.ok(bad.get("result") == "error"
              and "secret_access_key" in bad.get("message", ""),
              "a malformed registration is refused with a reason", bad)
+
+        idle = subprocess.Popen(
+            ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,
+             "--clear-groups", SYSTEM_PYTHON, "-c", IDLE, str(port), "40"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            closed = idle.stdout.readline().strip()
+            started = time.monotonic()
+            status, _ = get(port, "/v1/credentials", host, token)
+            took = time.monotonic() - started
+        finally:
+            idle.stdin.close()
+            idle.wait(timeout=20)
+        t.ok(closed == "8", "one uid's 33rd idle connection is closed at once",
+             closed)
+        t.ok(status == 200 and took < 5,
+             "and another user is served meanwhile", (status, took))
 
         closed = control(sock, {"op": "close_session", "uid": "0",
                                 "session": answer.get("session", "")})
