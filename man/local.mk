@@ -24,3 +24,4 @@ man/gen/pam_awscred.8: $(srcdir)/man/pam_awscred.8 Makefile
 TESTS += tests/e2e/man_lint.sh
 dist_check_SCRIPTS += tests/e2e/man_lint.sh
 check_SCRIPTS += man/gen/pam_awscred.8
+dist_man_MANS += man/awscredd.8

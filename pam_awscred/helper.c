@@ -32,6 +32,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -281,6 +282,42 @@ clock_fill(struct awscred_context *ctx, const struct worker_request *req,
     return rc;
 }
 
+/*
+ * awscred-worker --write-token PATH: the module's deliver=endpoint runs
+ * this as the user to write the broker's token (stdin, 64 hex digits) to
+ * PATH, 0600, with no newline (pam_awscred/deliver.c): root never writes
+ * in the user's directory. A new file, then renamed over the old one.
+ */
+static int
+write_token(const char *path)
+{
+    char tmp[4096], *data = NULL;
+    size_t len = 0;
+    int fd, rc = 1;
+
+    if (path[0] != '/'
+        || (size_t) snprintf(tmp, sizeof(tmp), "%s.new", path) >= sizeof(tmp)
+        || fd_read_bounded(STDIN_FILENO, 64, &data, &len) != FD_READ_OK
+        || len != 64 || strspn(data, "0123456789abcdef") != 64) {
+        fprintf(stderr, "awscred-worker: no token to write\n");
+        goto out;
+    }
+    (void) unlink(tmp);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 || fd_write_all(fd, data, len) < 0 || close(fd) < 0
+        || rename(tmp, path) < 0) {
+        fprintf(stderr, "awscred-worker: %s: %s\n", path, strerror(errno));
+        (void) unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (data != NULL)
+        pamaws_wipe(data, len);
+    free(data);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -301,6 +338,8 @@ main(int argc, char **argv)
        reset this, so the runner cannot do it for us. */
     (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     reset_signals();
+    if (argc == 3 && strcmp(argv[1], "--write-token") == 0)
+        _exit(write_token(argv[2]));
     memset(&result, 0, sizeof(result));
     memset(&err, 0, sizeof(err));
     if (parse_request(argc, argv, &req) < 0)

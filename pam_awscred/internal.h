@@ -47,6 +47,7 @@
 #define PAMAWS_DEFAULT_MINIMUM_UID 1000
 #define PAMAWS_DEFAULT_CLOCK_STATE "/run/awscred/clock"
 #define PAMAWS_DEFAULT_CLOCK_AGE_S 600
+#define PAMAWS_DEFAULT_BROKER      "/run/awscred/broker.sock"
 #define PAMAWS_MAX_TIMEOUT_MS      300000
 #define PAMAWS_CONF_MAX_BYTES      65536   /* the module's own INI file */
 #define PAMAWS_RESULT_MAX_BYTES    65536   /* one worker result payload */
@@ -107,6 +108,9 @@ struct pamaws_config {
     char *clock_trust;        /* clock_trust=aws|any; NULL: aws */
     char *clock_state;        /* clock_state=: the host's record */
     long clock_max_age;       /* clock_max_age=: seconds a record holds */
+    /* Delivery (deliver.c) */
+    char *deliver;            /* deliver=auto|keys|endpoint; NULL: auto */
+    char *broker_socket;      /* broker_socket=: NULL: the default */
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */
     char *worker;             /* worker=: path of awscred-worker */
     char *net_module;         /* net_module=: libawscred network module */
@@ -282,6 +286,8 @@ enum pamaws_outcome {
 struct pamaws_vars {
     char *set[PAMAWS_MAX_VARS];   /* "NAME=value", wiped on free */
     size_t count;
+    int64_t expires;              /* epoch seconds; 0: keys never expire */
+    char account_id[16];          /* 12 digits, or "" */
 };
 
 /* The names we may export, and the ones removed so one set remains. */
@@ -298,6 +304,36 @@ enum pamaws_outcome pamaws_session_resolve(const struct pamaws_args *args,
                                            const struct pamaws_user *user,
                                            struct pamaws_vars *vars);
 void pamaws_vars_clear(struct pamaws_vars *vars);
+/* Adds "name=value" to vars. 0, or -1 (full or no memory). */
+int pamaws_vars_add(struct pamaws_vars *vars, const char *name,
+                    const char *value);
+
+/* ---- Delivery through awscredd (deliver.c, man/awscredd.8) ------------ */
+
+/* Where the login comes from, for the broker's audit line. */
+struct pamaws_login {
+    const char *service, *rhost, *tty;
+};
+
+/* What close_session needs to unregister: "uid session socket-path". */
+#define PAMAWS_BROKER_CLOSE_MAX 160
+
+/*
+ * With deliver=endpoint, or auto and a broker answering on broker_socket:
+ * registers the login's credentials with the broker, writes the token file
+ * as the user and replaces the keys in vars by the pointer pair (the
+ * region stays). unreg is filled for pamaws_broker_close(). Keys that never
+ * expire stay keys. Returns PAMAWS_EXPORT (vars to set, pointers or keys)
+ * or PAMAWS_FAIL (logged: deliver=endpoint and no broker).
+ */
+enum pamaws_outcome pamaws_deliver(const struct pamaws_args *args,
+                                   const struct pamaws_user *user,
+                                   const struct pamaws_login *login,
+                                   struct pamaws_vars *vars, char *unreg,
+                                   size_t unreg_size);
+/* Unregisters the session unreg names; logs failures. */
+void pamaws_broker_close(const struct pamaws_args *args, const char *unreg);
+bool pamaws_deliver_valid(const char *value);
 
 /* ---- Who is served (policy.c) ----------------------------------------- */
 

@@ -54,6 +54,7 @@ static option_check_fn valid_url, valid_address, valid_state_path;
 
 /* MUST stay sorted by name: option_find() does a binary search. */
 static const struct option options[] = {
+    { K(broker_socket),      OPT_PATH,    true,  NULL },
     { K(clock_check),        OPT_STRING,  true,  pamaws_clock_check_valid },
     { K(clock_max_age),      OPT_SECONDS, true,  NULL },
     { K(clock_refuse),       OPT_SECONDS, true,  NULL },
@@ -67,6 +68,7 @@ static const struct option options[] = {
     { K(credential_process), OPT_ALLOW,   true,  NULL },
     { K(credentials_file),   OPT_USER_PATH, true, NULL },
     { K(debug),              OPT_BOOL,    true,  NULL },
+    { K(deliver),            OPT_STRING,  true,  pamaws_deliver_valid },
     { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },

@@ -27,6 +27,8 @@
 
 /* pam_set_data name of what this module exported in this handle. */
 #define DATA_EXPORTED "pam_awscred_exported"
+/* pam_set_data name of the broker session to unregister (deliver.c). */
+#define DATA_BROKER "pam_awscred_broker"
 
 static void
 log_to_syslog(void *arg, int priority, const char *message)
@@ -166,6 +168,50 @@ failure(const struct pamaws_args *args, int strict_code)
     return args->config.strict ? strict_code : PAM_IGNORE;
 }
 
+static void
+broker_free(pam_handle_t *pamh, void *data, int error_status)
+{
+    (void) pamh;
+    (void) error_status;
+    free(data);
+}
+
+/* Keys or the broker's pointers (deliver.c), then exported. */
+static int
+deliver(const struct pamaws_args *args, pam_handle_t *pamh,
+        const struct pamaws_user *user, struct pamaws_vars *vars)
+{
+    const void *service = NULL, *rhost = NULL, *tty = NULL;
+    struct pamaws_login login;
+    char unreg[PAMAWS_BROKER_CLOSE_MAX], *data;
+    int status;
+
+    (void) pam_get_item(pamh, PAM_SERVICE, &service);
+    (void) pam_get_item(pamh, PAM_RHOST, &rhost);
+    (void) pam_get_item(pamh, PAM_TTY, &tty);
+    login.service = service;
+    login.rhost = rhost;
+    login.tty = tty;
+    if (pamaws_deliver(args, user, &login, vars, unreg, sizeof(unreg))
+        != PAMAWS_EXPORT)
+        return failure(args, PAM_SESSION_ERR);
+    status = export_vars(args, pamh, vars);
+    if (status != PAM_SUCCESS) {
+        if (unreg[0] != '\0')
+            pamaws_broker_close(args, unreg);
+        return failure(args, status);
+    }
+    if (unreg[0] != '\0'
+        && ((data = strdup(unreg)) == NULL
+            || pam_set_data(pamh, DATA_BROKER, data, broker_free)
+                   != PAM_SUCCESS)) {
+        free(data);
+        pamaws_log(args, LOG_ERR, "cannot keep the broker session: it is"
+                   " unregistered at the broker's max_lifetime");
+    }
+    return PAM_SUCCESS;
+}
+
 PAM_PUBLIC int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
@@ -228,9 +274,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
         break;
     case PAMAWS_EXPORT:
     default:
-        status = export_vars(&args, pamh, &vars);
-        if (status != PAM_SUCCESS)
-            status = failure(&args, status);
+        status = deliver(&args, pamh, &user, &vars);
         break;
     }
 
@@ -251,6 +295,16 @@ pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
     const struct exported *exported;
     size_t i;
 
+    if (pam_get_data(pamh, DATA_BROKER, &data) == PAM_SUCCESS
+        && data != NULL) {
+        struct pamaws_args args;
+
+        memset(&args, 0, sizeof(args));
+        args.log = log_to_syslog;
+        args.log_arg = pamh;
+        pamaws_broker_close(&args, data);
+        pam_set_data(pamh, DATA_BROKER, NULL, NULL);
+    }
     if (pam_get_data(pamh, DATA_EXPORTED, &data) != PAM_SUCCESS || data == NULL)
         return PAM_SUCCESS;
     exported = data;

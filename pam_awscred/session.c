@@ -26,7 +26,10 @@
 const char *const pamaws_exported_names[] = {
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
     "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION",
-    "AWS_ACCOUNT_ID", NULL,
+    "AWS_ACCOUNT_ID",
+    /* deliver=endpoint (deliver.c) */
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", NULL,
 };
 const char *const pamaws_conflicting_names[] = {
     "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", NULL,
@@ -304,8 +307,8 @@ log_worker_error(const struct pamaws_args *args, const struct pamaws_user *user,
 }
 
 /* Adds "NAME=value" to vars. */
-static int
-vars_add(struct pamaws_vars *vars, const char *name, const char *value)
+int
+pamaws_vars_add(struct pamaws_vars *vars, const char *name, const char *value)
 {
     char *entry;
 
@@ -434,18 +437,23 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
                    " nothing exported", user->name, when);
         return -1;
     }
-    if (vars_add(vars, "AWS_ACCESS_KEY_ID", key) < 0
-        || vars_add(vars, "AWS_SECRET_ACCESS_KEY", secret) < 0
-        || (token != NULL && vars_add(vars, "AWS_SESSION_TOKEN", token) < 0))
+    if (pamaws_vars_add(vars, "AWS_ACCESS_KEY_ID", key) < 0
+        || pamaws_vars_add(vars, "AWS_SECRET_ACCESS_KEY", secret) < 0
+        || (token != NULL && pamaws_vars_add(vars, "AWS_SESSION_TOKEN", token) < 0))
         return -1;
-    if (expires != 0 && vars_add(vars, "AWS_CREDENTIAL_EXPIRATION", when) < 0)
+    if (expires != 0 && pamaws_vars_add(vars, "AWS_CREDENTIAL_EXPIRATION", when) < 0)
         return -1;
     if (region != NULL
-        && (vars_add(vars, "AWS_REGION", region) < 0
-            || vars_add(vars, "AWS_DEFAULT_REGION", region) < 0))
+        && (pamaws_vars_add(vars, "AWS_REGION", region) < 0
+            || pamaws_vars_add(vars, "AWS_DEFAULT_REGION", region) < 0))
         return -1;
-    if (account != NULL && vars_add(vars, "AWS_ACCOUNT_ID", account) < 0)
+    if (account != NULL && pamaws_vars_add(vars, "AWS_ACCOUNT_ID", account) < 0)
         return -1;
+    /* For deliver.c: what the broker serves besides the keys. */
+    vars->expires = expires;
+    if (account != NULL && strlen(account) == 12
+        && strspn(account, "0123456789") == 12)
+        memcpy(vars->account_id, account, 13);
     return 0;
 }
 

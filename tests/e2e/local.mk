@@ -27,6 +27,12 @@ dist_check_SCRIPTS += tests/e2e/shell_formats.sh tests/e2e/shell_formats.py
 TESTS += tests/e2e/install_deb.sh
 dist_check_SCRIPTS += tests/e2e/install_deb.sh
 
+# awscredd (man/awscredd.8) with botocore and `awscred export` as clients
+# through the container provider; other users, wrong tokens and forged
+# Host headers refused. Root only; skips otherwise.
+TESTS += tests/e2e/broker.sh
+dist_check_SCRIPTS += tests/e2e/broker.sh tests/e2e/broker.py
+
 # Clock skew (issue 6): `awscred clock` against loopback time references
 # (true and lying HTTP Date, SNTP) under libfaketime.
 TESTS += tests/e2e/clock.sh

@@ -42,6 +42,8 @@ target_sources() {
             libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c ;;
     worker_result) echo pam_awscred/result.c ;;
     pam_options) echo pam_awscred/options.c pam_awscred/result.c pam_awscred/text.c ;;
+    broker_control)
+        echo awscredd/control.c awscredd/registry.c pam_awscred/result.c ;;
     *) ;;
     esac
 }

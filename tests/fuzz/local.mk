@@ -4,7 +4,7 @@
 # crash regressions) as a TAP test; `make fuzz` builds each with clang's
 # libFuzzer and runs it for FUZZ_SECONDS.
 FUZZ_TARGETS = json iso8601 shlex config process metadata container_url \
-	sts_xml worker_result pam_options
+	sts_xml worker_result pam_options broker_control
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_REPLAY_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
@@ -99,6 +99,14 @@ tests_fuzz_replay_pam_options_SOURCES = tests/fuzz/fuzz_pam_options.c tests/fuzz
 tests_fuzz_replay_pam_options_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"pam_options"'
 tests_fuzz_replay_pam_options_CFLAGS = $(FUZZ_REPLAY_CFLAGS) $(INIH_CFLAGS)
 tests_fuzz_replay_pam_options_LDADD = pam_awscred/libpamawscred.la $(INIH_LIBS)
+
+check_PROGRAMS += tests/fuzz/replay_broker_control
+TESTS += tests/fuzz/replay_broker_control
+tests_fuzz_replay_broker_control_SOURCES = tests/fuzz/fuzz_broker_control.c tests/fuzz/replay_main.c \
+	tests/fuzz/fuzz.h
+tests_fuzz_replay_broker_control_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"broker_control"'
+tests_fuzz_replay_broker_control_CFLAGS = $(FUZZ_REPLAY_CFLAGS) $(INIH_CFLAGS)
+tests_fuzz_replay_broker_control_LDADD = awscredd/libbroker.la $(INIH_LIBS)
 
 # make fuzz [FUZZ_TARGETS='json ...'] [FUZZ_SECONDS=60]: clang builds the
 # core sources with -fsanitize=fuzzer-no-link,address,undefined into

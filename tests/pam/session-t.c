@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <setjmp.h>
@@ -36,6 +37,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -1665,6 +1667,28 @@ test_clock_strict_refuses(void **state)
     pamtest_free_env(env);
 }
 
+/* Credentials from a credential_process that expire in seconds; extra is
+   more of alice's [default] profile. */
+static void
+alice_expiring_process(long seconds, const char *extra)
+{
+    char path[512], script[1024], config[1200], expires[40];
+    time_t t = time(NULL) + seconds;
+    struct tm tm;
+
+    assert_non_null(gmtime_r(&t, &tm));
+    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(path, sizeof(path), "%s/expiring-process.sh", W.dir);
+    snprintf(script, sizeof(script),
+             "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"" KEY_A
+             "\", \"SecretAccessKey\": \"" SECRET_A "\", \"SessionToken\":"
+             " \"" TOKEN "\", \"Expiration\": \"%s\"}'\n", expires);
+    put_file(path, script, 0755, 0, 0);
+    snprintf(config, sizeof(config),
+             "[default]\ncredential_process = %s\n%s", path, extra);
+    alice_file("config", config, 0600);
+}
+
 /* credential_process credentials valid for 15 more minutes by the local
    clock, but expired 5 minutes ago by the time server's (20 min ahead):
    the module judges by that clock and exports nothing when the admin
@@ -1673,24 +1697,11 @@ test_clock_strict_refuses(void **state)
 static void
 test_clock_expiry_by_aws_time(void **state)
 {
-    char path[512], script[1024], config[1200], expires[40];
     struct conv_capture conv;
-    time_t t = time(NULL) + 900;
-    struct tm tm;
     char **env;
 
     aws_clock_ahead(1200);
-    assert_non_null(gmtime_r(&t, &tm));
-    strftime(expires, sizeof(expires), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    snprintf(path, sizeof(path), "%s/clock-process.sh", W.dir);
-    snprintf(script, sizeof(script),
-             "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"" KEY_A
-             "\", \"SecretAccessKey\": \"" SECRET_A "\", \"SessionToken\":"
-             " \"" TOKEN "\", \"Expiration\": \"%s\"}'\n", expires);
-    put_file(path, script, 0755, 0, 0);
-    snprintf(config, sizeof(config), "[default]\ncredential_process = %s\n",
-             path);
-    alice_file("config", config, 0600);
+    alice_expiring_process(900, "");
     open_clock("clock_trust=any", 0, PAM_SUCCESS, &conv, &env);
     assert_no_aws(env);
     assert_logged("expired at ");
@@ -2720,6 +2731,168 @@ teardown(void **state)
     return 0;
 }
 
+/* ---- deliver=endpoint (pam_awscred/deliver.c, man/awscredd.8) ----------- */
+
+/* What curl gets from url with the token in file, run as alice. */
+static void
+fetch_as_alice(const char *url, const char *file, const char *out)
+{
+    run_cmd("runuser -u '%s' -- sh -c 'curl -s -H \"Authorization: $(cat %s)\""
+            " %s' > '%s' 2>&1", W.alice, file, url, out);
+}
+
+static bool
+file_has(const char *path, const char *text)
+{
+    char buf[4096];
+    size_t n;
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        return false;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
+/* A login with deliver=endpoint and awscredd running gets the pointer pair
+   and the region, none of the secret names; the token file is alice's,
+   0600 in a 0700 directory, without a newline, and works with curl as
+   alice. A second login gets the same URL and file. Without a broker,
+   deliver=endpoint exports nothing and auto exports keys silently. */
+static void
+test_deliver_endpoint(void **state)
+{
+    static const char *const secret_names[] = {
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE", "AWS_ACCOUNT_ID",
+    };
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_OPEN_SESSION, PAM_SUCCESS),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+        pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
+    };
+    char dir[400], sock[450], conf[450], text[1200], opts[600], url[80];
+    char file[600], out[450], log[450], token[80];
+    const char *top = getenv("top_builddir"), *got;
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(addr);
+    struct stat st;
+    char **env;
+    size_t i;
+    int fd, port, tries;
+    FILE *f;
+
+    if (!W.root || top == NULL || system_unwrapped("command -v curl"
+                                                   " >/dev/null") != 0)
+        skip();
+    alice_expiring_process(3600, "region = eu-west-1\n");
+    snprintf(dir, sizeof(dir), "%s/broker", W.dir);
+    snprintf(sock, sizeof(sock), "%s/broker.sock", dir);
+    snprintf(opts, sizeof(opts), "deliver=endpoint broker_socket=%s", sock);
+    run_cmd("rm -rf '%s' && mkdir -m 0755 '%s'", dir, dir);
+
+    /* No broker: endpoint exports nothing, auto the keys without a word. */
+    env = open_env(opts, PAM_SUCCESS);
+    assert_no_aws(env);
+    assert_logged("deliver=endpoint: no broker on");
+    pamtest_free_env(env);
+    logbuf[0] = '\0';
+    snprintf(text, sizeof(text), "broker_socket=%s", sock);
+    env = open_env(text, PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    assert_string_equal(logbuf, "");
+    pamtest_free_env(env);
+
+    /* A free loopback port for the broker. */
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (struct sockaddr *) &addr, sizeof(addr)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *) &addr, &len), 0);
+    port = ntohs(addr.sin_port);
+    close(fd);
+    snprintf(conf, sizeof(conf), "%s/broker.conf", dir);
+    snprintf(text, sizeof(text), "[broker]\nlisten = 127.0.0.1:%d\n"
+             "control_socket = %s\n", port, sock);
+    put_file(conf, text, 0600, 0, 0);
+    snprintf(log, sizeof(log), "%s/broker.log", dir);
+    run_cmd("'%s/awscredd/awscredd' --foreground --conf '%s' > '%s' 2>&1 &"
+            " echo $! > '%s/pid'", top, conf, log, dir);
+    for (tries = 0; tries < 100 && stat(sock, &st) != 0; tries++)
+        usleep(50000);
+
+    logbuf[0] = '\0';
+    service("", opts);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    env = cases[1].case_out.envlist;
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/v1/credentials", port);
+    snprintf(file, sizeof(file), "%s/users/%lu/token", dir,
+             (unsigned long) W.auid);
+    assert_env(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
+    assert_env(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file);
+    assert_env(env, "AWS_REGION", "eu-west-1");
+    for (i = 0; i < sizeof(secret_names) / sizeof(secret_names[0]); i++)
+        if ((got = env_get(env, secret_names[i])) != NULL)
+            fail_msg("%s is set", secret_names[i]);
+    pamtest_free_env(env);
+    assert_int_equal(stat(file, &st), 0);
+    assert_int_equal(st.st_uid, W.auid);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    snprintf(text, sizeof(text), "%s/users/%lu", dir, (unsigned long) W.auid);
+    assert_int_equal(stat(text, &st), 0);
+    assert_int_equal(st.st_uid, W.auid);
+    assert_int_equal(st.st_mode & 07777, 0700);
+    f = fopen(file, "r");
+    assert_non_null(f);
+    len = (socklen_t) fread(token, 1, sizeof(token) - 1, f);
+    fclose(f);
+    token[len] = '\0';
+    assert_int_equal(len, 64);
+    assert_int_equal(strspn(token, "0123456789abcdef"), 64);
+
+    /* The session closed: its token is refused (retain_after_close=0). */
+    snprintf(out, sizeof(out), "%s/fetched", dir);
+    fetch_as_alice(url, file, out);
+    if (!file_has(out, "AccessDenied"))
+        fail_msg("a closed session's token still works");
+
+    /* An open session (a new token: the last one was revoked): curl as
+       alice gets the keys; another login gets the same token file. */
+    cases[2] = (struct pam_testcase) pam_test(PAMTEST_GETENVLIST,
+                                              PAM_SUCCESS);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    pamtest_free_env(cases[1].case_out.envlist);
+    pamtest_free_env(cases[2].case_out.envlist);
+    fetch_as_alice(url, file, out);
+    if (!file_has(out, "\"AccessKeyId\":\"" KEY_A "\""))
+        fail_msg("curl as alice got no credentials; log:\n%s", logbuf);
+    f = fopen(file, "r");
+    assert_non_null(f);
+    assert_int_equal(fread(token, 1, 64, f), 64);
+    fclose(f);
+    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
+                     PAMTEST_ERR_OK);
+    assert_env(cases[1].case_out.envlist,
+               "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file);
+    pamtest_free_env(cases[1].case_out.envlist);
+    pamtest_free_env(cases[2].case_out.envlist);
+    f = fopen(file, "r");
+    assert_non_null(f);
+    len = (socklen_t) fread(text, 1, 64, f);
+    fclose(f);
+    assert_memory_equal(text, token, 64);
+
+    run_cmd("kill $(cat '%s/pid')", dir);
+    if (file_has(log, SECRET_A) || file_has(log, token))
+        fail_msg("the broker logged a secret");
+    assert_true(file_has(log, "access key id " KEY_A));
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, reset)
 
 int
@@ -2795,6 +2968,7 @@ main(void)
         T(test_helper_daemon_does_not_outlive_login),
         T(test_worker_killed_with_its_tree),
         T(test_helper_limits),
+        T(test_deliver_endpoint),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {

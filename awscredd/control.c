@@ -1,0 +1,150 @@
+/*
+ * control.c: the broker's control protocol. The module (root, checked by
+ * SO_PEERCRED in main.c) sends one frame in the worker's result format
+ * (pam_awscred/result.c) and reads one back:
+ *
+ *   op=open_session  user uid mode profile files service rhost tty
+ *                    access_key_id secret_access_key [session_token]
+ *                    expiration (epoch seconds) [account_id] [region]
+ *   op=close_session uid session
+ *
+ * The answer holds result=ok token= url= session= or result=error
+ * message=. Every value is checked here, once, before the registry or an
+ * HTTP answer sees it.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "awscredd/broker.h"
+
+/* A whole decimal number in [0, max]. */
+static bool
+parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t n = 0;
+
+    if (s == NULL || *s == '\0' || strlen(s) > 20)
+        return false;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        if (n > (max - (uint64_t) (*s - '0')) / 10)
+            return false;
+        n = n * 10 + (uint64_t) (*s - '0');
+    }
+    *out = n;
+    return true;
+}
+
+/* The value of key, at most BROKER_FIELD_MAX_BYTES, "" when absent. */
+static const char *
+field(const struct pamaws_result *result, const char *key)
+{
+    const char *v = pamaws_result_get(result, key);
+
+    if (v == NULL)
+        return "";
+    return strlen(v) <= BROKER_FIELD_MAX_BYTES ? v : NULL;
+}
+
+static int
+fail(struct broker_request *req, char *why, size_t size, const char *what,
+     const char *reason)
+{
+    snprintf(why, size, "%s %s", what, reason);
+    broker_request_clear(req);
+    return -1;
+}
+
+static int
+parse_open(struct broker_request *req, char *why, size_t size)
+{
+    const struct pamaws_result *r = &req->result;
+    const char *bad;
+    uint64_t n;
+
+    req->user = field(r, "user");
+    req->mode = field(r, "mode");
+    req->profile = field(r, "profile");
+    req->files = field(r, "files");
+    req->service = field(r, "service");
+    req->rhost = field(r, "rhost");
+    req->tty = field(r, "tty");
+    req->account_id = field(r, "account_id");
+    req->region = field(r, "region");
+    if (req->user == NULL || req->mode == NULL || req->profile == NULL
+        || req->files == NULL || req->service == NULL || req->rhost == NULL
+        || req->tty == NULL || req->account_id == NULL || req->region == NULL)
+        return fail(req, why, size, "a field", "is too long");
+    if (req->user[0] == '\0')
+        return fail(req, why, size, "user", "is missing");
+    if (strcmp(req->mode, "user") != 0 && strcmp(req->mode, "system") != 0)
+        return fail(req, why, size, "mode", "is neither user nor system");
+    if (req->region[0] != '\0' && (bad = pamaws_check_region(req->region)))
+        return fail(req, why, size, "region", bad);
+    for (bad = req->account_id; *bad != '\0'; bad++)
+        if (*bad < '0' || *bad > '9' || bad - req->account_id >= 12)
+            return fail(req, why, size, "account_id", "is not 12 digits");
+    req->access_key_id = pamaws_result_get(r, "access_key_id");
+    if (req->access_key_id == NULL)
+        return fail(req, why, size, "access_key_id", "is missing");
+    if ((bad = pamaws_check_key_id(req->access_key_id)) != NULL)
+        return fail(req, why, size, "access_key_id", bad);
+    req->secret_access_key = pamaws_result_get(r, "secret_access_key");
+    if (req->secret_access_key == NULL)
+        return fail(req, why, size, "secret_access_key", "is missing");
+    if ((bad = pamaws_check_base64(req->secret_access_key,
+                                   BROKER_SECRET_MAX_BYTES)) != NULL)
+        return fail(req, why, size, "secret_access_key", bad);
+    req->session_token = pamaws_result_get(r, "session_token");
+    if (req->session_token != NULL
+        && (bad = pamaws_check_base64(req->session_token,
+                                      PAMAWS_TOKEN_MAX_BYTES)) != NULL)
+        return fail(req, why, size, "session_token", bad);
+    /* Keys that never expire are exported as keys, not brokered. */
+    if (!parse_number(pamaws_result_get(r, "expiration"), INT64_MAX / 2, &n)
+        || n == 0)
+        return fail(req, why, size, "expiration", "is not a time");
+    req->expiration = (int64_t) n;
+    return 0;
+}
+
+int
+broker_request_parse(const char *buf, size_t len, struct broker_request *req,
+                     char *why, size_t size)
+{
+    const char *op;
+    uint64_t n;
+
+    memset(req, 0, sizeof(*req));
+    if (pamaws_frame_parse(buf, len, &req->result, why, size) < 0)
+        return -1;
+    if (!parse_number(pamaws_result_get(&req->result, "uid"),
+                      (uid_t) -2, &n))
+        return fail(req, why, size, "uid", "is not a uid");
+    req->uid = (uid_t) n;
+    op = pamaws_result_get(&req->result, "op");
+    if (op != NULL && strcmp(op, "open_session") == 0) {
+        req->op = BROKER_OP_OPEN;
+        return parse_open(req, why, size);
+    }
+    if (op != NULL && strcmp(op, "close_session") == 0) {
+        req->op = BROKER_OP_CLOSE;
+        if (!parse_number(pamaws_result_get(&req->result, "session"),
+                          UINT64_MAX, &req->session))
+            return fail(req, why, size, "session", "is not a number");
+        return 0;
+    }
+    return fail(req, why, size, "op", "is unknown");
+}
+
+void
+broker_request_clear(struct broker_request *req)
+{
+    pamaws_result_clear(&req->result);
+    memset(req, 0, sizeof(*req));
+}

@@ -1,0 +1,350 @@
+/*
+ * registry.c: who is logged in. Per user: one random token (the same for
+ * every session, so processes from earlier logins keep working), the
+ * newest credentials a login resolved, and the open sessions. Memory only;
+ * secrets are wiped when replaced or forgotten. The HTTP threads and the
+ * control loop share it under one mutex.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "awscredd/broker.h"
+#include "common/secret.h"
+
+/* Wrong tokens a uid may send per window before it is answered 429. */
+#define FAIL_LIMIT     10
+#define FAIL_WINDOW_S  60
+
+struct user {
+    uid_t uid;
+    char token[BROKER_TOKEN_CHARS + 1];
+    struct broker_creds creds;
+    size_t sessions;
+    int64_t first_open, last_close;
+};
+
+struct fails {
+    uid_t uid;
+    unsigned count;
+    int64_t window_start;
+};
+
+struct session {
+    uint64_t id;
+    uid_t uid;
+};
+
+struct broker_registry {
+    pthread_mutex_t lock;
+    const struct broker_config *cfg;
+    struct user *users[BROKER_MAX_USERS];
+    size_t nusers;
+    struct session *sessions;
+    size_t nsessions;
+    uint64_t next_id;
+    struct fails fails[BROKER_MAX_USERS];
+    size_t nfails;
+};
+
+struct broker_registry *
+broker_registry_new(const struct broker_config *cfg)
+{
+    struct broker_registry *reg = calloc(1, sizeof(*reg));
+
+    if (reg == NULL)
+        return NULL;
+    reg->sessions = calloc(BROKER_MAX_SESSIONS, sizeof(*reg->sessions));
+    if (reg->sessions == NULL || pthread_mutex_init(&reg->lock, NULL) != 0) {
+        free(reg->sessions);
+        free(reg);
+        return NULL;
+    }
+    reg->cfg = cfg;
+    reg->next_id = 1;
+    return reg;
+}
+
+void
+broker_creds_clear(struct broker_creds *creds)
+{
+    free(creds->access_key_id);
+    secret_free(creds->secret_access_key);
+    secret_free(creds->session_token);
+    free(creds->account_id);
+    memset(creds, 0, sizeof(*creds));
+}
+
+static int
+creds_copy(struct broker_creds *to, const struct broker_creds *from)
+{
+    memset(to, 0, sizeof(*to));
+    to->expiration = from->expiration;
+    to->access_key_id = strdup(from->access_key_id);
+    to->secret_access_key = strdup(from->secret_access_key);
+    if (from->session_token != NULL)
+        to->session_token = strdup(from->session_token);
+    if (from->account_id != NULL)
+        to->account_id = strdup(from->account_id);
+    if (to->access_key_id == NULL || to->secret_access_key == NULL
+        || (from->session_token != NULL && to->session_token == NULL)
+        || (from->account_id != NULL && to->account_id == NULL)) {
+        broker_creds_clear(to);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+user_forget(struct broker_registry *reg, size_t i)
+{
+    struct user *u = reg->users[i];
+
+    broker_creds_clear(&u->creds);
+    secret_wipe(u->token, sizeof(u->token));
+    free(u);
+    reg->users[i] = reg->users[--reg->nusers];
+}
+
+void
+broker_registry_free(struct broker_registry *reg)
+{
+    if (reg == NULL)
+        return;
+    while (reg->nusers > 0)
+        user_forget(reg, 0);
+    free(reg->sessions);
+    pthread_mutex_destroy(&reg->lock);
+    free(reg);
+}
+
+static struct user *
+user_find(struct broker_registry *reg, uid_t uid, size_t *index)
+{
+    size_t i;
+
+    for (i = 0; i < reg->nusers; i++)
+        if (reg->users[i]->uid == uid) {
+            if (index != NULL)
+                *index = i;
+            return reg->users[i];
+        }
+    return NULL;
+}
+
+static int
+new_token(char *token)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char raw[BROKER_TOKEN_BYTES];
+    size_t i;
+
+    if (getrandom(raw, sizeof(raw), 0) != (ssize_t) sizeof(raw))
+        return -1;
+    for (i = 0; i < sizeof(raw); i++) {
+        token[2 * i] = hex[raw[i] >> 4];
+        token[2 * i + 1] = hex[raw[i] & 15];
+    }
+    token[BROKER_TOKEN_CHARS] = '\0';
+    secret_wipe(raw, sizeof(raw));
+    return 0;
+}
+
+static int
+open_locked(struct broker_registry *reg, const struct broker_request *req,
+            int64_t now, char *token, uint64_t *session, char *why,
+            size_t size)
+{
+    struct broker_creds fresh = {
+        .access_key_id = (char *) req->access_key_id,
+        .secret_access_key = (char *) req->secret_access_key,
+        .session_token = (char *) req->session_token,
+        .account_id = req->account_id[0] != '\0' ? (char *) req->account_id
+                                                 : NULL,
+        .expiration = req->expiration,
+    };
+    struct broker_creds copy;
+    struct user *u = user_find(reg, req->uid, NULL);
+
+    if (reg->nsessions >= BROKER_MAX_SESSIONS) {
+        snprintf(why, size, "too many sessions");
+        return -1;
+    }
+    if (u == NULL) {
+        if (reg->nusers >= BROKER_MAX_USERS
+            || (u = calloc(1, sizeof(*u))) == NULL) {
+            snprintf(why, size, "too many users");
+            return -1;
+        }
+        if (new_token(u->token) < 0) {
+            free(u);
+            snprintf(why, size, "no random bytes for a token");
+            return -1;
+        }
+        u->uid = req->uid;
+        u->first_open = now;
+        reg->users[reg->nusers++] = u;
+    }
+    /* The newest login's credentials win when they last longer. */
+    if (u->creds.access_key_id == NULL
+        || req->expiration >= u->creds.expiration) {
+        if (creds_copy(&copy, &fresh) < 0) {
+            snprintf(why, size, "out of memory");
+            return -1;
+        }
+        broker_creds_clear(&u->creds);
+        u->creds = copy;
+    }
+    u->sessions++;
+    reg->sessions[reg->nsessions].id = reg->next_id;
+    reg->sessions[reg->nsessions].uid = u->uid;
+    reg->nsessions++;
+    *session = reg->next_id++;
+    memcpy(token, u->token, sizeof(u->token));
+    return 0;
+}
+
+int
+broker_registry_open(struct broker_registry *reg,
+                     const struct broker_request *req, int64_t now,
+                     char *token, uint64_t *session, char *why, size_t size)
+{
+    int status;
+
+    pthread_mutex_lock(&reg->lock);
+    status = open_locked(reg, req, now, token, session, why, size);
+    pthread_mutex_unlock(&reg->lock);
+    return status;
+}
+
+int
+broker_registry_close(struct broker_registry *reg, uid_t uid,
+                      uint64_t session, int64_t now)
+{
+    struct user *u;
+    size_t i;
+    int status = -1;
+
+    pthread_mutex_lock(&reg->lock);
+    for (i = 0; i < reg->nsessions; i++)
+        if (reg->sessions[i].id == session && reg->sessions[i].uid == uid)
+            break;
+    if (i < reg->nsessions && (u = user_find(reg, uid, NULL)) != NULL) {
+        reg->sessions[i] = reg->sessions[--reg->nsessions];
+        if (--u->sessions == 0)
+            u->last_close = now;
+        status = 0;
+    }
+    pthread_mutex_unlock(&reg->lock);
+    broker_registry_expire(reg, now);
+    return status;
+}
+
+void
+broker_registry_expire(struct broker_registry *reg, int64_t now)
+{
+    const struct broker_config *cfg = reg->cfg;
+    size_t i = 0;
+
+    pthread_mutex_lock(&reg->lock);
+    while (i < reg->nusers) {
+        struct user *u = reg->users[i];
+        bool gone = u->sessions == 0
+                    && now - u->last_close >= cfg->retain_after_close_s;
+
+        if (cfg->max_lifetime_s > 0 && now - u->first_open >= cfg->max_lifetime_s)
+            gone = true;
+        if (gone) {
+            size_t j = 0;
+
+            while (j < reg->nsessions)
+                if (reg->sessions[j].uid == u->uid)
+                    reg->sessions[j] = reg->sessions[--reg->nsessions];
+                else
+                    j++;
+            user_forget(reg, i);
+        } else {
+            i++;
+        }
+    }
+    pthread_mutex_unlock(&reg->lock);
+}
+
+/* Compares the whole token whatever the first differing byte. */
+static bool
+token_equal(const char *want, const char *got, size_t len)
+{
+    unsigned char diff = len != BROKER_TOKEN_CHARS;
+    size_t i;
+
+    for (i = 0; i < BROKER_TOKEN_CHARS; i++)
+        diff |= (unsigned char) (want[i] ^ (i < len ? got[i] : 0));
+    return diff == 0;
+}
+
+/* Whether uid is over its wrong-token budget; counts one more if failed. */
+static bool
+rate_limited(struct broker_registry *reg, uid_t uid, int64_t now, bool failed)
+{
+    struct fails *f = NULL;
+    size_t i;
+
+    for (i = 0; i < reg->nfails; i++)
+        if (reg->fails[i].uid == uid)
+            f = &reg->fails[i];
+    if (f == NULL) {
+        if (!failed)
+            return false;
+        if (reg->nfails < BROKER_MAX_USERS)
+            f = &reg->fails[reg->nfails++];
+        else
+            f = &reg->fails[(size_t) uid % BROKER_MAX_USERS];
+        memset(f, 0, sizeof(*f));
+        f->uid = uid;
+    }
+    if (now - f->window_start >= FAIL_WINDOW_S) {
+        f->window_start = now;
+        f->count = 0;
+    }
+    if (failed && f->count < FAIL_LIMIT + 1)
+        f->count++;
+    return f->count > FAIL_LIMIT;
+}
+
+enum broker_lookup
+broker_registry_lookup(struct broker_registry *reg, uid_t uid,
+                       const char *token, size_t len, int64_t now,
+                       struct broker_creds *out)
+{
+    enum broker_lookup status = BROKER_LOOKUP_DENIED;
+    struct user *u;
+    bool match;
+
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&reg->lock);
+    if (rate_limited(reg, uid, now, false)) {
+        status = BROKER_LOOKUP_LIMITED;
+        goto out;
+    }
+    u = user_find(reg, uid, NULL);
+    match = u != NULL && token_equal(u->token, token, len);
+    if (!match) {
+        status = rate_limited(reg, uid, now, true) ? BROKER_LOOKUP_LIMITED
+                                                   : BROKER_LOOKUP_DENIED;
+    } else if (u->creds.expiration <= now) {
+        status = BROKER_LOOKUP_EXPIRED;
+    } else {
+        status = creds_copy(out, &u->creds) == 0 ? BROKER_LOOKUP_OK
+                                                  : BROKER_LOOKUP_EXPIRED;
+    }
+out:
+    pthread_mutex_unlock(&reg->lock);
+    return status;
+}

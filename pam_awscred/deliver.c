@@ -1,0 +1,419 @@
+/*
+ * deliver.c: deliver=endpoint, the module's side of awscredd
+ * (man/awscredd.8). The login's credentials go to the broker over its
+ * control socket; the session gets AWS_CONTAINER_CREDENTIALS_FULL_URI and
+ * AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE instead of the keys.
+ *
+ * The token file is <dir of broker_socket>/users/<uid>/token. Root makes
+ * only the directories: users/ root's and 0755, users/<uid> the user's
+ * and 0700 (mkdir, then fchown through an O_NOFOLLOW descriptor). The
+ * file itself is written by the worker running as the user
+ * (awscred-worker --write-token, through the process runner), so root
+ * never writes in a directory the user owns.
+ *
+ * Bounded: one connection, 2 s per read or write, one answer frame.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "common/fdio.h"
+#include "common/runner.h"
+#include "pam_awscred/internal.h"
+
+#define BROKER_IO_TIMEOUT_S 2
+#define BROKER_TOKEN_CHARS  64
+
+bool
+pamaws_deliver_valid(const char *value)
+{
+    return strcmp(value, "auto") == 0 || strcmp(value, "keys") == 0
+           || strcmp(value, "endpoint") == 0;
+}
+
+static const char *
+broker_socket(const struct pamaws_args *args)
+{
+    return args->config.broker_socket != NULL ? args->config.broker_socket
+                                              : PAMAWS_DEFAULT_BROKER;
+}
+
+/* The value of NAME in vars, or NULL. */
+static const char *
+vars_get(const struct pamaws_vars *vars, const char *name)
+{
+    size_t i, len = strlen(name);
+
+    for (i = 0; i < vars->count; i++)
+        if (strncmp(vars->set[i], name, len) == 0 && vars->set[i][len] == '=')
+            return vars->set[i] + len + 1;
+    return NULL;
+}
+
+/*
+ * Sends request and reads the answer frame. 0, or -1 with errno (ENOENT,
+ * ECONNREFUSED: no broker) or with why set (the broker refused).
+ */
+static int
+broker_call(const char *path, const struct pamaws_result *request,
+            struct pamaws_result *answer, char *why, size_t size)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    struct timeval timeout = {.tv_sec = BROKER_IO_TIMEOUT_S};
+    char *frame = NULL, *data = NULL;
+    size_t len = 0, got = 0;
+    int fd, status = -1, err = 0;
+
+    memset(answer, 0, sizeof(*answer));
+    why[0] = '\0';
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(addr.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    (void) setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    (void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+    if (connect(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0) {
+        err = errno;
+        goto out;
+    }
+    frame = pamaws_frame_build(request, &len);
+    if (frame == NULL || fd_write_all(fd, frame, len) < 0) {
+        err = frame == NULL ? ENOMEM : errno;
+        goto out;
+    }
+    if (fd_read_bounded(fd, PAMAWS_RESULT_MAX_BYTES + 64, &data, &got)
+        != FD_READ_OK) {
+        snprintf(why, size, "no answer from the broker");
+        goto out;
+    }
+    if (pamaws_frame_parse(data, got, answer, why, size) < 0)
+        goto out;
+    if (strcmp(pamaws_result_get(answer, "result") ?: "", "ok") != 0) {
+        snprintf(why, size, "%s",
+                 pamaws_result_get(answer, "message") ?: "refused");
+        pamaws_result_clear(answer);
+        goto out;
+    }
+    status = 0;
+out:
+    if (frame != NULL)
+        pamaws_wipe(frame, len);
+    free(frame);
+    if (data != NULL)
+        pamaws_wipe(data, got);
+    free(data);
+    close(fd);
+    errno = err;
+    return status;
+}
+
+/* Opens (making it if missing) directory name under dirfd, checked to be
+   a directory owned by uid with no access for group and others beyond
+   mode_ok. Returns its descriptor or -1. */
+static int
+open_dir(int dirfd, const char *name, mode_t mode, uid_t uid, gid_t gid,
+         mode_t forbidden)
+{
+    struct stat st;
+    int fd;
+
+    if (mkdirat(dirfd, name, mode) < 0 && errno != EEXIST)
+        return -1;
+    fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0)
+        goto bad;
+    /* A directory root just made (or left) becomes the user's. */
+    if (st.st_uid == 0 && uid != 0
+        && (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0
+            || fstat(fd, &st) < 0))
+        goto bad;
+    if (st.st_uid != uid || (st.st_mode & forbidden) != 0) {
+        errno = EPERM;
+        goto bad;
+    }
+    return fd;
+bad:
+    close(fd);
+    return -1;
+}
+
+/* Makes users/<uid> beside the broker socket; fills path with the token
+   file's path. 0 or -1 (logged). */
+static int
+token_dir(const struct pamaws_args *args, const struct pamaws_user *user,
+          char *path, size_t size)
+{
+    char base[PATH_MAX], uid[24];
+    const char *sock = broker_socket(args), *slash = strrchr(sock, '/');
+    int dir, users, fd;
+
+    if (slash == NULL || (size_t) (slash - sock) + 7 >= sizeof(base))
+        return -1;
+    snprintf(base, sizeof(base), "%.*s", (int) (slash - sock), sock);
+    snprintf(uid, sizeof(uid), "%lu", (unsigned long) user->uid);
+    dir = open(base[0] != '\0' ? base : "/",
+               O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir < 0) {
+        pamaws_log(args, LOG_ERR, "%s: %m", base);
+        return -1;
+    }
+    users = open_dir(dir, "users", 0755, 0, 0, 022);
+    close(dir);
+    if (users < 0) {
+        pamaws_log(args, LOG_ERR, "%s/users: %m (must be root's, 0755)", base);
+        return -1;
+    }
+    fd = open_dir(users, uid, 0700, user->uid, user->gid, 077);
+    close(users);
+    if (fd < 0) {
+        pamaws_log(args, LOG_ERR, "%s/users/%s: %m (must be the user's,"
+                   " 0700)", base, uid);
+        return -1;
+    }
+    close(fd);
+    if ((size_t) snprintf(path, size, "%s/users/%s/token", base, uid) >= size)
+        return -1;
+    return 0;
+}
+
+/* Writes the token file as the user (awscred-worker --write-token). */
+static int
+token_write(const struct pamaws_args *args, const struct pamaws_user *user,
+            const char *path, const char *token)
+{
+    char *const argv[] = {(char *) "awscred-worker", (char *) "--write-token",
+                          (char *) path, NULL};
+    char *const paths[] = {args->config.worker, NULL};
+    char *const envp[] = {NULL};
+    struct runner_identity id = {user->uid, user->gid, NULL, 0};
+    gid_t *groups;
+    size_t ngroups = 0;
+    struct runner_plan plan = {
+        .argv = argv,
+        .exec_paths = paths,
+        .envp = envp,
+        .identity = &id,
+        .cwd = "/",
+        .stdin_data = token,
+        .stdin_len = strlen(token),
+        .timeout_ms = BROKER_IO_TIMEOUT_S * 1000,
+        .max_stdout = 64,
+        .max_stderr = 512,
+    };
+    struct runner_result res;
+    int status;
+
+    groups = pamaws_user_groups(user->name, user->gid, &ngroups);
+    if (groups == NULL)
+        return -1;
+    id.groups = groups;
+    id.ngroups = ngroups;
+    if (geteuid() != 0)
+        plan.identity = NULL;   /* tests as one user: already the user */
+    status = runner_run(&plan, &res);
+    if (status == 0 && !(res.exited && res.exit_status == 0)) {
+        pamaws_log(args, LOG_ERR, "cannot write %s as %s: %s", path,
+                   user->name, res.err != NULL && res.err[0] != '\0'
+                                   ? res.err : "the worker failed");
+        status = -1;
+    }
+    runner_result_free(&res);
+    free(groups);
+    return status;
+}
+
+/* The request frame: who, from where, and the credentials. */
+static int
+request_build(const struct pamaws_args *args, const struct pamaws_user *user,
+              const struct pamaws_login *login, const struct pamaws_vars *vars,
+              struct pamaws_result *req)
+{
+    const struct pamaws_config *c = &args->config;
+    char uid[24], expires[24];
+    bool system = c->mode == PAMAWS_MODE_SYSTEM;
+    int rc = 0;
+
+    snprintf(uid, sizeof(uid), "%lu", (unsigned long) user->uid);
+    snprintf(expires, sizeof(expires), "%lld", (long long) vars->expires);
+    memset(req, 0, sizeof(*req));
+    rc |= pamaws_result_add(req, "op", "open_session");
+    rc |= pamaws_result_add(req, "user", user->name);
+    rc |= pamaws_result_add(req, "uid", uid);
+    rc |= pamaws_result_add(req, "mode", system ? "system" : "user");
+    rc |= pamaws_result_add(req, "profile",
+                            (system ? c->system_profile : c->profile) ?: "");
+    rc |= pamaws_result_add(req, "files",
+                            (system ? c->system_config : c->config_file) ?: "");
+    rc |= pamaws_result_add(req, "service", login->service ?: "");
+    rc |= pamaws_result_add(req, "rhost", login->rhost ?: "");
+    rc |= pamaws_result_add(req, "tty", login->tty ?: "");
+    rc |= pamaws_result_add(req, "access_key_id",
+                            vars_get(vars, "AWS_ACCESS_KEY_ID"));
+    rc |= pamaws_result_add(req, "secret_access_key",
+                            vars_get(vars, "AWS_SECRET_ACCESS_KEY"));
+    rc |= pamaws_result_add(req, "session_token",
+                            vars_get(vars, "AWS_SESSION_TOKEN"));
+    rc |= pamaws_result_add(req, "expiration", expires);
+    if (vars->account_id[0] != '\0')
+        rc |= pamaws_result_add(req, "account_id", vars->account_id);
+    rc |= pamaws_result_add(req, "region", vars_get(vars, "AWS_REGION"));
+    return rc;
+}
+
+/* Replaces vars by the pointer pair and the region. */
+static int
+vars_point(struct pamaws_vars *vars, const char *url, const char *file)
+{
+    struct pamaws_vars next;
+    const char *region = vars_get(vars, "AWS_REGION");
+
+    memset(&next, 0, sizeof(next));
+    if (pamaws_vars_add(&next, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url) < 0
+        || pamaws_vars_add(&next, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+                           file) < 0
+        || (region != NULL
+            && (pamaws_vars_add(&next, "AWS_REGION", region) < 0
+                || pamaws_vars_add(&next, "AWS_DEFAULT_REGION", region) < 0))) {
+        pamaws_vars_clear(&next);
+        return -1;
+    }
+    pamaws_vars_clear(vars);
+    *vars = next;
+    return 0;
+}
+
+/* Whether the broker's answer is what a session may hold. */
+static bool
+answer_valid(const char *token, const char *url, const char *session)
+{
+    return token != NULL && strlen(token) == BROKER_TOKEN_CHARS
+           && strspn(token, "0123456789abcdef") == BROKER_TOKEN_CHARS
+           && url != NULL && strncmp(url, "http://127.", 11) == 0
+           && strlen(url) < 96
+           && strspn(url, "abcdefghijklmnopqrstuvwxyz0123456789:/.")
+                  == strlen(url)
+           && session != NULL && session[0] != '\0' && strlen(session) < 21
+           && strspn(session, "0123456789") == strlen(session);
+}
+
+enum pamaws_outcome
+pamaws_deliver(const struct pamaws_args *args, const struct pamaws_user *user,
+               const struct pamaws_login *login, struct pamaws_vars *vars,
+               char *unreg, size_t unreg_size)
+{
+    const char *mode = args->config.deliver ?: "auto";
+    const char *sock = broker_socket(args), *token, *url, *session;
+    bool endpoint = strcmp(mode, "endpoint") == 0;
+    struct pamaws_result req, answer;
+    char why[256], file[PATH_MAX];
+    enum pamaws_outcome outcome = PAMAWS_FAIL;
+
+    unreg[0] = '\0';
+    if (strcmp(mode, "keys") == 0)
+        return PAMAWS_EXPORT;
+    if (vars->expires == 0) {
+        if (endpoint) {
+            pamaws_log(args, LOG_ERR, "deliver=endpoint: the credentials of"
+                       " user %s never expire (keys), nothing exported",
+                       user->name);
+            return PAMAWS_FAIL;
+        }
+        pamaws_debug(args, "keys that never expire are delivered as keys");
+        return PAMAWS_EXPORT;
+    }
+    if (request_build(args, user, login, vars, &req) != 0) {
+        pamaws_result_clear(&req);
+        pamaws_log(args, LOG_CRIT, "out of memory");
+        return PAMAWS_FAIL;
+    }
+    if (broker_call(sock, &req, &answer, why, sizeof(why)) < 0) {
+        pamaws_result_clear(&req);
+        if (why[0] == '\0')
+            snprintf(why, sizeof(why), "%s", strerror(errno));
+        if (endpoint) {
+            pamaws_log(args, LOG_ERR, "deliver=endpoint: no broker on %s (%s),"
+                       " nothing exported for user %s", sock, why,
+                       user->name);
+            return PAMAWS_FAIL;
+        }
+        /* No broker installed is the usual keys host: debug only. */
+        if (errno == ENOENT)
+            pamaws_debug(args, "no broker on %s: delivering keys", sock);
+        else
+            pamaws_log(args, LOG_NOTICE, "deliver=auto: keys, the broker on"
+                       " %s did not register the session (%s)", sock, why);
+        return PAMAWS_EXPORT;
+    }
+    pamaws_result_clear(&req);
+    token = pamaws_result_get(&answer, "token");
+    url = pamaws_result_get(&answer, "url");
+    session = pamaws_result_get(&answer, "session");
+    if (!answer_valid(token, url, session)) {
+        pamaws_log(args, LOG_ERR, "the broker on %s answered a malformed"
+                   " registration", sock);
+    } else if (token_dir(args, user, file, sizeof(file)) == 0
+               && token_write(args, user, file, token) == 0
+               && vars_point(vars, url, file) == 0) {
+        snprintf(unreg, unreg_size, "%lu %s %s", (unsigned long) user->uid,
+                 session, sock);
+        pamaws_debug(args, "delivering an endpoint to user %s (session %s)",
+                     user->name, session);
+        outcome = PAMAWS_EXPORT;
+    }
+    if (outcome != PAMAWS_EXPORT) {
+        char uid[24];
+
+        /* Registered but not delivered: unregister again. */
+        snprintf(uid, sizeof(uid), "%lu", (unsigned long) user->uid);
+        snprintf(file, sizeof(file), "%s %s %s", uid, session ?: "0", sock);
+        pamaws_broker_close(args, file);
+        if (!endpoint)
+            outcome = PAMAWS_EXPORT;   /* the keys, as for no broker */
+    }
+    pamaws_result_clear(&answer);
+    return outcome;
+}
+
+void
+pamaws_broker_close(const struct pamaws_args *args, const char *unreg)
+{
+    struct pamaws_result req, answer;
+    char uid[24], session[24], why[256];
+    const char *sock = strchr(unreg, ' ');
+
+    memset(&req, 0, sizeof(req));
+    if (sock == NULL || (sock = strchr(sock + 1, ' ')) == NULL
+        || sscanf(unreg, "%23s %23s", uid, session) != 2)
+        return;
+    sock++;
+    if (pamaws_result_add(&req, "op", "close_session") < 0
+        || pamaws_result_add(&req, "uid", uid) < 0
+        || pamaws_result_add(&req, "session", session) < 0) {
+        pamaws_result_clear(&req);
+        return;
+    }
+    if (broker_call(sock, &req, &answer, why, sizeof(why)) < 0)
+        pamaws_log(args, LOG_WARNING, "cannot unregister session %s of uid"
+                   " %s from the broker on %s: %s", session, uid, sock,
+                   why[0] != '\0' ? why : strerror(errno));
+    pamaws_result_clear(&req);
+    pamaws_result_clear(&answer);
+}

@@ -1,0 +1,291 @@
+# SPDX-License-Identifier: MIT
+"""broker.py: awscredd with real clients (man/awscredd.8).
+
+The broker runs on a free loopback port with a temporary control socket.
+A login registers a session over the control socket as the module would;
+botocore's container provider and `awscred export` then fetch the
+credentials through AWS_CONTAINER_CREDENTIALS_FULL_URI and
+AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE. Another user with a copy of the
+token, a wrong token, a forged Host and a non-root control client are
+refused; after the last logout the token is refused.
+
+botocore is installed for root only here, so root is the session's user
+and nobody the other user (run with setpriv and the system python3).
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "lib"))
+from tap import Tap  # noqa: E402
+
+BUILD = os.environ.get("top_builddir", ".")
+BROKER = os.path.join(BUILD, "awscredd", "awscredd")
+AWSCRED = os.path.join(BUILD, "cli", "awscred")
+NOBODY = 65534
+KEY_ID = "ASIABROKERTEST00001"
+SECRET = "brokerSecretKey/abcdefghijklmnopqrstu+0"
+SESSION_TOKEN = "IQoJb3JpZ2luX2VjEBrokerSessionToken+/=="
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+# A raw GET run as another uid: prints the status and the body.
+RAW_GET = r"""
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=5)
+c.putrequest("GET", sys.argv[2], skip_host=True)
+c.putheader("Host", sys.argv[3])
+if sys.argv[4]:
+    c.putheader("Authorization", sys.argv[4])
+c.endheaders()
+r = c.getresponse()
+print(r.status)
+print(r.read().decode())
+"""
+
+
+# Opens n connections as another uid and sends nothing; prints how many
+# the broker closed at once, then holds the rest until stdin closes.
+IDLE = r"""
+import select, socket, sys, time
+held = []
+for _ in range(int(sys.argv[2])):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    held.append(s)
+time.sleep(1)
+closed = 0
+for s in select.select(held, [], [], 0)[0]:
+    try:
+        closed += s.recv(1) == b""
+    except OSError:
+        closed += 1
+print(closed, flush=True)
+sys.stdin.read()
+"""
+
+
+def frame(records):
+    body = "".join("%s=%s\n" % kv for kv in records.items())
+    return ("AWSCRED-RESULT 1 %d\n" % len(body) + body).encode()
+
+
+def control(path, records):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    s.connect(path)
+    s.sendall(frame(records))
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    s.close()
+    head, _, body = data.decode().partition("\n")
+    return dict(line.split("=", 1) for line in body.splitlines())
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def get(port, path, host, token, uid=None):
+    argv = [SYSTEM_PYTHON, "-c", RAW_GET, str(port), path, host, token or ""]
+    if uid is not None:
+        argv = ["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid,
+                "--clear-groups"] + argv
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=20)
+    lines = out.stdout.split("\n", 1)
+    try:
+        return int(lines[0]), lines[1] if len(lines) > 1 else ""
+    except ValueError:
+        return 0, out.stderr
+
+
+def open_session(sock, uid, user, expires):
+    return control(sock, {
+        "op": "open_session", "user": user, "uid": str(uid), "mode": "user",
+        "profile": "dev", "files": "", "service": "sshd",
+        "rhost": "192.0.2.7", "tty": "ssh", "access_key_id": KEY_ID,
+        "secret_access_key": SECRET, "session_token": SESSION_TOKEN,
+        "expiration": str(int(expires)), "account_id": "123456789012",
+        "region": "eu-west-1"})
+
+
+def client_env(url, token_file):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI": url,
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": token_file,
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    })
+    return env
+
+
+def main():
+    if os.geteuid() != 0:
+        print("1..0 # SKIP needs root (a root control socket, a second uid)")
+        return 0
+    if not os.access(SYSTEM_PYTHON, os.X_OK):
+        print("1..0 # SKIP no %s for the other user" % SYSTEM_PYTHON)
+        return 0
+    try:
+        import botocore.session
+    except ImportError:
+        print("1..0 # SKIP botocore is not installed")
+        return 0
+    t = Tap()
+    print("1..16")
+    tmp = tempfile.mkdtemp(prefix="broker.")
+    os.chmod(tmp, 0o755)
+    sock = os.path.join(tmp, "broker.sock")
+    port = free_port()
+    conf = os.path.join(tmp, "pam_awscred.conf")
+    with open(conf, "w") as f:
+        f.write("[broker]\nlisten = 127.0.0.1:%d\ncontrol_socket = %s\n"
+                "retain_after_close = 0\n" % (port, sock))
+    log = open(os.path.join(tmp, "broker.log"), "w+")
+    broker = subprocess.Popen([BROKER, "--foreground", "--conf", conf],
+                              stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            if os.path.exists(sock):
+                break
+            time.sleep(0.05)
+        host = "127.0.0.1:%d" % port
+        st = os.stat(sock)
+        t.ok(st.st_mode & 0o777 == 0o600 and st.st_uid == 0,
+             "the control socket is root's, mode 0600", oct(st.st_mode))
+
+        answer = open_session(sock, 0, "root", time.time() + 3600)
+        token = answer.get("token", "")
+        url = answer.get("url", "")
+        t.ok(answer.get("result") == "ok" and len(token) == 64
+             and url == "http://%s/v1/credentials" % host,
+             "open_session answers a token and the loopback URL", answer)
+
+        tokdir = os.path.join(tmp, "users", "0")
+        os.makedirs(tokdir, mode=0o700)
+        token_file = os.path.join(tokdir, "token")
+        fd = os.open(token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, token.encode())
+        os.close(fd)
+
+        env = client_env(url, token_file)
+        code = ("import botocore.session\n"
+                "c = botocore.session.get_session().get_credentials()\n"
+                "f = c.get_frozen_credentials()\n"
+                "print(c.method, f.access_key, f.secret_key, f.token)\n")
+        out = subprocess.run([sys.executable, "-c", code], env=env,
+                             capture_output=True, text=True, timeout=30)
+        t.ok(out.stdout.split() == ["container-role", KEY_ID, SECRET,
+                                    SESSION_TOKEN],
+             "botocore's container provider gets the session's credentials",
+             out.stdout + out.stderr)
+
+        out = subprocess.run([AWSCRED, "export", "--format", "process"],
+                             env=env, capture_output=True, text=True,
+                             timeout=30)
+        try:
+            doc = json.loads(out.stdout)
+        except ValueError:
+            doc = {}
+        t.ok(doc.get("AccessKeyId") == KEY_ID
+             and doc.get("SessionToken") == SESSION_TOKEN,
+             "awscred export reads them through the container provider",
+             out.stdout + out.stderr)
+
+        status, body = get(port, "/v1/credentials", host, token, NOBODY)
+        t.ok(status == 403 and "AccessDenied" in body,
+             "another uid with a copy of the token is refused", (status, body))
+        t.ok(SECRET not in body, "and gets no secret", body)
+
+        status, body = get(port, "/v1/credentials", "localhost:%d" % port,
+                           token)
+        t.ok(status == 403 and "InvalidHost" in body,
+             "a Host name instead of the loopback literal is refused",
+             (status, body))
+
+        status, body = get(port, "/v1/credentials", host, "0" * 64)
+        t.ok(status == 403, "a wrong token is refused", (status, body))
+
+        # nobody has sent one wrong token (the copy) already: 9 more are
+        # answered 403, then 429 for the rest of the minute, even the
+        # right token.
+        limited = [get(port, "/v1/credentials", host, "x", NOBODY)[0]
+                   for _ in range(10)]
+        status, _ = get(port, "/v1/credentials", host, token, NOBODY)
+        t.ok(limited == [403] * 9 + [429] and status == 429,
+             "wrong tokens are rate-limited per uid", (limited, status))
+        status, _ = get(port, "/v1/credentials", host, token)
+        t.ok(status == 200, "the session's user is not limited by another's",
+             status)
+
+        out = subprocess.run(
+            ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,
+             "--clear-groups", SYSTEM_PYTHON, "-c",
+             "import socket,sys; s=socket.socket(socket.AF_UNIX);"
+             "s.connect(sys.argv[1])", sock],
+            capture_output=True, text=True, timeout=20)
+        t.ok(out.returncode != 0 and "PermissionError" in out.stderr,
+             "a non-root user cannot reach the control socket", out.stderr)
+
+        bad = control(sock, {"op": "open_session", "uid": "0", "user": "root",
+                             "mode": "user", "access_key_id": KEY_ID,
+                             "secret_access_key": "not base64!",
+                             "expiration": "99"})
+        t.ok(bad.get("result") == "error"
+             and "secret_access_key" in bad.get("message", ""),
+             "a malformed registration is refused with a reason", bad)
+
+        idle = subprocess.Popen(
+            ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,
+             "--clear-groups", SYSTEM_PYTHON, "-c", IDLE, str(port), "40"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            closed = idle.stdout.readline().strip()
+            started = time.monotonic()
+            status, _ = get(port, "/v1/credentials", host, token)
+            took = time.monotonic() - started
+        finally:
+            idle.stdin.close()
+            idle.wait(timeout=20)
+        t.ok(closed == "8", "one uid's 33rd idle connection is closed at once",
+             closed)
+        t.ok(status == 200 and took < 5,
+             "and another user is served meanwhile", (status, took))
+
+        closed = control(sock, {"op": "close_session", "uid": "0",
+                                "session": answer.get("session", "")})
+        status, _ = get(port, "/v1/credentials", host, token)
+        t.ok(closed.get("result") == "ok" and status == 403,
+             "after the last logout the token is refused", (closed, status))
+
+        broker.terminate()
+        broker.wait(timeout=10)
+        log.seek(0)
+        text = log.read()
+        t.ok(SECRET not in text and token not in text
+             and SESSION_TOKEN not in text and KEY_ID in text,
+             "the broker logs the access key id, never a secret or token",
+             text)
+    finally:
+        if broker.poll() is None:
+            broker.kill()
+            broker.wait()
+        subprocess.run(["rm", "-rf", tmp])
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
