@@ -50,18 +50,6 @@ broker_socket(const struct pamaws_args *args)
                                               : PAMAWS_DEFAULT_BROKER;
 }
 
-/* The value of NAME in vars, or NULL. */
-static const char *
-vars_get(const struct pamaws_vars *vars, const char *name)
-{
-    size_t i, len = strlen(name);
-
-    for (i = 0; i < vars->count; i++)
-        if (strncmp(vars->set[i], name, len) == 0 && vars->set[i][len] == '=')
-            return vars->set[i] + len + 1;
-    return NULL;
-}
-
 /*
  * Sends request and reads the answer frame. 0, or -1 with errno (ENOENT,
  * ECONNREFUSED: no broker) or with why set (the broker refused).
@@ -266,15 +254,16 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     rc |= pamaws_result_add(req, "rhost", login->rhost ?: "");
     rc |= pamaws_result_add(req, "tty", login->tty ?: "");
     rc |= pamaws_result_add(req, "access_key_id",
-                            vars_get(vars, "AWS_ACCESS_KEY_ID"));
+                            pamaws_vars_get(vars, "AWS_ACCESS_KEY_ID"));
     rc |= pamaws_result_add(req, "secret_access_key",
-                            vars_get(vars, "AWS_SECRET_ACCESS_KEY"));
+                            pamaws_vars_get(vars, "AWS_SECRET_ACCESS_KEY"));
     rc |= pamaws_result_add(req, "session_token",
-                            vars_get(vars, "AWS_SESSION_TOKEN"));
+                            pamaws_vars_get(vars, "AWS_SESSION_TOKEN"));
     rc |= pamaws_result_add(req, "expiration", expires);
     if (vars->account_id[0] != '\0')
         rc |= pamaws_result_add(req, "account_id", vars->account_id);
-    rc |= pamaws_result_add(req, "region", vars_get(vars, "AWS_REGION"));
+    rc |= pamaws_result_add(req, "region",
+                            pamaws_vars_get(vars, "AWS_REGION"));
     return rc;
 }
 
@@ -283,7 +272,7 @@ static int
 vars_point(struct pamaws_vars *vars, const char *url, const char *file)
 {
     struct pamaws_vars next;
-    const char *region = vars_get(vars, "AWS_REGION");
+    const char *region = pamaws_vars_get(vars, "AWS_REGION");
 
     memset(&next, 0, sizeof(next));
     if (pamaws_vars_add(&next, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url) < 0

@@ -307,6 +307,8 @@ void pamaws_vars_clear(struct pamaws_vars *vars);
 /* Adds "name=value" to vars. 0, or -1 (full or no memory). */
 int pamaws_vars_add(struct pamaws_vars *vars, const char *name,
                     const char *value);
+/* The value of NAME in vars, or NULL. */
+const char *pamaws_vars_get(const struct pamaws_vars *vars, const char *name);
 
 /* ---- Delivery through awscredd (deliver.c, man/awscredd.8) ------------ */
 

@@ -487,8 +487,8 @@ log_run_failure(const struct pamaws_args *args, const struct pamaws_user *user,
 }
 
 /* The value of NAME in vars, or NULL. */
-static const char *
-vars_get(const struct pamaws_vars *vars, const char *name)
+const char *
+pamaws_vars_get(const struct pamaws_vars *vars, const char *name)
 {
     size_t i, len = strlen(name);
 
@@ -513,8 +513,8 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
     audit.profile = profile != NULL && profile[0] != '\0'
                         ? profile : profile_label(args);
     audit.provider = pamaws_result_get(result, "method");
-    audit.access_key_id = vars_get(vars, "AWS_ACCESS_KEY_ID");
-    audit.expires = vars_get(vars, "AWS_CREDENTIAL_EXPIRATION");
+    audit.access_key_id = pamaws_vars_get(vars, "AWS_ACCESS_KEY_ID");
+    audit.expires = pamaws_vars_get(vars, "AWS_CREDENTIAL_EXPIRATION");
     pamaws_audit_format(&audit, line, sizeof(line));
     pamaws_log(args, LOG_INFO, "%s", line);
 }
