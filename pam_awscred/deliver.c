@@ -36,13 +36,6 @@
 #define BROKER_IO_TIMEOUT_S 2
 #define BROKER_TOKEN_CHARS  64
 
-bool
-pamaws_deliver_valid(const char *value)
-{
-    return strcmp(value, "auto") == 0 || strcmp(value, "keys") == 0
-           || strcmp(value, "endpoint") == 0;
-}
-
 static const char *
 broker_socket(const struct pamaws_args *args)
 {

@@ -335,7 +335,6 @@ enum pamaws_outcome pamaws_deliver(const struct pamaws_args *args,
                                    size_t unreg_size);
 /* Unregisters the session unreg names; logs failures. */
 void pamaws_broker_close(const struct pamaws_args *args, const char *unreg);
-bool pamaws_deliver_valid(const char *value);
 
 /* ---- Who is served (policy.c) ----------------------------------------- */
 

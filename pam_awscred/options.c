@@ -48,7 +48,8 @@ struct option {
     option_check_fn *check;  /* OPT_STRING only; NULL: any value */
 };
 
-static option_check_fn valid_url, valid_address, valid_state_path;
+static option_check_fn valid_url, valid_address, valid_state_path,
+    valid_deliver;
 
 #define K(name) #name, offsetof(struct pamaws_config, name)
 
@@ -68,7 +69,7 @@ static const struct option options[] = {
     { K(credential_process), OPT_ALLOW,   true,  NULL },
     { K(credentials_file),   OPT_USER_PATH, true, NULL },
     { K(debug),              OPT_BOOL,    true,  NULL },
-    { K(deliver),            OPT_STRING,  true,  pamaws_deliver_valid },
+    { K(deliver),            OPT_STRING,  true,  valid_deliver },
     { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },
@@ -212,6 +213,14 @@ valid_url(const char *value)
         if ((unsigned char) *p <= ' ' || *p == 0x7f)
             return false;
     return p - value <= 1024;
+}
+
+/* deliver=: how the session gets its credentials (deliver.c). */
+static bool
+valid_deliver(const char *value)
+{
+    return strcmp(value, "auto") == 0 || strcmp(value, "keys") == 0
+           || strcmp(value, "endpoint") == 0;
 }
 
 /* clock_state: an absolute path without control characters. */
