@@ -2,7 +2,7 @@
  * runner.h: the one process runner. It runs a program without a shell,
  * bounded in time and output, as another identity if asked, and safe
  * inside a host process that reaps children itself, ignores SIGCHLD or
- * runs threads (reference/security.md, "SIGCHLD"). libawscred runs
+ * runs threads (runner.c says how). libawscred runs
  * credential_process helpers with it, pam_awscred its worker.
  *
  * - The child is a "keeper" the host's SIGCHLD handling never sees (no
