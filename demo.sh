@@ -11,7 +11,10 @@
 #   session optional pam_awscred.so profile=PROFILE
 #
 # It prints the AWS_* variables the session got (secrets masked), then
-# removes the user. /etc/pam.d is not touched.
+# removes the user. /etc/pam.d is not touched. The demo's profiles need no
+# network, so its line says clock_check=never: nothing is asked of the
+# network and no host clock record is written under /run/awscred
+# (`awscred clock` shows the clock check on its own).
 set -eu
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
@@ -36,7 +39,7 @@ install -d -m 700 -o "$user" -g "$user" "$T/home" "$T/home/.aws"
 install -m 600 -o "$user" -g "$user" demo/config demo/credentials "$T/home/.aws/"
 mkdir "$T/pam.d"
 cat > "$T/pam.d/awscred-demo" <<PAM
-session optional $top/_build/pam_awscred/.libs/pam_awscred.so profile=$profile conf=$T/none worker=$top/_build/pam_awscred/awscred-worker
+session optional $top/_build/pam_awscred/.libs/pam_awscred.so profile=$profile conf=$T/none clock_check=never worker=$top/_build/pam_awscred/awscred-worker
 PAM
 echo "user $user logs in; ~/.aws of that user:"
 sed 's/^/  /' "$T/home/.aws/config"

@@ -1,10 +1,14 @@
 # make check-valgrind: the cmocka unit tests and the PAM-stack tests under
 # valgrind memcheck, with zero errors, zero definite or indirect leaks and
 # no descriptor left open as the bar (tests/valgrind.sh). Suppressions,
-# for third-party noise only, are in tests/valgrind.supp.
+# for third-party noise only, are in tests/valgrind.supp. --fair-sched=yes:
+# valgrind runs one thread at a time, and without it a busy thread of the
+# host (session-t's test_multithreaded_host) can starve the thread that
+# waits for the worker past the module's timeout on a loaded machine.
 VALGRIND = valgrind
 VALGRIND_FLAGS = --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	--error-exitcode=1 --track-fds=yes --child-silent-after-fork=yes \
+	--fair-sched=yes \
 	--suppressions=$(abs_top_srcdir)/tests/valgrind.supp
 # unit: run as they are; pam: under pam_wrapper (LD_PRELOAD). Every
 # tests/unit/test_* and tests/fuzz/replay_* program in TESTS is added to
