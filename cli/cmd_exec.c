@@ -31,10 +31,9 @@
 extern char **environ;
 
 /* Besides what pam_awscred sets or removes (session.c): the other
-   pointers of the container provider (botocore's ContainerProvider). */
+   pointer of the container provider (botocore's ContainerProvider). */
 static const char *const dropped_names[] = {
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN", NULL,
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", NULL,
 };
 
 static bool

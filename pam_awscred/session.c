@@ -29,7 +29,8 @@ const char *const pamaws_exported_names[] = {
     "AWS_ACCOUNT_ID",
     /* deliver=endpoint (deliver.c) */
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", NULL,
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN", /* token_env */ NULL,
 };
 const char *const pamaws_conflicting_names[] = {
     "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", NULL,

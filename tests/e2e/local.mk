@@ -18,6 +18,10 @@ dist_check_SCRIPTS += tests/e2e/session_escape.sh
 # stacks without the line fail the dry run; file, line and control shown.
 TESTS += tests/e2e/session_stack.sh
 dist_check_SCRIPTS += tests/e2e/session_stack.sh
+# `awscred session --user` names the delivery a login would get and why,
+# probing awscredd's control socket without registering. Root only.
+TESTS += tests/e2e/session_delivery.sh
+dist_check_SCRIPTS += tests/e2e/session_delivery.sh
 # `awscred check-config`: every configuration mistake, with its line.
 TESTS += tests/e2e/check_config.sh
 dist_check_SCRIPTS += tests/e2e/check_config.sh
