@@ -451,6 +451,8 @@ cmd_session(int argc, char **argv)
     user.home = pw.pw_dir;
     user.shell = pw.pw_shell;
     user.ruser = NULL;
+    user.groups = groups;
+    user.ngroups = ngroups;
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_EXPORT:
         delivery = pamaws_deliver_probe(&args, &vars, why, sizeof(why));

@@ -218,7 +218,11 @@ token_write(const struct pamaws_args *args, const struct pamaws_user *user,
     struct runner_result res;
     int status;
 
-    groups = pamaws_user_groups(user->name, user->gid, &ngroups);
+    if (user->groups != NULL) {
+        groups = pamaws_groups_copy(user->groups, user->ngroups);
+        ngroups = user->ngroups;
+    } else
+        groups = pamaws_user_groups(user->name, user->gid, &ngroups);
     if (groups == NULL)
         return -1;
     id.groups = groups;

@@ -274,6 +274,10 @@ struct pamaws_user {
     const char *home;
     const char *shell;  /* pw_shell */
     const char *ruser;  /* PAM_RUSER (su, sudo: the caller), or NULL */
+    /* Its groups as the caller already looked them up for the options
+       (getgrouplist once per login), or NULL: looked up when needed. */
+    const gid_t *groups;
+    size_t ngroups;
 };
 
 enum pamaws_outcome {
@@ -367,6 +371,8 @@ bool pamaws_shell_valid(const char *shells_text, const char *shell);
 
 /* The user's groups (getgrouplist); malloc'd, NULL on failure. */
 gid_t *pamaws_user_groups(const char *name, gid_t gid, size_t *count);
+/* A malloc'd copy of count groups (never NULL for 0), NULL on failure. */
+gid_t *pamaws_groups_copy(const gid_t *groups, size_t count);
 
 /*
  * Value checks before anything reaches the environment (security.md D6).
