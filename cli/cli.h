@@ -71,6 +71,12 @@ void cli_report_unwrapped(const struct awscred_error *err);
  */
 int cli_recursion_barrier(const struct cli_globals *g);
 
+/*
+ * Reports a failed resolution in the AWS CLI's words, as
+ * export-credentials does; returns its exit status (253, 254 or 255).
+ */
+int cli_report_failure(const struct awscred_error *err);
+
 /* "awscred: <message>" on stderr for usage errors; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

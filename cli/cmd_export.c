@@ -177,78 +177,6 @@ print_process(const struct awscred_credentials *c, const char *expiration)
     fputs("}\n", stdout);
 }
 
-/*
- * Whether the CLI would meet this error only when it first reads the
- * credentials: assume role, web identity and SSO fetch lazily
- * (DeferredRefreshableCredentials), so what goes wrong in the fetch itself
- * (the network, the service, the SSO token, the reply) escapes
- * export-credentials' own handler. Their configuration errors are raised
- * while the chain loads and are wrapped like everyone else's.
- */
-static bool
-is_deferred_fetch_error(const struct awscred_error *err)
-{
-    static const char *const deferred[] = {
-        "assume-role", "assume-role-with-web-identity", "sso",
-    };
-
-    switch (err->status) {
-    case AWSCRED_ERR_NETWORK:
-    case AWSCRED_ERR_TIMEOUT:
-    case AWSCRED_ERR_SERVICE:
-    case AWSCRED_ERR_SSO_TOKEN:
-    case AWSCRED_ERR_RETRIEVAL:
-        break;
-    default:
-        return false;
-    }
-    for (size_t i = 0; i < sizeof(deferred) / sizeof(deferred[0]); i++)
-        if (strcmp(err->provider, deferred[i]) == 0)
-            return true;
-    return false;
-}
-
-/*
- * The CLI's words for a failure: errors raised while loading the files or
- * refreshing expired credentials escape export-credentials (exit 255), as
- * do the fetch errors of the lazy providers (an AWS service error exits
- * 254, as the CLI's ClientError); the rest are wrapped in "Unable to
- * retrieve credentials" (exit 253).
- */
-static int
-report_failure(const struct awscred_error *err)
-{
-    if (is_deferred_fetch_error(err)) {
-        cli_report_unwrapped(err);
-        return err->status == AWSCRED_ERR_SERVICE ? EXIT_CLIENT_ERROR
-                                                  : EXIT_GENERAL_ERROR;
-    }
-    switch (err->status) {
-    case AWSCRED_ERR_NO_CREDENTIALS:
-        fputs("\nUnable to retrieve credentials: no credentials found\n",
-              stderr);
-        return EXIT_CONFIGURATION_ERROR;
-    case AWSCRED_ERR_CONFIG_PARSE:
-    case AWSCRED_ERR_FILE:
-    case AWSCRED_ERR_EXPIRED:
-        cli_report_unwrapped(err);
-        return EXIT_GENERAL_ERROR;
-    case AWSCRED_ERR_PARAM_VALIDATION:
-        /* ParamValidationErrorsHandler (awscli/errorhandler.py) */
-        cli_report_unwrapped(err);
-        return EXIT_USAGE;
-    case AWSCRED_ERR_NO_REGION:
-        /* NoRegionErrorHandler */
-        fprintf(stderr, "\n%s You can also configure your region by running "
-                "\"aws configure\".\n", err->message);
-        return EXIT_CONFIGURATION_ERROR;
-    default:
-        fprintf(stderr, "\nUnable to retrieve credentials: %s\n\n",
-                err->message);
-        return EXIT_CONFIGURATION_ERROR;
-    }
-}
-
 static const struct line_format *
 find_line_format(const char *name)
 {
@@ -333,7 +261,7 @@ cmd_export(int argc, char **argv)
         return EXIT_GENERAL_ERROR;
     cli_request(&g, &req);
     if (awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
-        status = report_failure(&err);
+        status = cli_report_failure(&err);
     else
         status = print_credentials(format, creds);
     awscred_credentials_free(creds);

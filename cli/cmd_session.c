@@ -18,6 +18,10 @@
  * through it gets nothing. --pam-root DIR prefixes every pam.d path, for
  * tests.
  *
+ * It also says which delivery the login would get (deliver=, "delivery:
+ * endpoint (the broker answers on ...)"), connecting to the broker's
+ * control socket without registering anything (pam_awscred/deliver.c).
+ *
  * Exit status: 0 when variables would be exported or the user is out of
  * scope (minimum_uid, ignore_root, nologin_users), 255 when the module
  * would fail or would not run.
@@ -27,6 +31,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,7 +401,8 @@ cmd_session(int argc, char **argv)
     struct pamaws_vars vars;
     struct pamaws_user user;
     struct passwd pw, *found = NULL;
-    char pwbuf[16384];
+    char pwbuf[16384], why[PATH_MAX + 128];
+    const char *delivery;
     gid_t *groups = NULL;
     size_t ngroups = 0, i;
     int status = EXIT_GENERAL_ERROR;
@@ -445,8 +451,18 @@ cmd_session(int argc, char **argv)
     user.home = pw.pw_dir;
     user.shell = pw.pw_shell;
     user.ruser = NULL;
+    user.groups = groups;
+    user.ngroups = ngroups;
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_EXPORT:
+        delivery = pamaws_deliver_probe(&args, &vars, why, sizeof(why));
+        fprintf(stderr, "awscred session: delivery: %s (%s)\n",
+                delivery != NULL ? delivery : "none", why);
+        if (delivery == NULL) {
+            report_failure(&stack, args.config.strict,
+                           "export nothing (deliver=endpoint)");
+            break;
+        }
         for (i = 0; i < vars.count; i++)
             print_masked(vars.set[i]);
         status = 0;

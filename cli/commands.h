@@ -10,6 +10,7 @@
 /* Each returns the process exit status. argv[0] is the subcommand name. */
 int cmd_check_config(int argc, char **argv);
 int cmd_clock(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_session(int argc, char **argv);

@@ -3,7 +3,7 @@
 bin_PROGRAMS += cli/awscred
 cli_awscred_SOURCES = \
 	cli/cli.h cli/commands.h cli/common.c cli/main.c \
-	cli/cmd_check_config.c cli/cmd_clock.c cli/cmd_export.c cli/cmd_list.c \
+	cli/cmd_check_config.c cli/cmd_clock.c cli/cmd_exec.c cli/cmd_export.c cli/cmd_list.c \
 	cli/cmd_session.c \
 	cli/recursion.c
 cli_awscred_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli

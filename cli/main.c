@@ -25,6 +25,8 @@ static const struct command commands[] = {
     {"check-config", cmd_check_config, "check pam_awscred.conf, every"
                                        " problem with its line"},
     {"clock", cmd_clock, "measure the local clock against AWS"},
+    {"exec", cmd_exec, "run a command with the credentials in its"
+                       " environment"},
     {"export", cmd_export, "print credentials like aws configure "
                            "export-credentials"},
     {"list", cmd_list, "show the profile, keys and region like aws "

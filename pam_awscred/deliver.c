@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fdio.h"
@@ -43,22 +44,15 @@ broker_socket(const struct pamaws_args *args)
                                               : PAMAWS_DEFAULT_BROKER;
 }
 
-/*
- * Sends request and reads the answer frame. 0, or -1 with errno (ENOENT,
- * ECONNREFUSED: no broker) or with why set (the broker refused).
- */
+/* A connection to the control socket at path, with the I/O bound; -1
+   with errno (ENOENT, ECONNREFUSED: no broker). */
 static int
-broker_call(const char *path, const struct pamaws_result *request,
-            struct pamaws_result *answer, char *why, size_t size)
+broker_connect(const char *path)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
     struct timeval timeout = {.tv_sec = BROKER_IO_TIMEOUT_S};
-    char *frame = NULL, *data = NULL;
-    size_t len = 0, got = 0;
-    int fd, status = -1, err = 0;
+    int fd, err;
 
-    memset(answer, 0, sizeof(*answer));
-    why[0] = '\0';
     if (strlen(path) >= sizeof(addr.sun_path)) {
         errno = ENAMETOOLONG;
         return -1;
@@ -71,8 +65,30 @@ broker_call(const char *path, const struct pamaws_result *request,
     (void) setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
     if (connect(fd, (struct sockaddr *) &addr, sizeof(addr)) < 0) {
         err = errno;
-        goto out;
+        close(fd);
+        errno = err;
+        return -1;
     }
+    return fd;
+}
+
+/*
+ * Sends request and reads the answer frame. 0, or -1 with errno (ENOENT,
+ * ECONNREFUSED: no broker) or with why set (the broker refused).
+ */
+static int
+broker_call(const char *path, const struct pamaws_result *request,
+            struct pamaws_result *answer, char *why, size_t size)
+{
+    char *frame = NULL, *data = NULL;
+    size_t len = 0, got = 0;
+    int fd, status = -1, err = 0;
+
+    memset(answer, 0, sizeof(*answer));
+    why[0] = '\0';
+    fd = broker_connect(path);
+    if (fd < 0)
+        return -1;
     frame = pamaws_frame_build(request, &len);
     if (frame == NULL || fd_write_all(fd, frame, len) < 0) {
         err = frame == NULL ? ENOMEM : errno;
@@ -202,7 +218,11 @@ token_write(const struct pamaws_args *args, const struct pamaws_user *user,
     struct runner_result res;
     int status;
 
-    groups = pamaws_user_groups(user->name, user->gid, &ngroups);
+    if (user->groups != NULL) {
+        groups = pamaws_groups_copy(user->groups, user->ngroups);
+        ngroups = user->ngroups;
+    } else
+        groups = pamaws_user_groups(user->name, user->gid, &ngroups);
     if (groups == NULL)
         return -1;
     id.groups = groups;
@@ -260,9 +280,11 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     return rc;
 }
 
-/* Replaces vars by the pointer pair and the region. */
+/* Replaces vars by the pointer pair and the region; with token_env, the
+   token itself too (SDKs that predate the token file). */
 static int
-vars_point(struct pamaws_vars *vars, const char *url, const char *file)
+vars_point(const struct pamaws_args *args, struct pamaws_vars *vars,
+           const char *url, const char *file, const char *token)
 {
     struct pamaws_vars next;
     const char *region = pamaws_vars_get(vars, "AWS_REGION");
@@ -271,6 +293,9 @@ vars_point(struct pamaws_vars *vars, const char *url, const char *file)
     if (pamaws_vars_add(&next, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url) < 0
         || pamaws_vars_add(&next, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
                            file) < 0
+        || (args->config.token_env
+            && pamaws_vars_add(&next, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                               token) < 0)
         || (region != NULL
             && (pamaws_vars_add(&next, "AWS_REGION", region) < 0
                 || pamaws_vars_add(&next, "AWS_DEFAULT_REGION", region) < 0))) {
@@ -296,8 +321,9 @@ answer_valid(const char *token, const char *url, const char *session)
            && strspn(session, "0123456789") == strlen(session);
 }
 
-enum pamaws_outcome
-pamaws_deliver(const struct pamaws_args *args, const struct pamaws_user *user,
+/* Registers with the broker or keeps the keys (pamaws_deliver). */
+static enum pamaws_outcome
+deliver_choose(const struct pamaws_args *args, const struct pamaws_user *user,
                const struct pamaws_login *login, struct pamaws_vars *vars,
                char *unreg, size_t unreg_size)
 {
@@ -336,12 +362,13 @@ pamaws_deliver(const struct pamaws_args *args, const struct pamaws_user *user,
                        user->name);
             return PAMAWS_FAIL;
         }
-        /* No broker installed is the usual keys host: debug only. */
+        /* No socket is the usual host without the broker: not worth a
+           line at every login. A socket that fails is. */
         if (errno == ENOENT)
-            pamaws_debug(args, "no broker on %s: delivering keys", sock);
+            pamaws_debug(args, "deliver=auto: keys, no broker at %s", sock);
         else
             pamaws_log(args, LOG_NOTICE, "deliver=auto: keys, the broker on"
-                       " %s did not register the session (%s)", sock, why);
+                       " %s refused: %s", sock, why);
         return PAMAWS_EXPORT;
     }
     pamaws_result_clear(&req);
@@ -353,11 +380,15 @@ pamaws_deliver(const struct pamaws_args *args, const struct pamaws_user *user,
                    " registration", sock);
     } else if (token_dir(args, user, file, sizeof(file)) == 0
                && token_write(args, user, file, token) == 0
-               && vars_point(vars, url, file) == 0) {
+               && vars_point(args, vars, url, file, token) == 0) {
         snprintf(unreg, unreg_size, "%lu %s %s", (unsigned long) user->uid,
                  session, sock);
-        pamaws_debug(args, "delivering an endpoint to user %s (session %s)",
-                     user->name, session);
+        if (endpoint)
+            pamaws_debug(args, "delivering an endpoint to user %s (session"
+                         " %s)", user->name, session);
+        else
+            pamaws_log(args, LOG_NOTICE, "deliver=auto: endpoint, the broker"
+                       " answered on %s (session %s)", sock, session);
         outcome = PAMAWS_EXPORT;
     }
     if (outcome != PAMAWS_EXPORT) {
@@ -367,11 +398,85 @@ pamaws_deliver(const struct pamaws_args *args, const struct pamaws_user *user,
         snprintf(uid, sizeof(uid), "%lu", (unsigned long) user->uid);
         snprintf(file, sizeof(file), "%s %s %s", uid, session ?: "0", sock);
         pamaws_broker_close(args, file);
-        if (!endpoint)
+        if (!endpoint) {
+            pamaws_log(args, LOG_NOTICE, "deliver=auto: keys, the session"
+                       " registered on %s could not get its token", sock);
             outcome = PAMAWS_EXPORT;   /* the keys, as for no broker */
+        }
     }
     pamaws_result_clear(&answer);
     return outcome;
+}
+
+/*
+ * keys: "AWS credentials expire at 07:53 UTC (in 2 min)" on an
+ * interactive login (PAM_TTY set) when less than expiry_notice= is left:
+ * nothing refreshes keys in an environment.
+ */
+static void
+expiry_notice(const struct pamaws_args *args, const struct pamaws_login *login,
+              const struct pamaws_vars *vars, time_t now)
+{
+    time_t expires = (time_t) vars->expires;
+    long left = (long) (expires - now), min = (left + 59) / 60;
+    char at[16], text[96];
+    struct tm tm;
+
+    if (args->config.expiry_notice == 0 || vars->expires == 0
+        || login->tty == NULL || login->tty[0] == '\0'
+        || left >= args->config.expiry_notice
+        || pamaws_vars_get(vars, "AWS_ACCESS_KEY_ID") == NULL
+        || gmtime_r(&expires, &tm) == NULL
+        || strftime(at, sizeof(at), "%H:%M", &tm) == 0)
+        return;
+    if (min >= 60)
+        snprintf(text, sizeof(text), "AWS credentials expire at %s UTC (in"
+                 " %ld h %02ld min)", at, min / 60, min % 60);
+    else
+        snprintf(text, sizeof(text), "AWS credentials expire at %s UTC (in"
+                 " %ld min)", at, min > 0 ? min : 0);
+    pamaws_notice(args, text);
+}
+
+enum pamaws_outcome
+pamaws_deliver(const struct pamaws_args *args, const struct pamaws_user *user,
+               const struct pamaws_login *login, struct pamaws_vars *vars,
+               char *unreg, size_t unreg_size)
+{
+    enum pamaws_outcome outcome;
+
+    outcome = deliver_choose(args, user, login, vars, unreg, unreg_size);
+    if (outcome == PAMAWS_EXPORT)
+        expiry_notice(args, login, vars, time(NULL));
+    return outcome;
+}
+
+const char *
+pamaws_deliver_probe(const struct pamaws_args *args,
+                     const struct pamaws_vars *vars, char *why, size_t size)
+{
+    const char *mode = args->config.deliver ?: "auto";
+    const char *sock = broker_socket(args);
+    bool endpoint = strcmp(mode, "endpoint") == 0;
+    int fd;
+
+    if (strcmp(mode, "keys") == 0) {
+        snprintf(why, size, "deliver=keys");
+        return "keys";
+    }
+    if (vars->expires == 0) {
+        snprintf(why, size, "the credentials never expire%s",
+                 endpoint ? " and deliver=endpoint exports nothing else" : "");
+        return endpoint ? NULL : "keys";
+    }
+    fd = broker_connect(sock);
+    if (fd < 0) {
+        snprintf(why, size, "no broker at %s: %s", sock, strerror(errno));
+        return endpoint ? NULL : "keys";
+    }
+    close(fd);
+    snprintf(why, size, "the broker answers on %s (deliver=%s)", sock, mode);
+    return "endpoint";
 }
 
 void

@@ -48,6 +48,7 @@
 #define PAMAWS_DEFAULT_CLOCK_STATE "/run/awscred/clock"
 #define PAMAWS_DEFAULT_CLOCK_AGE_S 600
 #define PAMAWS_DEFAULT_BROKER      "/run/awscred/broker.sock"
+#define PAMAWS_DEFAULT_EXPIRY_NOTICE_S 3600
 #define PAMAWS_MAX_TIMEOUT_MS      300000
 #define PAMAWS_CONF_MAX_BYTES      65536   /* the module's own INI file */
 #define PAMAWS_RESULT_MAX_BYTES    65536   /* one worker result payload */
@@ -111,6 +112,8 @@ struct pamaws_config {
     /* Delivery (deliver.c) */
     char *deliver;            /* deliver=auto|keys|endpoint; NULL: auto */
     char *broker_socket;      /* broker_socket=: NULL: the default */
+    bool token_env;           /* token_env: AWS_CONTAINER_AUTHORIZATION_TOKEN */
+    long expiry_notice;       /* expiry_notice=: seconds; 0: off (keys) */
     /* Test hooks, for the admin only (pam.d or the root-owned conf) */
     char *worker;             /* worker=: path of awscred-worker */
     char *net_module;         /* net_module=: libawscred network module */
@@ -271,6 +274,10 @@ struct pamaws_user {
     const char *home;
     const char *shell;  /* pw_shell */
     const char *ruser;  /* PAM_RUSER (su, sudo: the caller), or NULL */
+    /* Its groups as the caller already looked them up for the options
+       (getgrouplist once per login), or NULL: looked up when needed. */
+    const gid_t *groups;
+    size_t ngroups;
 };
 
 enum pamaws_outcome {
@@ -325,14 +332,22 @@ struct pamaws_login {
  * registers the login's credentials with the broker, writes the token file
  * as the user and replaces the keys in vars by the pointer pair (the
  * region stays). unreg is filled for pamaws_broker_close(). Keys that never
- * expire stay keys. Returns PAMAWS_EXPORT (vars to set, pointers or keys)
- * or PAMAWS_FAIL (logged: deliver=endpoint and no broker).
+ * expire stay keys. Keys that expire within expiry_notice= are announced
+ * to an interactive login (login->tty set). Returns PAMAWS_EXPORT (vars
+ * to set, pointers or keys) or PAMAWS_FAIL (logged: deliver=endpoint and
+ * no broker).
  */
 enum pamaws_outcome pamaws_deliver(const struct pamaws_args *args,
                                    const struct pamaws_user *user,
                                    const struct pamaws_login *login,
                                    struct pamaws_vars *vars, char *unreg,
                                    size_t unreg_size);
+/* What pamaws_deliver would choose for vars, registering nothing (it
+   only connects to broker_socket): "endpoint" or "keys", or NULL when
+   it would fail; why says why. For `awscred session`. */
+const char *pamaws_deliver_probe(const struct pamaws_args *args,
+                                 const struct pamaws_vars *vars, char *why,
+                                 size_t size);
 /* Unregisters the session unreg names; logs failures. */
 void pamaws_broker_close(const struct pamaws_args *args, const char *unreg);
 
@@ -356,6 +371,8 @@ bool pamaws_shell_valid(const char *shells_text, const char *shell);
 
 /* The user's groups (getgrouplist); malloc'd, NULL on failure. */
 gid_t *pamaws_user_groups(const char *name, gid_t gid, size_t *count);
+/* A malloc'd copy of count groups (never NULL for 0), NULL on failure. */
+gid_t *pamaws_groups_copy(const gid_t *groups, size_t count);
 
 /*
  * Value checks before anything reaches the environment (security.md D6).

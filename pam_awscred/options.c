@@ -70,6 +70,7 @@ static const struct option options[] = {
     { K(credentials_file),   OPT_USER_PATH, true, NULL },
     { K(debug),              OPT_BOOL,    true,  NULL },
     { K(deliver),            OPT_STRING,  true,  valid_deliver },
+    { K(expiry_notice),      OPT_NUMBER,  true,  NULL },
     { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },
@@ -87,6 +88,7 @@ static const struct option options[] = {
     { K(system_profile),     OPT_STRING,  true,  NULL },
     { K(system_user),        OPT_STRING,  true,  NULL },
     { K(timeout),            OPT_TIME,    true,  NULL },
+    { K(token_env),          OPT_BOOL,    true,  NULL },
     { K(user_endpoints),     OPT_ALLOW,   true,  NULL },
     { K(warn_unsafe_dirs),   OPT_BOOL,    true,  NULL },
     { K(worker),             OPT_PATH,    true,  NULL },
@@ -521,6 +523,7 @@ config_defaults(struct pamaws_config *config)
     config->clock_warn = AWSCRED_CLOCK_WARN_DEFAULT_S;
     config->clock_refuse = AWSCRED_CLOCK_REFUSE_DEFAULT_S;
     config->clock_max_age = PAMAWS_DEFAULT_CLOCK_AGE_S;
+    config->expiry_notice = PAMAWS_DEFAULT_EXPIRY_NOTICE_S;
     config->clock_state = strdup(PAMAWS_DEFAULT_CLOCK_STATE);
     config->credential_process = true;
     config->user_endpoints = true;

@@ -144,21 +144,22 @@ export_vars(const struct pamaws_args *args, pam_handle_t *pamh,
     return status;
 }
 
-/* Loads the options for user (NULL when unknown). 0 or -1 (no memory). */
+/* Loads the options for user (NULL when unknown), with the user's groups
+   (kept for the worker). 0 or -1 (no memory). */
 static int
 args_init(struct pamaws_args *args, pam_handle_t *pamh, int argc,
-          const char **argv, const struct passwd *pw, gid_t **groups)
+          const char **argv, const struct passwd *pw, gid_t **groups,
+          size_t *ngroups)
 {
-    size_t ngroups = 0;
-
     memset(args, 0, sizeof(*args));
     args->log = log_to_syslog;
     args->log_arg = pamh;
     *groups = NULL;
+    *ngroups = 0;
     if (pw != NULL)
-        *groups = pamaws_user_groups(pw->pw_name, pw->pw_gid, &ngroups);
+        *groups = pamaws_user_groups(pw->pw_name, pw->pw_gid, ngroups);
     return pamaws_options_load(args, argc, argv, pw ? pw->pw_name : NULL,
-                               *groups, ngroups);
+                               *groups, *ngroups);
 }
 
 /* The PAM code for a failure: strict makes failures fatal. */
@@ -221,12 +222,13 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     const void *name = NULL, *data = NULL, *ruser = NULL, *item = NULL;
     struct passwd *pw = NULL;
     gid_t *groups = NULL;
+    size_t ngroups = 0;
     int status;
 
     memset(&vars, 0, sizeof(vars));
     if (pam_get_item(pamh, PAM_USER, &name) == PAM_SUCCESS && name != NULL)
         pw = pam_modutil_getpwnam(pamh, name);
-    if (args_init(&args, pamh, argc, argv, pw, &groups) < 0) {
+    if (args_init(&args, pamh, argc, argv, pw, &groups, &ngroups) < 0) {
         pam_syslog(pamh, LOG_CRIT, "out of memory");
         status = PAM_BUF_ERR;
         goto done;
@@ -262,6 +264,8 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     user.shell = pw->pw_shell;
     user.ruser = pam_get_item(pamh, PAM_RUSER, &ruser) == PAM_SUCCESS
                      ? ruser : NULL;
+    user.groups = groups;
+    user.ngroups = ngroups;
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_SKIP:
         status = PAM_IGNORE;

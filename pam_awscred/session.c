@@ -29,7 +29,8 @@ const char *const pamaws_exported_names[] = {
     "AWS_ACCOUNT_ID",
     /* deliver=endpoint (deliver.c) */
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", NULL,
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN", /* token_env */ NULL,
 };
 const char *const pamaws_conflicting_names[] = {
     "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN", NULL,
@@ -119,6 +120,16 @@ pamaws_user_groups(const char *name, gid_t gid, size_t *count)
     }
     free(groups);
     return NULL;
+}
+
+gid_t *
+pamaws_groups_copy(const gid_t *groups, size_t count)
+{
+    gid_t *copy = malloc(sizeof(gid_t) * (count > 0 ? count : 1));
+
+    if (copy != NULL && count > 0)
+        memcpy(copy, groups, sizeof(gid_t) * count);
+    return copy;
 }
 
 /* The clock check's part of a request (clock_policy.h): the thresholds
@@ -232,7 +243,11 @@ worker_identity(const struct pamaws_args *args, const struct pamaws_user *user,
         id->gid = pw.pw_gid;
     }
     *worker_user = strdup(name);
-    id->groups = pamaws_user_groups(name, id->gid, &id->ngroups);
+    if (name == user->name && user->groups != NULL) {
+        id->groups = pamaws_groups_copy(user->groups, user->ngroups);
+        id->ngroups = user->ngroups;
+    } else
+        id->groups = pamaws_user_groups(name, id->gid, &id->ngroups);
     if (*worker_user == NULL || id->groups == NULL) {
         pamaws_log(args, LOG_ERR, "cannot get the groups of %s", name);
         return -1;

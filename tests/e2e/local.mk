@@ -7,6 +7,10 @@ dist_check_SCRIPTS += tests/e2e/diff_cli.sh tests/e2e/diff_cli.py
 # The awscred command: options, formats, and no libcurl for static keys.
 TESTS += tests/e2e/cli.sh
 dist_check_SCRIPTS += tests/e2e/cli.sh
+# `awscred exec`: keys from a loopback container endpoint or a static
+# profile in the command's environment, its exit status kept.
+TESTS += tests/e2e/exec.sh
+dist_check_SCRIPTS += tests/e2e/exec.sh tests/e2e/exec.py
 # `awscred session` escapes terminal escapes from a user's helper (root).
 TESTS += tests/e2e/session_escape.sh
 dist_check_SCRIPTS += tests/e2e/session_escape.sh
@@ -14,6 +18,10 @@ dist_check_SCRIPTS += tests/e2e/session_escape.sh
 # stacks without the line fail the dry run; file, line and control shown.
 TESTS += tests/e2e/session_stack.sh
 dist_check_SCRIPTS += tests/e2e/session_stack.sh
+# `awscred session --user` names the delivery a login would get and why,
+# probing awscredd's control socket without registering. Root only.
+TESTS += tests/e2e/session_delivery.sh
+dist_check_SCRIPTS += tests/e2e/session_delivery.sh
 # `awscred check-config`: every configuration mistake, with its line.
 TESTS += tests/e2e/check_config.sh
 dist_check_SCRIPTS += tests/e2e/check_config.sh

@@ -38,6 +38,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -159,6 +160,24 @@ pam_putenv(pam_handle_t *pamh, const char *name_value)
         return PAM_BUF_ERR;
     *(void **) &real = dlsym(RTLD_NEXT, "pam_putenv");
     return real != NULL ? real(pamh, name_value) : PAM_SYSTEM_ERR;
+}
+
+/* ---- getgrouplist calls, counted --------------------------------------- */
+
+static int getgrouplist_calls;
+
+EXPORTED int getgrouplist(const char *user, gid_t group, gid_t *groups,
+                          int *ngroups);
+
+/* Like pam_putenv above: the module's calls, counted, then glibc's. */
+int
+getgrouplist(const char *user, gid_t group, gid_t *groups, int *ngroups)
+{
+    int (*real)(const char *, gid_t, gid_t *, int *);
+
+    getgrouplist_calls++;
+    *(void **) &real = dlsym(RTLD_NEXT, "getgrouplist");
+    return real != NULL ? real(user, group, groups, ngroups) : -1;
 }
 
 /* ---- Helpers ----------------------------------------------------------- */
@@ -2731,6 +2750,116 @@ teardown(void **state)
     return 0;
 }
 
+/* ---- keys that expire soon (expiry_notice=, pam_awscred/deliver.c) ------ */
+
+/* What a conversation shows the user: the PAM_TEXT_INFO lines, joined. */
+static int
+conv_collect(int n, const struct pam_message **msg, struct pam_response **resp,
+             void *data)
+{
+    char *seen = data;
+
+    *resp = calloc((size_t) n, sizeof(**resp));
+    if (*resp == NULL)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++)
+        if (msg[i]->msg_style == PAM_TEXT_INFO)
+            snprintf(seen + strlen(seen), 1024 - strlen(seen), "%s\n",
+                     msg[i]->msg);
+    return PAM_SUCCESS;
+}
+
+/* open_session for alice with PAM_TTY tty (NULL: unset) and flags; what
+   the user saw in seen (1024 bytes). Returns the environment. */
+static char **
+open_tty(const char *tty, const char *opts, int flags, char *seen)
+{
+    struct pam_conv conv = { conv_collect, seen };
+    pam_handle_t *pamh = NULL;
+    char **env;
+
+    seen[0] = '\0';
+    service("", opts);
+    assert_int_equal(pam_start(svc_name, W.alice, &conv, &pamh), PAM_SUCCESS);
+    if (tty != NULL)
+        assert_int_equal(pam_set_item(pamh, PAM_TTY, tty), PAM_SUCCESS);
+    assert_int_equal(pam_open_session(pamh, flags), PAM_SUCCESS);
+    env = pam_getenvlist(pamh);
+    pam_close_session(pamh, 0);
+    pam_end(pamh, PAM_SUCCESS);
+    return env;
+}
+
+/* The expiry of t as the notice writes it ("07:53"). */
+static void
+hhmm(time_t t, char *buf, size_t size)
+{
+    struct tm tm;
+
+    assert_non_null(gmtime_r(&t, &tm));
+    strftime(buf, size, "%H:%M", &tm);
+}
+
+/* Keys for 2 more minutes: an interactive login (PAM_TTY) is told when
+   they expire; one without a terminal, with PAM_SILENT or with
+   expiry_notice=0 is not. Keys for 2 hours say nothing under the default
+   (1 h), and do with expiry_notice=3h. */
+static void
+test_expiry_notice(void **state)
+{
+    char seen[1024], want[128], at[16];
+    char **env;
+    time_t now = time(NULL);
+
+    alice_expiring_process(120, "");
+    hhmm(now + 120, at, sizeof(at));
+    env = open_tty("pts/3", "clock_check=never", 0, seen);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    snprintf(want, sizeof(want), "AWS credentials expire at %s UTC (in 2"
+             " min)\n", at);
+    if (strcmp(seen, want) != 0 && time(NULL) - now < 2)
+        fail_msg("the user saw \"%s\", not \"%s\"; log:\n%s", seen, want,
+                 logbuf);
+    env = open_tty(NULL, "clock_check=never", 0, seen);
+    pamtest_free_env(env);
+    assert_string_equal(seen, "");
+    env = open_tty("pts/3", "clock_check=never", PAM_SILENT, seen);
+    pamtest_free_env(env);
+    assert_string_equal(seen, "");
+    env = open_tty("pts/3", "clock_check=never expiry_notice=0", 0, seen);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    assert_string_equal(seen, "");
+
+    alice_expiring_process(7200, "");
+    env = open_tty("pts/3", "clock_check=never", 0, seen);
+    pamtest_free_env(env);
+    assert_string_equal(seen, "");
+    hhmm(time(NULL) + 7200, at, sizeof(at));
+    env = open_tty("pts/3", "clock_check=never expiry_notice=10800", 0, seen);
+    pamtest_free_env(env);
+    snprintf(want, sizeof(want), "AWS credentials expire at %s UTC (in 2 h"
+             " 00 min)\n", at);
+    assert_string_equal(seen, want);
+}
+
+/* One login looks the user's groups up once (0.1 ms each with Debian's
+   "files systemd" NSS): for the [group] sections, and the worker gets
+   the same list. */
+static void
+test_groups_looked_up_once(void **state)
+{
+    char **env;
+
+    alice_static_keys();
+    getgrouplist_calls = 0;
+    env = open_env("clock_check=never", PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    pamtest_free_env(env);
+    assert_int_equal(getgrouplist_calls, 1);
+}
+
 /* ---- deliver=endpoint (pam_awscred/deliver.c, man/awscredd.8) ----------- */
 
 /* What curl gets from url with the token in file, run as alice. */
@@ -2760,7 +2889,9 @@ file_has(const char *path, const char *text)
    and the region, none of the secret names; the token file is alice's,
    0600 in a 0700 directory, without a newline, and works with curl as
    alice. A second login gets the same URL and file. Without a broker,
-   deliver=endpoint exports nothing and auto exports keys silently. */
+   deliver=endpoint exports nothing and auto exports keys silently; with a
+   dead broker's socket, keys and one notice; deliver=auto with the broker
+   logs one notice, token_env=yes adds the token itself. */
 static void
 test_deliver_endpoint(void **state)
 {
@@ -2775,7 +2906,7 @@ test_deliver_endpoint(void **state)
         pam_test(PAMTEST_CLOSE_SESSION, PAM_SUCCESS),
     };
     char dir[400], sock[450], conf[450], text[1200], opts[600], url[80];
-    char file[600], out[450], log[450], token[80];
+    char file[600], out[600], log[450], token[80];
     const char *top = getenv("top_builddir"), *got;
     struct sockaddr_in addr = {.sin_family = AF_INET};
     socklen_t len = sizeof(addr);
@@ -2808,6 +2939,27 @@ test_deliver_endpoint(void **state)
     assert_not_logged("<4>");
     assert_not_logged("<3>");
     pamtest_free_env(env);
+
+    /* A socket nobody listens on (a broker that died): keys, and one
+       notice saying why. */
+    {
+        struct sockaddr_un un = {.sun_family = AF_UNIX};
+
+        fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        assert_true(strlen(sock) < sizeof(un.sun_path));
+        memcpy(un.sun_path, sock, strlen(sock) + 1);
+        assert_int_equal(bind(fd, (struct sockaddr *) &un, sizeof(un)), 0);
+        close(fd);
+    }
+    logbuf[0] = '\0';
+    env = open_env(text, PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
+    snprintf(out, sizeof(out), "<5>pam_awscred(awscred:session):"
+             " deliver=auto: keys, the broker on %s refused: Connection"
+             " refused\n", sock);
+    assert_logged(out);
+    pamtest_free_env(env);
+    unlink(sock);
 
     /* A free loopback port for the broker. */
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -2889,6 +3041,24 @@ test_deliver_endpoint(void **state)
     len = (socklen_t) fread(text, 1, 64, f);
     fclose(f);
     assert_memory_equal(text, token, 64);
+
+    /* deliver=auto with the broker: endpoint, and one notice saying so;
+       token_env=yes adds the token itself for old SDKs. */
+    logbuf[0] = '\0';
+    snprintf(text, sizeof(text), "broker_socket=%s token_env=yes", sock);
+    env = open_env(text, PAM_SUCCESS);
+    assert_env(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file);
+    token[64] = '\0';
+    assert_env(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
+    pamtest_free_env(env);
+    snprintf(out, sizeof(out), "<5>pam_awscred(awscred:session):"
+             " deliver=auto: endpoint, the broker answered on %s (session ",
+             sock);
+    assert_logged(out);
+    env = open_env(opts, PAM_SUCCESS);
+    if (env_get(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN") != NULL)
+        fail_msg("AWS_CONTAINER_AUTHORIZATION_TOKEN without token_env");
+    pamtest_free_env(env);
 
     run_cmd("kill $(cat '%s/pid')", dir);
     if (file_has(log, SECRET_A) || file_has(log, token))
@@ -2972,6 +3142,8 @@ main(void)
         T(test_worker_killed_with_its_tree),
         T(test_helper_limits),
         T(test_deliver_endpoint),
+        T(test_expiry_notice),
+        T(test_groups_looked_up_once),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {

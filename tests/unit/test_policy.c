@@ -86,7 +86,7 @@ test_rule_order(void **state)
     char log[2048] = "";
     struct pamaws_args args;
     struct pamaws_user user = { "alice", 1000, 1000, "/home/alice",
-                                "/usr/sbin/nologin", NULL };
+                                "/usr/sbin/nologin", NULL, NULL, 0 };
 
     (void) state;
     memset(&args, 0, sizeof(args));
