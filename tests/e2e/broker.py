@@ -110,13 +110,14 @@ def get(port, path, host, token, uid=None):
         return 0, out.stderr
 
 
-def open_session(sock, uid, user, expires):
+def open_session(sock, uid, user, expires, clock_offset=0):
     return control(sock, {
         "op": "open_session", "user": user, "uid": str(uid), "mode": "user",
         "profile": "dev", "files": "", "service": "sshd",
         "rhost": "192.0.2.7", "tty": "ssh", "access_key_id": KEY_ID,
         "secret_access_key": SECRET, "session_token": SESSION_TOKEN,
-        "expiration": str(int(expires)), "account_id": "123456789012",
+        "expiration": str(int(expires)), "clock_offset": str(clock_offset),
+        "account_id": "123456789012",
         "region": "eu-west-1"})
 
 
@@ -145,7 +146,7 @@ def main():
         print("1..0 # SKIP botocore is not installed")
         return 0
     t = Tap()
-    print("1..16")
+    print("1..17")
     tmp = tempfile.mkdtemp(prefix="broker.")
     os.chmod(tmp, 0o755)
     sock = os.path.join(tmp, "broker.sock")
@@ -167,7 +168,9 @@ def main():
         t.ok(st.st_mode & 0o777 == 0o600 and st.st_uid == 0,
              "the control socket is root's, mode 0600", oct(st.st_mode))
 
-        answer = open_session(sock, 0, "root", time.time() + 3600)
+        # This host's clock is 10 minutes behind AWS's, as measured.
+        expires = int(time.time()) + 3600
+        answer = open_session(sock, 0, "root", expires, 600)
         token = answer.get("token", "")
         url = answer.get("url", "")
         t.ok(answer.get("result") == "ok" and len(token) == 64
@@ -204,6 +207,12 @@ def main():
              and doc.get("SessionToken") == SESSION_TOKEN,
              "awscred export reads them through the container provider",
              out.stdout + out.stderr)
+
+        status, body = get(port, "/v1/credentials", host, token)
+        local = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires - 600))
+        t.ok(status == 200 and json.loads(body).get("Expiration") == local,
+             "Expiration is in local-clock terms: 10 minutes earlier",
+             (local, body.replace(SECRET, "...")))
 
         status, body = get(port, "/v1/credentials", host, token, NOBODY)
         t.ok(status == 403 and "AccessDenied" in body,

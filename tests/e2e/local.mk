@@ -32,6 +32,11 @@ dist_check_SCRIPTS += tests/e2e/install_deb.sh
 # Host headers refused. Root only; skips otherwise.
 TESTS += tests/e2e/broker.sh
 dist_check_SCRIPTS += tests/e2e/broker.sh tests/e2e/broker.py
+# Its refresh (man/awscredd.8, REFRESH): botocore and the JS SDK v3 (npm,
+# at test time; skipped without it) against moto_server across three
+# expiries of 24-second credentials; about two minutes.
+TESTS += tests/e2e/broker_refresh.sh
+dist_check_SCRIPTS += tests/e2e/broker_refresh.sh tests/e2e/broker_refresh.py
 
 # Clock skew (issue 6): `awscred clock` against loopback time references
 # (true and lying HTTP Date, SNTP) under libfaketime.
