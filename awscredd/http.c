@@ -169,7 +169,10 @@ client_address(struct MHD_Connection *conn, struct sockaddr_in *client)
     return 0;
 }
 
-/* The caller's uid from the kernel, or -1. */
+/* The caller's uid from the kernel, or -1: the one the accept policy
+   asked for this connection (notify keeps it in the socket context; the
+   kernel's owner of a socket never changes, even when its descriptor is
+   passed on), else asked now. */
 static int
 caller_uid(struct MHD_Connection *conn, uid_t *uid)
 {
@@ -177,6 +180,11 @@ caller_uid(struct MHD_Connection *conn, uid_t *uid)
     struct sockaddr_in client, server;
     socklen_t len = sizeof(server);
 
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info != NULL && info->socket_context != NULL) {
+        *uid = (uid_t) ((uintptr_t) info->socket_context - 1);
+        return 0;
+    }
     if (client_address(conn, &client) < 0)
         return -1;
     info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);

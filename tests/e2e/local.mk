@@ -37,6 +37,9 @@ dist_check_SCRIPTS += tests/e2e/broker.sh tests/e2e/broker.py
 # expiries of 24-second credentials; about two minutes.
 TESTS += tests/e2e/broker_refresh.sh
 dist_check_SCRIPTS += tests/e2e/broker_refresh.sh tests/e2e/broker_refresh.py
+# 1000 requests at once from 50 users near expiry (bench/broker.py --tap).
+TESTS += tests/e2e/broker_load.sh
+dist_check_SCRIPTS += tests/e2e/broker_load.sh
 
 # Clock skew (issue 6): `awscred clock` against loopback time references
 # (true and lying HTTP Date, SNTP) under libfaketime.
