@@ -18,11 +18,14 @@ import http.client
 import json
 import os
 import pwd
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "lib"))
+from broker_lib import control, free_port  # noqa: E402
 
 USERS, PROCS, SESSIONS, REQUESTS = 50, 20, 1000, 5000
 REFRESH_BEFORE = 60
@@ -71,27 +74,6 @@ print(" ".join(map(str, out)), sum(1 for r in retried if r))
 """
 
 
-def frame(records):
-    body = "".join("%s=%s\n" % kv for kv in records.items())
-    return ("AWSCRED-RESULT 1 %d\n" % len(body) + body).encode()
-
-
-def control(path, records):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    s.connect(path)
-    s.sendall(frame(records))
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    _, _, body = data.decode().partition("\n")
-    return dict(line.split("=", 1) for line in body.splitlines())
-
-
 def register(sock, uid, user, expires, argv=()):
     rec = {"op": "open_session", "user": user, "uid": str(uid),
            "mode": "user", "profile": "dev", "files": "", "service": "sshd",
@@ -102,14 +84,6 @@ def register(sock, uid, user, expires, argv=()):
            "expiration": str(int(expires)), "argc": str(len(argv))}
     rec.update({"arg.%d" % i: a for i, a in enumerate(argv)})
     return control(sock, rec)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def percentile(values, p):

@@ -15,7 +15,6 @@ and nobody the other user (run with setpriv and the system python3).
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "lib"))
 from tap import Tap  # noqa: E402
+from broker_lib import control, free_port  # noqa: E402
 
 BUILD = os.environ.get("top_builddir", ".")
 BROKER = os.path.join(BUILD, "awscredd", "awscredd")
@@ -66,35 +66,6 @@ for s in select.select(held, [], [], 0)[0]:
 print(closed, flush=True)
 sys.stdin.read()
 """
-
-
-def frame(records):
-    body = "".join("%s=%s\n" % kv for kv in records.items())
-    return ("AWSCRED-RESULT 1 %d\n" % len(body) + body).encode()
-
-
-def control(path, records):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
-    s.connect(path)
-    s.sendall(frame(records))
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    head, _, body = data.decode().partition("\n")
-    return dict(line.split("=", 1) for line in body.splitlines())
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def get(port, path, host, token, uid=None):

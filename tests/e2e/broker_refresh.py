@@ -39,7 +39,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "lib"))
 from tap import Tap  # noqa: E402
-from broker import control, free_port, get, BROKER  # noqa: E402
+from broker import get, BROKER  # noqa: E402
+from broker_lib import control, free_port  # noqa: E402
 from sts_moto import find_moto, start_moto  # noqa: E402
 
 BUILD = os.path.abspath(os.environ.get("top_builddir", "."))

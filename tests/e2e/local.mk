@@ -32,6 +32,7 @@ dist_check_SCRIPTS += tests/e2e/install_deb.sh
 # Host headers refused. Root only; skips otherwise.
 TESTS += tests/e2e/broker.sh
 dist_check_SCRIPTS += tests/e2e/broker.sh tests/e2e/broker.py
+EXTRA_DIST += tests/lib/broker_lib.py
 # Its refresh (man/awscredd.8, REFRESH): botocore and the JS SDK v3 (npm,
 # at test time; skipped without it) against moto_server across three
 # expiries of 24-second credentials; about two minutes.
