@@ -158,6 +158,9 @@ int broker_peer_uid(const struct sockaddr_in *client,
 /* ---- Refresh (refresh.c) ---------------------------------------------- */
 
 broker_refresh_fn broker_refresh_start;
+/* Waits up to ms for the running refreshes to end (at shutdown, before the
+   registry they report to is freed). Whether none runs. */
+bool broker_refresh_drain(long ms);
 
 /* ---- HTTP (http.c) ----------------------------------------------------- */
 

@@ -31,6 +31,7 @@
 #include "common/secret.h"
 
 #define CONTROL_TIMEOUT_S 2
+#define REFRESH_DRAIN_MS  15000
 /* Pages are locked as they are first touched: the credential store and
    whatever else holds a secret stays out of swap, while untouched stack
    and library pages are not made resident (the RSS goal, bench/). */
@@ -423,7 +424,11 @@ out_fd:
     close(fd);
     (void) unlink(cfg.control_socket);
 out_reg:
-    broker_registry_free(reg);
+    /* A refresh still running reports to the registry: kept then. */
+    if (broker_refresh_drain(REFRESH_DRAIN_MS))
+        broker_registry_free(reg);
+    else
+        broker_log(LOG_WARNING, "stopping with a refresh still running");
 out:
     free(cfg.control_socket);
     return status;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "awscredd/broker.h"
 
@@ -124,6 +125,22 @@ job_run(void *arg)
     running--;
     pthread_mutex_unlock(&running_lock);
     return NULL;
+}
+
+bool
+broker_refresh_drain(long ms)
+{
+    bool idle;
+    long waited;
+
+    for (waited = 0;; waited += 10) {
+        pthread_mutex_lock(&running_lock);
+        idle = running == 0;
+        pthread_mutex_unlock(&running_lock);
+        if (idle || waited >= ms)
+            return idle;
+        usleep(10000);
+    }
 }
 
 void

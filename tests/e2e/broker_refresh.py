@@ -114,6 +114,13 @@ const end = Date.now() + 1000 * Number(process.argv[2]);
 """
 
 
+def expiry(body):
+    """The Expiration of a credentials document, in epoch seconds."""
+    return datetime.datetime.strptime(
+        json.loads(body)["Expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+
+
 def runs(tmp):
     try:
         with open(os.path.join(tmp, "runs")) as f:
@@ -279,10 +286,7 @@ def main():
         # A burst while a slow refresh runs: one resolution.
         while True:
             status, body = get(port, "/v1/credentials", host, token)
-            left = (datetime.datetime.strptime(
-                json.loads(body)["Expiration"], "%Y-%m-%dT%H:%M:%SZ")
-                .replace(tzinfo=datetime.timezone.utc).timestamp()
-                - time.time())
+            left = expiry(body) - time.time()
             if left < REFRESH_BEFORE + 1:
                 break
             time.sleep(1)
@@ -307,19 +311,23 @@ def main():
         # The issuer down: the valid set is served, then the CLI's words.
         open(os.path.join(tmp, "down"), "w").close()
         status, body = get(port, "/v1/credentials", host, token)
-        kept = json.loads(body).get("AccessKeyId") if status == 200 else None
+        kept = expiry(body) if status == 200 else 0
         deadline = time.time() + LIFETIME + 15
         codes = []
         while time.time() < deadline:
+            asked = time.time()
             status, body = get(port, "/v1/credentials", host, token)
-            codes.append(status)
+            codes.append((round(kept - asked, 1), status))
             if "RefreshFailed" in body:
                 break
             time.sleep(1)
-        served = codes[:codes.index(503)] if 503 in codes else codes
-        t.ok(kept is not None and len(served) >= REFRESH_BEFORE - 2
-             and set(served) == {200},
-             "with the issuer down the still-valid set is served", codes)
+        served = [c for c in codes if c[1] == 200]
+        # Served until its expiry (as often as this machine's load lets
+        # the test ask), never refused before it.
+        t.ok(kept and served and served[-1][0] < 6
+             and all(s == 200 for left, s in codes if left > 0.5),
+             "with the issuer down the still-valid set is served until"
+             " it expires", codes)
         t.ok(status == 503 and "RefreshFailed" in body
              and "fake STS" in body,
              "then HTTP 503 with the CLI's words", (status, body))
