@@ -6,6 +6,8 @@
  *              (root only), one answer frame; its parser is fuzzed
  *   registry.c who is logged in: per user a token, the credentials and
  *              the open sessions, all in memory only
+ *   refresh.c  a user's credentials resolved again, as the module does at
+ *              login, one resolution per user at a time
  *   peer.c     the uid that owns a loopback TCP client socket, from the
  *              kernel (NETLINK_SOCK_DIAG, inet_diag)
  *   http.c     the loopback credentials endpoint (libmicrohttpd)
@@ -32,6 +34,8 @@
 #define BROKER_MAX_SESSIONS       65536
 #define BROKER_SECRET_MAX_BYTES   128
 #define BROKER_FIELD_MAX_BYTES    1024    /* user, profile, tty, rhost ... */
+#define BROKER_MAX_ARGS           32      /* the module's options */
+#define BROKER_WHY_MAX            256
 
 struct broker_config {
     struct in_addr listen_addr;     /* loopback only */
@@ -55,7 +59,10 @@ struct broker_request {
     const char *access_key_id, *secret_access_key, *session_token;
     const char *account_id, *region;
     int64_t expiration;             /* seconds since the epoch */
+    int64_t clock_offset;           /* AWS's clock - ours, seconds */
     uint64_t session;               /* close_session: the id open gave */
+    const char *argv[BROKER_MAX_ARGS];  /* the module's options (arg.N) */
+    size_t argc;
 };
 
 /* Parses and checks one request frame. 0, or -1 with why. */
@@ -65,15 +72,55 @@ void broker_request_clear(struct broker_request *req);
 
 /* ---- The registry (registry.c) ------------------------------------------ */
 
-/* The credentials one HTTP answer carries; secrets wiped by clear. */
+/* The credentials one HTTP answer carries; secrets wiped by clear.
+   expiration is in local-clock terms (broker_local_expiry). */
 struct broker_creds {
     char *access_key_id, *secret_access_key, *session_token, *account_id;
     int64_t expiration;
 };
 
+/* An expiry by AWS's clock moved into ours by the module's measured
+   offset (AWS's clock - ours), so that an SDK on this host's drifted
+   clock refreshes in time. */
+#define BROKER_MAX_OFFSET_S (24 * 3600)
+static inline int64_t
+broker_local_expiry(int64_t expiration, int64_t clock_offset)
+{
+    return expiration - clock_offset;
+}
+
+/* How to resolve a user's credentials again: the newest login's who and
+   where, and the module's options (the configuration file they name is
+   read again, as at login). No secret. */
+struct broker_record {
+    char *user, *service, *rhost, *tty, *profile;
+    uid_t uid;
+    char *argv[BROKER_MAX_ARGS];
+    size_t argc;
+};
+
+void broker_record_clear(struct broker_record *rec);
+
 struct broker_registry;
 
+/* Starts resolving rec again (refresh.c); owns rec, and ends with
+   broker_registry_refreshed(). */
+typedef void broker_refresh_fn(struct broker_registry *reg,
+                               struct broker_record *rec);
+
 struct broker_registry *broker_registry_new(const struct broker_config *cfg);
+/* Refresh lazily with fn: without one, credentials only come from logins. */
+void broker_registry_set_refresh(struct broker_registry *reg,
+                                 broker_refresh_fn *fn);
+/* The end of a refresh of uid: fresh credentials (copied), or NULL and
+   why it failed (the CLI's words, answered once the old ones expire). */
+void broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
+                               const struct broker_creds *fresh,
+                               const char *why, int64_t now);
+/* Why uid has no valid credentials: the last refresh's failure, or ""
+   while one is running. */
+void broker_registry_why(struct broker_registry *reg, uid_t uid, char *why,
+                         size_t size);
 void broker_registry_free(struct broker_registry *reg);
 /* Registers a session; fills token (BROKER_TOKEN_CHARS + 1) and *session.
    0, or -1 with why. */
@@ -108,6 +155,13 @@ void broker_creds_clear(struct broker_creds *creds);
 int broker_peer_uid(const struct sockaddr_in *client,
                     const struct sockaddr_in *server, uid_t *uid);
 
+/* ---- Refresh (refresh.c) ---------------------------------------------- */
+
+broker_refresh_fn broker_refresh_start;
+/* Waits up to ms for the running refreshes to end (at shutdown, before the
+   registry they report to is freed). Whether none runs. */
+bool broker_refresh_drain(long ms);
+
 /* ---- HTTP (http.c) ----------------------------------------------------- */
 
 struct broker_http;
@@ -120,5 +174,10 @@ void broker_http_stop(struct broker_http *http);
 
 void broker_log(int priority, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The one LOG_INFO line per credential issued (never a secret); how says
+   whether a login or a refresh brought it. */
+void broker_log_issued(const struct broker_record *rec,
+                       const char *access_key_id, int64_t expiration,
+                       const char *how);
 
 #endif /* AWSCRED_BROKER_H */

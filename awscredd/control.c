@@ -5,7 +5,10 @@
  *
  *   op=open_session  user uid mode profile files service rhost tty
  *                    access_key_id secret_access_key [session_token]
- *                    expiration (epoch seconds) [account_id] [region]
+ *                    expiration (epoch seconds) [clock_offset] (AWS's
+ *                    clock - ours, signed seconds) [account_id] [region]
+ *                    [argc arg.0 ... arg.N-1] (the module's options, so
+ *                    that refresh.c resolves as the login did)
  *   op=close_session uid session
  *
  * The answer holds result=ok token= url= session= or result=error
@@ -60,11 +63,36 @@ fail(struct broker_request *req, char *why, size_t size, const char *what,
     return -1;
 }
 
+/* The module's options: argc, then arg.0 ... each present. */
+static int
+parse_args(struct broker_request *req, char *why, size_t size)
+{
+    const char *count = pamaws_result_get(&req->result, "argc");
+    char key[16];
+    uint64_t n;
+    size_t i;
+
+    if (count == NULL)
+        return 0;
+    if (!parse_number(count, BROKER_MAX_ARGS, &n))
+        return fail(req, why, size, "argc", "is not a number up to 32");
+    for (i = 0; i < n; i++) {
+        snprintf(key, sizeof(key), "arg.%zu", i);
+        if (pamaws_result_get(&req->result, key) == NULL)
+            return fail(req, why, size, key, "is missing");
+        if ((req->argv[i] = field(&req->result, key)) == NULL)
+            return fail(req, why, size, key, "is too long");
+    }
+    req->argc = (size_t) n;
+    return 0;
+}
+
 static int
 parse_open(struct broker_request *req, char *why, size_t size)
 {
     const struct pamaws_result *r = &req->result;
-    const char *bad;
+    const char *bad, *offset;
+    bool negative;
     uint64_t n;
 
     req->user = field(r, "user");
@@ -110,7 +138,15 @@ parse_open(struct broker_request *req, char *why, size_t size)
         || n == 0)
         return fail(req, why, size, "expiration", "is not a time");
     req->expiration = (int64_t) n;
-    return 0;
+    offset = pamaws_result_get(r, "clock_offset");
+    if (offset != NULL) {
+        negative = offset[0] == '-';
+        if (!parse_number(offset + negative, BROKER_MAX_OFFSET_S, &n))
+            return fail(req, why, size, "clock_offset", "is not a number"
+                        " of seconds within a day");
+        req->clock_offset = negative ? -(int64_t) n : (int64_t) n;
+    }
+    return parse_args(req, why, size);
 }
 
 int

@@ -79,7 +79,7 @@ answer(struct MHD_Connection *conn, unsigned int code, char *body)
     return ret;
 }
 
-/* An error document; code and message are constant text. */
+/* An error document; code and message hold nothing JSON escapes. */
 static enum MHD_Result
 error(struct MHD_Connection *conn, unsigned int status, const char *code,
       const char *message)
@@ -90,6 +90,43 @@ error(struct MHD_Connection *conn, unsigned int status, const char *code,
                  message) < 0)
         return MHD_NO;
     return answer(conn, status, body);
+}
+
+/* Copies text into out as the inside of a JSON string. */
+static void
+json_text(const char *text, char *out, size_t size)
+{
+    size_t o = 0;
+
+    for (; *text != '\0' && o + 7 < size; text++) {
+        unsigned char c = (unsigned char) *text;
+
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char) c;
+        } else if (c < 0x20) {
+            o += (size_t) snprintf(out + o, size - o, "\\u%04x", c);
+        } else {
+            out[o++] = (char) c;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* No valid credentials: the last refresh's failure in the CLI's words, or
+   a refresh still running. */
+static enum MHD_Result
+expired(struct broker_http *http, struct MHD_Connection *conn, uid_t uid)
+{
+    char why[BROKER_WHY_MAX], text[6 * BROKER_WHY_MAX + 1];
+
+    broker_registry_why(http->reg, uid, why, sizeof(why));
+    if (why[0] == '\0')
+        return error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "Refreshing",
+                     "the session's credentials expired and are being"
+                     " refreshed; retry in a few seconds");
+    json_text(why, text, sizeof(text));
+    return error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "RefreshFailed", text);
 }
 
 /* The credentials document. Every value was checked by control.c to hold
@@ -132,7 +169,10 @@ client_address(struct MHD_Connection *conn, struct sockaddr_in *client)
     return 0;
 }
 
-/* The caller's uid from the kernel, or -1. */
+/* The caller's uid from the kernel, or -1: the one the accept policy
+   asked for this connection (notify keeps it in the socket context; the
+   kernel's owner of a socket never changes, even when its descriptor is
+   passed on), else asked now. */
 static int
 caller_uid(struct MHD_Connection *conn, uid_t *uid)
 {
@@ -140,6 +180,11 @@ caller_uid(struct MHD_Connection *conn, uid_t *uid)
     struct sockaddr_in client, server;
     socklen_t len = sizeof(server);
 
+    info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info != NULL && info->socket_context != NULL) {
+        *uid = (uid_t) ((uintptr_t) info->socket_context - 1);
+        return 0;
+    }
     if (client_address(conn, &client) < 0)
         return -1;
     info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -194,8 +239,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
         return error(conn, MHD_HTTP_TOO_MANY_REQUESTS, "TooManyRequests",
                      "too many wrong tokens; wait a minute");
     case BROKER_LOOKUP_EXPIRED:
-        return error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "ExpiredToken",
-                     "the session's credentials have expired; log in again");
+        return expired(http, conn, uid);
     default:
         broker_log(LOG_NOTICE, "uid %u: a request with a wrong or no token",
                    (unsigned) uid);
@@ -321,12 +365,12 @@ broker_http_start(const struct broker_config *cfg, struct broker_registry *reg)
        a connection run back to back in it. */
     http->daemon = MHD_start_daemon(
         MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, cfg->port,
-        accept_policy, http, handle, http, MHD_OPTION_SOCK_ADDR,
+        accept_policy, http, handle, http, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *) &addr, MHD_OPTION_NOTIFY_CONNECTION, notify, http,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) HTTP_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) HTTP_IDLE_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768, MHD_OPTION_END);
     if (http->daemon == NULL) {
         pthread_mutex_destroy(&http->lock);
         free(http);

@@ -31,6 +31,15 @@
 #include "common/secret.h"
 
 #define CONTROL_TIMEOUT_S 2
+#define REFRESH_DRAIN_MS  15000
+/* Pages are locked as they are first touched: the credential store and
+   whatever else holds a secret stays out of swap, while untouched stack
+   and library pages are not made resident (the RSS goal, bench/). */
+#ifdef MCL_ONFAULT
+#define BROKER_MLOCK_FLAGS (MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)
+#else
+#define BROKER_MLOCK_FLAGS (MCL_CURRENT | MCL_FUTURE)
+#endif
 
 static bool foreground;
 static volatile sig_atomic_t stopping;
@@ -47,6 +56,24 @@ broker_log(int priority, const char *fmt, ...)
     syslog(priority, "%s", line);
     if (foreground)
         fprintf(stderr, "awscredd: %s\n", line);
+}
+
+void
+broker_log_issued(const struct broker_record *rec, const char *access_key_id,
+                  int64_t expiration, const char *how)
+{
+    char user[128], profile[128], where[160], safe[sizeof(where)];
+
+    pamaws_escape(rec->user, user, sizeof(user));
+    pamaws_escape(rec->profile, profile, sizeof(profile));
+    snprintf(where, sizeof(where), "%s %s%s%s", rec->service, rec->tty,
+             rec->rhost[0] != '\0' ? " from " : "", rec->rhost);
+    pamaws_escape(where, safe, sizeof(safe));
+    broker_log(LOG_INFO,
+               "issued to %s (uid %u, %s) profile %s: access key id %s, "
+               "expires %lld, %s",
+               user, (unsigned) rec->uid, safe, profile, access_key_id,
+               (long long) expiration, how);
 }
 
 static void
@@ -218,8 +245,8 @@ serve_request(int fd, const struct broker_config *cfg,
 {
     struct broker_request req;
     struct pamaws_result answer = {0};
-    char why[256], token[BROKER_TOKEN_CHARS + 1], url[96], number[24];
-    char user[128], profile[128], where[160], ip[INET_ADDRSTRLEN];
+    char why[256], token[BROKER_TOKEN_CHARS + 1], url[96], number[32];
+    char ip[INET_ADDRSTRLEN];
     uint64_t session;
     int64_t now = (int64_t) time(NULL);
 
@@ -243,20 +270,16 @@ serve_request(int fd, const struct broker_config *cfg,
         broker_request_clear(&req);
         goto fail;
     }
-    pamaws_escape(req.user, user, sizeof(user));
-    pamaws_escape(req.profile, profile, sizeof(profile));
-    snprintf(where, sizeof(where), "%s %s%s%s", req.service, req.tty,
-             req.rhost[0] != '\0' ? " from " : "", req.rhost);
     {
-        char safe[sizeof(where)];
+        struct broker_record rec = {
+            .user = (char *) req.user, .service = (char *) req.service,
+            .rhost = (char *) req.rhost, .tty = (char *) req.tty,
+            .profile = (char *) req.profile, .uid = req.uid,
+        };
 
-        pamaws_escape(where, safe, sizeof(safe));
-        broker_log(LOG_INFO,
-                   "issued to %s (uid %u, %s) profile %s: access key id %s, "
-                   "expires %lld, session %llu",
-                   user, (unsigned) req.uid, safe, profile,
-                   req.access_key_id, (long long) req.expiration,
-                   (unsigned long long) session);
+        snprintf(number, sizeof(number), "session %llu",
+                 (unsigned long long) session);
+        broker_log_issued(&rec, req.access_key_id, req.expiration, number);
     }
     broker_request_clear(&req);
     inet_ntop(AF_INET, &cfg->listen_addr, ip, sizeof(ip));
@@ -363,7 +386,7 @@ main(int argc, char **argv)
     /* Secrets stay in memory: no core dumps, no ptrace by the same uid,
        no swap where the limits allow (root has CAP_IPC_LOCK). */
     (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    if (geteuid() == 0 && mlockall(MCL_CURRENT | MCL_FUTURE) < 0)
+    if (geteuid() == 0 && mlockall(BROKER_MLOCK_FLAGS) < 0)
         broker_log(LOG_NOTICE, "memory not locked: %s", strerror(errno));
     if (load_config(conf, conf_given, &cfg) < 0)
         return 1;
@@ -375,6 +398,7 @@ main(int argc, char **argv)
     reg = broker_registry_new(&cfg);
     if (reg == NULL)
         goto out;
+    broker_registry_set_refresh(reg, broker_refresh_start);
     fd = control_listen(cfg.control_socket);
     if (fd < 0) {
         broker_log(LOG_ERR, "%s: %s", cfg.control_socket, strerror(errno));
@@ -400,7 +424,11 @@ out_fd:
     close(fd);
     (void) unlink(cfg.control_socket);
 out_reg:
-    broker_registry_free(reg);
+    /* A refresh still running reports to the registry: kept then. */
+    if (broker_refresh_drain(REFRESH_DRAIN_MS))
+        broker_registry_free(reg);
+    else
+        broker_log(LOG_WARNING, "stopping with a refresh still running");
 out:
     free(cfg.control_socket);
     return status;

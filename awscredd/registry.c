@@ -1,9 +1,15 @@
 /*
  * registry.c: who is logged in. Per user: one random token (the same for
  * every session, so processes from earlier logins keep working), the
- * newest credentials a login resolved, and the open sessions. Memory only;
- * secrets are wiped when replaced or forgotten. The HTTP threads and the
- * control loop share it under one mutex.
+ * newest credentials a login or a refresh resolved, how to resolve them
+ * again, and the open sessions. Memory only; secrets are wiped when
+ * replaced or forgotten. The HTTP threads, the refreshes and the control
+ * loop share it under one mutex.
+ *
+ * Refresh is lazy and single-flight: the first request that finds less
+ * than refresh_before= left claims the user's refresh; every request
+ * meanwhile gets the still-valid set, or "being refreshed" once it ran
+ * out. A failed refresh is tried again after REFRESH_RETRY_S.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -22,6 +28,7 @@
 /* Wrong tokens a uid may send per window before it is answered 429. */
 #define FAIL_LIMIT     10
 #define FAIL_WINDOW_S  60
+#define REFRESH_RETRY_S 10
 
 struct user {
     uid_t uid;
@@ -29,6 +36,10 @@ struct user {
     struct broker_creds creds;
     size_t sessions;
     int64_t first_open, last_close;
+    struct broker_record rec;       /* the newest login's */
+    bool refreshing;
+    int64_t refresh_failed;         /* when the last refresh failed */
+    char why[BROKER_WHY_MAX];       /* and why */
 };
 
 struct fails {
@@ -52,6 +63,7 @@ struct broker_registry {
     uint64_t next_id;
     struct fails fails[BROKER_MAX_USERS];
     size_t nfails;
+    broker_refresh_fn *refresh;
 };
 
 struct broker_registry *
@@ -82,6 +94,59 @@ broker_creds_clear(struct broker_creds *creds)
     memset(creds, 0, sizeof(*creds));
 }
 
+void
+broker_registry_set_refresh(struct broker_registry *reg,
+                            broker_refresh_fn *fn)
+{
+    reg->refresh = fn;
+}
+
+void
+broker_record_clear(struct broker_record *rec)
+{
+    size_t i;
+
+    free(rec->user);
+    free(rec->service);
+    free(rec->rhost);
+    free(rec->tty);
+    free(rec->profile);
+    for (i = 0; i < rec->argc; i++)
+        free(rec->argv[i]);
+    memset(rec, 0, sizeof(*rec));
+}
+
+/* Copies a record (from strings the caller keeps). 0, or -1. */
+static int
+record_set(struct broker_record *to, uid_t uid, const char *user,
+           const char *service, const char *rhost, const char *tty,
+           const char *profile, const char *const *argv, size_t argc)
+{
+    bool nomem = false;
+    size_t i;
+
+    memset(to, 0, sizeof(*to));
+    to->uid = uid;
+    nomem |= (to->user = strdup(user)) == NULL;
+    nomem |= (to->service = strdup(service)) == NULL;
+    nomem |= (to->rhost = strdup(rhost)) == NULL;
+    nomem |= (to->tty = strdup(tty)) == NULL;
+    nomem |= (to->profile = strdup(profile)) == NULL;
+    for (i = 0; i < argc && !nomem; i++, to->argc++)
+        nomem |= (to->argv[i] = strdup(argv[i])) == NULL;
+    if (nomem)
+        broker_record_clear(to);
+    return nomem ? -1 : 0;
+}
+
+static int
+record_copy(struct broker_record *to, const struct broker_record *from)
+{
+    return record_set(to, from->uid, from->user, from->service, from->rhost,
+                      from->tty, from->profile,
+                      (const char *const *) from->argv, from->argc);
+}
+
 static int
 creds_copy(struct broker_creds *to, const struct broker_creds *from)
 {
@@ -108,6 +173,7 @@ user_forget(struct broker_registry *reg, size_t i)
     struct user *u = reg->users[i];
 
     broker_creds_clear(&u->creds);
+    broker_record_clear(&u->rec);
     secret_wipe(u->token, sizeof(u->token));
     free(u);
     reg->users[i] = reg->users[--reg->nusers];
@@ -168,9 +234,11 @@ open_locked(struct broker_registry *reg, const struct broker_request *req,
         .session_token = (char *) req->session_token,
         .account_id = req->account_id[0] != '\0' ? (char *) req->account_id
                                                  : NULL,
-        .expiration = req->expiration,
+        .expiration = broker_local_expiry(req->expiration,
+                                          req->clock_offset),
     };
     struct broker_creds copy;
+    struct broker_record rec;
     struct user *u = user_find(reg, req->uid, NULL);
 
     if (reg->nsessions >= BROKER_MAX_SESSIONS) {
@@ -194,13 +262,22 @@ open_locked(struct broker_registry *reg, const struct broker_request *req,
     }
     /* The newest login's credentials win when they last longer. */
     if (u->creds.access_key_id == NULL
-        || req->expiration >= u->creds.expiration) {
+        || fresh.expiration >= u->creds.expiration) {
         if (creds_copy(&copy, &fresh) < 0) {
             snprintf(why, size, "out of memory");
             return -1;
         }
         broker_creds_clear(&u->creds);
         u->creds = copy;
+        u->why[0] = '\0';
+        u->refresh_failed = 0;
+    }
+    /* The newest login says how to resolve again. */
+    if (record_set(&rec, req->uid, req->user, req->service, req->rhost,
+                   req->tty, req->profile, req->argv, req->argc)
+        == 0) {
+        broker_record_clear(&u->rec);
+        u->rec = rec;
     }
     u->sessions++;
     reg->sessions[reg->nsessions].id = reg->next_id;
@@ -277,6 +354,17 @@ broker_registry_expire(struct broker_registry *reg, int64_t now)
     pthread_mutex_unlock(&reg->lock);
 }
 
+/* Whether u's refresh is this request's to start. */
+static bool
+refresh_due(const struct broker_registry *reg, const struct user *u,
+            int64_t now)
+{
+    return reg->refresh != NULL && !u->refreshing && u->rec.user != NULL
+           && u->creds.expiration - now < reg->cfg->refresh_before_s
+           && (u->refresh_failed == 0
+               || now - u->refresh_failed >= REFRESH_RETRY_S);
+}
+
 /* Compares the whole token whatever the first differing byte. */
 static bool
 token_equal(const char *want, const char *got, size_t len)
@@ -324,8 +412,9 @@ broker_registry_lookup(struct broker_registry *reg, uid_t uid,
                        struct broker_creds *out)
 {
     enum broker_lookup status = BROKER_LOOKUP_DENIED;
+    struct broker_record job = {0};
+    bool match, claimed = false;
     struct user *u;
-    bool match;
 
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&reg->lock);
@@ -338,13 +427,57 @@ broker_registry_lookup(struct broker_registry *reg, uid_t uid,
     if (!match) {
         status = rate_limited(reg, uid, now, true) ? BROKER_LOOKUP_LIMITED
                                                    : BROKER_LOOKUP_DENIED;
-    } else if (u->creds.expiration <= now) {
-        status = BROKER_LOOKUP_EXPIRED;
     } else {
-        status = creds_copy(out, &u->creds) == 0 ? BROKER_LOOKUP_OK
-                                                  : BROKER_LOOKUP_EXPIRED;
+        if (refresh_due(reg, u, now)) {
+            claimed = record_copy(&job, &u->rec) == 0;
+            u->refreshing = claimed;
+        }
+        if (u->creds.expiration <= now)
+            status = BROKER_LOOKUP_EXPIRED;
+        else
+            status = creds_copy(out, &u->creds) == 0 ? BROKER_LOOKUP_OK
+                                                      : BROKER_LOOKUP_EXPIRED;
     }
 out:
     pthread_mutex_unlock(&reg->lock);
+    if (claimed)
+        reg->refresh(reg, &job);
     return status;
+}
+
+void
+broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
+                          const struct broker_creds *fresh, const char *why,
+                          int64_t now)
+{
+    struct broker_creds copy;
+    struct user *u;
+
+    pthread_mutex_lock(&reg->lock);
+    u = user_find(reg, uid, NULL);
+    if (u != NULL) {
+        u->refreshing = false;
+        if (fresh != NULL && creds_copy(&copy, fresh) == 0) {
+            broker_creds_clear(&u->creds);
+            u->creds = copy;
+            u->why[0] = '\0';
+        } else {
+            u->refresh_failed = now;
+            snprintf(u->why, sizeof(u->why), "%s",
+                     fresh != NULL ? "out of memory" : why);
+        }
+    }
+    pthread_mutex_unlock(&reg->lock);
+}
+
+void
+broker_registry_why(struct broker_registry *reg, uid_t uid, char *why,
+                    size_t size)
+{
+    struct user *u;
+
+    pthread_mutex_lock(&reg->lock);
+    u = user_find(reg, uid, NULL);
+    snprintf(why, size, "%s", u != NULL && !u->refreshing ? u->why : "");
+    pthread_mutex_unlock(&reg->lock);
 }

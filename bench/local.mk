@@ -9,3 +9,6 @@ EXTRA_DIST += bench/assume_role.sh
 EXTRA_DIST += bench/clock_probe.sh
 # The config reader at 100 000 profiles against a minimal scan, and a 50 MB file.
 EXTRA_DIST += bench/config_scale.sh
+# awscredd: p99 from memory, 50 users x 20 clients near expiry, RSS with
+# 1000 sessions (bench/broker.py, also run by tests/e2e/broker_load.sh).
+EXTRA_DIST += bench/broker.sh bench/broker.py

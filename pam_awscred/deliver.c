@@ -241,19 +241,38 @@ token_write(const struct pamaws_args *args, const struct pamaws_user *user,
     return status;
 }
 
-/* The request frame: who, from where, and the credentials. */
+/* The module's options (argc, arg.0 ...): how the broker resolves again
+   (awscredd/refresh.c). Up to 32, as the broker accepts. */
+static int
+request_args(const struct pamaws_login *login, struct pamaws_result *req)
+{
+    char key[16], count[16];
+    int i, n = login->argc < 32 ? login->argc : 32, rc = 0;
+
+    snprintf(count, sizeof(count), "%d", n);
+    rc |= pamaws_result_add(req, "argc", count);
+    for (i = 0; i < n; i++) {
+        snprintf(key, sizeof(key), "arg.%d", i);
+        rc |= pamaws_result_add(req, key, login->argv[i]);
+    }
+    return rc;
+}
+
+/* The request frame: who, from where, the credentials, and how to
+   resolve them again. */
 static int
 request_build(const struct pamaws_args *args, const struct pamaws_user *user,
               const struct pamaws_login *login, const struct pamaws_vars *vars,
               struct pamaws_result *req)
 {
     const struct pamaws_config *c = &args->config;
-    char uid[24], expires[24];
+    char uid[24], expires[24], offset[24];
     bool system = c->mode == PAMAWS_MODE_SYSTEM;
     int rc = 0;
 
     snprintf(uid, sizeof(uid), "%lu", (unsigned long) user->uid);
     snprintf(expires, sizeof(expires), "%lld", (long long) vars->expires);
+    snprintf(offset, sizeof(offset), "%lld", (long long) vars->clock_offset_s);
     memset(req, 0, sizeof(*req));
     rc |= pamaws_result_add(req, "op", "open_session");
     rc |= pamaws_result_add(req, "user", user->name);
@@ -273,11 +292,12 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     rc |= pamaws_result_add(req, "session_token",
                             pamaws_vars_get(vars, "AWS_SESSION_TOKEN"));
     rc |= pamaws_result_add(req, "expiration", expires);
+    rc |= pamaws_result_add(req, "clock_offset", offset);
     if (vars->account_id[0] != '\0')
         rc |= pamaws_result_add(req, "account_id", vars->account_id);
     rc |= pamaws_result_add(req, "region",
                             pamaws_vars_get(vars, "AWS_REGION"));
-    return rc;
+    return rc | request_args(login, req);
 }
 
 /* Replaces vars by the pointer pair and the region; with token_env, the

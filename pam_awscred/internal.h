@@ -295,6 +295,7 @@ struct pamaws_vars {
     size_t count;
     int64_t expires;              /* epoch seconds; 0: keys never expire */
     char account_id[16];          /* 12 digits, or "" */
+    int64_t clock_offset_s;       /* AWS's clock - ours, when measured */
 };
 
 /* The names we may export, and the ones removed so one set remains. */
@@ -322,6 +323,9 @@ const char *pamaws_vars_get(const struct pamaws_vars *vars, const char *name);
 /* Where the login comes from, for the broker's audit line. */
 struct pamaws_login {
     const char *service, *rhost, *tty;
+    /* The module's options, for the broker to resolve the same way */
+    int argc;
+    const char **argv;
 };
 
 /* What close_session needs to unregister: "uid session socket-path". */

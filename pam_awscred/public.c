@@ -179,8 +179,9 @@ broker_free(pam_handle_t *pamh, void *data, int error_status)
 
 /* Keys or the broker's pointers (deliver.c), then exported. */
 static int
-deliver(const struct pamaws_args *args, pam_handle_t *pamh,
-        const struct pamaws_user *user, struct pamaws_vars *vars)
+deliver(const struct pamaws_args *args, pam_handle_t *pamh, int argc,
+        const char **argv, const struct pamaws_user *user,
+        struct pamaws_vars *vars)
 {
     const void *service = NULL, *rhost = NULL, *tty = NULL;
     struct pamaws_login login;
@@ -193,6 +194,8 @@ deliver(const struct pamaws_args *args, pam_handle_t *pamh,
     login.service = service;
     login.rhost = rhost;
     login.tty = tty;
+    login.argc = argc;
+    login.argv = argv;
     if (pamaws_deliver(args, user, &login, vars, unreg, sizeof(unreg))
         != PAMAWS_EXPORT)
         return failure(args, PAM_SESSION_ERR);
@@ -278,7 +281,7 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
         break;
     case PAMAWS_EXPORT:
     default:
-        status = deliver(&args, pamh, &user, &vars);
+        status = deliver(&args, pamh, argc, argv, &user, &vars);
         break;
     }
 

@@ -562,6 +562,8 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
         return PAMAWS_FAIL;
     }
     log_success(args, user, result, vars);
+    /* For deliver.c: the broker serves Expiration in local-clock terms. */
+    vars->clock_offset_s = clock.measured ? clock.offset_ms / 1000 : 0;
     return PAMAWS_EXPORT;
 }
 

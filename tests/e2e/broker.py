@@ -15,7 +15,6 @@ and nobody the other user (run with setpriv and the system python3).
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "lib"))
 from tap import Tap  # noqa: E402
+from broker_lib import control, free_port  # noqa: E402
 
 BUILD = os.environ.get("top_builddir", ".")
 BROKER = os.path.join(BUILD, "awscredd", "awscredd")
@@ -68,35 +68,6 @@ sys.stdin.read()
 """
 
 
-def frame(records):
-    body = "".join("%s=%s\n" % kv for kv in records.items())
-    return ("AWSCRED-RESULT 1 %d\n" % len(body) + body).encode()
-
-
-def control(path, records):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(5)
-    s.connect(path)
-    s.sendall(frame(records))
-    data = b""
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            break
-        data += chunk
-    s.close()
-    head, _, body = data.decode().partition("\n")
-    return dict(line.split("=", 1) for line in body.splitlines())
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def get(port, path, host, token, uid=None):
     argv = [SYSTEM_PYTHON, "-c", RAW_GET, str(port), path, host, token or ""]
     if uid is not None:
@@ -110,13 +81,14 @@ def get(port, path, host, token, uid=None):
         return 0, out.stderr
 
 
-def open_session(sock, uid, user, expires):
+def open_session(sock, uid, user, expires, clock_offset=0):
     return control(sock, {
         "op": "open_session", "user": user, "uid": str(uid), "mode": "user",
         "profile": "dev", "files": "", "service": "sshd",
         "rhost": "192.0.2.7", "tty": "ssh", "access_key_id": KEY_ID,
         "secret_access_key": SECRET, "session_token": SESSION_TOKEN,
-        "expiration": str(int(expires)), "account_id": "123456789012",
+        "expiration": str(int(expires)), "clock_offset": str(clock_offset),
+        "account_id": "123456789012",
         "region": "eu-west-1"})
 
 
@@ -145,7 +117,7 @@ def main():
         print("1..0 # SKIP botocore is not installed")
         return 0
     t = Tap()
-    print("1..16")
+    print("1..17")
     tmp = tempfile.mkdtemp(prefix="broker.")
     os.chmod(tmp, 0o755)
     sock = os.path.join(tmp, "broker.sock")
@@ -167,7 +139,9 @@ def main():
         t.ok(st.st_mode & 0o777 == 0o600 and st.st_uid == 0,
              "the control socket is root's, mode 0600", oct(st.st_mode))
 
-        answer = open_session(sock, 0, "root", time.time() + 3600)
+        # This host's clock is 10 minutes behind AWS's, as measured.
+        expires = int(time.time()) + 3600
+        answer = open_session(sock, 0, "root", expires, 600)
         token = answer.get("token", "")
         url = answer.get("url", "")
         t.ok(answer.get("result") == "ok" and len(token) == 64
@@ -204,6 +178,12 @@ def main():
              and doc.get("SessionToken") == SESSION_TOKEN,
              "awscred export reads them through the container provider",
              out.stdout + out.stderr)
+
+        status, body = get(port, "/v1/credentials", host, token)
+        local = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires - 600))
+        t.ok(status == 200 and json.loads(body).get("Expiration") == local,
+             "Expiration is in local-clock terms: 10 minutes earlier",
+             (local, body.replace(SECRET, "...")))
 
         status, body = get(port, "/v1/credentials", host, token, NOBODY)
         t.ok(status == 403 and "AccessDenied" in body,

@@ -40,6 +40,15 @@ dist_check_SCRIPTS += tests/e2e/install_deb.sh
 # Host headers refused. Root only; skips otherwise.
 TESTS += tests/e2e/broker.sh
 dist_check_SCRIPTS += tests/e2e/broker.sh tests/e2e/broker.py
+EXTRA_DIST += tests/lib/broker_lib.py
+# Its refresh (man/awscredd.8, REFRESH): botocore and the JS SDK v3 (npm,
+# at test time; skipped without it) against moto_server across three
+# expiries of 24-second credentials; about two minutes.
+TESTS += tests/e2e/broker_refresh.sh
+dist_check_SCRIPTS += tests/e2e/broker_refresh.sh tests/e2e/broker_refresh.py
+# 1000 requests at once from 50 users near expiry (bench/broker.py --tap).
+TESTS += tests/e2e/broker_load.sh
+dist_check_SCRIPTS += tests/e2e/broker_load.sh
 
 # Clock skew (issue 6): `awscred clock` against loopback time references
 # (true and lying HTTP Date, SNTP) under libfaketime.

@@ -5,9 +5,12 @@
  *
  * Properties checked beyond "no crash, no leak":
  *   - an accepted open_session holds a valid access key id, a base64
- *     secret, a positive expiration and a uid other than (uid_t) -1;
- *   - once registered, the answered token finds the credentials and a
- *     token differing in one character does not.
+ *     secret, a positive expiration, a clock offset within a day, at most
+ *     BROKER_MAX_ARGS options, all present, and a uid other than
+ *     (uid_t) -1;
+ *   - once registered, the answered token finds the credentials (expired
+ *     when the offset moves their expiry before now) and a token
+ *     differing in one character does not.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -31,8 +34,12 @@ check_registry(const struct broker_request *req)
                                       sizeof why) == 0);
     found = broker_registry_lookup(reg, req->uid, token, strlen(token), 0,
                                    &creds);
-    FUZZ_REQUIRE(found == BROKER_LOOKUP_OK);
-    FUZZ_REQUIRE(strcmp(creds.access_key_id, req->access_key_id) == 0);
+    if (broker_local_expiry(req->expiration, req->clock_offset) > 0) {
+        FUZZ_REQUIRE(found == BROKER_LOOKUP_OK);
+        FUZZ_REQUIRE(strcmp(creds.access_key_id, req->access_key_id) == 0);
+    } else {
+        FUZZ_REQUIRE(found == BROKER_LOOKUP_EXPIRED);
+    }
     broker_creds_clear(&creds);
     token[0] = token[0] == 'a' ? 'b' : 'a';
     FUZZ_REQUIRE(broker_registry_lookup(reg, req->uid, token, strlen(token),
@@ -60,6 +67,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_REQUIRE(pamaws_check_base64(req.secret_access_key,
                                          BROKER_SECRET_MAX_BYTES) == NULL);
         FUZZ_REQUIRE(req.expiration > 0);
+        FUZZ_REQUIRE(req.clock_offset >= -BROKER_MAX_OFFSET_S
+                     && req.clock_offset <= BROKER_MAX_OFFSET_S);
+        FUZZ_REQUIRE(req.argc <= BROKER_MAX_ARGS);
+        for (size_t i = 0; i < req.argc; i++)
+            FUZZ_REQUIRE(req.argv[i] != NULL);
         check_registry(&req);
     } else {
         FUZZ_REQUIRE(req.op == BROKER_OP_CLOSE);

@@ -2888,10 +2888,11 @@ file_has(const char *path, const char *text)
 /* A login with deliver=endpoint and awscredd running gets the pointer pair
    and the region, none of the secret names; the token file is alice's,
    0600 in a 0700 directory, without a newline, and works with curl as
-   alice. A second login gets the same URL and file. Without a broker,
-   deliver=endpoint exports nothing and auto exports keys silently; with a
-   dead broker's socket, keys and one notice; deliver=auto with the broker
-   logs one notice, token_env=yes adds the token itself. */
+   alice, and lets the broker resolve again as the login did. A second
+   login gets the same URL and file. Without a broker, deliver=endpoint
+   exports nothing and auto exports keys silently; with a dead broker's
+   socket, keys and one notice; deliver=auto with the broker logs one
+   notice, token_env=yes adds the token itself. */
 static void
 test_deliver_endpoint(void **state)
 {
@@ -2970,8 +2971,10 @@ test_deliver_endpoint(void **state)
     port = ntohs(addr.sin_port);
     close(fd);
     snprintf(conf, sizeof(conf), "%s/broker.conf", dir);
+    /* refresh_before above the credentials' hour: the first request
+       starts a refresh, from the module's options the login sent. */
     snprintf(text, sizeof(text), "[broker]\nlisten = 127.0.0.1:%d\n"
-             "control_socket = %s\n", port, sock);
+             "control_socket = %s\nrefresh_before = 2h\n", port, sock);
     put_file(conf, text, 0600, 0, 0);
     snprintf(log, sizeof(log), "%s/broker.log", dir);
     run_cmd("'%s/awscredd/awscredd' --foreground --conf '%s' > '%s' 2>&1 &"
@@ -3026,6 +3029,11 @@ test_deliver_endpoint(void **state)
     fetch_as_alice(url, file, out);
     if (!file_has(out, "\"AccessKeyId\":\"" KEY_A "\""))
         fail_msg("curl as alice got no credentials; log:\n%s", logbuf);
+    for (tries = 0; tries < 100 && !file_has(log, "refreshed"); tries++)
+        usleep(50000);
+    if (!file_has(log, "refreshed"))
+        fail_msg("the broker did not resolve again from the module's"
+                 " options");
     f = fopen(file, "r");
     assert_non_null(f);
     assert_int_equal(fread(token, 1, 64, f), 64);
