@@ -82,7 +82,7 @@ resolve(struct job *job, struct broker_creds *creds)
     args.service = rec->service;
     args.rhost = rec->rhost[0] != '\0' ? rec->rhost : NULL;
     user = (struct pamaws_user){pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir,
-                                pw.pw_shell, NULL};
+                                pw.pw_shell, NULL, groups, ngroups};
     if (pamaws_session_resolve(&args, &user, &vars) != PAMAWS_EXPORT
         || vars.expires == 0)
         goto out;
