@@ -13,6 +13,8 @@
  *   awscred-worker --mode user|system --user NAME --uid N --gid N
  *                  --home DIR [--profile P] [--region R] [--timeout-ms N]
  *                  [--session-name S] [--net-module PATH] [--imds]
+ *                  [--role-arn ARN] [--source-identity S]
+ *                  [--session-tags K=V,...] [--transitive-tag-keys K,...]
  *                  [--warn-unsafe-dirs] [--debug] [--no-process]
  *                  [--no-user-endpoints]
  *                  [--clock-check auto|always|never] [--clock-url URL]
@@ -54,6 +56,11 @@ struct worker_request {
     const char *profile;
     const char *region;
     const char *session_name;
+    /* system mode's attribution (attrib.c), checked by the module */
+    const char *role_arn;
+    const char *source_identity;
+    char *session_tags;
+    char *transitive_tag_keys;
     const char *net_module;
     unsigned long timeout_ms;
     bool imds;
@@ -147,6 +154,14 @@ parse_request(int argc, char **argv, struct worker_request *req)
             req->region = v;
         else if (strcmp(a, "--session-name") == 0)
             req->session_name = v;
+        else if (strcmp(a, "--role-arn") == 0)
+            req->role_arn = v;
+        else if (strcmp(a, "--source-identity") == 0)
+            req->source_identity = v;
+        else if (strcmp(a, "--session-tags") == 0)
+            req->session_tags = argv[i];
+        else if (strcmp(a, "--transitive-tag-keys") == 0)
+            req->transitive_tag_keys = argv[i];
         else if (strcmp(a, "--net-module") == 0)
             req->net_module = v;
         else if (strcmp(a, "--timeout-ms") == 0)
@@ -185,6 +200,40 @@ worker_log(void *arg, int priority, const char *message)
         fprintf(stderr, "%s\n", message);
 }
 
+/* The AssumeRole extras for the requested profile, when the module sent
+   any. 0, or -1 (too many, or out of memory). */
+static int
+assume_role_set(struct awscred_context *ctx, struct worker_request *req)
+{
+    struct pamaws_tag tags[PAMAWS_MAX_TAGS], keys[PAMAWS_MAX_TAGS];
+    struct awscred_tag atags[PAMAWS_MAX_TAGS];
+    const char *transitive[PAMAWS_MAX_TAGS];
+    struct awscred_assume_role_options opts;
+    size_t i;
+
+    if (req->role_arn == NULL && req->source_identity == NULL
+        && req->session_tags == NULL && req->transitive_tag_keys == NULL)
+        return 0;
+    memset(&opts, 0, sizeof(opts));
+    opts.role_arn = req->role_arn;
+    opts.source_identity = req->source_identity;
+    if (req->session_tags != NULL)
+        opts.ntags = pamaws_tags_split(req->session_tags, tags,
+                                       PAMAWS_MAX_TAGS);
+    if (req->transitive_tag_keys != NULL)
+        opts.ntransitive = pamaws_tags_split(req->transitive_tag_keys, keys,
+                                             PAMAWS_MAX_TAGS);
+    if (opts.ntags > PAMAWS_MAX_TAGS || opts.ntransitive > PAMAWS_MAX_TAGS)
+        return -1;
+    for (i = 0; i < opts.ntags; i++)
+        atags[i] = (struct awscred_tag){ tags[i].key, tags[i].value };
+    for (i = 0; i < opts.ntransitive; i++)
+        transitive[i] = keys[i].key;
+    opts.tags = atags;
+    opts.transitive_tag_keys = transitive;
+    return awscred_context_set_assume_role(ctx, &opts);
+}
+
 /* Builds the context for req. NULL when out of memory. */
 static struct awscred_context *
 context_build(struct worker_request *req)
@@ -217,7 +266,8 @@ context_build(struct worker_request *req)
         || (req->net_module != NULL
             && awscred_context_set_net_module(ctx, req->net_module) != 0)
         || (req->session_name != NULL
-            && awscred_context_set_session_name(ctx, req->session_name) != 0)) {
+            && awscred_context_set_session_name(ctx, req->session_name) != 0)
+        || assume_role_set(ctx, req) != 0) {
         awscred_context_free(ctx);
         return NULL;
     }

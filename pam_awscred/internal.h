@@ -83,6 +83,11 @@ struct pamaws_config {
     char *system_credentials; /* system_credentials=: admin credentials */
     char *system_profile;     /* system_profile=: profile in those files */
     char *system_user;        /* system_user=: identity of the system worker */
+    /* Attribution in system mode (attrib.c): templates with %u %h %r %s %g */
+    char *role_arn;           /* role_arn=: NULL: the profile's */
+    char *source_identity;    /* source_identity=: NULL: %u, "": none */
+    char *session_tags;       /* session_tags=key=value,... */
+    char *transitive_tag_keys; /* transitive_tag_keys=key,... */
     bool imds;                /* imds: allow EC2 instance metadata */
     bool credential_process;  /* credential_process=allow|deny (user mode) */
     bool user_endpoints;      /* user_endpoints=allow|deny (user mode) */
@@ -365,6 +370,49 @@ const char *pamaws_check_key_id(const char *value);
 const char *pamaws_check_base64(const char *value, size_t max);
 const char *pamaws_check_region(const char *value);
 
+/* ---- Attribution in system mode (attrib.c) --------------------------- */
+
+#define PAMAWS_MAX_TAGS 50  /* AWSCRED_MAX_SESSION_TAGS */
+
+/* What a template's %u %h %r %s %g stand for; NULL expands to "". */
+struct pamaws_template_values {
+    const char *user, *host, *rhost, *service, *group;
+};
+
+struct pamaws_tag {
+    const char *key, *value;
+};
+
+/* One login's expanded attribution; NULL members are not sent. */
+struct pamaws_attribution {
+    char *role_arn;
+    char *source_identity;
+    char *session_tags;        /* "key=value,...", each checked */
+    char *transitive_tag_keys; /* "key,...", each a key of session_tags */
+};
+
+/* Whether every % in value is one of %u %h %r %s %g %% (an option check). */
+bool pamaws_template_valid(const char *value);
+/*
+ * In system mode, expands the attribution options for user and checks
+ * each value against STS's limits (ASCII only). Returns 0 (out filled;
+ * all NULL in user mode), or -1, logged with the option and the reason:
+ * then nothing may be sent. Free out with pamaws_attribution_free.
+ */
+int pamaws_attribution_build(const struct pamaws_args *args,
+                             const struct pamaws_user *user,
+                             struct pamaws_attribution *out);
+void pamaws_attribution_free(struct pamaws_attribution *a);
+/* Splits "k=v,k2=v2" in place at ',' and each item's first '='
+   (result.c, for the worker too). Returns the count, max + 1 when there
+   are more than max. */
+size_t pamaws_tags_split(char *list, struct pamaws_tag *tags, size_t max);
+/* STS's limits (attrib.c); NULL when value fits, else a static reason. */
+const char *pamaws_check_source_identity(const char *value);
+const char *pamaws_check_tag_key(const char *value);
+const char *pamaws_check_tag_value(const char *value);
+const char *pamaws_check_role_arn(const char *value);
+
 /* ---- The audit line of a successful login (audit.c) ------------------ */
 
 /* What it names; NULL fields print as "-". Never a secret. */
@@ -376,12 +424,16 @@ struct pamaws_audit {
     const char *provider;      /* the worker's method */
     const char *access_key_id;
     const char *expires;       /* AWS_CREDENTIAL_EXPIRATION, NULL: none */
+    /* System mode's attribution (attrib.c); the fields are left out of
+       the line when NULL */
+    const char *role;          /* role_arn=, expanded */
+    const char *source_identity;
 };
 
 /*
  * Formats the line (pam_awscred(8), DIAGNOSTICS):
  *   AWS credentials exported: user=U service=S rhost=H profile=P
- *   provider=M access_key_id=K expires=T
+ *   provider=M access_key_id=K expires=T [role=R] [source_identity=I]
  * values with spaces, quotes, backslashes or '=' in double quotes.
  * The module, `awscred session` and later the broker use this one format.
  */

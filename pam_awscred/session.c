@@ -179,7 +179,7 @@ request_worker(struct request *req, const struct pamaws_config *c,
 static void
 request_build(const struct pamaws_args *args, const struct pamaws_user *user,
               const char *worker_user, const struct pamaws_identity *id,
-              struct request *req)
+              const struct pamaws_attribution *attrib, struct request *req)
 {
     const struct pamaws_config *c = &args->config;
     bool system = c->mode == PAMAWS_MODE_SYSTEM;
@@ -190,6 +190,10 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     request_opt(req, "--profile", system ? c->system_profile : c->profile);
     if (system)
         request_opt(req, "--session-name", user->name);
+    request_opt(req, "--role-arn", attrib->role_arn);
+    request_opt(req, "--source-identity", attrib->source_identity);
+    request_opt(req, "--session-tags", attrib->session_tags);
+    request_opt(req, "--transitive-tag-keys", attrib->transitive_tag_keys);
     request_clock(req, c, false);
     if (c->imds)
         request_arg(req, "--imds");
@@ -501,7 +505,8 @@ pamaws_vars_get(const struct pamaws_vars *vars, const char *name)
 /* The audit line of a login about to get vars (audit.c). */
 static void
 log_success(const struct pamaws_args *args, const struct pamaws_user *user,
-            const struct pamaws_result *result, const struct pamaws_vars *vars)
+            const struct pamaws_result *result, const struct pamaws_vars *vars,
+            const struct pamaws_attribution *attrib)
 {
     struct pamaws_audit audit;
     const char *profile = pamaws_result_get(result, "profile");
@@ -515,6 +520,8 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
     audit.provider = pamaws_result_get(result, "method");
     audit.access_key_id = pamaws_vars_get(vars, "AWS_ACCESS_KEY_ID");
     audit.expires = pamaws_vars_get(vars, "AWS_CREDENTIAL_EXPIRATION");
+    audit.role = attrib->role_arn;
+    audit.source_identity = attrib->source_identity;
     pamaws_audit_format(&audit, line, sizeof(line));
     pamaws_log(args, LOG_INFO, "%s", line);
 }
@@ -528,7 +535,8 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
 static enum pamaws_outcome
 judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
              const struct pamaws_result *result,
-             const struct pamaws_result *host, struct pamaws_vars *vars)
+             const struct pamaws_result *host,
+             const struct pamaws_attribution *attrib, struct pamaws_vars *vars)
 {
     struct pamaws_clock_outcome clock;
     const char *status = pamaws_result_get(result, "status");
@@ -546,7 +554,7 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
         pamaws_vars_clear(vars);
         return PAMAWS_FAIL;
     }
-    log_success(args, user, result, vars);
+    log_success(args, user, result, vars, attrib);
     return PAMAWS_EXPORT;
 }
 
@@ -675,6 +683,7 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
 {
     struct pamaws_identity id = { 0, 0, NULL, 0 };
     struct pamaws_result result, clock;
+    struct pamaws_attribution attrib;
     struct pamaws_run run;
     struct request req;
     enum pamaws_outcome outcome = PAMAWS_FAIL;
@@ -686,9 +695,11 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
     memset(&run, 0, sizeof(run));
     memset(&result, 0, sizeof(result));
     memset(&clock, 0, sizeof(clock));
-    if (worker_identity(args, user, false, &id, &worker_user) < 0)
+    memset(&attrib, 0, sizeof(attrib));
+    if (pamaws_attribution_build(args, user, &attrib) < 0
+        || worker_identity(args, user, false, &id, &worker_user) < 0)
         goto done;
-    request_build(args, user, worker_user, &id, &req);
+    request_build(args, user, worker_user, &id, &attrib, &req);
     if (req.nomem) {
         pamaws_log(args, LOG_CRIT, "out of memory");
         goto done;
@@ -712,7 +723,7 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
                args->config.timeout
                    - (long) (pamaws_clock_monotonic_ms() - started),
                &clock);
-    outcome = judge_result(args, user, &result, &clock, vars);
+    outcome = judge_result(args, user, &result, &clock, &attrib, vars);
     if (outcome == PAMAWS_EXPORT)
         pamaws_clock_kernel_notice(args, &clock);
 
@@ -721,6 +732,7 @@ done:
     pamaws_result_clear(&result);
     pamaws_run_free(&run);
     request_free(&req);
+    pamaws_attribution_free(&attrib);
     free(id.groups);
     free(worker_user);
     return outcome;
