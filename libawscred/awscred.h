@@ -235,6 +235,9 @@ struct awscred_tag {
  *                    profile's.
  *   source_identity  SourceIdentity, replacing the profile's
  *                    source_identity. NULL: the profile's.
+ *   mfa_serial       SerialNumber, replacing the profile's mfa_serial;
+ *                    the code (TokenCode) is asked through the context's
+ *                    prompt. NULL: the profile's.
  *   tags, ntags      Tags.member.N, in this order (at most
  *                    AWSCRED_MAX_SESSION_TAGS).
  *   transitive_tag_keys, ntransitive   TransitiveTagKeys.member.N.
@@ -246,6 +249,7 @@ struct awscred_tag {
 struct awscred_assume_role_options {
     const char *role_arn;
     const char *source_identity;
+    const char *mfa_serial;
     const struct awscred_tag *tags;
     size_t ntags;
     const char *const *transitive_tag_keys;

@@ -49,6 +49,7 @@ struct awscred_context {
     struct {
         char *role_arn;
         char *source_identity;
+        char *mfa_serial;
         /* key, value, key, value...: cache_key_item's pairs */
         char *tags[2 * AWSCRED_MAX_SESSION_TAGS];
         size_t ntags;

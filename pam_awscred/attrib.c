@@ -144,6 +144,7 @@ pamaws_attribution_free(struct pamaws_attribution *a)
     free(a->source_identity);
     free(a->session_tags);
     free(a->transitive_tag_keys);
+    free(a->mfa_serial);
     memset(a, 0, sizeof(*a));
 }
 
@@ -282,6 +283,15 @@ pamaws_attribution_build(const struct pamaws_args *args,
         bad = c->transitive_tag_keys;
         why = expand_transitive(c->transitive_tag_keys, keys, nkeys,
                                 &out->transitive_tag_keys);
+    }
+    if (why == NULL && c->mfa_serial != NULL && c->mfa_serial[0] != '\0') {
+        option = "mfa_serial";
+        bad = c->mfa_serial;
+        out->mfa_serial = expand(c->mfa_serial, &v, &why);
+        if (out->mfa_serial != NULL)
+            why = check_chars(out->mfa_serial, 9, 256, ARN_CHARS,
+                              "is not 9 to 256 characters of A-Z a-z 0-9"
+                              " _+=,.@-:/");
     }
     if (why == NULL)
         return 0;

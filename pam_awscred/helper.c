@@ -15,6 +15,12 @@
  *                  [--session-name S] [--net-module PATH] [--imds]
  *                  [--role-arn ARN] [--source-identity S]
  *                  [--session-tags K=V,...] [--transitive-tag-keys K,...]
+ *                  [--mfa-serial ARN]
+ *
+ * With --mfa-serial (pam_awscred/mfa.c) the MFA code comes in the
+ * environment as AWSCRED_MFA_CODE (never argv, which every user can
+ * read): taken out of the environment before the library starts, and
+ * given to the assume-role provider's prompt.
  *                  [--warn-unsafe-dirs] [--debug] [--no-process]
  *                  [--no-user-endpoints]
  *                  [--clock-check auto|always|never] [--clock-url URL]
@@ -61,6 +67,8 @@ struct worker_request {
     const char *source_identity;
     char *session_tags;
     char *transitive_tag_keys;
+    const char *mfa_serial;
+    char mfa_code[16];        /* from AWSCRED_MFA_CODE; wiped */
     const char *net_module;
     unsigned long timeout_ms;
     bool imds;
@@ -162,6 +170,8 @@ parse_request(int argc, char **argv, struct worker_request *req)
             req->session_tags = argv[i];
         else if (strcmp(a, "--transitive-tag-keys") == 0)
             req->transitive_tag_keys = argv[i];
+        else if (strcmp(a, "--mfa-serial") == 0)
+            req->mfa_serial = v;
         else if (strcmp(a, "--net-module") == 0)
             req->net_module = v;
         else if (strcmp(a, "--timeout-ms") == 0)
@@ -212,11 +222,13 @@ assume_role_set(struct awscred_context *ctx, struct worker_request *req)
     size_t i;
 
     if (req->role_arn == NULL && req->source_identity == NULL
-        && req->session_tags == NULL && req->transitive_tag_keys == NULL)
+        && req->session_tags == NULL && req->transitive_tag_keys == NULL
+        && req->mfa_serial == NULL)
         return 0;
     memset(&opts, 0, sizeof(opts));
     opts.role_arn = req->role_arn;
     opts.source_identity = req->source_identity;
+    opts.mfa_serial = req->mfa_serial;
     if (req->session_tags != NULL)
         opts.ntags = pamaws_tags_split(req->session_tags, tags,
                                        PAMAWS_MAX_TAGS);
@@ -234,6 +246,37 @@ assume_role_set(struct awscred_context *ctx, struct worker_request *req)
     return awscred_context_set_assume_role(ctx, &opts);
 }
 
+/* The assume-role provider's MFA prompt: the code the module asked for,
+   once. */
+static int
+worker_prompt(void *arg, const char *prompt, int echo, char *buf,
+              size_t size)
+{
+    struct worker_request *req = arg;
+    size_t len = strlen(req->mfa_code);
+
+    (void) prompt;
+    (void) echo;
+    if (len == 0 || len >= size)
+        return -1;
+    memcpy(buf, req->mfa_code, len + 1);
+    pamaws_wipe(req->mfa_code, sizeof(req->mfa_code));
+    return 0;
+}
+
+/* Takes AWSCRED_MFA_CODE out of the environment into req. */
+static void
+take_mfa_code(struct worker_request *req)
+{
+    char *code = getenv("AWSCRED_MFA_CODE");
+
+    if (code != NULL && strlen(code) < sizeof(req->mfa_code))
+        memcpy(req->mfa_code, code, strlen(code) + 1);
+    if (code != NULL)
+        pamaws_wipe(code, strlen(code));
+    (void) unsetenv("AWSCRED_MFA_CODE");
+}
+
 /* Builds the context for req. NULL when out of memory. */
 static struct awscred_context *
 context_build(struct worker_request *req)
@@ -246,6 +289,8 @@ context_build(struct worker_request *req)
         return NULL;
     awscred_context_set_env(ctx, worker_getenv, NULL);
     awscred_context_set_log(ctx, worker_log, req);
+    if (req->mfa_serial != NULL)
+        awscred_context_set_prompt(ctx, worker_prompt, req);
     memset(&limits, 0, sizeof(limits));
     limits.total_timeout_ms = (unsigned) req->timeout_ms;
     awscred_context_set_limits(ctx, &limits);
@@ -394,6 +439,7 @@ main(int argc, char **argv)
     memset(&err, 0, sizeof(err));
     if (parse_request(argc, argv, &req) < 0)
         return 2;
+    take_mfa_code(&req);
     ctx = context_build(&req);
     if (ctx == NULL) {
         fprintf(stderr, "awscred-worker: out of memory\n");
@@ -419,6 +465,7 @@ done:
         free(frame);
     }
     pamaws_result_clear(&result);
+    pamaws_wipe(req.mfa_code, sizeof(req.mfa_code));
     awscred_credentials_free(creds);
     awscred_context_free(ctx);
     /* No atexit handlers of the libraries we loaded: just go. */

@@ -56,6 +56,9 @@
 #define PAMAWS_TOKEN_MAX_BYTES     8192    /* AWS_SESSION_TOKEN cap */
 #define PAMAWS_MAX_GROUPS          1024
 #define PAMAWS_MAX_RECORDS         64
+#define PAMAWS_DEFAULT_MFA_DIR     "/run/awscred/mfa"
+#define PAMAWS_MFA_HANDLE_MAX_AGE_S 300  /* auth to session, at most */
+#define PAMAWS_MFA_HANDLE_ENV      "AWSCRED_MFA_HANDLE"
 
 /* ---- Logging: pam_syslog in the module, stderr in the CLI ------------- */
 
@@ -88,6 +91,10 @@ struct pamaws_config {
     char *source_identity;    /* source_identity=: NULL: %u, "": none */
     char *session_tags;       /* session_tags=key=value,... */
     char *transitive_tag_keys; /* transitive_tag_keys=key,... */
+    /* MFA in the auth stack (mfa.c) */
+    bool mfa;                 /* mfa: prompt for a code (auth only) */
+    char *mfa_serial;         /* mfa_serial=: template of the device ARN */
+    char *mfa_dir;            /* mfa_dir=: the handles' directory */
     bool imds;                /* imds: allow EC2 instance metadata */
     bool credential_process;  /* credential_process=allow|deny (user mode) */
     bool user_endpoints;      /* user_endpoints=allow|deny (user mode) */
@@ -134,6 +141,7 @@ struct pamaws_args {
     void *notice_arg;
     const char *service;       /* PAM_SERVICE, for the audit line */
     const char *rhost;         /* PAM_RHOST, NULL when local */
+    const char *mfa_code;      /* auth with mfa: the code, else NULL */
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -389,6 +397,7 @@ struct pamaws_attribution {
     char *source_identity;
     char *session_tags;        /* "key=value,...", each checked */
     char *transitive_tag_keys; /* "key,...", each a key of session_tags */
+    char *mfa_serial;          /* mfa_serial=, expanded */
 };
 
 /* Whether every % in value is one of %u %h %r %s %g %% (an option check). */
@@ -412,6 +421,25 @@ const char *pamaws_check_source_identity(const char *value);
 const char *pamaws_check_tag_key(const char *value);
 const char *pamaws_check_tag_value(const char *value);
 const char *pamaws_check_role_arn(const char *value);
+
+/* ---- MFA from the auth phase to the session (mfa.c) ----------------- */
+
+/*
+ * Writes vars to a new root-only file under mfa_dir named by a random
+ * handle (32 hex digits into handle). 0, or -1 (logged).
+ */
+int pamaws_mfa_store(const struct pamaws_args *args,
+                     const struct pamaws_user *user,
+                     const struct pamaws_vars *vars, char *handle,
+                     size_t size);
+/*
+ * Reads, unlinks and wipes the file of handle into vars, if it is ours,
+ * private, for user and younger than PAMAWS_MFA_HANDLE_MAX_AGE_S.
+ * 0, or -1 (logged, vars empty).
+ */
+int pamaws_mfa_redeem(const struct pamaws_args *args,
+                      const struct pamaws_user *user, const char *handle,
+                      struct pamaws_vars *vars);
 
 /* ---- The audit line of a successful login (audit.c) ------------------ */
 

@@ -73,6 +73,9 @@ static const struct option options[] = {
     { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },
+    { K(mfa),                OPT_BOOL,    true,  NULL },
+    { K(mfa_dir),            OPT_PATH,    true,  NULL },
+    { K(mfa_serial),         OPT_STRING,  true,  pamaws_template_valid },
     { K(minimum_uid),        OPT_NUMBER,  true,  NULL },
     { K(mode),               OPT_MODE,    true,  NULL },
     { K(net_module),         OPT_PATH,    true,  NULL },
@@ -544,9 +547,11 @@ config_defaults(struct pamaws_config *config)
     config->system_config = strdup(PAMAWS_DEFAULT_SYS_CONFIG);
     config->system_credentials = strdup(PAMAWS_DEFAULT_SYS_CREDS);
     config->system_user = strdup("root");
+    config->mfa_dir = strdup(PAMAWS_DEFAULT_MFA_DIR);
     if (config->conf == NULL || config->worker == NULL
         || config->system_config == NULL || config->system_credentials == NULL
-        || config->system_user == NULL || config->clock_state == NULL)
+        || config->system_user == NULL || config->clock_state == NULL
+        || config->mfa_dir == NULL)
         return -1;
     return 0;
 }

@@ -38,7 +38,7 @@ const char *const pamaws_conflicting_names[] = {
 #define WORKER_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SYSTEM_HOME "/nonexistent"
 #define MAX_ARGS 48
-#define MAX_ENV 12
+#define MAX_ENV 13
 
 /* A request under construction; every string is owned. */
 struct request {
@@ -94,7 +94,7 @@ request_free(struct request *req)
     for (i = 0; i < req->argc; i++)
         free(req->argv[i]);
     for (i = 0; i < req->envc; i++)
-        free(req->envp[i]);
+        pamaws_free_secret(req->envp[i]);  /* AWSCRED_MFA_CODE */
     memset(req, 0, sizeof(*req));
 }
 
@@ -194,6 +194,10 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     request_opt(req, "--source-identity", attrib->source_identity);
     request_opt(req, "--session-tags", attrib->session_tags);
     request_opt(req, "--transitive-tag-keys", attrib->transitive_tag_keys);
+    if (args->mfa_code != NULL) {
+        request_opt(req, "--mfa-serial", attrib->mfa_serial);
+        request_env(req, "AWSCRED_MFA_CODE", args->mfa_code);
+    }
     request_clock(req, c, false);
     if (c->imds)
         request_arg(req, "--imds");

@@ -74,6 +74,8 @@ read_role_config(const struct resolver *r, const char *profile,
     if (strcmp(profile, r->profile) == 0) {
         if (r->ctx->assume.source_identity != NULL)
             rc->source_identity = r->ctx->assume.source_identity;
+        if (r->ctx->assume.mfa_serial != NULL)
+            rc->mfa_serial = r->ctx->assume.mfa_serial;
         rc->tags = (const char *const *) r->ctx->assume.tags;
         rc->ntags = r->ctx->assume.ntags;
         rc->transitive = (const char *const *) r->ctx->assume.transitive;

@@ -167,6 +167,7 @@ awscred_context_set_assume_role(struct awscred_context *ctx,
 
     free(ctx->assume.role_arn);
     free(ctx->assume.source_identity);
+    free(ctx->assume.mfa_serial);
     for (i = 0; i < 2 * ctx->assume.ntags; i++)
         free(ctx->assume.tags[i]);
     for (i = 0; i < ctx->assume.ntransitive; i++)
@@ -179,6 +180,7 @@ awscred_context_set_assume_role(struct awscred_context *ctx,
         return -1;
     rc |= replace_string(&ctx->assume.role_arn, opts->role_arn);
     rc |= replace_string(&ctx->assume.source_identity, opts->source_identity);
+    rc |= replace_string(&ctx->assume.mfa_serial, opts->mfa_serial);
     for (i = 0; i < opts->ntags; i++) {
         rc |= replace_string(&ctx->assume.tags[2 * i], opts->tags[i].key);
         rc |= replace_string(&ctx->assume.tags[2 * i + 1],

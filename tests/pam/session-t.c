@@ -1358,6 +1358,126 @@ test_system_attribution_refused(void **state)
     assert_int_equal(fault_server_requests(&W.clock), before);
 }
 
+/* ---- MFA in the auth stack (mfa.c) -------------------------------------- */
+
+#define STS_MFA_DENIED "<ErrorResponse><Error><Type>Sender</Type>" \
+    "<Code>AccessDenied</Code><Message>MultiFactorAuthentication failed" \
+    " with invalid MFA one time pass code.</Message></Error></ErrorResponse>"
+
+/* One login through auth (auth_control with our module and mfa) and
+   open_session, answering the prompt with code; the session's
+   environment in *env, what the user saw in conv. */
+static void
+mfa_login(const char *auth_control, const char *opts, const char *code,
+          int auth_rv, int open_rv, struct conv_capture *conv, char ***env)
+{
+    char path[512], text[50000], line[24576], mfa_dir[4096];
+    const char *answers[] = { code, NULL };
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_AUTHENTICATE, auth_rv),
+        pam_test(PAMTEST_OPEN_SESSION, open_rv),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    enum pamtest_err perr;
+
+    snprintf(mfa_dir, sizeof(mfa_dir), "mfa mfa_dir=%s/mfa"
+             " mfa_serial=arn:aws:iam::123456789012:mfa/%%u %s", W.dir, opts);
+    module_line(line, sizeof(line), mfa_dir);
+    snprintf(path, sizeof(path), "%s/stack", W.dir);
+    snprintf(text, sizeof(text), "auth %s %sauth required pam_permit.so\n"
+             "session required pam_permit.so\n%s", auth_control,
+             line + strlen("session required "), line);
+    put_file(path, text, 0644, 0, 0);
+    conv_init(conv);
+    conv->data.in_echo_off = answers;
+    logbuf[0] = '\0';
+    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
+    if (perr != PAMTEST_ERR_OK)
+        fprintf(stderr, "# pamtest: %s (auth %d, open %d)\n# log:\n%s",
+                pamtest_strerror(perr), cases[0].op_rv, cases[1].op_rv,
+                logbuf);
+    assert_int_equal(perr, PAMTEST_ERR_OK);
+    *env = cases[2].case_out.envlist;
+}
+
+/* Whether the handles' directory holds no file. */
+static void
+assert_no_handle_left(void)
+{
+    char cmd[700];
+
+    snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s/mfa' 2>/dev/null)\"",
+             W.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A16.3: auth with mfa asks for the code of mfa_serial=, assumes the role
+   with SerialNumber and TokenCode, and the session gets the credentials
+   through a one-time handle that is gone from the final environment and
+   from mfa_dir. */
+static void
+test_mfa_right_code(void **state)
+{
+    struct conv_capture conv;
+    char want[512], **env;
+    const char *body;
+
+    mfa_login("required", system_role(""), "123456",
+              PAM_SUCCESS, PAM_SUCCESS, &conv, &env);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_BOB);
+    assert_env(env, "AWS_SESSION_TOKEN", TOKEN);
+    assert_null(env_get(env, "AWSCRED_MFA_HANDLE"));
+    assert_null(env_get(env, "AWSCRED_MFA_CODE"));
+    pamtest_free_env(env);
+    body = last_sts_body();
+    assert_non_null(body);
+    snprintf(want, sizeof(want), "SerialNumber=arn%%3Aaws%%3Aiam%%3A%%3A"
+             "123456789012%%3Amfa%%2F%s", W.alice);
+    if (strstr(body, want) == NULL || strstr(body, "TokenCode=123456") == NULL)
+        fail_msg("STS got %.600s", body);
+    assert_no_handle_left();
+    assert_null(strstr(logbuf, "123456&"));
+}
+
+/* A16.4: a wrong code: the user is told STS's message, syslog has it,
+   required refuses the login; optional goes on, and the session gets no
+   AWS credentials (not the role without MFA). A code that is not 6 digits
+   never reaches STS. */
+static void
+test_mfa_wrong_code(void **state)
+{
+    struct conv_capture conv;
+    char script[512], **env;
+    const char *opts = system_role("");
+    unsigned before;
+
+    snprintf(script, sizeof(script), "{\"default\": {\"status\": 403,"
+             " \"body\": \"%s\"}}", STS_MFA_DENIED);
+    fault_server_script(&W.clock, script);
+    mfa_login("required", opts, "654321", PAM_AUTH_ERR, PAM_SUCCESS, &conv,
+              &env);
+    pamtest_free_env(env);
+    if (strstr(conv.info[0], "MultiFactorAuthentication failed with invalid"
+               " MFA one time pass code") == NULL)
+        fail_msg("the user saw '%s'", conv.info[0]);
+    assert_logged("MultiFactorAuthentication failed");
+    assert_no_handle_left();
+
+    /* optional: the stack goes on, the session has no AWS credentials */
+    mfa_login("optional", opts, "654321", PAM_SUCCESS, PAM_SUCCESS, &conv,
+              &env);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("the auth phase left no MFA handle");
+
+    before = fault_server_requests(&W.clock);
+    mfa_login("required", opts, "12345x", PAM_AUTH_ERR, PAM_SUCCESS, &conv,
+              &env);
+    pamtest_free_env(env);
+    assert_logged("the MFA code is not 6 digits");
+    assert_int_equal(fault_server_requests(&W.clock), before);
+}
+
 /* ---- Host conditions (security.md D7) ----------------------------------- */
 
 static void
@@ -3082,6 +3202,8 @@ main(void)
         T(test_system_mode),
         T(test_system_attribution),
         T(test_system_attribution_refused),
+        T(test_mfa_right_code),
+        T(test_mfa_wrong_code),
         T(test_host_ignores_sigchld),
         T(test_host_reaps_children),
         cmocka_unit_test_setup_teardown(test_multithreaded_host, reset,
