@@ -16,16 +16,16 @@
  *                  [--role-arn ARN] [--source-identity S]
  *                  [--session-tags K=V,...] [--transitive-tag-keys K,...]
  *                  [--mfa-serial ARN]
- *
- * With --mfa-serial (pam_awscred/mfa.c) the MFA code comes in the
- * environment as AWSCRED_MFA_CODE (never argv, which every user can
- * read): taken out of the environment before the library starts, and
- * given to the assume-role provider's prompt.
  *                  [--warn-unsafe-dirs] [--debug] [--no-process]
  *                  [--no-user-endpoints]
  *                  [--clock-check auto|always|never] [--clock-url URL]
  *                  [--sntp-server ADDRESS] [--clock-warn S] [--clock-refuse S]
  *                  [--clock-only]
+ *
+ * With --mfa-serial (pam_awscred/mfa.c) the MFA code comes in the
+ * environment as AWSCRED_MFA_CODE (never argv, which every user can
+ * read): taken out of the environment before the library starts, and
+ * given to the assume-role provider's prompt.
  *
  * After resolving it reports what the resolution's own AWS responses said
  * about the clock (clock_worker.c), without a request of its own: the

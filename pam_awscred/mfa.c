@@ -11,7 +11,8 @@
  * PAM_KRB5CCNAME. The session phase removes the variable, opens the file
  * (regular, ours, 0600), unlinks it at once, checks its age
  * (PAMAWS_MFA_HANDLE_MAX_AGE_S) and wipes what it read. A handle is good
- * for one session; one never redeemed is worth nothing after its age.
+ * for one session; one never redeemed (the login ended after auth) is
+ * worth nothing after its age, and the next store removes it.
  *
  * File format: "pam_awscred-mfa 1 <epoch created> <uid> <expires>\n" then
  * "NAME=value\n" for each variable, only names in pamaws_exported_names.
@@ -20,6 +21,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -66,6 +68,26 @@ exported_name(const char *entry)
     return false;
 }
 
+/* Removes the handles older than PAMAWS_MFA_HANDLE_MAX_AGE_S. */
+static void
+sweep(const char *path)
+{
+    DIR *dir = opendir(path);
+    struct dirent *entry;
+    struct stat st;
+    time_t now = time(NULL);
+
+    if (dir == NULL)
+        return;
+    while ((entry = readdir(dir)) != NULL)
+        if (handle_valid(entry->d_name)
+            && fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW)
+                   == 0
+            && now - st.st_mtime > PAMAWS_MFA_HANDLE_MAX_AGE_S)
+            (void) unlinkat(dirfd(dir), entry->d_name, 0);
+    closedir(dir);
+}
+
 int
 pamaws_mfa_store(const struct pamaws_args *args,
                  const struct pamaws_user *user,
@@ -85,6 +107,7 @@ pamaws_mfa_store(const struct pamaws_args *args,
         goto out;
     if (mkdir(args->config.mfa_dir, 0700) < 0 && errno != EEXIST)
         goto out;
+    sweep(args->config.mfa_dir);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
               0600);
     if (fd < 0)

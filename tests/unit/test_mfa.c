@@ -166,6 +166,36 @@ test_refused_files(void **state)
     }
 }
 
+/* A handle never redeemed (the login ended after auth) is removed by the
+   next store once it is older than the limit; a young one stays. */
+static void
+test_stale_swept(void **state)
+{
+    struct pamaws_args args;
+    struct pamaws_vars in, out;
+    struct timespec old[2] = { { 0, 0 }, { 0, 0 } };
+    char handle[64], young[64], path[256];
+    struct stat st;
+
+    (void) state;
+    args_for_test(&args);
+    vars_fill(&in);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, young,
+                                      sizeof(young)), 0);
+    forge(handle0, "pam_awscred-mfa 1 0 1000 0\nAWS_ACCESS_KEY_ID=X\n", 0600);
+    snprintf(path, sizeof(path), "%s/%s", dir, handle0);
+    old[0].tv_sec = old[1].tv_sec = time(NULL) - 301;
+    assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, handle,
+                                      sizeof(handle)), 0);
+    assert_int_not_equal(stat(path, &st), 0);
+    assert_int_equal(pamaws_mfa_redeem(&args, &alice, young, &out), 0);
+    pamaws_vars_clear(&out);
+    assert_int_equal(pamaws_mfa_redeem(&args, &alice, handle, &out), 0);
+    pamaws_vars_clear(&out);
+    pamaws_vars_clear(&in);
+}
+
 static int
 setup(void **state)
 {
@@ -196,6 +226,7 @@ main(void)
         cmocka_unit_test(test_once),
         cmocka_unit_test(test_not_a_handle),
         cmocka_unit_test(test_refused_files),
+        cmocka_unit_test(test_stale_swept),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
