@@ -68,6 +68,33 @@ exported_name(const char *entry)
     return false;
 }
 
+/* mfa_dir, made when missing (its parent too, as clock_state's): a
+   directory of ours, 0700, not a link. 0, or -1 with errno. */
+static int
+private_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char parent[4096];
+    struct stat st;
+
+    if (slash != NULL && slash != path
+        && (size_t) (slash - path) < sizeof(parent)) {
+        memcpy(parent, path, (size_t) (slash - path));
+        parent[slash - path] = '\0';
+        (void) mkdir(parent, 0755);
+    }
+    if (mkdir(path, 0700) < 0 && errno != EEXIST)
+        return -1;
+    if (lstat(path, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()
+        || (st.st_mode & 077) != 0) {
+        errno = EPERM;
+        return -1;
+    }
+    return 0;
+}
+
 /* Removes the handles older than PAMAWS_MFA_HANDLE_MAX_AGE_S. */
 static void
 sweep(const char *path)
@@ -105,7 +132,7 @@ pamaws_mfa_store(const struct pamaws_args *args,
         snprintf(handle + 2 * i, 3, "%02x", random[i]);
     if (handle_path(args, handle, path, sizeof(path)) < 0)
         goto out;
-    if (mkdir(args->config.mfa_dir, 0700) < 0 && errno != EEXIST)
+    if (private_dir(args->config.mfa_dir) < 0)
         goto out;
     sweep(args->config.mfa_dir);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,

@@ -196,6 +196,28 @@ test_stale_swept(void **state)
     pamaws_vars_clear(&in);
 }
 
+/* A handles' directory that others could read (or a link) is not used. */
+static void
+test_dir_not_private(void **state)
+{
+    struct pamaws_args args;
+    struct pamaws_vars in;
+    char handle[64];
+
+    (void) state;
+    args_for_test(&args);
+    vars_fill(&in);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, handle,
+                                      sizeof(handle)), 0);
+    assert_int_equal(chmod(dir, 0755), 0);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, handle,
+                                      sizeof(handle)), -1);
+    assert_non_null(strstr(logged, "cannot keep the MFA credentials"));
+    assert_string_equal(handle, "");
+    assert_int_equal(chmod(dir, 0700), 0);
+    pamaws_vars_clear(&in);
+}
+
 static int
 setup(void **state)
 {
@@ -227,6 +249,7 @@ main(void)
         cmocka_unit_test(test_not_a_handle),
         cmocka_unit_test(test_refused_files),
         cmocka_unit_test(test_stale_swept),
+        cmocka_unit_test(test_dir_not_private),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
