@@ -216,6 +216,49 @@ int awscred_context_set_net_module(struct awscred_context *ctx,
 int awscred_context_set_session_name(struct awscred_context *ctx,
                                      const char *name);
 
+/* At most this many session tags in one AssumeRole (STS's limit). */
+#define AWSCRED_MAX_SESSION_TAGS 50
+
+/* One session tag (STS Tags.member.N.Key and .Value). */
+struct awscred_tag {
+    const char *key;
+    const char *value;
+};
+
+/*
+ * What the AssumeRole of the requested profile (not of its source
+ * profiles) carries beyond the profile's own keys; pam_awscred's system
+ * mode passes its role_arn=, source_identity=, session_tags= and
+ * transitive_tag_keys= here, expanded for the user.
+ *   role_arn         replaces the profile's role_arn; the profile still
+ *                    needs source_profile or credential_source. NULL: the
+ *                    profile's.
+ *   source_identity  SourceIdentity, replacing the profile's
+ *                    source_identity. NULL: the profile's.
+ *   mfa_serial       SerialNumber, replacing the profile's mfa_serial;
+ *                    the code (TokenCode) is asked through the context's
+ *                    prompt. NULL: the profile's.
+ *   tags, ntags      Tags.member.N, in this order (at most
+ *                    AWSCRED_MAX_SESSION_TAGS).
+ *   transitive_tag_keys, ntransitive   TransitiveTagKeys.member.N.
+ * All of it is part of the assume-role cache key, so sessions that differ
+ * in any of it never share a cached credential. Values are sent as given:
+ * the caller checks them against STS's limits. Everything is copied; NULL
+ * opts clears. Returns 0, or -1 (out of memory, or too many tags).
+ */
+struct awscred_assume_role_options {
+    const char *role_arn;
+    const char *source_identity;
+    const char *mfa_serial;
+    const struct awscred_tag *tags;
+    size_t ntags;
+    const char *const *transitive_tag_keys;
+    size_t ntransitive;
+};
+int awscred_context_set_assume_role(
+    struct awscred_context *ctx,
+    const struct awscred_assume_role_options *opts);
+
 /* ---- Resolution ------------------------------------------------------ */
 
 /* What the command line would say. NULL members mean "not given". */

@@ -98,12 +98,46 @@ buf_py_json_string(struct buf *t, const char *s)
     buf_add(t, "\"", 1);
 }
 
-static int
-item_cmp(const void *a, const void *b)
-{
-    const struct cache_key_item *const *x = a, *const *y = b;
+/* An argument of the key: a plain item or a list. */
+struct key_arg {
+    const char *name;
+    const struct cache_key_item *item;
+    const struct cache_key_list *list;
+};
 
-    return strcmp((*x)->name, (*y)->name);
+static int
+arg_cmp(const void *a, const void *b)
+{
+    const struct key_arg *x = a, *y = b;
+
+    return strcmp(x->name, y->name);
+}
+
+/* A list as json.dumps prints it (the objects' keys sorted). */
+static void
+put_list(struct buf *t, const struct cache_key_list *l, const char *comma,
+         const char *colon)
+{
+    size_t i, step = l->pairs ? 2 : 1;
+
+    buf_add(t, "[", 1);
+    for (i = 0; i + step <= l->n; i += step) {
+        if (i > 0)
+            buf_str(t, comma);
+        if (!l->pairs) {
+            buf_py_json_string(t, l->list[i]);
+            continue;
+        }
+        buf_str(t, "{\"Key\"");
+        buf_str(t, colon);
+        buf_py_json_string(t, l->list[i]);
+        buf_str(t, comma);
+        buf_str(t, "\"Value\"");
+        buf_str(t, colon);
+        buf_py_json_string(t, l->list[i + 1]);
+        buf_add(t, "}", 1);
+    }
+    buf_add(t, "]", 1);
 }
 
 enum awscred_status
@@ -111,27 +145,42 @@ cache_key(struct awscred_context *ctx, const struct cache_key_item *items,
           size_t n, enum cache_key_style style, char out[41],
           struct awscred_error *err)
 {
-    const struct cache_key_item *sorted[32];
+    return cache_key_lists(ctx, items, n, NULL, 0, style, out, err);
+}
+
+enum awscred_status
+cache_key_lists(struct awscred_context *ctx,
+                const struct cache_key_item *items, size_t n,
+                const struct cache_key_list *lists, size_t nlists,
+                enum cache_key_style style, char out[41],
+                struct awscred_error *err)
+{
+    struct key_arg sorted[32];
     const char *comma = style == CACHE_KEY_SPACED ? ", " : ",";
     const char *colon = style == CACHE_KEY_SPACED ? ": " : ":";
+    const size_t max = sizeof(sorted) / sizeof(sorted[0]);
     struct buf t = {0};
     char num[32];
     size_t i, m = 0;
 
-    for (i = 0; i < n && m < sizeof(sorted) / sizeof(sorted[0]); i++)
+    for (i = 0; i < n && m < max; i++)
         if (items[i].name != NULL)
-            sorted[m++] = &items[i];
-    qsort(sorted, m, sizeof(sorted[0]), item_cmp);
+            sorted[m++] = (struct key_arg){items[i].name, &items[i], NULL};
+    for (i = 0; i < nlists && m < max; i++)
+        sorted[m++] = (struct key_arg){lists[i].name, NULL, &lists[i]};
+    qsort(sorted, m, sizeof(sorted[0]), arg_cmp);
     buf_add(&t, "{", 1);
     for (i = 0; i < m; i++) {
         if (i > 0)
             buf_str(&t, comma);
-        buf_py_json_string(&t, sorted[i]->name);
+        buf_py_json_string(&t, sorted[i].name);
         buf_str(&t, colon);
-        if (sorted[i]->str != NULL) {
-            buf_py_json_string(&t, sorted[i]->str);
+        if (sorted[i].list != NULL) {
+            put_list(&t, sorted[i].list, comma, colon);
+        } else if (sorted[i].item->str != NULL) {
+            buf_py_json_string(&t, sorted[i].item->str);
         } else {
-            snprintf(num, sizeof(num), "%lld", sorted[i]->num);
+            snprintf(num, sizeof(num), "%lld", sorted[i].item->num);
             buf_str(&t, num);
         }
     }

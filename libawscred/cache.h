@@ -46,6 +46,23 @@ enum awscred_status cache_key(struct awscred_context *ctx,
                               enum cache_key_style style, char out[41],
                               struct awscred_error *err);
 
+/* One list argument of a cache key: n strings, or with pairs the n / 2
+   objects {"Key": list[2i], "Value": list[2i+1]} of botocore's Tags. */
+struct cache_key_list {
+    const char *name;
+    const char *const *list;
+    size_t n;
+    bool pairs;
+};
+
+/* cache_key with list arguments too, all sorted by name together. */
+enum awscred_status cache_key_lists(struct awscred_context *ctx,
+                                    const struct cache_key_item *items,
+                                    size_t n,
+                                    const struct cache_key_list *lists,
+                                    size_t nlists, enum cache_key_style style,
+                                    char out[41], struct awscred_error *err);
+
 /*
  * Loads the cached credential for key. *out is NULL (and AWSCRED_OK) when
  * there is no usable entry: no home, no file, unparsable, missing fields,

@@ -45,6 +45,17 @@ struct awscred_context {
     struct awscred_limits limits;
     unsigned flags;
     char *session_name;
+    /* awscred_context_set_assume_role(): the requested profile's role */
+    struct {
+        char *role_arn;
+        char *source_identity;
+        char *mfa_serial;
+        /* key, value, key, value...: cache_key_item's pairs */
+        char *tags[2 * AWSCRED_MAX_SESSION_TAGS];
+        size_t ntags;
+        char *transitive[AWSCRED_MAX_SESSION_TAGS];
+        size_t ntransitive;
+    } assume;
     char *net_module_path;
     void *net_handle;            /* dlopen() handle, NULL until first use */
     const struct net_ops *net;   /* NULL until first use */

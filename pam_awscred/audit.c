@@ -75,6 +75,10 @@ pamaws_audit_format(const struct pamaws_audit *audit, char *buf, size_t size)
     put_field(&line, "provider", audit->provider);
     put_field(&line, "access_key_id", audit->access_key_id);
     put_field(&line, "expires", audit->expires);
+    if (audit->role != NULL)
+        put_field(&line, "role", audit->role);
+    if (audit->source_identity != NULL)
+        put_field(&line, "source_identity", audit->source_identity);
     if (line.used < size) {
         buf[line.used] = '\0';
     } else {  /* cut: say so rather than end mid-field */

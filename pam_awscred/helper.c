@@ -13,11 +13,19 @@
  *   awscred-worker --mode user|system --user NAME --uid N --gid N
  *                  --home DIR [--profile P] [--region R] [--timeout-ms N]
  *                  [--session-name S] [--net-module PATH] [--imds]
+ *                  [--role-arn ARN] [--source-identity S]
+ *                  [--session-tags K=V,...] [--transitive-tag-keys K,...]
+ *                  [--mfa-serial ARN]
  *                  [--warn-unsafe-dirs] [--debug] [--no-process]
  *                  [--no-user-endpoints]
  *                  [--clock-check auto|always|never] [--clock-url URL]
  *                  [--sntp-server ADDRESS] [--clock-warn S] [--clock-refuse S]
  *                  [--clock-only]
+ *
+ * With --mfa-serial (pam_awscred/mfa.c) the MFA code comes in the
+ * environment as AWSCRED_MFA_CODE (never argv, which every user can
+ * read): taken out of the environment before the library starts, and
+ * given to the assume-role provider's prompt.
  *
  * After resolving it reports what the resolution's own AWS responses said
  * about the clock (clock_worker.c), without a request of its own: the
@@ -54,6 +62,13 @@ struct worker_request {
     const char *profile;
     const char *region;
     const char *session_name;
+    /* system mode's attribution (attrib.c), checked by the module */
+    const char *role_arn;
+    const char *source_identity;
+    char *session_tags;
+    char *transitive_tag_keys;
+    const char *mfa_serial;
+    char mfa_code[16];        /* from AWSCRED_MFA_CODE; wiped */
     const char *net_module;
     unsigned long timeout_ms;
     bool imds;
@@ -147,6 +162,16 @@ parse_request(int argc, char **argv, struct worker_request *req)
             req->region = v;
         else if (strcmp(a, "--session-name") == 0)
             req->session_name = v;
+        else if (strcmp(a, "--role-arn") == 0)
+            req->role_arn = v;
+        else if (strcmp(a, "--source-identity") == 0)
+            req->source_identity = v;
+        else if (strcmp(a, "--session-tags") == 0)
+            req->session_tags = argv[i];
+        else if (strcmp(a, "--transitive-tag-keys") == 0)
+            req->transitive_tag_keys = argv[i];
+        else if (strcmp(a, "--mfa-serial") == 0)
+            req->mfa_serial = v;
         else if (strcmp(a, "--net-module") == 0)
             req->net_module = v;
         else if (strcmp(a, "--timeout-ms") == 0)
@@ -185,6 +210,73 @@ worker_log(void *arg, int priority, const char *message)
         fprintf(stderr, "%s\n", message);
 }
 
+/* The AssumeRole extras for the requested profile, when the module sent
+   any. 0, or -1 (too many, or out of memory). */
+static int
+assume_role_set(struct awscred_context *ctx, struct worker_request *req)
+{
+    struct pamaws_tag tags[PAMAWS_MAX_TAGS], keys[PAMAWS_MAX_TAGS];
+    struct awscred_tag atags[PAMAWS_MAX_TAGS];
+    const char *transitive[PAMAWS_MAX_TAGS];
+    struct awscred_assume_role_options opts;
+    size_t i;
+
+    if (req->role_arn == NULL && req->source_identity == NULL
+        && req->session_tags == NULL && req->transitive_tag_keys == NULL
+        && req->mfa_serial == NULL)
+        return 0;
+    memset(&opts, 0, sizeof(opts));
+    opts.role_arn = req->role_arn;
+    opts.source_identity = req->source_identity;
+    opts.mfa_serial = req->mfa_serial;
+    if (req->session_tags != NULL)
+        opts.ntags = pamaws_tags_split(req->session_tags, tags,
+                                       PAMAWS_MAX_TAGS);
+    if (req->transitive_tag_keys != NULL)
+        opts.ntransitive = pamaws_tags_split(req->transitive_tag_keys, keys,
+                                             PAMAWS_MAX_TAGS);
+    if (opts.ntags > PAMAWS_MAX_TAGS || opts.ntransitive > PAMAWS_MAX_TAGS)
+        return -1;
+    for (i = 0; i < opts.ntags; i++)
+        atags[i] = (struct awscred_tag){ tags[i].key, tags[i].value };
+    for (i = 0; i < opts.ntransitive; i++)
+        transitive[i] = keys[i].key;
+    opts.tags = atags;
+    opts.transitive_tag_keys = transitive;
+    return awscred_context_set_assume_role(ctx, &opts);
+}
+
+/* The assume-role provider's MFA prompt: the code the module asked for,
+   once. */
+static int
+worker_prompt(void *arg, const char *prompt, int echo, char *buf,
+              size_t size)
+{
+    struct worker_request *req = arg;
+    size_t len = strlen(req->mfa_code);
+
+    (void) prompt;
+    (void) echo;
+    if (len == 0 || len >= size)
+        return -1;
+    memcpy(buf, req->mfa_code, len + 1);
+    pamaws_wipe(req->mfa_code, sizeof(req->mfa_code));
+    return 0;
+}
+
+/* Takes AWSCRED_MFA_CODE out of the environment into req. */
+static void
+take_mfa_code(struct worker_request *req)
+{
+    char *code = getenv("AWSCRED_MFA_CODE");
+
+    if (code != NULL && strlen(code) < sizeof(req->mfa_code))
+        memcpy(req->mfa_code, code, strlen(code) + 1);
+    if (code != NULL)
+        pamaws_wipe(code, strlen(code));
+    (void) unsetenv("AWSCRED_MFA_CODE");
+}
+
 /* Builds the context for req. NULL when out of memory. */
 static struct awscred_context *
 context_build(struct worker_request *req)
@@ -197,6 +289,8 @@ context_build(struct worker_request *req)
         return NULL;
     awscred_context_set_env(ctx, worker_getenv, NULL);
     awscred_context_set_log(ctx, worker_log, req);
+    if (req->mfa_serial != NULL)
+        awscred_context_set_prompt(ctx, worker_prompt, req);
     memset(&limits, 0, sizeof(limits));
     limits.total_timeout_ms = (unsigned) req->timeout_ms;
     awscred_context_set_limits(ctx, &limits);
@@ -217,7 +311,8 @@ context_build(struct worker_request *req)
         || (req->net_module != NULL
             && awscred_context_set_net_module(ctx, req->net_module) != 0)
         || (req->session_name != NULL
-            && awscred_context_set_session_name(ctx, req->session_name) != 0)) {
+            && awscred_context_set_session_name(ctx, req->session_name) != 0)
+        || assume_role_set(ctx, req) != 0) {
         awscred_context_free(ctx);
         return NULL;
     }
@@ -344,6 +439,7 @@ main(int argc, char **argv)
     memset(&err, 0, sizeof(err));
     if (parse_request(argc, argv, &req) < 0)
         return 2;
+    take_mfa_code(&req);
     ctx = context_build(&req);
     if (ctx == NULL) {
         fprintf(stderr, "awscred-worker: out of memory\n");
@@ -369,6 +465,7 @@ done:
         free(frame);
     }
     pamaws_result_clear(&result);
+    pamaws_wipe(req.mfa_code, sizeof(req.mfa_code));
     awscred_credentials_free(creds);
     awscred_context_free(ctx);
     /* No atexit handlers of the libraries we loaded: just go. */

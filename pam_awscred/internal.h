@@ -57,6 +57,9 @@
 #define PAMAWS_TOKEN_MAX_BYTES     8192    /* AWS_SESSION_TOKEN cap */
 #define PAMAWS_MAX_GROUPS          1024
 #define PAMAWS_MAX_RECORDS         64
+#define PAMAWS_DEFAULT_MFA_DIR     "/run/awscred/mfa"
+#define PAMAWS_MFA_HANDLE_MAX_AGE_S 300  /* auth to session, at most */
+#define PAMAWS_MFA_HANDLE_ENV      "AWSCRED_MFA_HANDLE"
 
 /* ---- Logging: pam_syslog in the module, stderr in the CLI ------------- */
 
@@ -84,6 +87,15 @@ struct pamaws_config {
     char *system_credentials; /* system_credentials=: admin credentials */
     char *system_profile;     /* system_profile=: profile in those files */
     char *system_user;        /* system_user=: identity of the system worker */
+    /* Attribution in system mode (attrib.c): templates with %u %h %r %s %g */
+    char *role_arn;           /* role_arn=: NULL: the profile's */
+    char *source_identity;    /* source_identity=: NULL: %u, "": none */
+    char *session_tags;       /* session_tags=key=value,... */
+    char *transitive_tag_keys; /* transitive_tag_keys=key,... */
+    /* MFA in the auth stack (mfa.c) */
+    bool mfa;                 /* mfa: prompt for a code (auth only) */
+    char *mfa_serial;         /* mfa_serial=: template of the device ARN */
+    char *mfa_dir;            /* mfa_dir=: the handles' directory */
     bool imds;                /* imds: allow EC2 instance metadata */
     bool credential_process;  /* credential_process=allow|deny (user mode) */
     bool user_endpoints;      /* user_endpoints=allow|deny (user mode) */
@@ -132,6 +144,7 @@ struct pamaws_args {
     void *notice_arg;
     const char *service;       /* PAM_SERVICE, for the audit line */
     const char *rhost;         /* PAM_RHOST, NULL when local */
+    const char *mfa_code;      /* auth with mfa: the code, else NULL */
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -386,6 +399,69 @@ const char *pamaws_check_key_id(const char *value);
 const char *pamaws_check_base64(const char *value, size_t max);
 const char *pamaws_check_region(const char *value);
 
+/* ---- Attribution in system mode (attrib.c) --------------------------- */
+
+#define PAMAWS_MAX_TAGS 50  /* AWSCRED_MAX_SESSION_TAGS */
+
+/* What a template's %u %h %r %s %g stand for; NULL expands to "". */
+struct pamaws_template_values {
+    const char *user, *host, *rhost, *service, *group;
+};
+
+struct pamaws_tag {
+    const char *key, *value;
+};
+
+/* One login's expanded attribution; NULL members are not sent. */
+struct pamaws_attribution {
+    char *role_arn;
+    char *source_identity;
+    char *session_tags;        /* "key=value,...", each checked */
+    char *transitive_tag_keys; /* "key,...", each a key of session_tags */
+    char *mfa_serial;          /* mfa_serial=, expanded */
+};
+
+/* Whether every % in value is one of %u %h %r %s %g %% (an option check). */
+bool pamaws_template_valid(const char *value);
+/*
+ * In system mode, expands the attribution options for user and checks
+ * each value against STS's limits (ASCII only). Returns 0 (out filled;
+ * all NULL in user mode), or -1, logged with the option and the reason:
+ * then nothing may be sent. Free out with pamaws_attribution_free.
+ */
+int pamaws_attribution_build(const struct pamaws_args *args,
+                             const struct pamaws_user *user,
+                             struct pamaws_attribution *out);
+void pamaws_attribution_free(struct pamaws_attribution *a);
+/* Splits "k=v,k2=v2" in place at ',' and each item's first '='
+   (result.c, for the worker too). Returns the count, max + 1 when there
+   are more than max. */
+size_t pamaws_tags_split(char *list, struct pamaws_tag *tags, size_t max);
+/* STS's limits (attrib.c); NULL when value fits, else a static reason. */
+const char *pamaws_check_source_identity(const char *value);
+const char *pamaws_check_tag_key(const char *value);
+const char *pamaws_check_tag_value(const char *value);
+const char *pamaws_check_role_arn(const char *value);
+
+/* ---- MFA from the auth phase to the session (mfa.c) ----------------- */
+
+/*
+ * Writes vars to a new root-only file under mfa_dir named by a random
+ * handle (32 hex digits into handle). 0, or -1 (logged).
+ */
+int pamaws_mfa_store(const struct pamaws_args *args,
+                     const struct pamaws_user *user,
+                     const struct pamaws_vars *vars, char *handle,
+                     size_t size);
+/*
+ * Reads, unlinks and wipes the file of handle into vars, if it is ours,
+ * private, for user and younger than PAMAWS_MFA_HANDLE_MAX_AGE_S.
+ * 0, or -1 (logged, vars empty).
+ */
+int pamaws_mfa_redeem(const struct pamaws_args *args,
+                      const struct pamaws_user *user, const char *handle,
+                      struct pamaws_vars *vars);
+
 /* ---- The audit line of a successful login (audit.c) ------------------ */
 
 /* What it names; NULL fields print as "-". Never a secret. */
@@ -397,12 +473,16 @@ struct pamaws_audit {
     const char *provider;      /* the worker's method */
     const char *access_key_id;
     const char *expires;       /* AWS_CREDENTIAL_EXPIRATION, NULL: none */
+    /* System mode's attribution (attrib.c); the fields are left out of
+       the line when NULL */
+    const char *role;          /* role_arn=, expanded */
+    const char *source_identity;
 };
 
 /*
  * Formats the line (pam_awscred(8), DIAGNOSTICS):
  *   AWS credentials exported: user=U service=S rhost=H profile=P
- *   provider=M access_key_id=K expires=T
+ *   provider=M access_key_id=K expires=T [role=R] [source_identity=I]
  * values with spaces, quotes, backslashes or '=' in double quotes.
  * The module, `awscred session` and later the broker use this one format.
  */

@@ -9,7 +9,8 @@ pam_awscred_libpamawscred_la_SOURCES = \
 	pam_awscred/internal.h pam_awscred/options.c pam_awscred/result.c \
 	pam_awscred/session.c pam_awscred/spawn.c pam_awscred/text.c \
 	pam_awscred/policy.c pam_awscred/clock_policy.h pam_awscred/clock_policy.c \
-	pam_awscred/clock_state.c pam_awscred/audit.c pam_awscred/deliver.c
+	pam_awscred/clock_state.c pam_awscred/audit.c pam_awscred/deliver.c \
+	pam_awscred/attrib.c pam_awscred/mfa.c
 pam_awscred_libpamawscred_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 pam_awscred_libpamawscred_la_LIBADD = common/libawscred-common.la $(INIH_LIBS)
 

@@ -74,6 +74,9 @@ static const struct option options[] = {
     { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },
+    { K(mfa),                OPT_BOOL,    true,  NULL },
+    { K(mfa_dir),            OPT_PATH,    true,  NULL },
+    { K(mfa_serial),         OPT_STRING,  true,  pamaws_template_valid },
     { K(minimum_uid),        OPT_NUMBER,  true,  NULL },
     { K(mode),               OPT_MODE,    true,  NULL },
     { K(net_module),         OPT_PATH,    true,  NULL },
@@ -81,7 +84,10 @@ static const struct option options[] = {
     { K(profile),            OPT_STRING,  true,  NULL },
     { K(quiet),              OPT_BOOL,    true,  NULL },
     { K(region),             OPT_STRING,  true,  NULL },
+    { K(role_arn),           OPT_STRING,  true,  pamaws_template_valid },
+    { K(session_tags),       OPT_STRING,  true,  pamaws_template_valid },
     { K(sntp_server),        OPT_STRING,  true,  valid_address },
+    { K(source_identity),    OPT_STRING,  true,  pamaws_template_valid },
     { K(strict),             OPT_BOOL,    true,  NULL },
     { K(system_config),      OPT_PATH,    true,  NULL },
     { K(system_credentials), OPT_PATH,    true,  NULL },
@@ -89,6 +95,7 @@ static const struct option options[] = {
     { K(system_user),        OPT_STRING,  true,  NULL },
     { K(timeout),            OPT_TIME,    true,  NULL },
     { K(token_env),          OPT_BOOL,    true,  NULL },
+    { K(transitive_tag_keys), OPT_STRING, true,  NULL },
     { K(user_endpoints),     OPT_ALLOW,   true,  NULL },
     { K(warn_unsafe_dirs),   OPT_BOOL,    true,  NULL },
     { K(worker),             OPT_PATH,    true,  NULL },
@@ -326,6 +333,8 @@ option_accepted(const struct option *option)
         return "a numeric IPv4 or IPv6 address, optionally with a port";
     if (option->check == valid_state_path)
         return "an absolute path";
+    if (option->check == pamaws_template_valid)
+        return "text with %u %h %r %s %g %% as the only % sequences";
     return "any text";
 }
 
@@ -477,6 +486,15 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
         }
         /* FALLTHROUGH */
     case OPT_STRING:
+        if (option->check == pamaws_template_valid && !option->check(value)) {
+            /* Ignoring it would fall back to the profile's role or the
+               default identity: fail closed. */
+            config_problem(args, "%s: invalid value '%.64s' for %s (%s),"
+                           " refused: no credentials are exported", source,
+                           value, name, option_accepted(option));
+            args->config.refused = option->name;
+            return 0;
+        }
         if (option->check != NULL && !option->check(value))
             goto bad;
         copy = strdup(value);
@@ -532,9 +550,11 @@ config_defaults(struct pamaws_config *config)
     config->system_config = strdup(PAMAWS_DEFAULT_SYS_CONFIG);
     config->system_credentials = strdup(PAMAWS_DEFAULT_SYS_CREDS);
     config->system_user = strdup("root");
+    config->mfa_dir = strdup(PAMAWS_DEFAULT_MFA_DIR);
     if (config->conf == NULL || config->worker == NULL
         || config->system_config == NULL || config->system_credentials == NULL
-        || config->system_user == NULL || config->clock_state == NULL)
+        || config->system_user == NULL || config->clock_state == NULL
+        || config->mfa_dir == NULL)
         return -1;
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <security/pam_ext.h>
 #include <security/pam_modules.h>
 #include <security/pam_modutil.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -216,41 +217,86 @@ deliver(const struct pamaws_args *args, pam_handle_t *pamh, int argc,
     return PAM_SUCCESS;
 }
 
+/* What every entry point starts with: the user, the options for her and
+   where the login comes from. PAM_SUCCESS, or the code to return. */
+static int
+login_init(pam_handle_t *pamh, int flags, int argc, const char **argv,
+           struct pamaws_args *args, struct pamaws_user *user,
+           gid_t **groups, size_t *ngroups)
+{
+    const void *name = NULL, *ruser = NULL, *item = NULL;
+    struct passwd *pw = NULL;
+
+    if (pam_get_item(pamh, PAM_USER, &name) == PAM_SUCCESS && name != NULL)
+        pw = pam_modutil_getpwnam(pamh, name);
+    if (args_init(args, pamh, argc, argv, pw, groups, ngroups) < 0) {
+        pam_syslog(pamh, LOG_CRIT, "out of memory");
+        return PAM_BUF_ERR;
+    }
+    if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)
+        args->service = item;
+    if (pam_get_item(pamh, PAM_RHOST, &item) == PAM_SUCCESS)
+        args->rhost = item;
+    if (!(flags & PAM_SILENT)) {
+        args->notice = notice_to_user;
+        args->notice_arg = pamh;
+    }
+    if (name == NULL || pw == NULL) {
+        pamaws_log(args, LOG_ERR,
+                   "cannot get AWS credentials: user %s unknown",
+                   name != NULL ? (const char *) name : "(not set)");
+        return failure(args, PAM_USER_UNKNOWN);
+    }
+    user->name = pw->pw_name;
+    user->uid = pw->pw_uid;
+    user->gid = pw->pw_gid;
+    user->home = pw->pw_dir;
+    user->shell = pw->pw_shell;
+    user->ruser = pam_get_item(pamh, PAM_RUSER, &ruser) == PAM_SUCCESS
+                      ? ruser : NULL;
+    user->groups = *groups;
+    user->ngroups = *ngroups;
+    return PAM_SUCCESS;
+}
+
+/* The auth phase's MFA credentials (mfa.c), when it left a handle: the
+   handle leaves the environment whatever happens. */
+static int
+redeem_mfa(const struct pamaws_args *args, pam_handle_t *pamh, int argc,
+           const char **argv, const struct pamaws_user *user,
+           const char *handle)
+{
+    struct pamaws_vars vars;
+    char copy[64];
+    int status;
+
+    snprintf(copy, sizeof(copy), "%s", handle);
+    pam_putenv(pamh, PAMAWS_MFA_HANDLE_ENV);
+    if (pamaws_mfa_redeem(args, user, copy, &vars) < 0)
+        return failure(args, PAM_SESSION_ERR);
+    status = deliver(args, pamh, argc, argv, user, &vars);
+    pamaws_vars_clear(&vars);
+    return status;
+}
+
 PAM_PUBLIC int
 pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
     struct pamaws_args args;
     struct pamaws_vars vars;
     struct pamaws_user user;
-    const void *name = NULL, *data = NULL, *ruser = NULL, *item = NULL;
-    struct passwd *pw = NULL;
+    const void *data = NULL;
+    const char *handle;
     gid_t *groups = NULL;
     size_t ngroups = 0;
     int status;
 
     memset(&vars, 0, sizeof(vars));
-    if (pam_get_item(pamh, PAM_USER, &name) == PAM_SUCCESS && name != NULL)
-        pw = pam_modutil_getpwnam(pamh, name);
-    if (args_init(&args, pamh, argc, argv, pw, &groups, &ngroups) < 0) {
-        pam_syslog(pamh, LOG_CRIT, "out of memory");
-        status = PAM_BUF_ERR;
-        goto done;
-    }
-    if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)
-        args.service = item;
-    if (pam_get_item(pamh, PAM_RHOST, &item) == PAM_SUCCESS)
-        args.rhost = item;
-    if (!(flags & PAM_SILENT)) {
-        args.notice = notice_to_user;
-        args.notice_arg = pamh;
-    }
+    status = login_init(pamh, flags, argc, argv, &args, &user, &groups,
+                        &ngroups);
     pamaws_debug(&args, "pam_sm_open_session: entry");
-    if (name == NULL || pw == NULL) {
-        pamaws_log(&args, LOG_ERR, "cannot get AWS credentials: user %s unknown",
-                   name != NULL ? (const char *) name : "(not set)");
-        status = failure(&args, PAM_USER_UNKNOWN);
+    if (status != PAM_SUCCESS)
         goto done;
-    }
     if (pam_get_data(pamh, DATA_EXPORTED, &data) == PAM_SUCCESS
         && data != NULL) {
         /* A second line, after pam_env: keep one set (pam_awscred(8),
@@ -260,15 +306,19 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
         status = PAM_SUCCESS;
         goto done;
     }
-    user.name = pw->pw_name;
-    user.uid = pw->pw_uid;
-    user.gid = pw->pw_gid;
-    user.home = pw->pw_dir;
-    user.shell = pw->pw_shell;
-    user.ruser = pam_get_item(pamh, PAM_RUSER, &ruser) == PAM_SUCCESS
-                     ? ruser : NULL;
-    user.groups = groups;
-    user.ngroups = ngroups;
+    handle = pam_getenv(pamh, PAMAWS_MFA_HANDLE_ENV);
+    if (handle != NULL) {
+        status = redeem_mfa(&args, pamh, argc, argv, &user, handle);
+        goto done;
+    }
+    if (args.config.mfa) {
+        /* Without the code (optional auth went on) the role is not
+           assumed without it. */
+        pamaws_log(&args, LOG_ERR, "no AWS credentials for user %s: mfa is"
+                   " set and the auth phase left no MFA handle", user.name);
+        status = failure(&args, PAM_SESSION_ERR);
+        goto done;
+    }
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_SKIP:
         status = PAM_IGNORE;
@@ -289,6 +339,98 @@ done:
     pamaws_debug(&args, "pam_sm_open_session: exit (%s)",
                  pam_strerror(pamh, status));
     pamaws_vars_clear(&vars);
+    pamaws_config_free(&args.config);
+    free(groups);
+    return status;
+}
+
+/* Asks for the MFA code of serial: 6 digits into code. 0, or -1 (told). */
+static int
+ask_mfa_code(const struct pamaws_args *args, pam_handle_t *pamh,
+             const char *serial, char *code, size_t size)
+{
+    char *answer = NULL;
+    int rc = -1;
+
+    if (pam_prompt(pamh, PAM_PROMPT_ECHO_OFF, &answer, "AWS MFA code for %s:",
+                   serial) != PAM_SUCCESS || answer == NULL) {
+        pamaws_log(args, LOG_ERR, "no MFA code: the conversation failed");
+    } else if (strlen(answer) != 6 || strspn(answer, "0123456789") != 6
+               || size <= 6) {
+        pamaws_log(args, LOG_ERR, "the MFA code is not 6 digits");
+        (void) pam_error(pamh, "AWS MFA code: 6 digits, please");
+    } else {
+        memcpy(code, answer, 7);
+        rc = 0;
+    }
+    if (answer != NULL)
+        pamaws_free_secret(answer);
+    return rc;
+}
+
+/*
+ * auth with mfa (system mode): asks for the code of mfa_serial=, assumes
+ * the role with it in the worker and leaves the credentials for the
+ * session behind a one-time handle (mfa.c). A failure is told through the
+ * conversation and syslog and returns PAM_AUTH_ERR: required refuses the
+ * login, optional goes on without AWS credentials.
+ */
+PAM_PUBLIC int
+pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+                    const char **argv)
+{
+    struct pamaws_args args;
+    struct pamaws_attribution attrib;
+    struct pamaws_vars vars;
+    struct pamaws_user user;
+    char code[8] = "", handle[64], env[96];
+    gid_t *groups = NULL;
+    size_t ngroups = 0;
+    int status;
+
+    memset(&vars, 0, sizeof(vars));
+    memset(&attrib, 0, sizeof(attrib));
+    status = login_init(pamh, flags, argc, argv, &args, &user, &groups,
+                        &ngroups);
+    if (status != PAM_SUCCESS || !args.config.mfa) {
+        status = status != PAM_SUCCESS ? PAM_AUTH_ERR : PAM_IGNORE;
+        goto done;
+    }
+    status = PAM_AUTH_ERR;
+    if (args.config.mode != PAMAWS_MODE_SYSTEM) {
+        pamaws_log(&args, LOG_ERR, "mfa needs mode=system: no MFA for user"
+                   " %s", user.name);
+        goto done;
+    }
+    if (pamaws_attribution_build(&args, &user, &attrib) < 0)
+        goto done;  /* logged */
+    if (attrib.mfa_serial == NULL) {
+        pamaws_log(&args, LOG_ERR, "mfa needs mfa_serial=: no MFA for user"
+                   " %s", user.name);
+        goto done;
+    }
+    if (ask_mfa_code(&args, pamh, attrib.mfa_serial, code, sizeof(code)) < 0)
+        goto done;
+    args.mfa_code = code;
+    switch (pamaws_session_resolve(&args, &user, &vars)) {
+    case PAMAWS_SKIP:
+        status = PAM_IGNORE;
+        break;
+    case PAMAWS_EXPORT:
+        if (pamaws_mfa_store(&args, &user, &vars, handle, sizeof(handle)) < 0)
+            break;
+        snprintf(env, sizeof(env), "%s=%s", PAMAWS_MFA_HANDLE_ENV, handle);
+        status = pam_putenv(pamh, env) == PAM_SUCCESS ? PAM_SUCCESS
+                                                      : PAM_AUTH_ERR;
+        break;
+    default:  /* logged, and told through the conversation */
+        break;
+    }
+
+done:
+    pamaws_wipe(code, sizeof(code));
+    pamaws_vars_clear(&vars);
+    pamaws_attribution_free(&attrib);
     pamaws_config_free(&args.config);
     free(groups);
     return status;

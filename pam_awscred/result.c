@@ -242,3 +242,23 @@ pamaws_check_region(const char *value)
             return "contains a character outside a-z, 0-9 and '-'";
     return NULL;
 }
+
+/* The worker request's --session-tags (attrib.c builds it). */
+size_t
+pamaws_tags_split(char *list, struct pamaws_tag *tags, size_t max)
+{
+    size_t n = 0;
+    char *item, *save = NULL, *eq;
+
+    for (item = strtok_r(list, ",", &save); item != NULL;
+         item = strtok_r(NULL, ",", &save)) {
+        if (n == max)
+            return max + 1;
+        eq = strchr(item, '=');
+        if (eq != NULL)
+            *eq = '\0';
+        tags[n].key = item;
+        tags[n++].value = eq != NULL ? eq + 1 : "";
+    }
+    return n;
+}

@@ -39,7 +39,7 @@ const char *const pamaws_conflicting_names[] = {
 #define WORKER_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SYSTEM_HOME "/nonexistent"
 #define MAX_ARGS 48
-#define MAX_ENV 12
+#define MAX_ENV 13
 
 /* A request under construction; every string is owned. */
 struct request {
@@ -95,7 +95,7 @@ request_free(struct request *req)
     for (i = 0; i < req->argc; i++)
         free(req->argv[i]);
     for (i = 0; i < req->envc; i++)
-        free(req->envp[i]);
+        pamaws_free_secret(req->envp[i]);  /* AWSCRED_MFA_CODE */
     memset(req, 0, sizeof(*req));
 }
 
@@ -190,7 +190,7 @@ request_worker(struct request *req, const struct pamaws_config *c,
 static void
 request_build(const struct pamaws_args *args, const struct pamaws_user *user,
               const char *worker_user, const struct pamaws_identity *id,
-              struct request *req)
+              const struct pamaws_attribution *attrib, struct request *req)
 {
     const struct pamaws_config *c = &args->config;
     bool system = c->mode == PAMAWS_MODE_SYSTEM;
@@ -201,6 +201,14 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     request_opt(req, "--profile", system ? c->system_profile : c->profile);
     if (system)
         request_opt(req, "--session-name", user->name);
+    request_opt(req, "--role-arn", attrib->role_arn);
+    request_opt(req, "--source-identity", attrib->source_identity);
+    request_opt(req, "--session-tags", attrib->session_tags);
+    request_opt(req, "--transitive-tag-keys", attrib->transitive_tag_keys);
+    if (args->mfa_code != NULL) {
+        request_opt(req, "--mfa-serial", attrib->mfa_serial);
+        request_env(req, "AWSCRED_MFA_CODE", args->mfa_code);
+    }
     request_clock(req, c, false);
     if (c->imds)
         request_arg(req, "--imds");
@@ -516,7 +524,8 @@ pamaws_vars_get(const struct pamaws_vars *vars, const char *name)
 /* The audit line of a login about to get vars (audit.c). */
 static void
 log_success(const struct pamaws_args *args, const struct pamaws_user *user,
-            const struct pamaws_result *result, const struct pamaws_vars *vars)
+            const struct pamaws_result *result, const struct pamaws_vars *vars,
+            const struct pamaws_attribution *attrib)
 {
     struct pamaws_audit audit;
     const char *profile = pamaws_result_get(result, "profile");
@@ -530,6 +539,8 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
     audit.provider = pamaws_result_get(result, "method");
     audit.access_key_id = pamaws_vars_get(vars, "AWS_ACCESS_KEY_ID");
     audit.expires = pamaws_vars_get(vars, "AWS_CREDENTIAL_EXPIRATION");
+    audit.role = attrib->role_arn;
+    audit.source_identity = attrib->source_identity;
     pamaws_audit_format(&audit, line, sizeof(line));
     pamaws_log(args, LOG_INFO, "%s", line);
 }
@@ -543,7 +554,8 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
 static enum pamaws_outcome
 judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
              const struct pamaws_result *result,
-             const struct pamaws_result *host, struct pamaws_vars *vars)
+             const struct pamaws_result *host,
+             const struct pamaws_attribution *attrib, struct pamaws_vars *vars)
 {
     struct pamaws_clock_outcome clock;
     const char *status = pamaws_result_get(result, "status");
@@ -561,7 +573,7 @@ judge_result(const struct pamaws_args *args, const struct pamaws_user *user,
         pamaws_vars_clear(vars);
         return PAMAWS_FAIL;
     }
-    log_success(args, user, result, vars);
+    log_success(args, user, result, vars, attrib);
     /* For deliver.c: the broker serves Expiration in local-clock terms. */
     vars->clock_offset_s = clock.measured ? clock.offset_ms / 1000 : 0;
     return PAMAWS_EXPORT;
@@ -692,6 +704,7 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
 {
     struct pamaws_identity id = { 0, 0, NULL, 0 };
     struct pamaws_result result, clock;
+    struct pamaws_attribution attrib;
     struct pamaws_run run;
     struct request req;
     enum pamaws_outcome outcome = PAMAWS_FAIL;
@@ -703,9 +716,11 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
     memset(&run, 0, sizeof(run));
     memset(&result, 0, sizeof(result));
     memset(&clock, 0, sizeof(clock));
-    if (worker_identity(args, user, false, &id, &worker_user) < 0)
+    memset(&attrib, 0, sizeof(attrib));
+    if (pamaws_attribution_build(args, user, &attrib) < 0
+        || worker_identity(args, user, false, &id, &worker_user) < 0)
         goto done;
-    request_build(args, user, worker_user, &id, &req);
+    request_build(args, user, worker_user, &id, &attrib, &req);
     if (req.nomem) {
         pamaws_log(args, LOG_CRIT, "out of memory");
         goto done;
@@ -729,7 +744,7 @@ run_worker(const struct pamaws_args *args, const struct pamaws_user *user,
                args->config.timeout
                    - (long) (pamaws_clock_monotonic_ms() - started),
                &clock);
-    outcome = judge_result(args, user, &result, &clock, vars);
+    outcome = judge_result(args, user, &result, &clock, &attrib, vars);
     if (outcome == PAMAWS_EXPORT)
         pamaws_clock_kernel_notice(args, &clock);
 
@@ -738,6 +753,7 @@ done:
     pamaws_result_clear(&result);
     pamaws_run_free(&run);
     request_free(&req);
+    pamaws_attribution_free(&attrib);
     free(id.groups);
     free(worker_user);
     return outcome;

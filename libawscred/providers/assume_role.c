@@ -19,6 +19,10 @@
 
 #define METHOD "assume-role"
 #define MFA_CODE_MAX 64
+#define KEY_ITEMS_MAX 8
+/* The key's items, each member of its lists, RoleSessionName and
+   TokenCode. */
+#define PARAMS_MAX (KEY_ITEMS_MAX + 3 * AWSCRED_MAX_SESSION_TAGS + 2)
 
 /* What the profile asks for (only the role profile's own keys count). */
 struct role_config {
@@ -29,9 +33,25 @@ struct role_config {
     const char *mfa_serial;
     const char *session_name;  /* configured (or the context's), or NULL */
     const char *source_identity;
+    /* awscred_context_set_assume_role(), for the requested profile */
+    const char *const *tags;  /* key, value, ... */
+    size_t ntags;
+    const char *const *transitive;
+    size_t ntransitive;
     bool have_duration;
     long long duration;
 };
+
+/* The profile's role_arn, or the context's for the requested profile
+   (a source profile loops back to it only as an error). */
+static const char *
+role_arn_of(const struct resolver *r, const char *profile,
+            const struct cfg_section *prof)
+{
+    if (r->ctx->assume.role_arn != NULL && strcmp(profile, r->profile) == 0)
+        return r->ctx->assume.role_arn;
+    return cfg_get(prof, "role_arn");
+}
 
 /* botocore _get_role_config: both or neither source is an error. */
 static enum provider_outcome
@@ -42,7 +62,7 @@ read_role_config(const struct resolver *r, const char *profile,
     const char *duration = cfg_get(prof, "duration_seconds");
 
     memset(rc, 0, sizeof(*rc));
-    rc->role_arn = cfg_get(prof, "role_arn");
+    rc->role_arn = role_arn_of(r, profile, prof);
     rc->source_profile = cfg_get(prof, "source_profile");
     rc->credential_source = cfg_get(prof, "credential_source");
     rc->external_id = cfg_get(prof, "external_id");
@@ -51,6 +71,16 @@ read_role_config(const struct resolver *r, const char *profile,
     if (rc->session_name == NULL)
         rc->session_name = r->ctx->session_name;
     rc->source_identity = cfg_get(prof, "source_identity");
+    if (strcmp(profile, r->profile) == 0) {
+        if (r->ctx->assume.source_identity != NULL)
+            rc->source_identity = r->ctx->assume.source_identity;
+        if (r->ctx->assume.mfa_serial != NULL)
+            rc->mfa_serial = r->ctx->assume.mfa_serial;
+        rc->tags = (const char *const *) r->ctx->assume.tags;
+        rc->ntags = r->ctx->assume.ntags;
+        rc->transitive = (const char *const *) r->ctx->assume.transitive;
+        rc->ntransitive = r->ctx->assume.ntransitive;
+    }
     if (duration != NULL)
         rc->have_duration = py_int(duration, &rc->duration);
     if (rc->source_profile != NULL && rc->credential_source != NULL) {
@@ -125,6 +155,35 @@ key_items(const struct role_config *rc, struct cache_key_item *items)
     return n;
 }
 
+/* The list arguments of AssumeRole, in the key and the request after the
+   others: Tags and TransitiveTagKeys. */
+static size_t
+key_lists(const struct role_config *rc, struct cache_key_list *lists)
+{
+    size_t n = 0;
+
+    if (rc->ntags > 0)
+        lists[n++] = (struct cache_key_list){"Tags", rc->tags,
+                                             2 * rc->ntags, true};
+    if (rc->ntransitive > 0)
+        lists[n++] = (struct cache_key_list){"TransitiveTagKeys",
+                                             rc->transitive, rc->ntransitive,
+                                             false};
+    return n;
+}
+
+/* The role session's cache key (the items and the lists). */
+static enum awscred_status
+role_cache_key(struct resolver *r, const struct role_config *rc, char key[41],
+               struct awscred_error *err)
+{
+    struct cache_key_item items[KEY_ITEMS_MAX];
+    struct cache_key_list lists[2];
+
+    return cache_key_lists(r->ctx, items, key_items(rc, items), lists,
+                           key_lists(rc, lists), CACHE_KEY_SPACED, key, err);
+}
+
 static enum provider_outcome
 source_credentials(struct resolver *r, const char *profile,
                    const struct role_config *rc,
@@ -141,19 +200,37 @@ assume_role(struct resolver *r, const struct role_config *rc,
             const struct awscred_credentials *src, const char *cache_key,
             struct awscred_credentials **out, struct awscred_error *err)
 {
-    struct cache_key_item items[8];
-    struct net_sts_param params[8];
+    struct cache_key_item items[KEY_ITEMS_MAX];
+    struct cache_key_list lists[2];
+    struct net_sts_param params[PARAMS_MAX];
     struct net_sts_call call = {"AssumeRole", METHOD, params, 0, src};
     char default_name[64], duration[24], code[MFA_CODE_MAX] = "";
-    size_t i, n = key_items(rc, items);
+    /* "Tags.member.50.Value", "TransitiveTagKeys.member.50" */
+    char names[3 * AWSCRED_MAX_SESSION_TAGS][32];
+    size_t i, j, n = key_items(rc, items), nlists = key_lists(rc, lists);
+    size_t named = 0;
     enum provider_outcome outcome = PROVIDER_FAILED;
 
     /* The key's items are the request's parameters; the one number among
-       them is DurationSeconds. */
+       them is DurationSeconds. A list is one parameter per member,
+       numbered from 1. */
     snprintf(duration, sizeof(duration), "%lld", rc->duration);
     for (i = 0; i < n; i++) {
         params[i].name = items[i].name;
         params[i].value = items[i].str != NULL ? items[i].str : duration;
+    }
+    for (i = 0; i < nlists; i++) {
+        for (j = 0; j < lists[i].n; j++, named++) {
+            if (lists[i].pairs)
+                snprintf(names[named], sizeof(names[0]),
+                         "%s.member.%zu.%s", lists[i].name, j / 2 + 1,
+                         j % 2 == 0 ? "Key" : "Value");
+            else
+                snprintf(names[named], sizeof(names[0]), "%s.member.%zu",
+                         lists[i].name, j + 1);
+            params[n++] = (struct net_sts_param){names[named],
+                                                 lists[i].list[j]};
+        }
     }
     if (rc->session_name == NULL) {
         /* botocore _generate_assume_role_name */
@@ -181,21 +258,18 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
 {
     const struct cfg_section *prof = cfg_profile(r->cfg, profile);
     struct awscred_credentials *src = NULL;
-    struct cache_key_item items[8];
     struct role_config rc;
     char key[41];
     enum provider_outcome outcome;
 
     /* botocore _has_assume_role_config_vars */
-    if (cfg_get(prof, "role_arn") == NULL
+    if (role_arn_of(r, profile, prof) == NULL
         || cfg_get(prof, "web_identity_token_file") != NULL)
         return PROVIDER_SKIP;
     outcome = read_role_config(r, profile, prof, &rc, err);
     if (outcome != PROVIDER_FOUND)
         return outcome;
-    if (cache_key(r->ctx, items, key_items(&rc, items), CACHE_KEY_SPACED, key,
-                  err)
-        != AWSCRED_OK)
+    if (role_cache_key(r, &rc, key, err) != AWSCRED_OK)
         return PROVIDER_FAILED;
     /*
      * The CLI fetches a credential_source eagerly (so its errors show even

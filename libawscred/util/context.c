@@ -52,6 +52,7 @@ awscred_context_free(struct awscred_context *ctx)
     free(ctx->user);
     free(ctx->home);
     free(ctx->session_name);
+    (void) awscred_context_set_assume_role(ctx, NULL);
     free(ctx->net_module_path);
     if (ctx->net_handle != NULL)
         dlclose(ctx->net_handle);
@@ -155,6 +156,44 @@ awscred_context_set_session_name(struct awscred_context *ctx,
                                  const char *name)
 {
     return replace_string(&ctx->session_name, name);
+}
+
+int
+awscred_context_set_assume_role(struct awscred_context *ctx,
+                                const struct awscred_assume_role_options *opts)
+{
+    size_t i;
+    int rc = 0;
+
+    free(ctx->assume.role_arn);
+    free(ctx->assume.source_identity);
+    free(ctx->assume.mfa_serial);
+    for (i = 0; i < 2 * ctx->assume.ntags; i++)
+        free(ctx->assume.tags[i]);
+    for (i = 0; i < ctx->assume.ntransitive; i++)
+        free(ctx->assume.transitive[i]);
+    memset(&ctx->assume, 0, sizeof(ctx->assume));
+    if (opts == NULL)
+        return 0;
+    if (opts->ntags > AWSCRED_MAX_SESSION_TAGS
+        || opts->ntransitive > AWSCRED_MAX_SESSION_TAGS)
+        return -1;
+    rc |= replace_string(&ctx->assume.role_arn, opts->role_arn);
+    rc |= replace_string(&ctx->assume.source_identity, opts->source_identity);
+    rc |= replace_string(&ctx->assume.mfa_serial, opts->mfa_serial);
+    for (i = 0; i < opts->ntags; i++) {
+        rc |= replace_string(&ctx->assume.tags[2 * i], opts->tags[i].key);
+        rc |= replace_string(&ctx->assume.tags[2 * i + 1],
+                             opts->tags[i].value);
+    }
+    ctx->assume.ntags = opts->ntags;
+    for (i = 0; i < opts->ntransitive; i++)
+        rc |= replace_string(&ctx->assume.transitive[i],
+                             opts->transitive_tag_keys[i]);
+    ctx->assume.ntransitive = opts->ntransitive;
+    if (rc != 0)
+        (void) awscred_context_set_assume_role(ctx, NULL);
+    return rc != 0 ? -1 : 0;
 }
 
 void

@@ -66,6 +66,12 @@ TESTS += tests/e2e/sshd_login.sh
 dist_check_SCRIPTS += tests/e2e/sshd_login.sh
 EXTRA_DIST += tests/e2e/sshd_lib.sh
 
+# MFA at SSH login (pam_awscred/mfa.c): keyboard-interactive through a
+# private sshd, ssh answering the prompt by SSH_ASKPASS, a loopback STS.
+# Root only.
+TESTS += tests/e2e/sshd_mfa.sh
+dist_check_SCRIPTS += tests/e2e/sshd_mfa.sh
+
 # Load (issue 8): 50 logins at once through the private sshd in system
 # mode, against moto_server and against an STS that never answers; wall
 # times as TAP comments. Root only, like sshd_login.sh; about 100 s.

@@ -1234,6 +1234,269 @@ test_system_mode(void **state)
     pamtest_free_env(env);
 }
 
+/* ---- Attribution in system mode (attrib.c) ----------------------------- */
+
+#define STS_OK "<AssumeRoleResponse><AssumeRoleResult><Credentials>" \
+    "<AccessKeyId>" KEY_BOB "</AccessKeyId><SecretAccessKey>" SECRET_SYS \
+    "</SecretAccessKey><SessionToken>" TOKEN "</SessionToken>" \
+    "<Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>" \
+    "</AssumeRoleResult></AssumeRoleResponse>"
+
+/* A system profile that assumes a role through the loopback STS (the
+   time server answering AssumeRole); opts for a login with more. */
+static const char *
+system_role(const char *more)
+{
+    static char opts[2048];
+    char cfg[512], creds[512], text[1024], script[1024];
+    struct passwd *me = getpwuid(geteuid());
+
+    assert_non_null(me);
+    if (W.clock.port == 0) {
+        printf("# needs python3 for the loopback STS\n");
+        skip();
+    }
+    snprintf(script, sizeof(script), "{\"default\": {\"status\": 200,"
+             " \"body\": \"%s\"}}", STS_OK);
+    fault_server_script(&W.clock, script);
+    snprintf(cfg, sizeof(cfg), "%s/sys-config", W.dir);
+    snprintf(creds, sizeof(creds), "%s/sys-credentials", W.dir);
+    snprintf(text, sizeof(text), "[profile sys]\nregion = eu-west-3\n"
+             "role_arn = arn:aws:iam::123456789012:role/profile-role\n"
+             "source_profile = base\nendpoint_url = http://127.0.0.1:%d/\n"
+             "[profile base]\n", W.clock.port);
+    put_file(cfg, text, 0600, 0, 0);
+    put_file(creds, "[base]\naws_access_key_id = " KEY_SYS "\n"
+             "aws_secret_access_key = " SECRET_SYS "\n", 0600, 0, 0);
+    snprintf(opts, sizeof(opts), "mode=system system_config=%s"
+             " system_credentials=%s system_profile=sys system_user=%s %s",
+             cfg, creds, me->pw_name, more);
+    return opts;
+}
+
+/* The body of the last request the loopback STS saw. */
+static const char *
+last_sts_body(void)
+{
+    const char *log = fault_server_log(&W.clock), *last = log, *p;
+
+    for (p = log; *p != '\0'; p++)
+        if (*p == '\n' && p[1] != '\0')
+            last = p + 1;
+    return strstr(last, "\"body\": ");
+}
+
+/* A16.1: role_arn=, source_identity= (default %u), session_tags= and
+   transitive_tag_keys= reach AssumeRole exactly as configured and
+   expanded; the audit line names the role and the
+   source identity. */
+static void
+test_system_attribution(void **state)
+{
+    char want[1024], **env;
+    const char *body;
+
+    env = open_env(system_role("role_arn=arn:aws:iam::123456789012:role/"
+                               "users/%u session_tags=login=%u,via=%s"
+                               " transitive_tag_keys=login"),
+                   PAM_SUCCESS);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_BOB);
+    pamtest_free_env(env);
+    body = last_sts_body();
+    assert_non_null(body);
+    snprintf(want, sizeof(want), "\"body\": \"Action=AssumeRole&"
+             "Version=2011-06-15&RoleSessionName=%s&SourceIdentity=%s&"
+             "RoleArn=arn%%3Aaws%%3Aiam%%3A%%3A123456789012%%3Arole%%2Fusers"
+             "%%2F%s&Tags.member.1.Key=login&Tags.member.1.Value=%s&"
+             "Tags.member.2.Key=via&Tags.member.2.Value=%s&"
+             "TransitiveTagKeys.member.1=login\"",
+             W.alice, W.alice, W.alice, W.alice, svc_name);
+    if (strncmp(body, want, strlen(want)) != 0)
+        fail_msg("STS got %.600s\nwanted %s", body, want);
+    snprintf(want, sizeof(want), "role=arn:aws:iam::123456789012:role/"
+             "users/%s source_identity=%s", W.alice, W.alice);
+    assert_logged(want);
+
+    /* source_identity= (empty) sends none; the profile's role stays. */
+    env = open_env(system_role("source_identity="), PAM_SUCCESS);
+    pamtest_free_env(env);
+    body = last_sts_body();
+    assert_non_null(body);
+    assert_null(strstr(body, "SourceIdentity"));
+    assert_non_null(strstr(body, "role%2Fprofile-role"));
+}
+
+/* A16.2: a value STS would refuse is never sent: the login exports
+   nothing and the log says which option and why. */
+static void
+test_system_attribution_refused(void **state)
+{
+    static const struct {
+        const char *opts, *logged;
+    } cases[] = {
+        /* no PAM_RHOST here: %r is empty, below SourceIdentity's 2 */
+        { "source_identity=%r", "source_identity (%r) is not 2 to 64" },
+        { "source_identity=%u/x", "source_identity (%u/x) is not 2 to 64" },
+        { "session_tags=aws:user=%u", "starts with aws:" },
+        { "session_tags=a=1,A=2", "repeats a key" },
+        { "session_tags=a=x,b=y transitive_tag_keys=c",
+          "is not one of the keys of session_tags" },
+        { "session_tags=a=%u,b=y,c=y,d=y,e=y,f=y,g=y,h=y,i=y,j=y,k=y,l=y,"
+          "m=y,n=y,o=y,p=y,q=y,r=y,s=y,t=y,u=y,v=y,w=y,x=y,y=y,z=y,aa=y,"
+          "ab=y,ac=y,ad=y,ae=y,af=y,ag=y,ah=y,ai=y,aj=y,ak=y,al=y,am=y,"
+          "an=y,ao=y,ap=y,aq=y,ar=y,as=y,at=y,au=y,av=y,aw=y,ax=y,ay=y",
+          "has more than 50 tags" },
+        { "role_arn=arn:aws:iam::123456789012:role/%u%%",
+          "role_arn (arn:aws:iam::123456789012:role/%u%%) is not 20" },
+    };
+    char **env;
+    unsigned before;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *opts = system_role(cases[i].opts);
+
+        before = fault_server_requests(&W.clock);
+        logbuf[0] = '\0';
+        env = open_env(opts, PAM_SUCCESS);
+        assert_no_aws(env);
+        pamtest_free_env(env);
+        assert_logged(cases[i].logged);
+        assert_logged("nothing is sent to STS");
+        assert_int_equal(fault_server_requests(&W.clock), before);
+    }
+    /* An unknown % sequence refuses every login: ignoring it would fall
+       back to the profile's role or the default identity. */
+    before = fault_server_requests(&W.clock);
+    logbuf[0] = '\0';
+    env = open_env(system_role("role_arn=arn:aws:iam::1:role/%x"),
+                   PAM_SUCCESS);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("invalid value 'arn:aws:iam::1:role/%x' for role_arn");
+    assert_logged("refused");
+    assert_int_equal(fault_server_requests(&W.clock), before);
+}
+
+/* ---- MFA in the auth stack (mfa.c) -------------------------------------- */
+
+#define STS_MFA_DENIED "<ErrorResponse><Error><Type>Sender</Type>" \
+    "<Code>AccessDenied</Code><Message>MultiFactorAuthentication failed" \
+    " with invalid MFA one time pass code.</Message></Error></ErrorResponse>"
+
+/* One login through auth (auth_control with our module and mfa) and
+   open_session, answering the prompt with code; the session's
+   environment in *env, what the user saw in conv. */
+static void
+mfa_login(const char *auth_control, const char *opts, const char *code,
+          int auth_rv, int open_rv, struct conv_capture *conv, char ***env)
+{
+    char path[512], text[50000], line[24576], mfa_dir[4096];
+    const char *answers[] = { code, NULL };
+    struct pam_testcase cases[] = {
+        pam_test(PAMTEST_AUTHENTICATE, auth_rv),
+        pam_test(PAMTEST_OPEN_SESSION, open_rv),
+        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
+    };
+    enum pamtest_err perr;
+
+    snprintf(mfa_dir, sizeof(mfa_dir), "mfa mfa_dir=%s/mfa"
+             " mfa_serial=arn:aws:iam::123456789012:mfa/%%u %s", W.dir, opts);
+    module_line(line, sizeof(line), mfa_dir);
+    snprintf(path, sizeof(path), "%s/stack", W.dir);
+    snprintf(text, sizeof(text), "auth %s %sauth required pam_permit.so\n"
+             "session required pam_permit.so\n%s", auth_control,
+             line + strlen("session required "), line);
+    put_file(path, text, 0644, 0, 0);
+    conv_init(conv);
+    conv->data.in_echo_off = answers;
+    logbuf[0] = '\0';
+    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
+    if (perr != PAMTEST_ERR_OK)
+        fprintf(stderr, "# pamtest: %s (auth %d, open %d)\n# log:\n%s",
+                pamtest_strerror(perr), cases[0].op_rv, cases[1].op_rv,
+                logbuf);
+    assert_int_equal(perr, PAMTEST_ERR_OK);
+    *env = cases[2].case_out.envlist;
+}
+
+/* Whether the handles' directory holds no file. */
+static void
+assert_no_handle_left(void)
+{
+    char cmd[700];
+
+    snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s/mfa' 2>/dev/null)\"",
+             W.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* A16.3: auth with mfa asks for the code of mfa_serial=, assumes the role
+   with SerialNumber and TokenCode, and the session gets the credentials
+   through a one-time handle that is gone from the final environment and
+   from mfa_dir. */
+static void
+test_mfa_right_code(void **state)
+{
+    struct conv_capture conv;
+    char want[512], **env;
+    const char *body;
+
+    mfa_login("required", system_role(""), "123456",
+              PAM_SUCCESS, PAM_SUCCESS, &conv, &env);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_BOB);
+    assert_env(env, "AWS_SESSION_TOKEN", TOKEN);
+    assert_null(env_get(env, "AWSCRED_MFA_HANDLE"));
+    assert_null(env_get(env, "AWSCRED_MFA_CODE"));
+    pamtest_free_env(env);
+    body = last_sts_body();
+    assert_non_null(body);
+    snprintf(want, sizeof(want), "SerialNumber=arn%%3Aaws%%3Aiam%%3A%%3A"
+             "123456789012%%3Amfa%%2F%s", W.alice);
+    if (strstr(body, want) == NULL || strstr(body, "TokenCode=123456") == NULL)
+        fail_msg("STS got %.600s", body);
+    assert_no_handle_left();
+    assert_null(strstr(logbuf, "123456&"));
+}
+
+/* A16.4: a wrong code: the user is told STS's message, syslog has it,
+   required refuses the login; optional goes on, and the session gets no
+   AWS credentials (not the role without MFA). A code that is not 6 digits
+   never reaches STS. */
+static void
+test_mfa_wrong_code(void **state)
+{
+    struct conv_capture conv;
+    char script[512], **env;
+    const char *opts = system_role("");
+    unsigned before;
+
+    snprintf(script, sizeof(script), "{\"default\": {\"status\": 403,"
+             " \"body\": \"%s\"}}", STS_MFA_DENIED);
+    fault_server_script(&W.clock, script);
+    mfa_login("required", opts, "654321", PAM_AUTH_ERR, PAM_SUCCESS, &conv,
+              &env);
+    pamtest_free_env(env);
+    if (strstr(conv.info[0], "MultiFactorAuthentication failed with invalid"
+               " MFA one time pass code") == NULL)
+        fail_msg("the user saw '%s'", conv.info[0]);
+    assert_logged("MultiFactorAuthentication failed");
+    assert_no_handle_left();
+
+    /* optional: the stack goes on, the session has no AWS credentials */
+    mfa_login("optional", opts, "654321", PAM_SUCCESS, PAM_SUCCESS, &conv,
+              &env);
+    assert_no_aws(env);
+    pamtest_free_env(env);
+    assert_logged("the auth phase left no MFA handle");
+
+    before = fault_server_requests(&W.clock);
+    mfa_login("required", opts, "12345x", PAM_AUTH_ERR, PAM_SUCCESS, &conv,
+              &env);
+    pamtest_free_env(env);
+    assert_logged("the MFA code is not 6 digits");
+    assert_int_equal(fault_server_requests(&W.clock), before);
+}
+
 /* ---- Host conditions (security.md D7) ----------------------------------- */
 
 static void
@@ -3115,6 +3378,10 @@ main(void)
         T(test_setcred_noop),
         T(test_conflicting_variables),
         T(test_system_mode),
+        T(test_system_attribution),
+        T(test_system_attribution_refused),
+        T(test_mfa_right_code),
+        T(test_mfa_wrong_code),
         T(test_host_ignores_sigchld),
         T(test_host_reaps_children),
         cmocka_unit_test_setup_teardown(test_multithreaded_host, reset,

@@ -12,7 +12,7 @@ fi
 command -v nm >/dev/null || { echo "1..0 # SKIP nm not installed"; exit 0; }
 echo 1..3
 exported=$(nm -D --defined-only "$so" | awk '{print $3}' | sort | tr '\n' ' ')
-want="pam_sm_close_session pam_sm_open_session pam_sm_setcred "
+want="pam_sm_authenticate pam_sm_close_session pam_sm_open_session pam_sm_setcred "
 if test "$exported" = "$want"; then
     echo "ok 1 - exports exactly: $want"
 else

@@ -23,7 +23,7 @@ test_every_field(void **state)
 {
     struct pamaws_audit audit = {
         "alice", "sshd", "192.0.2.7", "dev", "assume-role",
-        "ASIAIOSFODNN7EXAMPLE", "2026-12-01T12:00:00+00:00",
+        "ASIAIOSFODNN7EXAMPLE", "2026-12-01T12:00:00+00:00", NULL, NULL,
     };
     char line[512];
 
@@ -41,7 +41,7 @@ test_absent_fields(void **state)
 {
     struct pamaws_audit audit = {
         "bob", "su", NULL, "default", "shared-credentials-file",
-        "AKIAIOSFODNN7EXAMPLE", NULL,
+        "AKIAIOSFODNN7EXAMPLE", NULL, NULL, NULL,
     };
     char line[512];
 
@@ -60,7 +60,7 @@ test_user_text_quoted(void **state)
 {
     struct pamaws_audit audit = {
         "carol", "sshd", "", "my \"prof\\\" user=root", "custom-process",
-        "AKIAIOSFODNN7EXAMPLE", NULL,
+        "AKIAIOSFODNN7EXAMPLE", NULL, NULL, NULL,
     };
     char line[512];
 
@@ -73,13 +73,35 @@ test_user_text_quoted(void **state)
                         " expires=-");
 }
 
+/* System mode's attribution: the role and the source identity close the
+   line, so the line joins CloudTrail's sourceIdentity and accessKeyId. */
+static void
+test_attribution(void **state)
+{
+    struct pamaws_audit audit = {
+        "alice", "sshd", "192.0.2.7", "bastion", "assume-role",
+        "ASIAIOSFODNN7EXAMPLE", "2026-12-01T12:00:00+00:00",
+        "arn:aws:iam::123456789012:role/users/alice", "alice",
+    };
+    char line[512];
+
+    pamaws_audit_format(&audit, line, sizeof(line));
+    assert_string_equal(line, "AWS credentials exported: user=alice"
+                        " service=sshd rhost=192.0.2.7 profile=bastion"
+                        " provider=assume-role"
+                        " access_key_id=ASIAIOSFODNN7EXAMPLE"
+                        " expires=2026-12-01T12:00:00+00:00"
+                        " role=arn:aws:iam::123456789012:role/users/alice"
+                        " source_identity=alice");
+}
+
 /* A buffer too small ends in "..." and stays NUL-terminated. */
 static void
 test_cut_marked(void **state)
 {
     struct pamaws_audit audit = {
         "alice", "sshd", NULL, "dev", "assume-role", "ASIAIOSFODNN7EXAMPLE",
-        NULL,
+        NULL, NULL, NULL,
     };
     char line[48];
 
@@ -96,6 +118,7 @@ main(void)
         cmocka_unit_test(test_every_field),
         cmocka_unit_test(test_absent_fields),
         cmocka_unit_test(test_user_text_quoted),
+        cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_cut_marked),
     };
 

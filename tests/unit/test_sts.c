@@ -112,6 +112,43 @@ assert_key(struct awscred_context *ctx, const struct cache_key_item *items,
     assert_string_equal(key, expected);
 }
 
+/* The assume-role key with session tags: botocore's json.dumps of Tags
+   (a list of {"Key", "Value"}) and TransitiveTagKeys, so two users who
+   differ only in their source identity and tags never share a cached
+   role session. */
+static void
+test_cache_key_with_tags(void **state)
+{
+    struct fake f = {NULL, 1700000000};
+    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct awscred_error err;
+    static const char *const transitive[] = {"login"};
+    const char *tags[] = {"login", "alice", "via", "sshd"};
+    struct cache_key_item items[] = {
+        {"SourceIdentity", "alice", 0}, {"RoleSessionName", "alice", 0},
+        {"RoleArn", "arn:aws:iam::123456789012:role/users", 0}};
+    const struct cache_key_list lists[] = {
+        {"TransitiveTagKeys", transitive, 1, false},
+        {"Tags", tags, 4, true}};
+    char key[41];
+
+    (void) state;
+    assert_int_equal(cache_key_lists(ctx, items, 3, lists, 2,
+                                     CACHE_KEY_SPACED, key, &err),
+                     AWSCRED_OK);
+    assert_string_equal(key, "b02618d503e4f70f60c054015b1671fca659410e");
+    items[0].str = items[1].str = tags[1] = "bob";
+    assert_int_equal(cache_key_lists(ctx, items, 3, lists, 2,
+                                     CACHE_KEY_SPACED, key, &err),
+                     AWSCRED_OK);
+    assert_string_equal(key, "a5b585a84c900abcb34b5248f4ce7215c1259c16");
+    /* without lists: the plain key */
+    items[0].str = items[1].str = "alice";
+    assert_key(ctx, items, 3, CACHE_KEY_SPACED,
+               "181637a36239bb2987d8f8a50b46ddabc95efcef");
+    awscred_context_free(ctx);
+}
+
 static void
 test_cache_key_matches_botocore(void **state)
 {
@@ -503,6 +540,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cache_key_matches_botocore),
+        cmocka_unit_test(test_cache_key_with_tags),
         cmocka_unit_test(test_cache_entry_formats),
         cmocka_unit_test(test_cache_expiry_window),
         cmocka_unit_test(test_cache_store_honours_no_write),

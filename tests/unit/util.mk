@@ -26,3 +26,22 @@ tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
 tests_unit_test_audit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_audit_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
 endif
+
+# System mode's attribution checked against STS's limits
+# (pam_awscred/attrib.c).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_attrib
+TESTS += tests/unit/test_attrib
+tests_unit_test_attrib_SOURCES = tests/unit/test_attrib.c
+tests_unit_test_attrib_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_attrib_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
+endif
+
+# The one-time handle from auth to session (pam_awscred/mfa.c).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_mfa
+TESTS += tests/unit/test_mfa
+tests_unit_test_mfa_SOURCES = tests/unit/test_mfa.c
+tests_unit_test_mfa_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mfa_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
+endif
