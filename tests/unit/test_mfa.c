@@ -44,7 +44,7 @@ args_for_test(struct pamaws_args *args)
 }
 
 static const struct pamaws_user alice = { "alice", 1000, 1000, "/home/alice",
-                                          "/bin/sh", NULL };
+                                          "/bin/sh", NULL, NULL, 0 };
 
 static void
 vars_fill(struct pamaws_vars *vars)
