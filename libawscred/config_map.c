@@ -53,7 +53,10 @@ arena_release(struct arena *a)
     while (a->head != NULL) {
         struct arena_block *next = a->head->next;
 
-        secret_free_n(a->head, sizeof(*a->head) + a->head->size);
+        /* Only the used part ever held a string: wiping the rest would
+           only fault in pages of a small file's block. */
+        secret_wipe(a->head->data, a->head->used);
+        free(a->head);
         a->head = next;
     }
 }
