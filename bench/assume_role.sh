@@ -7,6 +7,7 @@
 # /usr/bin/aws through tests/lib/aws_v2.py so it can reach the local STS):
 # first fetch (empty ~/.aws/cli/cache) and cache hit, side by side, with
 # the number of STS requests each made (counted in moto's request log).
+# Then whether a cache hit maps libcurl or libssl (LD_DEBUG=files).
 #
 # Usage: bench/assume_role.sh [BUILDDIR] [RUNS]   (defaults: ., 5)
 # Needs moto_server, /usr/bin/aws and a built awscred. Prints medians.
@@ -50,7 +51,9 @@ source_profile = hop1
 EOF
 
 run_env() {
+    # An endpoint override needs a region (botocore's NoRegionError).
     env -i PATH="$PATH" HOME="$work/home" LANG=C.UTF-8 \
+        AWS_DEFAULT_REGION=us-east-1 \
         AWS_ENDPOINT_URL_STS="http://127.0.0.1:$port" \
         AWS_EC2_METADATA_DISABLED=true AWSCRED_NET_MODULE="$module" "$@"
 }
@@ -94,3 +97,9 @@ for tool in awscred aws; do
         printf '%-36s %10s %14s\n' "$name $what" "$1" "$2"
     done
 done
+
+# A cache hit (the cache is warm from the runs above) maps neither libcurl
+# nor OpenSSL's TLS library: only the network module loads them.
+maps=$(run_env env LD_DEBUG=files "$awscred" --profile hop2 export 2>&1 \
+    >/dev/null | grep -c 'file=lib\(curl\|ssl\)' || true)
+echo "libcurl or libssl mapped by an awscred cache hit: $([ "$maps" -eq 0 ] && echo no || echo "YES ($maps)")"

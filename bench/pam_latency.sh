@@ -3,6 +3,10 @@
 # through the real libpam (pam_start_confdir, no preload) RUNS times with a
 # stack of pam_permit alone and RUNS times with pam_permit + pam_awscred
 # (user mode, a file-based profile), and prints the medians and means.
+# In the same process, interleaved with them, the floor: fork, setresuid
+# to the user, exec a trivial static program that writes to a pipe, read
+# it, reap. The overhead (awscred - base) is printed as a ratio of the
+# floor (goal <= 2x).
 #
 #   bench/pam_latency.sh [BUILDDIR] [RUNS] [MODULE OPTIONS]
 #
@@ -59,8 +63,13 @@ echo "session required pam_permit.so" > "$T/pam.d/base"
 } > "$T/pam.d/awscred"
 
 cat > "$T/driver.c" <<'EOF'
+#define _GNU_SOURCE
+#include <fcntl.h>
 #include <security/pam_appl.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -73,39 +82,95 @@ static int cmp(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-int main(int argc, char **argv) {
-    struct pam_conv c = { conv, NULL };
-    int runs = atoi(argv[4]);
-    double *ms = calloc(runs, sizeof(double));
-    size_t heap = getenv("HOST_HEAP_MB") ? strtoul(getenv("HOST_HEAP_MB"), 0, 10) << 20 : 0;
-    char *host = heap ? malloc(heap) : NULL;
-    if (host) memset(host, 1, heap);
-    for (int i = 0; i < runs; i++) {
-        pam_handle_t *ph;
-        struct timespec a, b;
-        if (pam_start_confdir(argv[1], argv[2], &c, argv[3], &ph) != PAM_SUCCESS)
-            return 2;
-        clock_gettime(CLOCK_MONOTONIC, &a);
-        int rc = pam_open_session(ph, 0);
-        clock_gettime(CLOCK_MONOTONIC, &b);
-        if (rc != PAM_SUCCESS) return 3;
-        if (i == 0 && argv[1][0] == 'a' && pam_getenv(ph, "AWS_ACCESS_KEY_ID") == NULL)
-            return 4;
-        pam_close_session(ph, 0);
-        pam_end(ph, PAM_SUCCESS);
-        ms[i] = (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+static double since(const struct timespec *a) {
+    struct timespec b;
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    return (b.tv_sec - a->tv_sec) * 1e3 + (b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/* The floor: what any module that runs a helper as the user pays. */
+static double floor_once(const char *prog, const struct passwd *pw) {
+    struct timespec a;
+    int fd[2], st;
+    char c;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    if (pipe2(fd, O_CLOEXEC) != 0) exit(5);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fd[1], 1);
+        if (getuid() == 0 && (setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid)
+                              || setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid)))
+            _exit(6);
+        execl(prog, prog, (char *) NULL);
+        _exit(7);
     }
+    close(fd[1]);
+    if (read(fd[0], &c, 1) != 1) exit(8);
+    close(fd[0]);
+    waitpid(pid, &st, 0);
+    return since(&a);
+}
+
+static void report(const char *what, double *ms, int runs) {
     double sum = 0;
     for (int i = 0; i < runs; i++)
         sum += ms[i];
     qsort(ms, runs, sizeof(double), cmp);
     printf("%s: median %.3f ms, p10 %.3f ms, p90 %.3f ms, mean %.3f ms,"
-           " max %.3f ms over %d runs\n", argv[1], ms[runs / 2],
+           " max %.3f ms over %d runs\n", what, ms[runs / 2],
            ms[runs / 10], ms[runs * 9 / 10], sum / runs, ms[runs - 1], runs);
+}
+
+static double once(const char *stack, const char *user, const char *dir) {
+    struct pam_conv c = { conv, NULL };
+    pam_handle_t *ph;
+    struct timespec a;
+    double ms;
+    if (pam_start_confdir(stack, user, &c, dir, &ph) != PAM_SUCCESS)
+        exit(2);
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = pam_open_session(ph, 0);
+    ms = since(&a);
+    if (rc != PAM_SUCCESS) exit(3);
+    if (stack[0] == 'a' && pam_getenv(ph, "AWS_ACCESS_KEY_ID") == NULL)
+        exit(4);
+    pam_close_session(ph, 0);
+    pam_end(ph, PAM_SUCCESS);
+    return ms;
+}
+
+/* driver USER PAMDIR RUNS FLOORPROG: base, awscred and floor in turn. */
+int main(int argc, char **argv) {
+    int runs = atoi(argv[3]);
+    double *ms[3];
+    const struct passwd *pw = getpwnam(argv[1]);
+    if (pw == NULL) return 9;
+    for (int k = 0; k < 3; k++)
+        ms[k] = calloc(runs, sizeof(double));
+    size_t heap = getenv("HOST_HEAP_MB") ? strtoul(getenv("HOST_HEAP_MB"), 0, 10) << 20 : 0;
+    char *host = heap ? malloc(heap) : NULL;
+    if (host) memset(host, 1, heap);
+    for (int i = 0; i < runs; i++) {
+        ms[0][i] = once("base", argv[1], argv[2]);
+        ms[1][i] = once("awscred", argv[1], argv[2]);
+        ms[2][i] = floor_once(argv[4], pw);
+    }
+    report("base", ms[0], runs);
+    report("awscred", ms[1], runs);
+    report("floor", ms[2], runs);
+    /* sorted by report(): medians */
+    double over = ms[1][runs / 2] - ms[0][runs / 2];
+    printf("overhead: %.3f ms median, %.2fx the floor (%.3f ms; goal <= 2x)"
+           "%s\n", over, over / ms[2][runs / 2], ms[2][runs / 2],
+           heap ? ", host heap touched" : "");
     return 0;
 }
 EOF
+cat > "$T/floor.c" <<'EOF'
+#include <unistd.h>
+int main(void) { return write(1, "k", 1) != 1; }
+EOF
 cc -O2 -o "$T/driver" "$T/driver.c" -lpam || exit 1
-"$T/driver" base "$name" "$T/pam.d" "$runs" || { echo "base stack failed"; exit 1; }
-"$T/driver" awscred "$name" "$T/pam.d" "$runs" \
-    || { echo "pam_awscred stack failed (status $?)"; exit 1; }
+cc -O2 -static -o "$T/floor" "$T/floor.c" || exit 1
+"$T/driver" "$name" "$T/pam.d" "$runs" "$T/floor" \
+    || { echo "benchmark failed (status $?)"; exit 1; }

@@ -17,21 +17,16 @@
 
 /* ---- Named maps ---------------------------------------------------------- */
 
-/* Sets name -> section; a name seen before keeps its place (dict order). */
+/* Appends name -> section (not indexed in the map); false when out of
+   memory. */
 static bool
-named_put(struct cfg *cfg, struct cfg_named *nm, uint32_t owner,
-          const char *name, struct cfg_section *sec)
+named_append(struct cfg_named *nm, const char *name, struct cfg_section *sec)
 {
-    size_t at = strmap_get(&cfg->map, owner, name), cap;
+    size_t cap = nm->cap;
     const char **names;
     struct cfg_section **secs;
 
-    if (at != SIZE_MAX) {
-        nm->sections[at] = sec;
-        return true;
-    }
     /* Two arrays, one capacity: grow both before counting it. */
-    cap = nm->cap;
     names = array_grow(nm->names, &cap, nm->count, sizeof(*names));
     if (names == NULL)
         return false;
@@ -42,11 +37,24 @@ named_put(struct cfg *cfg, struct cfg_named *nm, uint32_t owner,
         return false;
     nm->sections = secs;
     nm->cap = cap;
-    if (!strmap_put(&cfg->map, owner, name, nm->count))
-        return false;
     nm->names[nm->count] = name;
     nm->sections[nm->count++] = sec;
     return true;
+}
+
+/* Sets name -> section; a name seen before keeps its place (dict order). */
+static bool
+named_put(struct cfg *cfg, struct cfg_named *nm, uint32_t owner,
+          const char *name, struct cfg_section *sec)
+{
+    size_t at = strmap_get(&cfg->map, owner, name);
+
+    if (at != SIZE_MAX) {
+        nm->sections[at] = sec;
+        return true;
+    }
+    return strmap_put(&cfg->map, owner, name, nm->count)
+           && named_append(nm, name, sec);
 }
 
 static const struct cfg_section *
@@ -167,30 +175,43 @@ merge_sections(struct cfg *cfg, const struct cfg_section *base,
     return m;
 }
 
+/* The merged map is config_profiles' names in their order (so a config
+   profile's index is its index there) and then the credentials profiles
+   that the config file does not have. */
 static bool
 build_merged_profiles(struct cfg *cfg)
 {
     const struct cfg_file *cred = &cfg->credentials_file;
+    struct cfg_named *merged = &cfg->merged_profiles;
 
     for (size_t i = 0; i < cfg->config_profiles.count; i++)
-        if (!named_put(cfg, &cfg->merged_profiles, MAP_MERGED_PROFILES,
-                       cfg->config_profiles.names[i],
-                       cfg->config_profiles.sections[i]))
+        if (!named_append(merged, cfg->config_profiles.names[i],
+                          cfg->config_profiles.sections[i]))
             return false;
+    if (cred->count != 0) {
+        cfg->credentials_merged = calloc(cred->count,
+                                         sizeof(*cfg->credentials_merged));
+        if (cfg->credentials_merged == NULL)
+            return false;
+    }
     for (size_t i = 0; i < cred->count; i++) {
         struct cfg_section *sec = cred->sections[i];
-        const struct cfg_section *base = named_get(cfg, &cfg->config_profiles,
-                                                   MAP_CONFIG_PROFILES,
-                                                   sec->name);
+        size_t at = cfg->config_profiles.count == 0
+                        ? SIZE_MAX
+                        : strmap_get(&cfg->map, MAP_CONFIG_PROFILES,
+                                     sec->name);
 
-        if (!named_put(cfg, &cfg->credentials_profiles,
-                       MAP_CREDENTIALS_PROFILES, sec->name, sec))
+        if (!named_append(&cfg->credentials_profiles, sec->name, sec))
             return false;
-        if (base != NULL && (sec = merge_sections(cfg, base, sec)) == NULL)
+        if (at != SIZE_MAX) {
+            sec = merge_sections(cfg, merged->sections[at], sec);
+            if (sec == NULL)
+                return false;
+            merged->sections[at] = sec;
+        } else if (!named_append(merged, sec->name, sec)) {
             return false;
-        if (!named_put(cfg, &cfg->merged_profiles, MAP_MERGED_PROFILES,
-                       cred->sections[i]->name, sec))
-            return false;
+        }
+        cfg->credentials_merged[i] = sec;
     }
     return true;
 }
@@ -223,7 +244,9 @@ load_file(const struct awscred_context *ctx, struct cfg *cfg, const char *raw,
         return st;
     st = cfg_parse(&cfg->arena, &cfg->registry, &cfg->map, owner, path, data,
                    len, out, err);
-    secret_free_n(data, len + 1);
+    /* out's names and values point into data: cfg_free wipes it. */
+    out->data = data;
+    out->data_size = len + 1;
     return st;
 }
 
@@ -287,8 +310,12 @@ cfg_free(struct cfg *cfg)
     named_release(&cfg->sso_sessions);
     named_release(&cfg->services);
     named_release(&cfg->other_sections);
+    free(cfg->credentials_merged);
     free(cfg->config_file.sections);
     free(cfg->credentials_file.sections);
+    secret_free_n(cfg->config_file.data, cfg->config_file.data_size);
+    secret_free_n(cfg->credentials_file.data,
+                  cfg->credentials_file.data_size);
     registry_release(&cfg->registry);
     strmap_release(&cfg->map);
     arena_release(&cfg->arena);
@@ -302,14 +329,21 @@ cfg_free(struct cfg *cfg)
 const struct cfg_section *
 cfg_profile(const struct cfg *cfg, const char *name)
 {
-    return named_get(cfg, &cfg->merged_profiles, MAP_MERGED_PROFILES, name);
+    size_t at;
+
+    if (cfg == NULL || name == NULL)
+        return NULL;
+    at = strmap_get(&cfg->map, MAP_CREDENTIALS_SECTIONS, name);
+    if (at != SIZE_MAX)
+        return cfg->credentials_merged[at];
+    return cfg_config_profile(cfg, name);
 }
 
 const struct cfg_section *
 cfg_credentials_profile(const struct cfg *cfg, const char *name)
 {
     return named_get(cfg, &cfg->credentials_profiles,
-                     MAP_CREDENTIALS_PROFILES, name);
+                     MAP_CREDENTIALS_SECTIONS, name);
 }
 
 const struct cfg_section *

@@ -48,6 +48,10 @@ size_t strmap_get(const struct strmap *m, uint32_t owner, const char *name);
    Returns false when out of memory. */
 bool strmap_put(struct strmap *m, uint32_t owner, const char *name,
                 size_t index);
+/* Sets (owner, name) -> index unless the map has it: the index stored
+   (index when added), or SIZE_MAX when out of memory. */
+size_t strmap_add(struct strmap *m, uint32_t owner, const char *name,
+                  size_t index);
 void strmap_release(struct strmap *m);
 
 /* ---- Sections ---------------------------------------------------------- */
@@ -65,14 +69,18 @@ struct cfg_section {
     const char *file;
     unsigned line;
     uint32_t id;       /* index in its owner's registry, for strmap keys */
-    struct cfg_entry *entries;
+    struct cfg_entry *entries;  /* inline, or malloc'd past two */
     size_t count, cap;
+    struct cfg_entry inline_entries[2];  /* most sections have two or three */
 };
 
-/* Every section (and nested sub-section) allocated for one struct cfg. */
+/* Every section (and nested sub-section) allocated for one struct cfg,
+   in blocks of many. */
+struct section_block;
 struct cfg_registry {
-    struct cfg_section **all;
-    size_t count, cap;
+    size_t count;
+    struct section_block *blocks;  /* the newest first */
+    size_t block_used;
 };
 
 struct cfg_section *registry_new_section(struct cfg_registry *r,
@@ -96,13 +104,18 @@ struct cfg_file {
     const char *path;              /* as opened */
     struct cfg_section **sections;
     size_t count;
+    char *data;                    /* the file read, which most names and
+                                      values point into; wiped when freed */
+    size_t data_size;
 };
 
-/* Parses data (len bytes, NUL-terminated) read from path. map gets
-   (sections_owner, raw name) and (section id, key) for every section. */
+/* Parses data (len bytes, NUL-terminated) read from path, in place: names
+   and one-line values are cut out of data with NULs and point into it, so
+   data must outlive the result. map gets (sections_owner, raw name) and
+   (section id, key) for every section. */
 enum awscred_status cfg_parse(struct arena *arena, struct cfg_registry *reg,
                               struct strmap *map, uint32_t sections_owner,
-                              const char *path, const char *data, size_t len,
+                              const char *path, char *data, size_t len,
                               struct cfg_file *out, struct awscred_error *err);
 
 /* Owners of the strmap keys that are not section ids. */
@@ -110,8 +123,6 @@ enum {
     MAP_CONFIG_SECTIONS = UINT32_MAX - 8,  /* raw section names */
     MAP_CREDENTIALS_SECTIONS,
     MAP_CONFIG_PROFILES,
-    MAP_CREDENTIALS_PROFILES,
-    MAP_MERGED_PROFILES,
     MAP_SSO_SESSIONS,
     MAP_SERVICES,
     MAP_OTHER_SECTIONS,
@@ -133,7 +144,11 @@ struct cfg {
     struct cfg_file config_file;   /* path NULL when none */
     struct cfg_file credentials_file;
     struct cfg_named config_profiles;
+    /* A credentials section's index is its index here, so these two are
+       found through MAP_CREDENTIALS_SECTIONS (credentials_merged[i] is
+       the merged profile of credentials section i). */
     struct cfg_named credentials_profiles;
+    struct cfg_section **credentials_merged;
     struct cfg_named merged_profiles;
     struct cfg_named sso_sessions;
     struct cfg_named services;

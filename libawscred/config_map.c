@@ -53,30 +53,31 @@ arena_release(struct arena *a)
     while (a->head != NULL) {
         struct arena_block *next = a->head->next;
 
-        secret_free_n(a->head, sizeof(*a->head) + a->head->size);
+        /* Only the used part ever held a string: wiping the rest would
+           only fault in pages of a small file's block. */
+        secret_wipe(a->head->data, a->head->used);
+        free(a->head);
         a->head = next;
     }
 }
 
 /* ---- String map --------------------------------------------------------- */
 
+/* 16 bytes: a slot and its neighbours share a cache line. The hash is not
+   kept (the owner is compared first, then the name) but recomputed when
+   the map grows. */
 struct strmap_slot {
     const char *name;  /* NULL: empty */
     uint32_t owner;
-    uint32_t hash;
-    size_t index;
+    uint32_t index;
 };
 
-/* FNV-1a over the owner and the name. */
+/* FNV-1a over the owner (in one step) and the name. */
 static uint32_t
 strmap_hash(uint32_t owner, const char *name)
 {
-    uint32_t h = 2166136261u;
+    uint32_t h = (2166136261u ^ owner) * 16777619u;
 
-    for (int i = 0; i < 4; i++) {
-        h ^= (owner >> (8 * i)) & 0xff;
-        h *= 16777619u;
-    }
     for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
         h ^= *p;
         h *= 16777619u;
@@ -85,18 +86,17 @@ strmap_hash(uint32_t owner, const char *name)
 }
 
 static struct strmap_slot *
-strmap_find(const struct strmap *m, uint32_t owner, const char *name,
-            uint32_t hash)
+strmap_find(const struct strmap *m, uint32_t owner, const char *name)
 {
     size_t mask = m->cap - 1;
 
-    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    for (size_t i = strmap_hash(owner, name) & mask;; i = (i + 1) & mask) {
         struct strmap_slot *slot = &m->slots[i];
 
         if (slot->name == NULL)
             return slot;
-        if (slot->hash == hash && slot->owner == owner
-            && strcmp(slot->name, name) == 0)
+        if (slot->owner == owner
+            && (slot->name == name || strcmp(slot->name, name) == 0))
             return slot;
     }
 }
@@ -108,7 +108,7 @@ strmap_get(const struct strmap *m, uint32_t owner, const char *name)
 
     if (m->cap == 0)
         return SIZE_MAX;
-    slot = strmap_find(m, owner, name, strmap_hash(owner, name));
+    slot = strmap_find(m, owner, name);
     return slot->name != NULL ? slot->index : SIZE_MAX;
 }
 
@@ -125,30 +125,49 @@ strmap_grow(struct strmap *m)
     }
     for (size_t i = 0; i < old.cap; i++)
         if (old.slots[i].name != NULL)
-            *strmap_find(m, old.slots[i].owner, old.slots[i].name,
-                         old.slots[i].hash) = old.slots[i];
+            *strmap_find(m, old.slots[i].owner, old.slots[i].name) =
+                old.slots[i];
     free(old.slots);
     return true;
+}
+
+/* The slot of (owner, name), filled with index when it was empty; NULL
+   when out of memory. */
+static struct strmap_slot *
+strmap_slot(struct strmap *m, uint32_t owner, const char *name, size_t index)
+{
+    struct strmap_slot *slot;
+
+    /* Keep the load under 1/2 so probes stay short. */
+    if (index >= UINT32_MAX
+        || ((m->count + 1) * 2 > m->cap && !strmap_grow(m)))
+        return NULL;
+    slot = strmap_find(m, owner, name);
+    if (slot->name == NULL) {
+        slot->name = name;
+        slot->owner = owner;
+        slot->index = (uint32_t) index;
+        m->count++;
+    }
+    return slot;
 }
 
 bool
 strmap_put(struct strmap *m, uint32_t owner, const char *name, size_t index)
 {
-    uint32_t hash = strmap_hash(owner, name);
-    struct strmap_slot *slot;
+    struct strmap_slot *slot = strmap_slot(m, owner, name, index);
 
-    /* Keep the load under 1/2 so probes stay short. */
-    if ((m->count + 1) * 2 > m->cap && !strmap_grow(m))
-        return false;
-    slot = strmap_find(m, owner, name, hash);
-    if (slot->name == NULL) {
-        slot->name = name;
-        slot->owner = owner;
-        slot->hash = hash;
-        m->count++;
-    }
-    slot->index = index;
-    return true;
+    if (slot != NULL)
+        slot->index = (uint32_t) index;
+    return slot != NULL;
+}
+
+size_t
+strmap_add(struct strmap *m, uint32_t owner, const char *name, size_t index)
+{
+    struct strmap_slot *slot = strmap_slot(m, owner, name, index);
+
+    return slot != NULL ? slot->index : SIZE_MAX;
 }
 
 void
@@ -169,7 +188,8 @@ array_grow(void *array, size_t *cap, size_t count, size_t size)
 
     if (count < *cap)
         return array;
-    n = *cap != 0 ? *cap * 2 : 8;
+    /* From 2: most arrays are a section's keys, two or three of them. */
+    n = *cap != 0 ? *cap * 2 : 2;
     grown = realloc(array, n * size);
     if (grown != NULL)
         *cap = n;
@@ -178,36 +198,59 @@ array_grow(void *array, size_t *cap, size_t count, size_t size)
 
 /* ---- Sections ------------------------------------------------------------ */
 
+/* Sections are many and small: one allocation holds many of them. */
+enum { SECTION_BLOCK = 256 };
+
+struct section_block {
+    struct section_block *next;
+    struct cfg_section sections[SECTION_BLOCK];
+};
+
 struct cfg_section *
 registry_new_section(struct cfg_registry *r, const char *name,
                      const char *file, unsigned line)
 {
     struct cfg_section *s;
-    struct cfg_section **all = array_grow(r->all, &r->cap, r->count,
-                                          sizeof(*all));
 
-    if (all == NULL)
+    if (r->count >= UINT32_MAX)
         return NULL;
-    r->all = all;
-    s = calloc(1, sizeof(*s));
-    if (s == NULL)
-        return NULL;
+    if (r->blocks == NULL || r->block_used == SECTION_BLOCK) {
+        struct section_block *b = malloc(sizeof(*b));
+
+        if (b == NULL)
+            return NULL;
+        b->next = r->blocks;
+        r->blocks = b;
+        r->block_used = 0;
+    }
+    s = &r->blocks->sections[r->block_used++];
+    s->entries = s->inline_entries;
+    s->count = 0;
+    s->cap = sizeof(s->inline_entries) / sizeof(s->inline_entries[0]);
     s->name = name;
     s->file = file;
     s->line = line;
-    s->id = (uint32_t) r->count;
-    r->all[r->count++] = s;
+    s->id = (uint32_t) r->count++;
     return s;
 }
 
 static bool
 section_append(struct cfg_section *s, const struct cfg_entry *e)
 {
-    struct cfg_entry *entries = array_grow(s->entries, &s->cap, s->count,
-                                           sizeof(*entries));
+    struct cfg_entry *entries;
 
-    if (entries == NULL)
-        return false;
+    if (s->entries == s->inline_entries && s->count == s->cap) {
+        /* Out of the section onto the heap: array_grow reallocs. */
+        entries = malloc(2 * s->cap * sizeof(*entries));
+        if (entries == NULL)
+            return false;
+        memcpy(entries, s->inline_entries, s->count * sizeof(*entries));
+        s->cap *= 2;
+    } else {
+        entries = array_grow(s->entries, &s->cap, s->count, sizeof(*entries));
+        if (entries == NULL)
+            return false;
+    }
     s->entries = entries;
     s->entries[s->count++] = *e;
     return true;
@@ -247,11 +290,18 @@ section_add(struct strmap *m, struct cfg_section *s, const struct cfg_entry *e)
 void
 registry_release(struct cfg_registry *r)
 {
-    for (size_t i = 0; i < r->count; i++) {
-        free(r->all[i]->entries);
-        free(r->all[i]);
+    /* Only the newest block is partly used. */
+    for (size_t used = r->block_used; r->blocks != NULL; used = SECTION_BLOCK) {
+        struct section_block *next = r->blocks->next;
+
+        for (size_t i = 0; i < used; i++) {
+            struct cfg_section *s = &r->blocks->sections[i];
+
+            if (s->entries != s->inline_entries)
+                free(s->entries);
+        }
+        free(r->blocks);
+        r->blocks = next;
     }
-    free(r->all);
-    r->all = NULL;
-    r->count = r->cap = 0;
+    r->count = r->block_used = 0;
 }

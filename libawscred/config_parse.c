@@ -33,8 +33,18 @@ utf8_invalid_at(const char *data, size_t len)
     while (p < end) {
         uint32_t cp;
         unsigned n;
+        uint64_t w;
 
-        /* ASCII but NUL, nearly every byte of a real file, inline */
+        /* Eight bytes of ASCII without NUL at a time: nearly every byte of
+           a real file (no high bit, no zero byte in w). */
+        if (end - p >= 8) {
+            memcpy(&w, p, 8);
+            if (((w | ((w - 0x0101010101010101u) & ~w))
+                 & 0x8080808080808080u) == 0) {
+                p += 8;
+                continue;
+            }
+        }
         if ((unsigned) *p - 1 < 0x7f) {
             p++;
             continue;
@@ -61,8 +71,15 @@ char_len(const char *p, const char *end)
     return n != 0 ? n : 1;
 }
 
+/* py_isspace() of an ASCII byte, inline. */
+static inline bool
+ascii_space(unsigned char c)
+{
+    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
+}
+
 /* Length of the white-space character at p, or 0. Input is valid UTF-8. */
-static unsigned
+static inline unsigned
 space_len(const char *p, const char *end)
 {
     uint32_t cp;
@@ -71,7 +88,7 @@ space_len(const char *p, const char *end)
     if (p >= end)
         return 0;
     if ((unsigned char) *p < 0x80)
-        return py_isspace((unsigned char) *p);
+        return ascii_space((unsigned char) *p);
     n = utf8_decode((const unsigned char *) p, (const unsigned char *) end, &cp);
     return n != 0 && py_isspace(cp) ? n : 0;
 }
@@ -87,21 +104,55 @@ char_before(const char *start, const char *end)
     return p;
 }
 
+/* str.strip() of [s, e): the white space it removes at the start and at
+   the end, in bytes. */
+static void
+strip_span(const char *s, const char *e, size_t *lead, size_t *trail)
+{
+    const char *b = s, *f = e;
+    unsigned n;
+
+    /* ASCII on both ends, nearly always, inline */
+    while (b < f && ascii_space((unsigned char) *b))
+        b++;
+    while (f > b && ascii_space((unsigned char) f[-1]))
+        f--;
+    /* then any white space, from a character that is not ASCII on */
+    if (b < f && (unsigned char) *b >= 0x80)
+        while ((n = space_len(b, f)) != 0)
+            b += n;
+    if (f > b && (unsigned char) f[-1] >= 0x80)
+        while (f > b) {
+            const char *last = char_before(b, f);
+
+            if (space_len(last, f) == 0)
+                break;
+            f = last;
+        }
+    *lead = (size_t) (b - s);
+    *trail = (size_t) (e - f);
+}
+
 /* str.strip(): narrows [*s, *e). */
 static void
 strip(const char **s, const char **e)
 {
-    unsigned n;
+    size_t lead, trail;
 
-    while ((n = space_len(*s, *e)) != 0)
-        *s += n;
-    while (*e > *s) {
-        const char *last = char_before(*s, *e);
+    strip_span(*s, *e, &lead, &trail);
+    *s += lead;
+    *e -= trail;
+}
 
-        if (space_len(last, *e) == 0)
-            break;
-        *e = last;
-    }
+/* strip() on a line of the writable data. */
+static void
+strip_mut(char **s, char **e)
+{
+    size_t lead, trail;
+
+    strip_span(*s, *e, &lead, &trail);
+    *s += lead;
+    *e -= trail;
 }
 
 /* Python's str.splitlines() boundaries: length of the break at p, or 0. */
@@ -137,12 +188,23 @@ struct parser {
     struct cfg_section *cur;       /* the section being read, or NULL */
     struct cfg_section **sections;
     size_t count, cap;
-    /* The option whose value is still growing (continuation lines). */
+    /* The option whose value is still growing (continuation lines): its
+       first line, in data, until a second one copies it into buf. */
     struct cfg_section *open_section;
     size_t open_index;
+    char *open_value;
+    size_t open_len;
+    bool open_copied;
     size_t indent_level;
     char *buf;  /* the open value: secret */
     size_t buf_len, buf_cap;
+    /* Keys seen lately as written (in data) and lower-cased (in the
+       arena): sections repeat them. */
+    struct {
+        const char *raw, *lower;
+        size_t len;
+    } keys[16];
+    unsigned key_next;
 };
 
 static enum awscred_status parse_error(struct parser *ps, unsigned line,
@@ -200,7 +262,21 @@ buf_add(struct parser *ps, const char *s, size_t n)
     return true;
 }
 
-/* Ends the open option: configparser's '\n'.join(pieces).rstrip(). */
+/* One more line of the open value ("\n" and s, n bytes): the first line
+   moves into buf on the second. */
+static bool
+open_value_add(struct parser *ps, const char *s, size_t n)
+{
+    if (!ps->open_copied) {
+        if (!buf_add(ps, ps->open_value, ps->open_len))
+            return false;
+        ps->open_copied = true;
+    }
+    return buf_add(ps, "\n", 1) && buf_add(ps, s, n);
+}
+
+/* Ends the open option: configparser's '\n'.join(pieces).rstrip(). A
+   one-line value is cut out of data in place (its line is read by now). */
 static bool
 close_option(struct parser *ps)
 {
@@ -209,14 +285,19 @@ close_option(struct parser *ps)
 
     if (ps->open_section == NULL)
         return true;
-    while (ps->buf_len > 0 && ps->buf[ps->buf_len - 1] == '\n')
-        ps->buf_len--;
-    value = arena_strndup(ps->arena, ps->buf != NULL ? ps->buf : "",
-                          ps->buf_len);
-    secret_wipe(ps->buf, ps->buf_len);
-    ps->buf_len = 0;
-    if (value == NULL)
-        return false;
+    if (!ps->open_copied) {
+        value = ps->open_value;
+        value[ps->open_len] = '\0';
+    } else {
+        while (ps->buf_len > 0 && ps->buf[ps->buf_len - 1] == '\n')
+            ps->buf_len--;
+        value = arena_strndup(ps->arena, ps->buf, ps->buf_len);
+        secret_wipe(ps->buf, ps->buf_len);
+        ps->buf_len = 0;
+        ps->open_copied = false;
+        if (value == NULL)
+            return false;
+    }
     e = &ps->open_section->entries[ps->open_index];
     e->value = value;
     ps->open_section = NULL;
@@ -243,14 +324,14 @@ section_header(const char *s, const char *e, const char **name, size_t *len)
     return true;
 }
 
+/* name (n bytes, in data) ends its line: cut out in place. */
 static enum awscred_status
-start_section(struct parser *ps, const char *s, size_t n)
+start_section(struct parser *ps, char *name, size_t n)
 {
-    char *name = arena_strndup(ps->arena, s, n);
     struct cfg_section *sec, **v;
+    size_t at;
 
-    if (name == NULL)
-        return no_memory(ps);
+    name[n] = '\0';
     if (strcmp(name, "DEFAULT") == 0) {
         if (ps->defaults == NULL)
             ps->defaults = registry_new_section(ps->reg, name, ps->path,
@@ -260,10 +341,13 @@ start_section(struct parser *ps, const char *s, size_t n)
         ps->cur = ps->defaults;
         return AWSCRED_OK;
     }
-    if (strmap_get(ps->map, ps->owner, name) != SIZE_MAX)
+    at = strmap_add(ps->map, ps->owner, name, ps->count);
+    if (at == SIZE_MAX)
+        return no_memory(ps);
+    if (at != ps->count)
         return parse_error(ps, ps->line, "section [%s] already exists", name);
     sec = registry_new_section(ps->reg, name, ps->path, ps->line);
-    if (sec == NULL || !strmap_put(ps->map, ps->owner, name, ps->count))
+    if (sec == NULL)
         return no_memory(ps);
     v = array_grow(ps->sections, &ps->cap, ps->count, sizeof(*v));
     if (v == NULL)
@@ -299,15 +383,21 @@ utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
-/* str.lower() of an option name, into the arena. A lower-case character
-   takes at most 3/2 the bytes of its capital (U+0130 becomes "i\u0307"). */
-static char *
-lower_key(struct arena *a, const char *s, size_t n)
+/* str.lower() of an option name, into the arena unless a recent key is
+   the same. A lower-case character takes at most 3/2 the bytes of its
+   capital (U+0130 becomes "i\u0307"). */
+static const char *
+lower_key(struct parser *ps, const char *s, size_t n)
 {
-    const char *end = s + n;
-    char *tmp = malloc(2 * n + 1), *out;
+    const char *end = s + n, *out;
+    char small[128], *tmp;
     size_t len = 0;
 
+    for (unsigned i = 0; i < sizeof(ps->keys) / sizeof(ps->keys[0]); i++)
+        if (ps->keys[i].raw != NULL && ps->keys[i].len == n
+            && memcmp(ps->keys[i].raw, s, n) == 0)
+            return ps->keys[i].lower;
+    tmp = 2 * n + 1 <= sizeof(small) ? small : malloc(2 * n + 1);
     if (tmp == NULL)
         return NULL;
     while (s < end) {
@@ -329,27 +419,40 @@ lower_key(struct arena *a, const char *s, size_t n)
             len += utf8_encode(unicode_lower(cp), tmp + len);
         }
     }
-    out = arena_strndup(a, tmp, len);
-    free(tmp);
+    out = arena_strndup(ps->arena, tmp, len);
+    if (out != NULL) {
+        unsigned i = ps->key_next++ % (sizeof(ps->keys) / sizeof(ps->keys[0]));
+
+        ps->keys[i].raw = end - n;
+        ps->keys[i].lower = out;
+        ps->keys[i].len = n;
+    }
+    if (tmp != small)
+        free(tmp);
     return out;
 }
 
 static enum awscred_status
-start_option(struct parser *ps, const char *s, const char *e)
+start_option(struct parser *ps, char *s, char *e)
 {
-    const char *delim = s, *name_end, *value = NULL;
+    const char *delim, *colon, *name_end, *key;
+    char *value;
     struct cfg_entry entry = { 0 };
 
-    while (delim < e && *delim != '=' && *delim != ':')
-        delim++;
-    if (delim == e)
+    /* The first "=" or ":", whichever comes first. */
+    delim = memchr(s, '=', (size_t) (e - s));
+    colon = memchr(s, ':', (size_t) ((delim != NULL ? delim : e) - s));
+    if (colon != NULL)
+        delim = colon;
+    if (delim == NULL)
         return parse_error(ps, ps->line, "a line that is neither a section header nor "
                            "\"key = value\"");
     if (delim == s)
         return parse_error(ps, ps->line, "a key with no name");
     name_end = delim;
-    strip(&s, &name_end);
-    entry.key = lower_key(ps->arena, s, (size_t) (name_end - s));
+    key = s;
+    strip(&key, &name_end);
+    entry.key = lower_key(ps, key, (size_t) (name_end - key));
     if (entry.key == NULL)
         return no_memory(ps);
     if (section_find(ps->map, ps->cur, entry.key) != SIZE_MAX)
@@ -359,12 +462,13 @@ start_option(struct parser *ps, const char *s, const char *e)
     entry.line = ps->line;
     if (!section_add(ps->map, ps->cur, &entry))
         return no_memory(ps);
-    value = delim + 1;
-    strip(&value, &e);
+    value = s + (delim + 1 - s);
+    strip_mut(&value, &e);
     ps->open_section = ps->cur;
     ps->open_index = ps->cur->count - 1;
-    return buf_add(ps, value, (size_t) (e - value)) ? AWSCRED_OK
-                                                    : no_memory(ps);
+    ps->open_value = value;
+    ps->open_len = (size_t) (e - value);
+    return AWSCRED_OK;
 }
 
 /* Indentation in characters, as configparser's \S search counts it. */
@@ -382,15 +486,16 @@ indent_of(const char *p, const char *end)
 }
 
 static enum awscred_status
-parse_line(struct parser *ps, const char *p, const char *end)
+parse_line(struct parser *ps, char *p, char *end)
 {
-    const char *s = p, *e = end, *name;
+    char *s = p, *e = end;
+    const char *name;
     size_t indent, name_len;
 
-    strip(&s, &e);
+    strip_mut(&s, &e);
     if (s == e) {
         /* An empty line belongs to the open value (joined as "\n"). */
-        if (ps->open_section != NULL && !buf_add(ps, "\n", 1))
+        if (ps->open_section != NULL && !open_value_add(ps, "", 0))
             return no_memory(ps);
         return AWSCRED_OK;
     }
@@ -398,7 +503,7 @@ parse_line(struct parser *ps, const char *p, const char *end)
         return AWSCRED_OK;
     indent = indent_of(p, end);
     if (ps->open_section != NULL && indent > ps->indent_level) {
-        if (!buf_add(ps, "\n", 1) || !buf_add(ps, s, (size_t) (e - s)))
+        if (!open_value_add(ps, s, (size_t) (e - s)))
             return no_memory(ps);
         return AWSCRED_OK;
     }
@@ -406,28 +511,40 @@ parse_line(struct parser *ps, const char *p, const char *end)
     if (!close_option(ps))
         return no_memory(ps);
     if (section_header(s, e, &name, &name_len))
-        return start_section(ps, name, name_len);
+        return start_section(ps, s + 1, name_len);
     if (ps->cur == NULL)
         return parse_error(ps, ps->line,
                            "a line before the first section header");
     return start_option(ps, s, e);
 }
 
-/* Universal newlines: "\n", "\r\n" and a lone "\r" end a line. */
+/* Universal newlines: "\n", "\r\n" and a lone "\r" end a line. The next
+   "\n" and the next "\r" are found with memchr, the "\r" once for all
+   the lines before it (most files have none). */
 static enum awscred_status
-parse_lines(struct parser *ps, const char *data, size_t len)
+parse_lines(struct parser *ps, char *data, size_t len)
 {
-    const char *p = data, *end = data + len;
+    char *p = data, *end = data + len, *cr = NULL;
     enum awscred_status st = AWSCRED_OK;
 
     while (p < end && st == AWSCRED_OK) {
-        const char *eol = p;
+        char *eol = memchr(p, '\n', (size_t) (end - p));
+        bool crlf;
 
-        while (eol < end && *eol != '\n' && *eol != '\r')
-            eol++;
+        if (eol == NULL)
+            eol = end;
+        if (cr != end && (cr == NULL || cr < p)) {
+            cr = memchr(p, '\r', (size_t) (end - p));
+            if (cr == NULL)
+                cr = end;
+        }
+        if (cr < eol)
+            eol = cr;
+        /* Decided before parse_line, which may cut a value at eol. */
+        crlf = eol < end && *eol == '\r' && eol + 1 < end && eol[1] == '\n';
         ps->line++;
         st = parse_line(ps, p, eol);
-        if (eol < end && *eol == '\r' && eol + 1 < end && eol[1] == '\n')
+        if (crlf)
             eol++;
         p = eol < end ? eol + 1 : end;
     }
@@ -585,7 +702,7 @@ line_of_offset(const char *data, size_t off)
 
 enum awscred_status
 cfg_parse(struct arena *arena, struct cfg_registry *reg, struct strmap *map,
-          uint32_t sections_owner, const char *path, const char *data,
+          uint32_t sections_owner, const char *path, char *data,
           size_t len, struct cfg_file *out, struct awscred_error *err)
 {
     struct parser ps = {

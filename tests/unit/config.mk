@@ -45,6 +45,7 @@ CONFIG_FIXTURES = \
 	tests/data/config/error-nested.ini \
 	tests/data/config/error-no-delimiter.ini \
 	tests/data/config/indentation.ini \
+	tests/data/config/in-place.ini \
 	tests/data/config/inline-comments.ini \
 	tests/data/config/long-token.ini \
 	tests/data/config/mixed-case-keys.ini \
