@@ -322,6 +322,7 @@ extern const struct provider provider_assume_role;
 extern const struct provider provider_web_identity;
 extern const struct provider provider_sso;
 extern const struct provider provider_shared_file;
+extern const struct provider provider_login;
 extern const struct provider provider_process;
 extern const struct provider provider_config_file;
 extern const struct provider provider_container;

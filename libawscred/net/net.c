@@ -146,6 +146,19 @@ net_sigv4_result_free(struct net_sigv4_result *res)
 }
 
 enum awscred_status
+net_dpop_proof(struct awscred_context *ctx, const char *pem,
+               const char *method, const char *url, int64_t iat, char **out,
+               struct awscred_error *err)
+{
+    enum awscred_status st = net_load(ctx, err);
+
+    *out = NULL;
+    if (st != AWSCRED_OK)
+        return st;
+    return ctx->net->dpop_proof(pem, method, url, iat, out, err);
+}
+
+enum awscred_status
 net_xml_parse(struct awscred_context *ctx, const char *text, size_t len,
               const char *source, struct net_xml *out,
               struct awscred_error *err)

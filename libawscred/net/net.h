@@ -126,6 +126,20 @@ enum awscred_status net_xml_parse(struct awscred_context *ctx, const char *text,
 const char *net_xml_find(const struct net_xml *xml, const char *suffix);
 void net_xml_free(struct net_xml *xml);
 
+/* ---- DPoP (RFC 9449) ------------------------------------------------- */
+
+/*
+ * The DPoP header value for a request (botocore's _build_dpop_header): an
+ * ES256 JWT with the public key of pem (an EC P-256 private key, SEC1 or
+ * PKCS#8) in its header and htm, htu, iat and a random jti in its payload.
+ * *out is malloc'd. A key that does not load gives AWSCRED_ERR_RETRIEVAL
+ * with botocore's message.
+ */
+enum awscred_status net_dpop_proof(struct awscred_context *ctx,
+                                   const char *pem, const char *method,
+                                   const char *url, int64_t iat, char **out,
+                                   struct awscred_error *err);
+
 /* ---- STS Query API ---------------------------------------------------- */
 
 struct net_sts_param {
@@ -196,6 +210,18 @@ const char *net_reason_phrase(long status);
 enum awscred_status net_sts_endpoint(struct resolver *r, char **url,
                                      const char **signing_region,
                                      struct awscred_error *err);
+
+/* An AWS partition (partition.c); every one supports FIPS and dual-stack
+   today. */
+struct net_partition {
+    const char *name;               /* "aws", "aws-cn", ... */
+    const char *prefixes;           /* regionRegex's alternatives */
+    const char *dns_suffix;
+    const char *dual_stack_dns_suffix;
+};
+
+/* The partition of region as the rule sets' aws.partition finds it. */
+const struct net_partition *net_partition_of(const char *region);
 
 #pragma GCC visibility pop
 #endif /* AWSCRED_NET_H */

@@ -63,6 +63,7 @@ struct sso_request {
     size_t nheaders;
     const char *body;
     size_t body_len;
+    const char *method_name;  /* provider for errors; NULL: "sso" */
 };
 
 /*

@@ -37,26 +37,6 @@ sso_claim_error(struct awscred_error *err)
         snprintf(err->provider, sizeof(err->provider), "%s", SSO_METHOD);
 }
 
-/* botocore's validate_region_name (a host label), refusing "" too. */
-static bool
-region_ok(const char *region)
-{
-    size_t n = strlen(region);
-    bool digits_only = true;
-
-    if (n == 0 || n > 63 || region[0] == '-' || region[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char) region[i];
-
-        if (!isalnum(ch) && ch != '-')
-            return false;
-        if (!isdigit(ch))
-            digits_only = false;
-    }
-    return !digits_only;
-}
-
 enum awscred_status
 sso_url(struct resolver *r, const struct sso_service *s, const char *region,
         const char *path, char **url, struct awscred_error *err)
@@ -66,7 +46,7 @@ sso_url(struct resolver *r, const struct sso_service *s, const char *region,
     size_t n;
 
     *url = NULL;
-    if (!region_ok(region))
+    if (!region_name_ok(region))
         return error_set(err, AWSCRED_ERR_INVALID_CONFIG, SSO_METHOD, NULL,
                          "Provided region_name '%s' doesn't match a "
                          "supported format.",
@@ -153,7 +133,9 @@ service_error(const struct net_response *resp, const struct sso_request *q,
     error_fields(resp, q->url, code, sizeof(code), message, sizeof(message));
     if (retries > 0)
         snprintf(retry, sizeof(retry), " (reached max retries: %u)", retries);
-    return error_set(err, AWSCRED_ERR_SERVICE, SSO_METHOD, q->url,
+    return error_set(err, AWSCRED_ERR_SERVICE,
+                     q->method_name != NULL ? q->method_name : SSO_METHOD,
+                     q->url,
                      "An error occurred (%s) when calling the %s operation%s: "
                      "%s",
                      code, q->operation, retry, message);
@@ -175,7 +157,7 @@ sso_call(struct resolver *r, const struct sso_request *q,
         .body = q->body, .body_len = q->body_len,
         .connect_timeout_ms = SSO_CONNECT_TIMEOUT_MS,
         .timeout_ms = SSO_TIMEOUT_MS, .proxy = "",
-        .endpoint_label = "SSO",
+        .endpoint_label = q->method_name != NULL ? q->method_name : "SSO",
     };
     char *bundle = NULL;
     int64_t backoff_ms = SSO_FIRST_BACKOFF_MS;
@@ -201,7 +183,7 @@ sso_call(struct resolver *r, const struct sso_request *q,
     free(bundle);
     if (st == AWSCRED_OK && resp->status != 200)
         st = service_error(resp, q, retries, err);
-    if (st != AWSCRED_OK)
+    if (st != AWSCRED_OK && q->method_name == NULL)
         sso_claim_error(err);
     return st;
 }
