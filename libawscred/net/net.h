@@ -223,5 +223,43 @@ struct net_partition {
 /* The partition of region as the rule sets' aws.partition finds it. */
 const struct net_partition *net_partition_of(const char *region);
 
+/* A service's regional host names (partition.c). */
+struct net_service {
+    const char *prefix;       /* https://<prefix>.<region>.<dns suffix> */
+    const char *fips_prefix;
+    bool gov_fips_is_plain;   /* aws-us-gov FIPS (not dual-stack): prefix */
+    bool signin_hosts;        /* signin's hosts in aws, aws-cn, aws-us-gov */
+    const char *global_url;   /* region aws-global without variant; NULL */
+};
+extern const struct net_service net_sts, net_sso, net_sso_oidc, net_signin;
+
+/* "https://host" of s in region with the given variant (malloc'd; NULL
+   when out of memory). */
+char *net_service_url_for(const struct net_service *s, const char *region,
+                          bool fips, bool dualstack);
+
+/* The session's use_fips_endpoint / AWS_USE_FIPS_ENDPOINT and
+   use_dualstack_endpoint / AWS_USE_DUALSTACK_ENDPOINT (the environment
+   first; "true" in any case is on, as botocore's ensure_boolean). */
+void net_endpoint_variant(const struct resolver *r, bool *fips,
+                          bool *dualstack);
+
+/*
+ * The regional URL of s for region ("https://host", malloc'd) in the
+ * session's variant, or, with an endpoint configured
+ * (net_configured_endpoint), *url NULL: use that, whatever the variant
+ * settings say (botocore passes neither with an endpoint).
+ */
+enum awscred_status net_service_url(const struct resolver *r,
+                                    const struct net_service *s,
+                                    const char *region,
+                                    const char *configured, char **url,
+                                    struct awscred_error *err);
+
+/* A setting of r's session that botocore reads as a boolean: env, else
+   the profile's key; true when "true" in any case (sts.c). */
+bool net_session_flag(const struct resolver *r, const char *env,
+                      const char *key);
+
 #pragma GCC visibility pop
 #endif /* AWSCRED_NET_H */

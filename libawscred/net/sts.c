@@ -23,7 +23,6 @@
 #include "net/net.h"
 
 #define STS_VERSION "2011-06-15"
-#define STS_GLOBAL_URL "https://sts.amazonaws.com"
 #define STS_GLOBAL_REGION "us-east-1"
 #define STS_CONNECT_TIMEOUT_MS 5000u
 #define STS_TIMEOUT_MS 10000u
@@ -35,15 +34,21 @@
 
 /* ---- Endpoint ---------------------------------------------------------- */
 
-static bool
-ignore_configured_endpoints(const struct resolver *r,
-                            const struct cfg_section *prof)
+bool
+net_session_flag(const struct resolver *r, const char *env, const char *key)
 {
-    const char *v = ctx_getenv(r->ctx, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    const char *v = ctx_getenv(r->ctx, env);
 
     if (v == NULL)
-        v = cfg_get(prof, "ignore_configured_endpoint_urls");
+        v = cfg_get(cfg_profile(r->cfg, r->profile), key);
     return v != NULL && str_ieq(v, "true");
+}
+
+static bool
+ignore_configured_endpoints(const struct resolver *r)
+{
+    return net_session_flag(r, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                            "ignore_configured_endpoint_urls");
 }
 
 /*
@@ -78,7 +83,7 @@ net_configured_endpoint(const struct resolver *r, const char *env_name,
     char env[64], what[300];
 
     *url = NULL;
-    if (ignore_configured_endpoints(r, prof))
+    if (ignore_configured_endpoints(r))
         return AWSCRED_OK;
     snprintf(env, sizeof(env), "AWS_ENDPOINT_URL_%s", env_name);
     *url = ctx_getenv_nonempty(r->ctx, env);
@@ -150,13 +155,13 @@ net_sts_endpoint(struct resolver *r, char **url, const char **signing_region,
     *signing_region = region != NULL     ? region
                       : configured != NULL ? NULL
                                            : STS_GLOBAL_REGION;
+    /* botocore's STS client without a region is in aws-global. */
+    st = net_service_url(r, &net_sts, region != NULL ? region : "aws-global",
+                         configured, url, err);
+    if (st != AWSCRED_OK)
+        return st;
     if (configured != NULL)
         *url = xstrdup(configured);
-    else if (region != NULL)
-        *url = xasprintf("https://sts.%s.amazonaws.com%s", region,
-                         strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
-    else
-        *url = xstrdup(STS_GLOBAL_URL);
     if (*url == NULL)
         return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
     return with_root_path(url, err);

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "providers/common.h"
 #include "providers/sso.h"
 #include "util/sha256.h"
 
@@ -156,50 +155,18 @@ login_read(struct resolver *r, const char *session, struct login_file *f,
 
 /* ---- Refresh (LoginCredentialFetcher.refresh_credentials) ------------- */
 
-/* The signin endpoint's rule set (botocore/data/signin/.../
-   endpoint-rule-set-1.json) without FIPS and dual-stack: the three
-   commercial partitions have their own host names. */
+/* The signin service for sso_url (sso_http.c), which does what
+   botocore's client does for these services alike. */
+static const struct sso_service signin = {"SIGNIN", "signin", &net_signin};
+
 static enum awscred_status
 signin_url(struct resolver *r, char **url, struct awscred_error *err)
 {
-    const char *region = r->region, *configured;
-    const struct net_partition *p;
-    enum awscred_status st;
-    size_t n;
-
     *url = NULL;
-    st = net_configured_endpoint(r, "SIGNIN", "signin", &configured, err);
-    if (st != AWSCRED_OK)
-        return st;
-    if (region == NULL || region[0] == '\0')
+    if (r->region == NULL || r->region[0] == '\0')
         return error_set(err, AWSCRED_ERR_NO_REGION, LOGIN_METHOD, NULL,
                          "You must specify a region.");
-    if (!region_name_ok(region))
-        return error_set(err, AWSCRED_ERR_INVALID_CONFIG, LOGIN_METHOD, NULL,
-                         "Provided region_name '%s' doesn't match a "
-                         "supported format.",
-                         region);
-    p = net_partition_of(region);
-    if (configured != NULL) {
-        n = strlen(configured);
-        while (n > 0 && configured[n - 1] == '/')
-            n--;
-        *url = xasprintf("%.*s/v1/token", (int) n, configured);
-    } else if (strcmp(p->name, "aws") == 0) {
-        *url = xasprintf("https://%s.signin.aws.amazon.com/v1/token", region);
-    } else if (strcmp(p->name, "aws-cn") == 0) {
-        *url = xasprintf("https://%s.signin.amazonaws.cn/v1/token", region);
-    } else if (strcmp(p->name, "aws-us-gov") == 0) {
-        *url = xasprintf("https://%s.signin.amazonaws-us-gov.com/v1/token",
-                         region);
-    } else {
-        *url = xasprintf("https://signin.%s.%s/v1/token", region,
-                         p->dns_suffix);
-    }
-    if (*url == NULL)
-        return error_set(err, AWSCRED_ERR_NOMEM, LOGIN_METHOD, NULL,
-                         "out of memory");
-    return AWSCRED_OK;
+    return sso_url(r, &signin, r->region, "/v1/token", url, err);
 }
 
 /* The whole payload is tokenInput (the service model's payload member). */

@@ -27,8 +27,8 @@
 #define SSO_FIRST_BACKOFF_MS 200
 #define SSO_MIN_ATTEMPT_MS 1000
 
-const struct sso_service sso_portal = {"SSO", "sso", "portal.sso"};
-const struct sso_service sso_oidc = {"SSO_OIDC", "sso_oidc", "oidc"};
+const struct sso_service sso_portal = {"SSO", "sso", &net_sso};
+const struct sso_service sso_oidc = {"SSO_OIDC", "sso_oidc", &net_sso_oidc};
 
 void
 sso_claim_error(struct awscred_error *err)
@@ -42,6 +42,7 @@ sso_url(struct resolver *r, const struct sso_service *s, const char *region,
         const char *path, char **url, struct awscred_error *err)
 {
     const char *configured;
+    char *base = NULL;
     enum awscred_status st;
     size_t n;
 
@@ -55,15 +56,17 @@ sso_url(struct resolver *r, const struct sso_service *s, const char *region,
                                  err);
     if (st != AWSCRED_OK)
         return st;
+    st = net_service_url(r, s->hosts, region, configured, &base, err);
+    if (st != AWSCRED_OK)
+        return st;
     if (configured != NULL) {
         n = strlen(configured);
         while (n > 0 && configured[n - 1] == '/')
             n--;
         *url = xasprintf("%.*s%s", (int) n, configured, path);
     } else {
-        *url = xasprintf("https://%s.%s.amazonaws.com%s%s", s->host_prefix,
-                         region, strncmp(region, "cn-", 3) == 0 ? ".cn" : "",
-                         path);
+        *url = xasprintf("%s%s", base, path);
+        free(base);
     }
     if (*url == NULL)
         return error_set(err, AWSCRED_ERR_NOMEM, SSO_METHOD, NULL,
