@@ -256,6 +256,14 @@ enum awscred_status net_service_url(const struct resolver *r,
                                     const char *configured, char **url,
                                     struct awscred_error *err);
 
+/* Attempts per call (the first and its retries): AWS_MAX_ATTEMPTS, else
+   the profile's max_attempts (Python int(), at least 1, at most
+   NET_MAX_ATTEMPTS_CAP), else 5 for retry_mode / AWS_RETRY_MODE legacy
+   and 3 for standard and adaptive (the AWS CLI v2's default). The time
+   budget bounds them too (sts.c). */
+#define NET_MAX_ATTEMPTS_CAP 20u
+unsigned net_max_attempts(const struct resolver *r);
+
 /* A setting of r's session that botocore reads as a boolean: env, else
    the profile's key; true when "true" in any case (sts.c). */
 bool net_session_flag(const struct resolver *r, const char *env,

@@ -26,13 +26,31 @@
 #define STS_GLOBAL_REGION "us-east-1"
 #define STS_CONNECT_TIMEOUT_MS 5000u
 #define STS_TIMEOUT_MS 10000u
-/* AWS CLI v2's standard retry mode: 3 attempts. Its backoff is random up
-   to 2^n s; ours is shorter, as a login waits for it. */
-#define STS_MAX_ATTEMPTS 3u
+/* Retries as net_max_attempts() says; botocore's backoff is random up to
+   2^n s, ours is shorter, as a login waits for it. */
 #define STS_FIRST_BACKOFF_MS 200
 #define STS_MIN_ATTEMPT_MS 1000
 
 /* ---- Endpoint ---------------------------------------------------------- */
+
+unsigned
+net_max_attempts(const struct resolver *r)
+{
+    const struct cfg_section *prof = cfg_profile(r->cfg, r->profile);
+    const char *mode = ctx_getenv(r->ctx, "AWS_RETRY_MODE");
+    const char *n = ctx_getenv(r->ctx, "AWS_MAX_ATTEMPTS");
+    long long v;
+
+    if (mode == NULL)
+        mode = cfg_get(prof, "retry_mode");
+    if (n == NULL)
+        n = cfg_get(prof, "max_attempts");
+    if (n != NULL && py_int(n, &v))
+        return v < 1 ? 1u : v > NET_MAX_ATTEMPTS_CAP ? NET_MAX_ATTEMPTS_CAP
+                                                    : (unsigned) v;
+    /* botocore's legacy mode makes 5 attempts, standard and adaptive 3. */
+    return mode != NULL && strcmp(mode, "legacy") == 0 ? 5u : 3u;
+}
 
 bool
 net_session_flag(const struct resolver *r, const char *env, const char *key)
@@ -511,11 +529,11 @@ done:
 
 /* botocore's "(reached max retries: N)" after the operation name. */
 static void
-note_retries(struct awscred_error *err, unsigned retries)
+note_retries(struct awscred_error *err, unsigned retries, bool exhausted)
 {
     char *colon, rest[sizeof(err->message)];
 
-    if (err == NULL || retries == 0
+    if (err == NULL || (retries == 0 && !exhausted)
         || (colon = strstr(err->message, " operation: ")) == NULL)
         return;
     colon += strlen(" operation");
@@ -539,16 +557,16 @@ net_sts_call(struct resolver *r, const struct net_sts_call *call,
 {
     struct sts_target t;
     enum awscred_status st;
-    unsigned retries = 0;
+    unsigned retries = 0, attempts = net_max_attempts(r);
     int64_t backoff_ms = STS_FIRST_BACKOFF_MS;
-    bool transient;
+    bool transient = false;
 
     memset(out, 0, sizeof(*out));
     st = sts_prepare(r, call, &t, err);
     while (st == AWSCRED_OK) {
         st = sts_attempt(r, call, &t, out, &transient, err);
         /* Retry only while the budget leaves room for another attempt. */
-        if (st == AWSCRED_OK || !transient || retries + 1 >= STS_MAX_ATTEMPTS
+        if (st == AWSCRED_OK || !transient || retries + 1 >= attempts
             || ctx_time_left_ms(r->ctx) < backoff_ms + STS_MIN_ATTEMPT_MS)
             break;
         sleep_ms(backoff_ms);
@@ -556,7 +574,8 @@ net_sts_call(struct resolver *r, const struct net_sts_call *call,
         retries++;
         st = AWSCRED_OK;
     }
-    note_retries(err, st == AWSCRED_ERR_SERVICE ? retries : 0);
+    if (st == AWSCRED_ERR_SERVICE)
+        note_retries(err, retries, transient && retries + 1 >= attempts);
     sts_target_free(&t);
     return st;
 }

@@ -21,9 +21,8 @@
 
 #define SSO_CONNECT_TIMEOUT_MS 5000u
 #define SSO_TIMEOUT_MS 10000u
-/* AWS CLI v2's standard retry mode: 3 attempts; shorter backoff, as a
-   login waits for it (as for STS). */
-#define SSO_MAX_ATTEMPTS 3u
+/* Attempts from net_max_attempts(); shorter backoff, as a login waits
+   for it (as for STS). */
 #define SSO_FIRST_BACKOFF_MS 200
 #define SSO_MIN_ATTEMPT_MS 1000
 
@@ -129,12 +128,12 @@ error_fields(const struct net_response *resp, const char *url, char *code,
 
 static enum awscred_status
 service_error(const struct net_response *resp, const struct sso_request *q,
-              unsigned retries, struct awscred_error *err)
+              unsigned retries, bool exhausted, struct awscred_error *err)
 {
     char code[128], message[512], retry[48] = "";
 
     error_fields(resp, q->url, code, sizeof(code), message, sizeof(message));
-    if (retries > 0)
+    if (retries > 0 || exhausted)
         snprintf(retry, sizeof(retry), " (reached max retries: %u)", retries);
     return error_set(err, AWSCRED_ERR_SERVICE,
                      q->method_name != NULL ? q->method_name : SSO_METHOD,
@@ -164,7 +163,7 @@ sso_call(struct resolver *r, const struct sso_request *q,
     };
     char *bundle = NULL;
     int64_t backoff_ms = SSO_FIRST_BACKOFF_MS;
-    unsigned retries = 0;
+    unsigned retries = 0, attempts = net_max_attempts(r);
     enum awscred_status st;
 
     memset(resp, 0, sizeof(*resp));
@@ -175,7 +174,7 @@ sso_call(struct resolver *r, const struct sso_request *q,
     for (;;) {
         st = net_http(r->ctx, &req, resp, err);
         if (st != AWSCRED_OK || !worth_retrying(resp->status)
-            || retries + 1 >= SSO_MAX_ATTEMPTS
+            || retries + 1 >= attempts
             || ctx_time_left_ms(r->ctx) < backoff_ms + SSO_MIN_ATTEMPT_MS)
             break;
         net_response_free(resp);
@@ -185,7 +184,10 @@ sso_call(struct resolver *r, const struct sso_request *q,
     }
     free(bundle);
     if (st == AWSCRED_OK && resp->status != 200)
-        st = service_error(resp, q, retries, err);
+        st = service_error(resp, q, retries,
+                           worth_retrying(resp->status)
+                               && retries + 1 >= attempts,
+                           err);
     if (st != AWSCRED_OK && q->method_name == NULL)
         sso_claim_error(err);
     return st;
