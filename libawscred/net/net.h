@@ -32,9 +32,12 @@ struct net_request {
     unsigned connect_timeout_ms;     /* 0: 1000 */
     unsigned timeout_ms;             /* 0: 5000; capped by the deadline */
     const char *ca_bundle;           /* NULL: the system store */
-    const char *proxy;               /* NULL or "": no proxy, whatever
-                                        the environment says */
+    const char *proxy;               /* set by net_http() from the
+                                        context (AWSCRED_FLAG_ENV_PROXIES);
+                                        "": no proxy */
     const char *endpoint_label;      /* for messages, e.g. "STS endpoint" */
+    bool direct;                     /* never a proxy (botocore's
+                                        container fetcher takes none) */
 };
 
 struct net_response {

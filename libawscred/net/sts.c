@@ -505,7 +505,6 @@ sts_attempt(struct resolver *r, const struct net_sts_call *call,
     req.connect_timeout_ms = STS_CONNECT_TIMEOUT_MS;
     req.timeout_ms = STS_TIMEOUT_MS;
     req.ca_bundle = t->bundle;
-    req.proxy = "";
     req.endpoint_label = "STS";
     st = net_http(r->ctx, &req, &resp, err);
     if (st != AWSCRED_OK) {

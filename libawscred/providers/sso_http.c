@@ -158,7 +158,7 @@ sso_call(struct resolver *r, const struct sso_request *q,
         .headers = q->headers, .nheaders = q->nheaders,
         .body = q->body, .body_len = q->body_len,
         .connect_timeout_ms = SSO_CONNECT_TIMEOUT_MS,
-        .timeout_ms = SSO_TIMEOUT_MS, .proxy = "",
+        .timeout_ms = SSO_TIMEOUT_MS,
         .endpoint_label = q->method_name != NULL ? q->method_name : "SSO",
     };
     char *bundle = NULL;

@@ -93,6 +93,10 @@ dist_check_SCRIPTS += tests/e2e/sts_faults.sh tests/e2e/sts_faults.py
 # token; the same homes through botocore 1.43's LoginProvider.
 TESTS += tests/e2e/login.sh
 dist_check_SCRIPTS += tests/e2e/login.sh tests/e2e/login.py
+# Proxies for the command (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, lower case
+# first) through a loopback CONNECT proxy, and the same through botocore.
+TESTS += tests/e2e/proxy.sh
+dist_check_SCRIPTS += tests/e2e/proxy.sh tests/e2e/proxy.py
 EXTRA_DIST += tests/lib/fault_server.py
 
 # The login's clock check (issue 6) through `awscred session` with the
