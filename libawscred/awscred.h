@@ -202,6 +202,9 @@ enum awscred_flags {
        command whose environment is its user's. Without it no proxy is
        used, whatever the environment says. */
     AWSCRED_FLAG_ENV_PROXIES = 1u << 7,
+    /* botocore's legacy providers after the config file: AWS_CREDENTIAL_FILE
+       (OriginalEC2Provider) and boto 2's [Credentials] (BotoProvider). */
+    AWSCRED_FLAG_LEGACY_PROVIDERS = 1u << 8,
 };
 void awscred_context_set_flags(struct awscred_context *ctx, unsigned flags);
 

@@ -19,6 +19,8 @@ const struct provider *const chain_default[] = {
     &provider_login,
     &provider_process,
     &provider_config_file,
+    &provider_ec2_file,
+    &provider_boto,
     &provider_container,
     &provider_imds,
     NULL,

@@ -9,6 +9,7 @@ libawscred_libawscred_core_la_SOURCES += \
 	libawscred/providers/login.c \
 	libawscred/providers/process.c \
 	libawscred/providers/config_file.c \
+	libawscred/providers/legacy.c \
 	libawscred/providers/container.c \
 	libawscred/providers/imds.c \
 	libawscred/providers/common.h libawscred/providers/common.c

@@ -97,6 +97,10 @@ dist_check_SCRIPTS += tests/e2e/login.sh tests/e2e/login.py
 # first) through a loopback CONNECT proxy, and the same through botocore.
 TESTS += tests/e2e/proxy.sh
 dist_check_SCRIPTS += tests/e2e/proxy.sh tests/e2e/proxy.py
+# botocore's legacy providers (OriginalEC2Provider, BotoProvider) in the
+# command, scenario by scenario against botocore.
+TESTS += tests/e2e/legacy.sh
+dist_check_SCRIPTS += tests/e2e/legacy.sh tests/e2e/legacy.py
 EXTRA_DIST += tests/lib/fault_server.py
 
 # The login's clock check (issue 6) through `awscred session` with the
