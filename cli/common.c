@@ -152,6 +152,10 @@ cli_context_new(const struct cli_globals *g)
     if (ctx == NULL)
         goto nomem;
     awscred_context_set_env(ctx, process_getenv, NULL);
+    /* The command's environment is its user's: proxies and the legacy
+       providers as botocore. */
+    awscred_context_set_flags(ctx, AWSCRED_FLAG_ENV_PROXIES
+                                       | AWSCRED_FLAG_LEGACY_PROVIDERS);
     if (set_user(ctx) != 0)
         goto nomem;
     if (g->debug)

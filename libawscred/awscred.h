@@ -197,6 +197,14 @@ enum awscred_flags {
        (pam_awscred's user_endpoints=deny). Environment variables, which
        the caller controls, still apply. */
     AWSCRED_FLAG_NO_FILE_ENDPOINTS = 1u << 6,
+    /* Proxies from the context's environment as botocore takes them
+       (https_proxy, http_proxy, no_proxy, lower case first): for a
+       command whose environment is its user's. Without it no proxy is
+       used, whatever the environment says. */
+    AWSCRED_FLAG_ENV_PROXIES = 1u << 7,
+    /* botocore's legacy providers after the config file: AWS_CREDENTIAL_FILE
+       (OriginalEC2Provider) and boto 2's [Credentials] (BotoProvider). */
+    AWSCRED_FLAG_LEGACY_PROVIDERS = 1u << 8,
 };
 void awscred_context_set_flags(struct awscred_context *ctx, unsigned flags);
 

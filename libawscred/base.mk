@@ -7,6 +7,7 @@ libawscred_libawscred_core_la_SOURCES = \
 	libawscred/util/strings.c libawscred/util/file.c \
 	libawscred/util/path.c libawscred/util/time.c libawscred/util/json.c \
 	libawscred/util/sha1.h libawscred/util/sha1.c \
+	libawscred/util/sha256.h libawscred/util/sha256.c \
 	libawscred/chain.c libawscred/resolve.c
 libawscred_libawscred_core_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 libawscred_libawscred_core_la_LIBADD = common/libawscred-common.la $(CJSON_LIBS)

@@ -333,8 +333,11 @@ extern const struct provider provider_assume_role;
 extern const struct provider provider_web_identity;
 extern const struct provider provider_sso;
 extern const struct provider provider_shared_file;
+extern const struct provider provider_login;
 extern const struct provider provider_process;
 extern const struct provider provider_config_file;
+extern const struct provider provider_ec2_file;
+extern const struct provider provider_boto;
 extern const struct provider provider_container;
 extern const struct provider provider_imds;
 

@@ -5,7 +5,8 @@ pkglib_LTLIBRARIES += libawscred/awscred-net.la
 libawscred_awscred_net_la_SOURCES = \
 	libawscred/net/module.h libawscred/net/modimpl.h libawscred/net/buf.h \
 	libawscred/net/module.c libawscred/net/digest.c \
-	libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c
+	libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c \
+	libawscred/net/dpop.c
 libawscred_awscred_net_la_CFLAGS = $(AM_CFLAGS) \
 	$(CURL_CFLAGS) $(OPENSSL_CFLAGS) $(EXPAT_CFLAGS)
 libawscred_awscred_net_la_LIBADD = common/libawscred-common.la $(CURL_LIBS) $(OPENSSL_LIBS) $(EXPAT_LIBS)
@@ -18,4 +19,5 @@ EXTRA_DIST += libawscred/net/awscred-net.map
 libawscred_libawscred_core_la_SOURCES += \
 	libawscred/net/net.h libawscred/net/module.h libawscred/net/net.c
 libawscred_libawscred_core_la_SOURCES += libawscred/net/sts.c \
+	libawscred/net/partition.c \
 	libawscred/cache.h libawscred/cache.c

@@ -6,8 +6,10 @@ libawscred_libawscred_core_la_SOURCES += \
 	libawscred/providers/sso.h libawscred/providers/sso.c \
 	libawscred/providers/sso_token.c libawscred/providers/sso_http.c \
 	libawscred/providers/shared_file.c \
+	libawscred/providers/login.c \
 	libawscred/providers/process.c \
 	libawscred/providers/config_file.c \
+	libawscred/providers/legacy.c \
 	libawscred/providers/container.c \
 	libawscred/providers/imds.c \
 	libawscred/providers/common.h libawscred/providers/common.c

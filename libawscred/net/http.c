@@ -169,6 +169,8 @@ configure(CURL *curl, const struct net_request *req,
     SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     SET(CURLOPT_FOLLOWLOCATION, 0L);
     SET(CURLOPT_PROXY, req->proxy != NULL ? req->proxy : "");
+    /* The core applied no_proxy already; libcurl must not read it. */
+    SET(CURLOPT_NOPROXY, "");
     SET(CURLOPT_SSL_VERIFYPEER, 1L);
     SET(CURLOPT_SSL_VERIFYHOST, 2L);
     if (req->ca_bundle != NULL && req->ca_bundle[0] != '\0')

@@ -45,5 +45,10 @@ enum awscred_status mod_xml_parse(const char *text, size_t len,
                                   const char *source, struct net_xml *out,
                                   struct awscred_error *err);
 
+/* dpop.c: OpenSSL EC. */
+enum awscred_status mod_dpop_proof(const char *pem, const char *method,
+                                   const char *url, int64_t iat, char **out,
+                                   struct awscred_error *err);
+
 #pragma GCC visibility pop
 #endif /* AWSCRED_NET_MODIMPL_H */

@@ -40,4 +40,5 @@ const struct net_ops awscred_net_module_v1 = {
     .digest_hex = mod_digest_hex,
     .sigv4_sign = mod_sigv4_sign,
     .xml_parse = mod_xml_parse,
+    .dpop_proof = mod_dpop_proof,
 };

@@ -19,7 +19,7 @@
 #pragma GCC visibility push(hidden)
 
 #define NET_MODULE_SYMBOL "awscred_net_module_v1"
-#define NET_MODULE_ABI 1u
+#define NET_MODULE_ABI 2u
 
 /* What the core passes along with a request: the limits it computed. */
 struct net_http_limits {
@@ -46,6 +46,10 @@ struct net_ops {
     enum awscred_status (*xml_parse)(const char *text, size_t len,
                                      const char *source, struct net_xml *out,
                                      struct awscred_error *err);
+    /* ABI 2: the DPoP proof of net_dpop_proof (net.h). */
+    enum awscred_status (*dpop_proof)(const char *pem, const char *method,
+                                      const char *url, int64_t iat,
+                                      char **out, struct awscred_error *err);
 };
 
 #pragma GCC visibility pop

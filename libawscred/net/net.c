@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "clock.h"
 #include "net/module.h"
 #include "net/net.h"
+#include "providers/common.h"
 
 #define DEFAULT_NET_MODULE PKGLIBDIR "/awscred-net.so"
 #define DEFAULT_CONNECT_TIMEOUT_MS 1000u
@@ -76,11 +78,94 @@ cap_ms(unsigned wanted, unsigned dflt, int64_t left)
     return (int64_t) ms > left ? (unsigned) left : ms;
 }
 
+/* ---- Proxies (botocore's get_environ_proxies, urllib's rules) ---------- */
+
+/* getproxies_environment: the lower-case variable wins, even empty (then
+   none); the upper-case one counts when not empty, HTTP_PROXY not in a
+   CGI request. */
+static const char *
+proxy_env(const struct awscred_context *ctx, const char *lower,
+          const char *upper)
+{
+    const char *v = ctx_getenv(ctx, lower);
+
+    if (v != NULL)
+        return v[0] != '\0' ? v : NULL;
+    if (strcmp(upper, "HTTP_PROXY") == 0
+        && ctx_getenv(ctx, "REQUEST_METHOD") != NULL)
+        return NULL;
+    return ctx_getenv_nonempty(ctx, upper);
+}
+
+/* proxy_bypass_environment: "*", or a name equal to the host or a
+   domain it is in (leading dots ignored, any case). */
+static bool
+proxy_bypassed(const char *no_proxy, const char *host)
+{
+    size_t hlen = strlen(host), n;
+    const char *name;
+
+    if (strcmp(no_proxy, "*") == 0)
+        return true;
+    for (const char *p = no_proxy; *p != '\0'; p += n + (p[n] == ',')) {
+        n = strcspn(p, ",");
+        name = p;
+        size_t len = n;
+
+        while (len > 0 && (*name == ' ' || *name == '\t')) {
+            name++;
+            len--;
+        }
+        while (len > 0 && (name[len - 1] == ' ' || name[len - 1] == '\t'))
+            len--;
+        while (len > 0 && *name == '.') {
+            name++;
+            len--;
+        }
+        if (len == 0 || len > hlen)
+            continue;
+        if (strncasecmp(host + hlen - len, name, len) == 0
+            && (len == hlen || host[hlen - len - 1] == '.'))
+            return true;
+    }
+    return false;
+}
+
+/* The proxy for url, with botocore's _fix_proxy_url (malloc'd; NULL for
+   none, or when out of memory: then no proxy, which fails closed for a
+   network that needs one). */
+static char *
+proxy_for(const struct awscred_context *ctx, const char *url)
+{
+    char scheme[16], host[256];
+    const char *proxy, *no_proxy;
+
+    if (!(ctx->flags & AWSCRED_FLAG_ENV_PROXIES)
+        || !url_parts(url, scheme, sizeof(scheme), host, sizeof(host)))
+        return NULL;
+    if (strcmp(scheme, "https") == 0)
+        proxy = proxy_env(ctx, "https_proxy", "HTTPS_PROXY");
+    else if (strcmp(scheme, "http") == 0)
+        proxy = proxy_env(ctx, "http_proxy", "HTTP_PROXY");
+    else
+        proxy = NULL;
+    no_proxy = proxy_env(ctx, "no_proxy", "NO_PROXY");
+    if (proxy == NULL || (no_proxy != NULL && proxy_bypassed(no_proxy, host)))
+        return NULL;
+    if (strncmp(proxy, "http:", 5) == 0 || strncmp(proxy, "https:", 6) == 0)
+        return xstrdup(proxy);
+    return xasprintf("%s%s", strncmp(proxy, "//", 2) == 0 ? "http:"
+                                                            : "http://",
+                     proxy);
+}
+
 enum awscred_status
-net_http(struct awscred_context *ctx, const struct net_request *req,
+net_http(struct awscred_context *ctx, const struct net_request *in,
          struct net_response *resp, struct awscred_error *err)
 {
     struct net_http_limits limits;
+    struct net_request proxied = *in, *req = &proxied;
+    char *proxy = NULL;
     int64_t left, sent_ms, start_mono;
     enum awscred_status st;
 
@@ -101,10 +186,14 @@ net_http(struct awscred_context *ctx, const struct net_request *req,
                                        limits.timeout_ms);
     limits.max_response_bytes = ctx->limits.max_response_bytes;
 
+    /* The proxy is the context's decision, never the caller's. */
+    proxy = req->direct ? NULL : proxy_for(ctx, req->url);
+    proxied.proxy = proxy != NULL ? proxy : "";
     ctx->http_requests++;
     sent_ms = ctx_now_ms(ctx);
     start_mono = ctx_monotonic_ms(ctx);
     st = ctx->net->http(req, &limits, resp, err);
+    secret_free(proxy);
     if (st == AWSCRED_OK && resp->date >= 0)
         clock_note_http(ctx, resp->date, sent_ms,
                         ctx_monotonic_ms(ctx) - start_mono, req->url);
@@ -143,6 +232,19 @@ net_sigv4_result_free(struct net_sigv4_result *res)
     secret_free(res->canonical_request);
     secret_free(res->string_to_sign);
     secret_wipe(res, sizeof(*res));
+}
+
+enum awscred_status
+net_dpop_proof(struct awscred_context *ctx, const char *pem,
+               const char *method, const char *url, int64_t iat, char **out,
+               struct awscred_error *err)
+{
+    enum awscred_status st = net_load(ctx, err);
+
+    *out = NULL;
+    if (st != AWSCRED_OK)
+        return st;
+    return ctx->net->dpop_proof(pem, method, url, iat, out, err);
 }
 
 enum awscred_status

@@ -32,9 +32,12 @@ struct net_request {
     unsigned connect_timeout_ms;     /* 0: 1000 */
     unsigned timeout_ms;             /* 0: 5000; capped by the deadline */
     const char *ca_bundle;           /* NULL: the system store */
-    const char *proxy;               /* NULL or "": no proxy, whatever
-                                        the environment says */
+    const char *proxy;               /* set by net_http() from the
+                                        context (AWSCRED_FLAG_ENV_PROXIES);
+                                        "": no proxy */
     const char *endpoint_label;      /* for messages, e.g. "STS endpoint" */
+    bool direct;                     /* never a proxy (botocore's
+                                        container fetcher takes none) */
 };
 
 struct net_response {
@@ -126,6 +129,20 @@ enum awscred_status net_xml_parse(struct awscred_context *ctx, const char *text,
 const char *net_xml_find(const struct net_xml *xml, const char *suffix);
 void net_xml_free(struct net_xml *xml);
 
+/* ---- DPoP (RFC 9449) ------------------------------------------------- */
+
+/*
+ * The DPoP header value for a request (botocore's _build_dpop_header): an
+ * ES256 JWT with the public key of pem (an EC P-256 private key, SEC1 or
+ * PKCS#8) in its header and htm, htu, iat and a random jti in its payload.
+ * *out is malloc'd. A key that does not load gives AWSCRED_ERR_RETRIEVAL
+ * with botocore's message.
+ */
+enum awscred_status net_dpop_proof(struct awscred_context *ctx,
+                                   const char *pem, const char *method,
+                                   const char *url, int64_t iat, char **out,
+                                   struct awscred_error *err);
+
 /* ---- STS Query API ---------------------------------------------------- */
 
 struct net_sts_param {
@@ -196,6 +213,64 @@ const char *net_reason_phrase(long status);
 enum awscred_status net_sts_endpoint(struct resolver *r, char **url,
                                      const char **signing_region,
                                      struct awscred_error *err);
+
+/* An AWS partition (partition.c); every one supports FIPS and dual-stack
+   today. */
+struct net_partition {
+    const char *name;               /* "aws", "aws-cn", ... */
+    const char *prefixes;           /* regionRegex's alternatives */
+    const char *dns_suffix;
+    const char *dual_stack_dns_suffix;
+};
+
+/* The partition of region as the rule sets' aws.partition finds it. */
+const struct net_partition *net_partition_of(const char *region);
+
+/* A service's regional host names (partition.c). */
+struct net_service {
+    const char *prefix;       /* https://<prefix>.<region>.<dns suffix> */
+    const char *fips_prefix;
+    bool gov_fips_is_plain;   /* aws-us-gov FIPS (not dual-stack): prefix */
+    bool signin_hosts;        /* signin's hosts in aws, aws-cn, aws-us-gov */
+    const char *global_url;   /* region aws-global without variant; NULL */
+};
+extern const struct net_service net_sts, net_sso, net_sso_oidc, net_signin;
+
+/* "https://host" of s in region with the given variant (malloc'd; NULL
+   when out of memory). */
+char *net_service_url_for(const struct net_service *s, const char *region,
+                          bool fips, bool dualstack);
+
+/* The session's use_fips_endpoint / AWS_USE_FIPS_ENDPOINT and
+   use_dualstack_endpoint / AWS_USE_DUALSTACK_ENDPOINT (the environment
+   first; "true" in any case is on, as botocore's ensure_boolean). */
+void net_endpoint_variant(const struct resolver *r, bool *fips,
+                          bool *dualstack);
+
+/*
+ * The regional URL of s for region ("https://host", malloc'd) in the
+ * session's variant, or, with an endpoint configured
+ * (net_configured_endpoint), *url NULL: use that, whatever the variant
+ * settings say (botocore passes neither with an endpoint).
+ */
+enum awscred_status net_service_url(const struct resolver *r,
+                                    const struct net_service *s,
+                                    const char *region,
+                                    const char *configured, char **url,
+                                    struct awscred_error *err);
+
+/* Attempts per call (the first and its retries): AWS_MAX_ATTEMPTS, else
+   the profile's max_attempts (Python int(), at least 1, at most
+   NET_MAX_ATTEMPTS_CAP), else 5 for retry_mode / AWS_RETRY_MODE legacy
+   and 3 for standard and adaptive (the AWS CLI v2's default). The time
+   budget bounds them too (sts.c). */
+#define NET_MAX_ATTEMPTS_CAP 20u
+unsigned net_max_attempts(const struct resolver *r);
+
+/* A setting of r's session that botocore reads as a boolean: env, else
+   the profile's key; true when "true" in any case (sts.c). */
+bool net_session_flag(const struct resolver *r, const char *env,
+                      const char *key);
 
 #pragma GCC visibility pop
 #endif /* AWSCRED_NET_H */

@@ -23,27 +23,50 @@
 #include "net/net.h"
 
 #define STS_VERSION "2011-06-15"
-#define STS_GLOBAL_URL "https://sts.amazonaws.com"
 #define STS_GLOBAL_REGION "us-east-1"
 #define STS_CONNECT_TIMEOUT_MS 5000u
 #define STS_TIMEOUT_MS 10000u
-/* AWS CLI v2's standard retry mode: 3 attempts. Its backoff is random up
-   to 2^n s; ours is shorter, as a login waits for it. */
-#define STS_MAX_ATTEMPTS 3u
+/* Retries as net_max_attempts() says; botocore's backoff is random up to
+   2^n s, ours is shorter, as a login waits for it. */
 #define STS_FIRST_BACKOFF_MS 200
 #define STS_MIN_ATTEMPT_MS 1000
 
 /* ---- Endpoint ---------------------------------------------------------- */
 
-static bool
-ignore_configured_endpoints(const struct resolver *r,
-                            const struct cfg_section *prof)
+unsigned
+net_max_attempts(const struct resolver *r)
 {
-    const char *v = ctx_getenv(r->ctx, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    const struct cfg_section *prof = cfg_profile(r->cfg, r->profile);
+    const char *mode = ctx_getenv(r->ctx, "AWS_RETRY_MODE");
+    const char *n = ctx_getenv(r->ctx, "AWS_MAX_ATTEMPTS");
+    long long v;
+
+    if (mode == NULL)
+        mode = cfg_get(prof, "retry_mode");
+    if (n == NULL)
+        n = cfg_get(prof, "max_attempts");
+    if (n != NULL && py_int(n, &v))
+        return v < 1 ? 1u : v > NET_MAX_ATTEMPTS_CAP ? NET_MAX_ATTEMPTS_CAP
+                                                    : (unsigned) v;
+    /* botocore's legacy mode makes 5 attempts, standard and adaptive 3. */
+    return mode != NULL && strcmp(mode, "legacy") == 0 ? 5u : 3u;
+}
+
+bool
+net_session_flag(const struct resolver *r, const char *env, const char *key)
+{
+    const char *v = ctx_getenv(r->ctx, env);
 
     if (v == NULL)
-        v = cfg_get(prof, "ignore_configured_endpoint_urls");
+        v = cfg_get(cfg_profile(r->cfg, r->profile), key);
     return v != NULL && str_ieq(v, "true");
+}
+
+static bool
+ignore_configured_endpoints(const struct resolver *r)
+{
+    return net_session_flag(r, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                            "ignore_configured_endpoint_urls");
 }
 
 /*
@@ -78,7 +101,7 @@ net_configured_endpoint(const struct resolver *r, const char *env_name,
     char env[64], what[300];
 
     *url = NULL;
-    if (ignore_configured_endpoints(r, prof))
+    if (ignore_configured_endpoints(r))
         return AWSCRED_OK;
     snprintf(env, sizeof(env), "AWS_ENDPOINT_URL_%s", env_name);
     *url = ctx_getenv_nonempty(r->ctx, env);
@@ -150,13 +173,13 @@ net_sts_endpoint(struct resolver *r, char **url, const char **signing_region,
     *signing_region = region != NULL     ? region
                       : configured != NULL ? NULL
                                            : STS_GLOBAL_REGION;
+    /* botocore's STS client without a region is in aws-global. */
+    st = net_service_url(r, &net_sts, region != NULL ? region : "aws-global",
+                         configured, url, err);
+    if (st != AWSCRED_OK)
+        return st;
     if (configured != NULL)
         *url = xstrdup(configured);
-    else if (region != NULL)
-        *url = xasprintf("https://sts.%s.amazonaws.com%s", region,
-                         strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
-    else
-        *url = xstrdup(STS_GLOBAL_URL);
     if (*url == NULL)
         return error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL, "out of memory");
     return with_root_path(url, err);
@@ -482,7 +505,6 @@ sts_attempt(struct resolver *r, const struct net_sts_call *call,
     req.connect_timeout_ms = STS_CONNECT_TIMEOUT_MS;
     req.timeout_ms = STS_TIMEOUT_MS;
     req.ca_bundle = t->bundle;
-    req.proxy = "";
     req.endpoint_label = "STS";
     st = net_http(r->ctx, &req, &resp, err);
     if (st != AWSCRED_OK) {
@@ -506,11 +528,11 @@ done:
 
 /* botocore's "(reached max retries: N)" after the operation name. */
 static void
-note_retries(struct awscred_error *err, unsigned retries)
+note_retries(struct awscred_error *err, unsigned retries, bool exhausted)
 {
     char *colon, rest[sizeof(err->message)];
 
-    if (err == NULL || retries == 0
+    if (err == NULL || (retries == 0 && !exhausted)
         || (colon = strstr(err->message, " operation: ")) == NULL)
         return;
     colon += strlen(" operation");
@@ -534,16 +556,16 @@ net_sts_call(struct resolver *r, const struct net_sts_call *call,
 {
     struct sts_target t;
     enum awscred_status st;
-    unsigned retries = 0;
+    unsigned retries = 0, attempts = net_max_attempts(r);
     int64_t backoff_ms = STS_FIRST_BACKOFF_MS;
-    bool transient;
+    bool transient = false;
 
     memset(out, 0, sizeof(*out));
     st = sts_prepare(r, call, &t, err);
     while (st == AWSCRED_OK) {
         st = sts_attempt(r, call, &t, out, &transient, err);
         /* Retry only while the budget leaves room for another attempt. */
-        if (st == AWSCRED_OK || !transient || retries + 1 >= STS_MAX_ATTEMPTS
+        if (st == AWSCRED_OK || !transient || retries + 1 >= attempts
             || ctx_time_left_ms(r->ctx) < backoff_ms + STS_MIN_ATTEMPT_MS)
             break;
         sleep_ms(backoff_ms);
@@ -551,7 +573,8 @@ net_sts_call(struct resolver *r, const struct net_sts_call *call,
         retries++;
         st = AWSCRED_OK;
     }
-    note_retries(err, st == AWSCRED_ERR_SERVICE ? retries : 0);
+    if (st == AWSCRED_ERR_SERVICE)
+        note_retries(err, retries, transient && retries + 1 >= attempts);
     sts_target_free(&t);
     return st;
 }

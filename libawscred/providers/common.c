@@ -155,3 +155,23 @@ url_parts(const char *url, char *scheme, size_t scheme_size, char *host,
     }
     return copy_lower(h, hlen, host, host_size);
 }
+
+/* botocore's validate_region_name (a host label), refusing "" too. */
+bool
+region_name_ok(const char *region)
+{
+    size_t n = strlen(region);
+    bool digits_only = true;
+
+    if (n == 0 || n > 63 || region[0] == '-' || region[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char) region[i];
+
+        if (!isalnum(ch) && ch != '-')
+            return false;
+        if (!isdigit(ch))
+            digits_only = false;
+    }
+    return !digits_only;
+}

@@ -51,5 +51,9 @@ char *str_strip_dup(const char *s);
 bool url_parts(const char *url, char *scheme, size_t scheme_size,
                char *host, size_t host_size);
 
+/* botocore's validate_region_name (a host label), refusing "" too: a
+   region that becomes part of a host name. */
+bool region_name_ok(const char *region);
+
 #pragma GCC visibility pop
 #endif /* AWSCRED_PROVIDERS_COMMON_H */

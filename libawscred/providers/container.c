@@ -154,6 +154,7 @@ fetch_once(struct awscred_context *ctx, const char *url, const char *token,
         .connect_timeout_ms = ATTEMPT_TIMEOUT_MS,
         .timeout_ms = ATTEMPT_TIMEOUT_MS,
         .endpoint_label = "container metadata",
+        .direct = true,
     };
     struct net_response resp;
     struct awscred_error net_err;

@@ -146,7 +146,8 @@ get_role_credentials(struct resolver *r, const char *url, const char *token,
                      struct net_response *resp, struct awscred_error *err)
 {
     struct net_header hdr[] = {{"x-amz-sso_bearer_token", token}};
-    struct sso_request q = {"GET", url, "GetRoleCredentials", hdr, 1, NULL, 0};
+    struct sso_request q = {"GET", url, "GetRoleCredentials", hdr, 1,
+                            NULL, 0, NULL};
     enum awscred_status st = sso_call(r, &q, resp, err);
 
     /* UnauthorizedException: the token was refused. */

@@ -39,7 +39,7 @@ struct sso_config {
 struct sso_service {
     const char *env_name;     /* AWS_ENDPOINT_URL_<env_name> */
     const char *services_key; /* key in a [services] section */
-    const char *host_prefix;  /* https://<host_prefix>.<region>.amazonaws.com */
+    const struct net_service *hosts;
 };
 extern const struct sso_service sso_portal;
 extern const struct sso_service sso_oidc;
@@ -63,6 +63,7 @@ struct sso_request {
     size_t nheaders;
     const char *body;
     size_t body_len;
+    const char *method_name;  /* provider for errors; NULL: "sso" */
 };
 
 /*

@@ -21,14 +21,13 @@
 
 #define SSO_CONNECT_TIMEOUT_MS 5000u
 #define SSO_TIMEOUT_MS 10000u
-/* AWS CLI v2's standard retry mode: 3 attempts; shorter backoff, as a
-   login waits for it (as for STS). */
-#define SSO_MAX_ATTEMPTS 3u
+/* Attempts from net_max_attempts(); shorter backoff, as a login waits
+   for it (as for STS). */
 #define SSO_FIRST_BACKOFF_MS 200
 #define SSO_MIN_ATTEMPT_MS 1000
 
-const struct sso_service sso_portal = {"SSO", "sso", "portal.sso"};
-const struct sso_service sso_oidc = {"SSO_OIDC", "sso_oidc", "oidc"};
+const struct sso_service sso_portal = {"SSO", "sso", &net_sso};
+const struct sso_service sso_oidc = {"SSO_OIDC", "sso_oidc", &net_sso_oidc};
 
 void
 sso_claim_error(struct awscred_error *err)
@@ -37,36 +36,17 @@ sso_claim_error(struct awscred_error *err)
         snprintf(err->provider, sizeof(err->provider), "%s", SSO_METHOD);
 }
 
-/* botocore's validate_region_name (a host label), refusing "" too. */
-static bool
-region_ok(const char *region)
-{
-    size_t n = strlen(region);
-    bool digits_only = true;
-
-    if (n == 0 || n > 63 || region[0] == '-' || region[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char) region[i];
-
-        if (!isalnum(ch) && ch != '-')
-            return false;
-        if (!isdigit(ch))
-            digits_only = false;
-    }
-    return !digits_only;
-}
-
 enum awscred_status
 sso_url(struct resolver *r, const struct sso_service *s, const char *region,
         const char *path, char **url, struct awscred_error *err)
 {
     const char *configured;
+    char *base = NULL;
     enum awscred_status st;
     size_t n;
 
     *url = NULL;
-    if (!region_ok(region))
+    if (!region_name_ok(region))
         return error_set(err, AWSCRED_ERR_INVALID_CONFIG, SSO_METHOD, NULL,
                          "Provided region_name '%s' doesn't match a "
                          "supported format.",
@@ -75,15 +55,17 @@ sso_url(struct resolver *r, const struct sso_service *s, const char *region,
                                  err);
     if (st != AWSCRED_OK)
         return st;
+    st = net_service_url(r, s->hosts, region, configured, &base, err);
+    if (st != AWSCRED_OK)
+        return st;
     if (configured != NULL) {
         n = strlen(configured);
         while (n > 0 && configured[n - 1] == '/')
             n--;
         *url = xasprintf("%.*s%s", (int) n, configured, path);
     } else {
-        *url = xasprintf("https://%s.%s.amazonaws.com%s%s", s->host_prefix,
-                         region, strncmp(region, "cn-", 3) == 0 ? ".cn" : "",
-                         path);
+        *url = xasprintf("%s%s", base, path);
+        free(base);
     }
     if (*url == NULL)
         return error_set(err, AWSCRED_ERR_NOMEM, SSO_METHOD, NULL,
@@ -146,14 +128,16 @@ error_fields(const struct net_response *resp, const char *url, char *code,
 
 static enum awscred_status
 service_error(const struct net_response *resp, const struct sso_request *q,
-              unsigned retries, struct awscred_error *err)
+              unsigned retries, bool exhausted, struct awscred_error *err)
 {
     char code[128], message[512], retry[48] = "";
 
     error_fields(resp, q->url, code, sizeof(code), message, sizeof(message));
-    if (retries > 0)
+    if (retries > 0 || exhausted)
         snprintf(retry, sizeof(retry), " (reached max retries: %u)", retries);
-    return error_set(err, AWSCRED_ERR_SERVICE, SSO_METHOD, q->url,
+    return error_set(err, AWSCRED_ERR_SERVICE,
+                     q->method_name != NULL ? q->method_name : SSO_METHOD,
+                     q->url,
                      "An error occurred (%s) when calling the %s operation%s: "
                      "%s",
                      code, q->operation, retry, message);
@@ -174,12 +158,12 @@ sso_call(struct resolver *r, const struct sso_request *q,
         .headers = q->headers, .nheaders = q->nheaders,
         .body = q->body, .body_len = q->body_len,
         .connect_timeout_ms = SSO_CONNECT_TIMEOUT_MS,
-        .timeout_ms = SSO_TIMEOUT_MS, .proxy = "",
-        .endpoint_label = "SSO",
+        .timeout_ms = SSO_TIMEOUT_MS,
+        .endpoint_label = q->method_name != NULL ? q->method_name : "SSO",
     };
     char *bundle = NULL;
     int64_t backoff_ms = SSO_FIRST_BACKOFF_MS;
-    unsigned retries = 0;
+    unsigned retries = 0, attempts = net_max_attempts(r);
     enum awscred_status st;
 
     memset(resp, 0, sizeof(*resp));
@@ -190,7 +174,7 @@ sso_call(struct resolver *r, const struct sso_request *q,
     for (;;) {
         st = net_http(r->ctx, &req, resp, err);
         if (st != AWSCRED_OK || !worth_retrying(resp->status)
-            || retries + 1 >= SSO_MAX_ATTEMPTS
+            || retries + 1 >= attempts
             || ctx_time_left_ms(r->ctx) < backoff_ms + SSO_MIN_ATTEMPT_MS)
             break;
         net_response_free(resp);
@@ -200,8 +184,11 @@ sso_call(struct resolver *r, const struct sso_request *q,
     }
     free(bundle);
     if (st == AWSCRED_OK && resp->status != 200)
-        st = service_error(resp, q, retries, err);
-    if (st != AWSCRED_OK)
+        st = service_error(resp, q, retries,
+                           worth_retrying(resp->status)
+                               && retries + 1 >= attempts,
+                           err);
+    if (st != AWSCRED_OK && q->method_name == NULL)
         sso_claim_error(err);
     return st;
 }

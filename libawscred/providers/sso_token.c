@@ -208,7 +208,8 @@ create_token(struct resolver *r, const struct sso_config *c,
              struct awscred_error *err)
 {
     struct net_header hdr[] = {{"Content-Type", "application/json"}};
-    struct sso_request q = {"POST", NULL, "CreateToken", hdr, 1, NULL, 0};
+    struct sso_request q = {"POST", NULL, "CreateToken", hdr, 1,
+                            NULL, 0, NULL};
     char *url = NULL, *body = create_token_body(t->doc);
     struct net_response resp;
     enum awscred_status st;

@@ -66,6 +66,21 @@ sha1_block(struct sha1 *s, const unsigned char *p)
     s->h[4] += e;
 }
 
+size_t
+sha_pad(const unsigned char *tail, size_t len, uint64_t bits,
+        unsigned char last[128])
+{
+    size_t rest = len < 56 ? 64 : 128;
+
+    memset(last, 0, 128);
+    if (len > 0)
+        memcpy(last, tail, len);
+    last[len] = 0x80;
+    for (size_t i = 0; i < 8; i++)
+        last[rest - 1 - i] = (unsigned char) (bits >> (8 * i));
+    return rest;
+}
+
 void
 sha1_hex(const void *data, size_t len, char out[41])
 {
@@ -79,15 +94,7 @@ sha1_hex(const void *data, size_t len, char out[41])
 
     for (; len >= 64; p += 64, len -= 64)
         sha1_block(&s, p);
-    /* The tail, a 1 bit, zeros, and the length in bits: one or two
-       blocks. */
-    memset(last, 0, sizeof(last));
-    if (len > 0)
-        memcpy(last, p, len);
-    last[len] = 0x80;
-    rest = len < 56 ? 64 : 128;
-    for (i = 0; i < 8; i++)
-        last[rest - 1 - i] = (unsigned char) (bits >> (8 * i));
+    rest = sha_pad(p, len, bits, last);
     sha1_block(&s, last);
     if (rest == 128)
         sha1_block(&s, last + 64);

@@ -111,6 +111,19 @@ EXTRA_DIST += tests/e2e/ns_lib.sh
 # connections; and the shape of signed and unsigned STS requests.
 TESTS += tests/e2e/sts_faults.sh
 dist_check_SCRIPTS += tests/e2e/sts_faults.sh tests/e2e/sts_faults.py
+# The `aws login` provider (login_session): a loopback signin service that
+# verifies the DPoP proof with Python's cryptography and rotates the refresh
+# token; the same homes through botocore 1.43's LoginProvider.
+TESTS += tests/e2e/login.sh
+dist_check_SCRIPTS += tests/e2e/login.sh tests/e2e/login.py
+# Proxies for the command (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, lower case
+# first) through a loopback CONNECT proxy, and the same through botocore.
+TESTS += tests/e2e/proxy.sh
+dist_check_SCRIPTS += tests/e2e/proxy.sh tests/e2e/proxy.py
+# botocore's legacy providers (OriginalEC2Provider, BotoProvider) in the
+# command, scenario by scenario against botocore.
+TESTS += tests/e2e/legacy.sh
+dist_check_SCRIPTS += tests/e2e/legacy.sh tests/e2e/legacy.py
 EXTRA_DIST += tests/lib/fault_server.py
 
 # The login's clock check (issue 6) through `awscred session` with the

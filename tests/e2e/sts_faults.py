@@ -161,6 +161,12 @@ mfa_serial = arn:aws:iam::123456789012:mfa/user
 role_arn = arn:aws:iam::123456789012:role/flaky
 source_profile = base
 
+[profile twice]
+role_arn = arn:aws:iam::123456789012:role/r
+source_profile = base
+max_attempts = 2
+retry_mode = legacy
+
 [profile web]
 role_arn = arn:aws:iam::123456789012:role/w
 web_identity_token_file = {token}
@@ -243,7 +249,7 @@ def main():
         env["AWSCRED_NET_MODULE"] = os.environ["AWSCRED_NET_MODULE"]
 
     t = Tap()
-    print("1..%d" % (2 * len(CASES) + 4 + 11 + 6))
+    print("1..%d" % (2 * len(CASES) + 4 + 11 + 6 + 6))
     try:
         for name, path, profile, words in CASES:
             case_env = dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d%s"
@@ -379,6 +385,26 @@ def check_retries(t, env, port, log):
     t.ok(p is not None and p.returncode == 0 and len(tries) == 3,
          "503 then Throttling then success: credentials on the 3rd attempt",
          "%s\n%d requests" % (p and p.stderr, len(tries)))
+    # max_attempts / AWS_MAX_ATTEMPTS and retry_mode / AWS_RETRY_MODE, as
+    # botocore counts them (attempts, not retries; legacy's default 5).
+    for profile, extra, want in [
+            ("role", {"AWS_MAX_ATTEMPTS": "5"}, 5),
+            ("role", {"AWS_MAX_ATTEMPTS": "1"}, 1),
+            ("role", {"AWS_RETRY_MODE": "legacy"}, 5),
+            ("role", {"AWS_RETRY_MODE": "adaptive"}, 3),
+            ("twice", {}, 2),
+            ("twice", {"AWS_MAX_ATTEMPTS": " 4 "}, 4)]:
+        before = len([r for r in read_log(log) if r["path"] == "/html500/"])
+        p = export(dict(env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:%d"
+                        "/html500/" % port, **extra), profile)
+        time.sleep(0.2)
+        n = len([r for r in read_log(log) if r["path"] == "/html500/"])
+        words = "(reached max retries: %d)" % (want - 1)
+        t.ok(p is not None and p.returncode != 0 and n - before == want
+             and words in p.stderr,
+             "a 500 with %s in profile %s: %d attempts, %r"
+             % (extra or "its own settings", profile, want, words),
+             "%d requests\n%s" % (n - before, p and p.stderr))
 
 
 def loaded_files(env, profile):

@@ -13,3 +13,12 @@ tests_unit_test_sts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 tests_unit_test_sts_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
 endif
 EXTRA_DIST += tests/data/sigv4
+
+# FIPS and dual-stack endpoints (libawscred/net/partition.c) against
+# botocore's endpoint rule sets; skips without botocore.
+check_PROGRAMS += tests/unit/endpoint_dump
+tests_unit_endpoint_dump_SOURCES = tests/unit/endpoint_dump.c
+tests_unit_endpoint_dump_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
+tests_unit_endpoint_dump_LDADD = libawscred/libawscred-core.la
+TESTS += tests/unit/endpoints_diff.sh
+dist_check_SCRIPTS += tests/unit/endpoints_diff.sh tests/unit/endpoints_diff.py

@@ -167,6 +167,24 @@ test_default_profile(void **state)
     assert_string_equal(f->creds->profile, "default");
 }
 
+/* botocore's legacy providers only with AWSCRED_FLAG_LEGACY_PROVIDERS,
+   which the command sets and the PAM module does not. */
+static void
+test_legacy_providers_need_the_flag(void **state)
+{
+    struct fixture *f = *state;
+    char path[160];
+
+    snprintf(path, sizeof(path), "%s/ec2.cred", f->dir);
+    write_file(path, "AWSAccessKeyId=AKIDEC2\nAWSSecretKey=s\n");
+    set_env(f, "AWS_CREDENTIAL_FILE", path);
+    assert_int_equal(resolve(f), AWSCRED_ERR_NO_CREDENTIALS);
+    awscred_context_set_flags(f->ctx, AWSCRED_FLAG_NO_IMDS
+                                          | AWSCRED_FLAG_LEGACY_PROVIDERS);
+    expect_key(f, "AKIDEC2", "ec2-credentials-file");
+    assert_null(f->creds->session_token);
+}
+
 static void
 test_profile_env_order(void **state)
 {
@@ -641,6 +659,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_default_profile),
+        T(test_legacy_providers_need_the_flag),
         T(test_profile_env_order),
         T(test_missing_profile_with_env_keys),
         T(test_named_default_must_exist),

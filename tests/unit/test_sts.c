@@ -365,7 +365,15 @@ static const char config_text[] =
     "s3 =\n"
     "  endpoint_url = http://s3.example\n"
     "[profile withbundle]\n"
-    "ca_bundle = /etc/ssl/private-ca.pem\n";
+    "ca_bundle = /etc/ssl/private-ca.pem\n"
+    "[profile fips]\n"
+    "use_fips_endpoint = TRUE\n"
+    "[profile dualstack]\n"
+    "use_dualstack_endpoint = true\n"
+    "use_fips_endpoint = yes\n"
+    "[profile fipsurl]\n"
+    "use_fips_endpoint = true\n"
+    "endpoint_url = http://profile.example\n";
 
 /* With the context's flags; url_expected NULL: the error error_expected. */
 static void
@@ -453,6 +461,47 @@ test_sts_endpoint_order(void **state)
     check_endpoint(ignore, "withurl", NULL, "https://sts.amazonaws.com/",
                    "us-east-1");
     check_endpoint(NULL, "missing", NULL, NULL, NULL);
+}
+
+/* use_fips_endpoint and use_dualstack_endpoint, from the environment
+   first, as botocore's config chain; "true" in any case; a configured
+   endpoint wins over both (botocore args.py passes neither then). */
+static void
+test_sts_endpoint_variants(void **state)
+{
+    static const char *const fips_env[] = {
+        "AWS_USE_FIPS_ENDPOINT", "true", NULL, NULL};
+    static const char *const both_env[] = {
+        "AWS_USE_FIPS_ENDPOINT", "True", "AWS_USE_DUALSTACK_ENDPOINT", "TRUE",
+        NULL, NULL};
+    static const char *const env_off[] = {
+        "AWS_USE_FIPS_ENDPOINT", "false", NULL, NULL};
+    static const char *const env_url[] = {
+        "AWS_USE_DUALSTACK_ENDPOINT", "true",
+        "AWS_ENDPOINT_URL_STS", "http://sts-env.example", NULL, NULL};
+
+    (void) state;
+    check_endpoint(fips_env, "plain", "us-east-1",
+                   "https://sts-fips.us-east-1.amazonaws.com/", "us-east-1");
+    check_endpoint(both_env, "plain", "us-east-1",
+                   "https://sts-fips.us-east-1.api.aws/", "us-east-1");
+    check_endpoint(NULL, "fips", "us-gov-west-1",
+                   "https://sts.us-gov-west-1.amazonaws.com/",
+                   "us-gov-west-1");
+    check_endpoint(NULL, "fips", "cn-north-1",
+                   "https://sts-fips.cn-north-1.amazonaws.com.cn/",
+                   "cn-north-1");
+    /* "yes" is not true for ensure_boolean. */
+    check_endpoint(NULL, "dualstack", "eu-west-1",
+                   "https://sts.eu-west-1.api.aws/", "eu-west-1");
+    check_endpoint(env_off, "fips", "eu-west-1",
+                   "https://sts.eu-west-1.amazonaws.com/", "eu-west-1");
+    check_endpoint(NULL, "fips", NULL,
+                   "https://sts-fips.aws-global.amazonaws.com/", "us-east-1");
+    check_endpoint(NULL, "fipsurl", "eu-west-1", "http://profile.example/",
+                   "eu-west-1");
+    check_endpoint(env_url, "plain", "eu-west-1", "http://sts-env.example/",
+                   "eu-west-1");
 }
 
 /* AWSCRED_FLAG_NO_FILE_ENDPOINTS (pam_awscred's user_endpoints=deny): the
@@ -547,6 +596,7 @@ main(void)
         cmocka_unit_test(test_xml_success_document),
         cmocka_unit_test(test_xml_refuses_bad_documents),
         cmocka_unit_test(test_sts_endpoint_order),
+        cmocka_unit_test(test_sts_endpoint_variants),
         cmocka_unit_test(test_file_endpoints_refused),
         cmocka_unit_test(test_no_network_flag),
     };

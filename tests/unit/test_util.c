@@ -26,6 +26,7 @@
 #include "common/fdio.h"
 #include "internal.h"
 #include "util/sha1.h"
+#include "util/sha256.h"
 
 static const char *
 fake_env(void *arg, const char *name)
@@ -398,15 +399,46 @@ test_fd_read_bounded_grows(void **state)
     wait(NULL);
 }
 
-/* ---- The core's SHA-1 gives what OpenSSL gives ----------------------- */
+/* ---- The core's SHA-1 and SHA-256 give what OpenSSL gives ------------ */
+
+/* Every tail length around the one- and two-block padding. */
+static void
+assert_matches_openssl(void (*ours_hex)(const void *, size_t, char *),
+                       const EVP_MD *md_type)
+{
+    unsigned char data[300], md[EVP_MAX_MD_SIZE];
+    char ours[EVP_MAX_MD_SIZE * 2 + 1], theirs[EVP_MAX_MD_SIZE * 2 + 1];
+    unsigned md_len, i;
+    size_t len;
+
+    for (i = 0; i < sizeof(data); i++)
+        data[i] = (unsigned char) (i * 7 + 3);
+    for (len = 0; len <= sizeof(data); len++) {
+        ours_hex(data, len, ours);
+        assert_int_equal(EVP_Digest(data, len, md, &md_len, md_type, NULL),
+                         1);
+        for (i = 0; i < md_len; i++)
+            snprintf(theirs + 2 * i, 3, "%02x", md[i]);
+        assert_string_equal(ours, theirs);
+    }
+}
+
+static void
+sha1_any(const void *data, size_t len, char *out)
+{
+    sha1_hex(data, len, out);
+}
+
+static void
+sha256_any(const void *data, size_t len, char *out)
+{
+    sha256_hex(data, len, out);
+}
 
 static void
 test_sha1_matches_openssl(void **state)
 {
-    unsigned char data[300], md[20];
-    char ours[41], theirs[41];
-    unsigned md_len, i;
-    size_t len;
+    char ours[41];
 
     (void) state;
     /* FIPS 180-2 appendix A */
@@ -414,17 +446,23 @@ test_sha1_matches_openssl(void **state)
     assert_string_equal(ours, "a9993e364706816aba3e25717850c26c9cd0d89d");
     sha1_hex("", 0, ours);
     assert_string_equal(ours, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-    /* every tail length around the one- and two-block padding */
-    for (i = 0; i < sizeof(data); i++)
-        data[i] = (unsigned char) (i * 7 + 3);
-    for (len = 0; len <= sizeof(data); len++) {
-        sha1_hex(data, len, ours);
-        assert_int_equal(EVP_Digest(data, len, md, &md_len, EVP_sha1(), NULL),
-                         1);
-        for (i = 0; i < md_len; i++)
-            snprintf(theirs + 2 * i, 3, "%02x", md[i]);
-        assert_string_equal(ours, theirs);
-    }
+    assert_matches_openssl(sha1_any, EVP_sha1());
+}
+
+/* The login cache's file name (botocore generate_login_cache_key). */
+static void
+test_sha256_matches_openssl(void **state)
+{
+    char ours[65];
+
+    (void) state;
+    sha256_hex("abc", 3, ours);
+    assert_string_equal(ours, "ba7816bf8f01cfea414140de5dae2223"
+                              "b00361a396177a9cb410ff61f20015ad");
+    sha256_hex("", 0, ours);
+    assert_string_equal(ours, "e3b0c44298fc1c149afbf4c8996fb924"
+                              "27ae41e4649b934ca495991b7852b855");
+    assert_matches_openssl(sha256_any, EVP_sha256());
 }
 
 int
@@ -439,6 +477,7 @@ main(void)
         cmocka_unit_test(test_file_read),
         cmocka_unit_test(test_file_write_atomic),
         cmocka_unit_test(test_sha1_matches_openssl),
+        cmocka_unit_test(test_sha256_matches_openssl),
         cmocka_unit_test(test_fd_read_bounded_grows),
     };
 
