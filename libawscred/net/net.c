@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "clock/clock.h"
 #include "net/module.h"
 #include "net/net.h"
 

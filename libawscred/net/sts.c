@@ -18,7 +18,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "net/buf.h"
 #include "net/net.h"
 

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "net/net.h"
 
 #define METHOD "assume-role-with-web-identity"

@@ -15,7 +15,7 @@
 
 #include "fuzz.h"
 #include "internal.h"
-#include "config_impl.h"
+#include "config/reader.h"
 
 static const char *
 no_environment(void *arg, const char *name)

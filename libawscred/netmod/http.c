@@ -15,7 +15,7 @@
 #include <curl/curl.h>
 
 #include "net/buf.h"
-#include "net/modimpl.h"
+#include "netmod/modimpl.h"
 
 #define USER_AGENT "awscred/" PACKAGE_VERSION
 

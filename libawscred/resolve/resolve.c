@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "clock/clock.h"
 #include "internal.h"
 #include "net/net.h"
 

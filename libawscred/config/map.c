@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_impl.h"
+#include "config/reader.h"
 
 /* ---- Arena -------------------------------------------------------------- */
 

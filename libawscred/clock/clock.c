@@ -24,7 +24,7 @@
 #include <sys/timex.h>
 #include <unistd.h>
 
-#include "clock.h"
+#include "clock/clock.h"
 #include "internal.h"
 #include "net/net.h"
 

@@ -17,7 +17,7 @@
  */
 #include "config.h"
 
-#include "config_impl.h"
+#include "config/reader.h"
 
 static const struct lower_run {
     uint32_t first, last;
