@@ -215,7 +215,7 @@ const struct cJSON *json_get(const struct cJSON *object, const char *key);
 /* The string value of member key, or NULL when absent or not a string. */
 const char *json_get_string(const struct cJSON *object, const char *key);
 
-/* ---- Config files (config.c) ------------------------------------------ */
+/* ---- Config files (config/) ------------------------------------------- */
 
 /*
  * A section of an AWS config file, after the AWS CLI's rules: key names
