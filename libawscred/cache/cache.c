@@ -16,7 +16,6 @@
 
 #include "cache/cache.h"
 #include "net/buf.h"
-#include "net/net.h"
 #include "util/sha1.h"
 
 #define CACHE_DIR "~/.aws/cli/cache"

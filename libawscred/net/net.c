@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock/clock.h"
 #include "net/module.h"
 #include "net/net.h"
 

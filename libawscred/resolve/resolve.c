@@ -204,35 +204,6 @@ done:
     return status;
 }
 
-enum provider_outcome
-provider_credentials(const char *method, const char *key, const char *secret,
-                     const char *token, const char *account,
-                     int64_t expiration, struct awscred_credentials **out,
-                     struct awscred_error *err)
-{
-    struct awscred_credentials *c = credentials_new();
-
-    if (c == NULL)
-        goto nomem;
-    c->access_key_id = xstrdup(key);
-    c->secret_access_key = xstrdup(secret);
-    c->session_token = xstrdup(token);
-    c->account_id = xstrdup(account);
-    c->expiration = expiration;
-    c->method = method;
-    if (c->access_key_id == NULL || c->secret_access_key == NULL
-        || (token != NULL && c->session_token == NULL)
-        || (account != NULL && c->account_id == NULL))
-        goto nomem;
-    *out = c;
-    return PROVIDER_FOUND;
-
-nomem:
-    awscred_credentials_free(c);
-    error_set(err, AWSCRED_ERR_NOMEM, method, NULL, "Out of memory");
-    return PROVIDER_FAILED;
-}
-
 /* ---- source_profile and credential_source ----------------------------- */
 
 static bool
