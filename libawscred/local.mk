@@ -12,7 +12,7 @@ libawscred_libawscred_core_la_SOURCES = \
 	libawscred/util/error.c \
 	libawscred/util/strings.c libawscred/util/file.c \
 	libawscred/util/path.c libawscred/util/time.c libawscred/util/json.c \
-	libawscred/util/sha1.h libawscred/util/sha1.c \
+	libawscred/util/sha1.h libawscred/util/sha1.c libawscred/util/buf.h \
 	libawscred/resolve/chain.c libawscred/resolve/resolve.c
 libawscred_libawscred_core_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 libawscred_libawscred_core_la_LIBADD = common/libawscred-common.la $(CJSON_LIBS)
@@ -40,7 +40,7 @@ libawscred_libawscred_core_la_SOURCES += \
 # The network layer's core side: the loader of awscred-net.so
 # (netmod/local.mk) and the STS calls.
 libawscred_libawscred_core_la_SOURCES += \
-	libawscred/net/net.h libawscred/net/module.h libawscred/net/buf.h \
+	libawscred/net/net.h libawscred/net/module.h \
 	libawscred/net/net.c libawscred/net/sts.c
 
 # The AWS CLI's caches and the clock-skew measurement.

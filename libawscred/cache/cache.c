@@ -15,7 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "cache/cache.h"
-#include "net/buf.h"
+#include "util/buf.h"
 #include "util/sha1.h"
 
 #define CACHE_DIR "~/.aws/cli/cache"

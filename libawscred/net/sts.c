@@ -19,7 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "cache/cache.h"
-#include "net/buf.h"
+#include "util/buf.h"
 #include "net/net.h"
 
 #define STS_VERSION "2011-06-15"

@@ -14,7 +14,7 @@
 
 #include <curl/curl.h>
 
-#include "net/buf.h"
+#include "util/buf.h"
 #include "netmod/modimpl.h"
 
 #define USER_AGENT "awscred/" PACKAGE_VERSION

@@ -12,7 +12,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "net/buf.h"
+#include "util/buf.h"
 #include "netmod/modimpl.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "cache/cache.h"
-#include "net/buf.h"
+#include "util/buf.h"
 #include "providers/sso.h"
 
 /* Python's datetime ends with year 9999. */
