@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
@@ -351,15 +352,12 @@ check(const struct pamaws_args *args, const char *user, const char *name,
 static int
 parse_epoch(const char *s, int64_t *out)
 {
-    char *end;
-    long long n;
+    uint64_t n;
 
-    if (s[0] < '0' || s[0] > '9' || strlen(s) > 18)
+    /* 18 digits at most, as before: far past any Expiration */
+    if (!number_parse(s, 999999999999999999ULL, &n))
         return -1;
-    n = strtoll(s, &end, 10);
-    if (*end != '\0')
-        return -1;
-    *out = n;
+    *out = (int64_t) n;
     return 0;
 }
 
