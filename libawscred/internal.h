@@ -1,7 +1,7 @@
 /*
  * internal.h: what the parts of libawscred share and nothing outside sees.
  *
- * Layers, bottom up (ARCHITECTURE.md):
+ * Layers, bottom up (doc/design.md):
  *   util     error values, strings and secrets, bounded file reads, paths,
  *            ISO 8601 times, the strict JSON wrapper      (util/ *.c)
  *   config   the AWS config/credentials reader and the merged profile map
@@ -247,7 +247,7 @@ void time_format_iso8601(int64_t t, char *buf, size_t size);
 /* "2026-11-22T12:20:59Z" (the SSO caches' format); buf >= 32. */
 void time_format_iso8601_z(int64_t t, char *buf, size_t size);
 
-/* ---- Strict JSON (ARCHITECTURE.md decision 4) ------------------------- */
+/* ---- Strict JSON (doc/design.md decision 4) ------------------------- */
 
 /*
  * Parses a JSON document the way Python's json module does where cJSON

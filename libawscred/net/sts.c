@@ -1,5 +1,5 @@
 /*
- * sts.c: STS Query API calls (reference/aws-credential-chain.md section 12)
+ * sts.c: STS Query API calls (doc/credential-chain.md section 12)
  * for the assume-role and web identity providers: the endpoint as AWS CLI
  * v2 resolves it (section 2.1), a form-encoded POST signed with SigV4 (or
  * not, for AssumeRoleWithWebIdentity), the XML reply turned into the

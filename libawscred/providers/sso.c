@@ -1,7 +1,7 @@
 /*
  * The IAM Identity Center (SSO) provider: botocore's SSOProvider and
  * SSOCredentialFetcher as in current AWS CLI v2
- * (reference/aws-credential-chain.md sections 2.6 and 4.3).
+ * (doc/credential-chain.md sections 2.6 and 4.3).
  *
  * A profile with sso_account_id or sso_role_name uses it. Its sso_session
  * names an [sso-session] section whose keys join the profile's (a key in

@@ -3,7 +3,7 @@
  * (--profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, default), resolves the
  * region, walks chain_default with one loop, and follows source_profile
  * and credential_source for the assume-role provider
- * (reference/aws-credential-chain.md sections 1, 2.1, 3.4).
+ * (doc/credential-chain.md sections 1, 2.1, 3.4).
  *
  * SPDX-License-Identifier: MIT
  */
