@@ -60,6 +60,16 @@ named_profile(const struct awscred_context *ctx,
     return first_env(ctx, profile_env_vars);
 }
 
+const char *
+awscred_selected_profile(const struct awscred_context *ctx,
+                         const struct awscred_request *req)
+{
+    bool explicit_flag;
+    const char *name = named_profile(ctx, req, &explicit_flag);
+
+    return name != NULL ? name : "default";
+}
+
 /* The region: --region, AWS_REGION, AWS_DEFAULT_REGION, profile region. */
 static const char *
 pick_region(const struct awscred_context *ctx,
