@@ -2,7 +2,7 @@
 # export.sh: `awscred export` against `aws configure export-credentials`
 # (Debian's AWS CLI v2, /usr/bin/aws) on the same static profile, in one
 # run: mean wall time per call and peak resident memory of each, and the
-# ratios. Issue 2 targets awscred >= 200 times faster.
+# ratios. The target: awscred >= 200 times faster.
 #
 #   bench/export.sh [BUILDDIR] [AWS_RUNS] [AWSCRED_RUNS]
 #

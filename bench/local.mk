@@ -3,7 +3,7 @@
 #   bench/export.sh $(builddir) -- awscred export vs aws export-credentials
 EXTRA_DIST += bench/export.sh
 EXTRA_DIST += bench/pam_latency.sh
-# Assume role (issue 4): first fetch and cache hit, awscred vs AWS CLI v2.
+# Assume role: first fetch and cache hit, awscred vs AWS CLI v2.
 EXTRA_DIST += bench/assume_role.sh
 # The login clock check on a host that cannot reach its clock URL.
 EXTRA_DIST += bench/clock_probe.sh

@@ -65,11 +65,12 @@ void cli_report_unwrapped(const struct awscred_error *err);
 
 /*
  * The AWS CLI's guard against export-credentials calling itself through
- * credential_process (_AWS_CLI_PROFILE_CHAIN): returns 0 and records the
- * current profile in the environment for child processes, or prints the
- * CLI's error and returns the exit status.
+ * credential_process (_AWS_CLI_PROFILE_CHAIN): returns 0 and records
+ * profile (the one being resolved: awscred_selected_profile) in the
+ * environment for child processes, or prints the CLI's error and returns
+ * the exit status.
  */
-int cli_recursion_barrier(const struct cli_globals *g);
+int cli_recursion_barrier(const char *profile);
 
 /*
  * Reports a failed resolution in the AWS CLI's words, as

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "common/number.h"
 
 enum {
     OPT_JSON = OPT_FIRST_LOCAL,
@@ -64,13 +65,9 @@ clock_help(void)
 static bool
 parse_unsigned(const char *s, unsigned max, unsigned *out)
 {
-    char *end;
-    unsigned long v;
+    uint64_t v;
 
-    if (s == NULL || s[0] < '0' || s[0] > '9')
-        return false;
-    v = strtoul(s, &end, 10);
-    if (*end != '\0' || v > max)
+    if (!number_parse(s, max, &v))
         return false;
     *out = (unsigned) v;
     return true;

@@ -253,16 +253,15 @@ cmd_export(int argc, char **argv)
     if (strcmp(format, "process") != 0 && find_line_format(format) == NULL)
         return cli_usage_error("export", "argument --format: Invalid choice "
                                "'%s'", format);
-    status = cli_recursion_barrier(&g);
-    if (status != 0)
-        return status;
     ctx = cli_context_new(&g);
     if (ctx == NULL)
         return EXIT_GENERAL_ERROR;
     cli_request(&g, &req);
-    if (awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
+    /* the profile by the library's rule (awscred_selected_profile) */
+    status = cli_recursion_barrier(awscred_selected_profile(ctx, &req));
+    if (status == 0 && awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
         status = cli_report_failure(&err);
-    else
+    else if (status == 0)
         status = print_credentials(format, creds);
     awscred_credentials_free(creds);
     awscred_context_free(ctx);

@@ -96,23 +96,10 @@ print_path(const struct profile_chain *c, const char *extra)
         fprintf(stderr, "%s%s", c->n > 0 ? " -> " : "", extra);
 }
 
-static const char *
-current_profile(const struct cli_globals *g)
-{
-    const char *profile = g->profile;
-
-    if (profile == NULL)
-        profile = getenv("AWS_PROFILE");
-    if (profile == NULL)
-        profile = getenv("AWS_DEFAULT_PROFILE");
-    return profile != NULL ? profile : "default";
-}
-
 int
-cli_recursion_barrier(const struct cli_globals *g)
+cli_recursion_barrier(const char *profile)
 {
     static struct profile_chain chain;
-    const char *profile = current_profile(g);
     const char *seen = getenv(CHAIN_VAR);
     char row[8192] = "";
 

@@ -285,6 +285,17 @@ enum awscred_status awscred_resolve(struct awscred_context *ctx,
                                     struct awscred_credentials **out,
                                     struct awscred_error *err);
 
+/*
+ * The name of the profile awscred_resolve(ctx, req, ...) uses: req's
+ * non-empty profile, else AWS_PROFILE, else AWS_DEFAULT_PROFILE (from the
+ * context's environment, an empty value counting as set), else "default".
+ * The string belongs to req or to the environment. For callers that need
+ * the name before resolving, such as the command's credential_process
+ * recursion barrier.
+ */
+const char *awscred_selected_profile(const struct awscred_context *ctx,
+                                     const struct awscred_request *req);
+
 /* Where a setting's value came from, for `awscred list`. */
 struct awscred_setting {
     char *value;       /* NULL: not set */

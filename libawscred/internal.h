@@ -1,7 +1,7 @@
 /*
  * internal.h: what the parts of libawscred share and nothing outside sees.
  *
- * Layers, bottom up (ARCHITECTURE.md):
+ * Layers, bottom up (doc/design.md):
  *   util     error values, strings and secrets, bounded file reads, paths,
  *            ISO 8601 times, the strict JSON wrapper      (util/ *.c)
  *   config   the AWS config/credentials reader and the merged profile map
@@ -83,6 +83,58 @@ int64_t ctx_time_left_ms(const struct awscred_context *ctx);
 /* Logs through the context's sink (never pass secrets). */
 void ctx_log(const struct awscred_context *ctx, int priority,
              const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- Clock readings the context keeps (context.c) -------------------- */
+
+/* HTTP Date values have one-second resolution (RFC 9110 section 5.6.7);
+   the network module parses them (curl_getdate). */
+#define CLOCK_DATE_RESOLUTION_MS 1000
+
+/*
+ * A reading from a Date header by the midpoint method: the request left at
+ * local real time sent_ms and the answer came back rtt_ms later (measured
+ * on the monotonic clock). The server stamped the Date somewhere inside
+ * the round trip, in the second it names; the estimate takes the middle
+ * of both and the uncertainty covers both ends:
+ *   offset      = (date + 0.5 s) - (sent_ms + rtt_ms / 2)
+ *   uncertainty = rtt_ms / 2 + 1 s
+ * (1 s rather than 0.5 s so servers that round instead of truncate are
+ * covered too). source names the endpoint (copied, truncated).
+ */
+void clock_reading_from_date(int64_t date, int64_t sent_ms, int64_t rtt_ms,
+                             const char *source,
+                             struct awscred_clock_reading *out);
+
+/* Keeps reading in the context if it is better than what is there: an
+   authenticated reading beats an unauthenticated one whatever they
+   claim, then the more precise wins (a tie goes to the newer one).
+   Invalid readings are ignored. */
+void clock_record(struct awscred_context *ctx,
+                  const struct awscred_clock_reading *reading);
+
+/*
+ * What net_http calls after each response: date is the parsed Date header
+ * (-1: none), sent_ms the context's real time when the request started
+ * and rtt_ms the monotonic duration until the response. A response that
+ * took longer than a minute says little about the clock and is ignored.
+ */
+void clock_note_http(struct awscred_context *ctx, int64_t date,
+                     int64_t sent_ms, int64_t rtt_ms, const char *source);
+
+/* Real time by the best reading: ctx_now() + the measured offset when one
+   is valid, else ctx_now(). Expiry checks use this. */
+int64_t ctx_true_now(const struct awscred_context *ctx);
+int64_t ctx_true_now_ms(const struct awscred_context *ctx);
+
+/* Whether credentials expiring at expiration (epoch seconds) have
+   expired: by the best reading when it is authenticated; by the local
+   clock otherwise, unless an unauthenticated reading says they are still
+   valid. No forged clock can withhold valid credentials. */
+bool ctx_expired(const struct awscred_context *ctx, int64_t expiration);
+
+/* Copies source into the reading (truncated). */
+void clock_reading_set_source(struct awscred_clock_reading *r,
+                              const char *source);
 
 /* ---- Errors ----------------------------------------------------------- */
 
@@ -206,7 +258,7 @@ void time_format_iso8601(int64_t t, char *buf, size_t size);
 /* "2026-11-22T12:20:59Z" (the SSO caches' format); buf >= 32. */
 void time_format_iso8601_z(int64_t t, char *buf, size_t size);
 
-/* ---- Strict JSON (ARCHITECTURE.md decision 4) ------------------------- */
+/* ---- Strict JSON (doc/design.md decision 4) ------------------------- */
 
 /*
  * Parses a JSON document the way Python's json module does where cJSON
@@ -226,7 +278,7 @@ const struct cJSON *json_get(const struct cJSON *object, const char *key);
 /* The string value of member key, or NULL when absent or not a string. */
 const char *json_get_string(const struct cJSON *object, const char *key);
 
-/* ---- Config files (config.c) ------------------------------------------ */
+/* ---- Config files (config/) ------------------------------------------- */
 
 /*
  * A section of an AWS config file, after the AWS CLI's rules: key names
@@ -341,37 +393,15 @@ extern const struct provider provider_boto;
 extern const struct provider provider_container;
 extern const struct provider provider_imds;
 
-/*
- * Copies the given strings into new credentials for a provider's
- * PROVIDER_FOUND (resolve.c); token and account may be NULL, expiration
- * 0. Returns PROVIDER_FAILED with err filled when out of memory.
- */
-enum provider_outcome provider_credentials(const char *method,
-                                           const char *key,
-                                           const char *secret,
-                                           const char *token,
-                                           const char *account,
-                                           int64_t expiration,
-                                           struct awscred_credentials **out,
-                                           struct awscred_error *err);
-
-/*
- * The static keys of one profile section (aws_access_key_id,
- * aws_secret_access_key, aws_security_token before aws_session_token,
- * aws_account_id), shared by the credentials-file and config-file
- * providers (shared_file.c). A key is there when present, even empty, as
- * in botocore; a key without its secret is a PartialCredentialsError.
- */
-enum provider_outcome provider_static_keys(const struct cfg_section *section,
-                                           const char *method,
-                                           struct awscred_credentials **out,
-                                           struct awscred_error *err);
-
 /* The chains, NULL-terminated (chain.c). */
 extern const struct provider *const chain_default[];
 extern const struct provider *const chain_source_profile[];
 
 /*
+ * The resolver's two up-calls, for the assume-role provider only
+ * (providers/assume_role.c): every other dependency runs from resolve/ down
+ * to providers/, whose shared code is providers/common.[ch].
+ *
  * Resolves the credentials of a source_profile: the profile providers
  * (web identity with env off, SSO, credentials file, process, config
  * file), or a nested assume-role when the profile has role_arn and no

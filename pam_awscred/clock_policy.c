@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "awscred.h"
+#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 
 /* A signed decimal record, or fallback when absent or malformed. */
@@ -25,14 +26,11 @@ static long long
 record_number(const struct pamaws_result *result, const char *key,
               long long fallback)
 {
-    const char *s = pamaws_result_get(result, key);
-    char *end;
-    long long n;
+    int64_t n;
 
-    if (s == NULL || s[0] == '\0' || strlen(s) > 20)
-        return fallback;
-    n = strtoll(s, &end, 10);
-    return *end == '\0' ? n : fallback;
+    return number_parse_signed(pamaws_result_get(result, key), INT64_MAX, &n)
+               ? n
+               : fallback;
 }
 
 const char *

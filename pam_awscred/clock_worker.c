@@ -15,18 +15,19 @@
 #include <string.h>
 
 #include "awscred.h"
+#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 
 /* Seconds, as the module's option table took them (at most 2^32 - 1). */
 static int
 parse_seconds(const char *value, unsigned long *out)
 {
-    char *end;
+    uint64_t n;
 
-    if (value[0] < '0' || value[0] > '9')
+    if (!number_parse(value, UINT32_MAX, &n))
         return -1;
-    *out = strtoul(value, &end, 10);
-    return *end == '\0' && *out <= 4294967295UL ? 0 : -1;
+    *out = (unsigned long) n;
+    return 0;
 }
 
 bool

@@ -41,6 +41,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,7 @@
 
 #include "awscred.h"
 #include "common/fdio.h"
+#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
@@ -98,13 +100,12 @@ reset_signals(void)
 static int
 parse_ulong(const char *s, unsigned long *out)
 {
-    char *end;
+    uint64_t n;
 
-    if (s == NULL || s[0] < '0' || s[0] > '9')
+    if (!number_parse(s, ULONG_MAX, &n))
         return -1;
-    errno = 0;
-    *out = strtoul(s, &end, 10);
-    return errno != 0 || *end != '\0' ? -1 : 0;
+    *out = (unsigned long) n;
+    return 0;
 }
 
 /* Parses argv into req. Returns 0, or -1 with a message on stderr. */

@@ -25,6 +25,7 @@
 
 #include "awscred.h"
 #include "common/fdio.h"
+#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
@@ -197,16 +198,11 @@ option_is_string(enum option_type type)
 static int
 parse_number(const char *value, long max, long *out)
 {
-    char *end;
-    long n;
+    uint64_t n;
 
-    if (value[0] < '0' || value[0] > '9')
+    if (!number_parse(value, (uint64_t) max, &n))
         return -1;
-    errno = 0;
-    n = strtol(value, &end, 10);
-    if (errno != 0 || *end != '\0' || n > max)
-        return -1;
-    *out = n;
+    *out = (long) n;
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
 
@@ -182,6 +183,38 @@ request_worker(struct request *req, const struct pamaws_config *c,
     request_env(req, "LANG", "C.UTF-8");
 }
 
+/* What the worker resolves for, by mode: in user mode the user's files
+   as the user; in system mode the admin's files as system_user, with no
+   home of the user's. */
+struct worker_target {
+    bool system;
+    const char *name;         /* who the worker runs as */
+    const char *home;
+    const char *profile;      /* NULL: the default rule */
+    const char *config;       /* AWS_CONFIG_FILE, NULL: the default */
+    const char *credentials;  /* AWS_SHARED_CREDENTIALS_FILE */
+};
+
+static void
+worker_target(const struct pamaws_config *c, const struct pamaws_user *user,
+              const char *worker_user, struct worker_target *t)
+{
+    t->system = c->mode == PAMAWS_MODE_SYSTEM;
+    if (t->system) {
+        t->name = worker_user;
+        t->home = SYSTEM_HOME;
+        t->profile = c->system_profile;
+        t->config = c->system_config;
+        t->credentials = c->system_credentials;
+    } else {
+        t->name = user->name;
+        t->home = user->home;
+        t->profile = c->profile;
+        t->config = c->config_file;
+        t->credentials = c->credentials_file;
+    }
+}
+
 /*
  * Builds the worker's request for user. The worker learns everything from
  * argv and its environment: it does no passwd lookup and sees nothing of
@@ -193,13 +226,12 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
               const struct pamaws_attribution *attrib, struct request *req)
 {
     const struct pamaws_config *c = &args->config;
-    bool system = c->mode == PAMAWS_MODE_SYSTEM;
-    const char *home = system ? SYSTEM_HOME : user->home;
+    struct worker_target t;
 
-    request_worker(req, c, system, system ? worker_user : user->name, id,
-                   home, c->timeout);
-    request_opt(req, "--profile", system ? c->system_profile : c->profile);
-    if (system)
+    worker_target(c, user, worker_user, &t);
+    request_worker(req, c, t.system, t.name, id, t.home, c->timeout);
+    request_opt(req, "--profile", t.profile);
+    if (t.system)
         request_opt(req, "--session-name", user->name);
     request_opt(req, "--role-arn", attrib->role_arn);
     request_opt(req, "--source-identity", attrib->source_identity);
@@ -217,15 +249,13 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     if (c->debug)
         request_arg(req, "--debug");
     /* The admin's switches for what the user's files may do. */
-    if (!system && !c->credential_process)
+    if (!t.system && !c->credential_process)
         request_arg(req, "--no-process");
-    if (!system && !c->user_endpoints)
+    if (!t.system && !c->user_endpoints)
         request_arg(req, "--no-user-endpoints");
 
-    request_env(req, "AWS_CONFIG_FILE",
-                system ? c->system_config : c->config_file);
-    request_env(req, "AWS_SHARED_CREDENTIALS_FILE",
-                system ? c->system_credentials : c->credentials_file);
+    request_env(req, "AWS_CONFIG_FILE", t.config);
+    request_env(req, "AWS_SHARED_CREDENTIALS_FILE", t.credentials);
 }
 
 /* The identity the worker runs as: the user, or system_user (system is
@@ -374,15 +404,12 @@ check(const struct pamaws_args *args, const char *user, const char *name,
 static int
 parse_epoch(const char *s, int64_t *out)
 {
-    char *end;
-    long long n;
+    uint64_t n;
 
-    if (s[0] < '0' || s[0] > '9' || strlen(s) > 18)
+    /* 18 digits at most, as before: far past any Expiration */
+    if (!number_parse(s, 999999999999999999ULL, &n))
         return -1;
-    n = strtoll(s, &end, 10);
-    if (*end != '\0')
-        return -1;
-    *out = n;
+    *out = (int64_t) n;
     return 0;
 }
 

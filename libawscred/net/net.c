@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "clock.h"
 #include "net/module.h"
 #include "net/net.h"
 #include "providers/common.h"

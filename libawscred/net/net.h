@@ -184,7 +184,7 @@ enum awscred_status net_sts_credentials(struct resolver *r,
 
 /*
  * The endpoint configured for one service of r's session, as AWS CLI v2
- * finds it (reference/aws-credential-chain.md section 2.1):
+ * finds it (doc/credential-chain.md section 2.1):
  * AWS_ENDPOINT_URL_<env_name> ("STS", "SSO", "SSO_OIDC"), AWS_ENDPOINT_URL,
  * the <services_key> ("sts", "sso", "sso_oidc") endpoint_url of the
  * profile's [services] section, the profile's endpoint_url; none when

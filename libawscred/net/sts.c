@@ -1,5 +1,5 @@
 /*
- * sts.c: STS Query API calls (reference/aws-credential-chain.md section 12)
+ * sts.c: STS Query API calls (doc/credential-chain.md section 12)
  * for the assume-role and web identity providers: the endpoint as AWS CLI
  * v2 resolves it (section 2.1), a form-encoded POST signed with SigV4 (or
  * not, for AssumeRoleWithWebIdentity), the XML reply turned into the
@@ -18,8 +18,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cache.h"
-#include "net/buf.h"
+#include "cache/cache.h"
+#include "util/buf.h"
 #include "net/net.h"
 
 #define STS_VERSION "2011-06-15"

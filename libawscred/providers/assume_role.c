@@ -3,7 +3,7 @@
  * role_arn gets its source credentials from source_profile (any depth,
  * through resolve_source_profile) or credential_source, then calls STS
  * AssumeRole, behind the AWS CLI's ~/.aws/cli/cache
- * (reference/aws-credential-chain.md sections 2.4, 3.3-3.5, 4.1).
+ * (doc/credential-chain.md sections 2.4, 3.3-3.5, 4.1).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "net/net.h"
 
 #define METHOD "assume-role"

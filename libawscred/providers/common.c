@@ -1,6 +1,7 @@
 /*
- * common.c: helpers shared by the process, container, IMDS and SSO
- * providers (see common.h).
+ * common.c: helpers shared by the providers (see common.h): the
+ * credentials a provider returns, the static keys of a profile section,
+ * and the helpers of the process, container, IMDS and SSO providers.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -174,4 +175,74 @@ region_name_ok(const char *region)
             digits_only = false;
     }
     return !digits_only;
+}
+
+/* ---- Credentials a provider returns ----------------------------------- */
+
+enum provider_outcome
+provider_credentials(const char *method, const char *key, const char *secret,
+                     const char *token, const char *account,
+                     int64_t expiration, struct awscred_credentials **out,
+                     struct awscred_error *err)
+{
+    struct awscred_credentials *c = credentials_new();
+
+    if (c == NULL)
+        goto nomem;
+    c->access_key_id = xstrdup(key);
+    c->secret_access_key = xstrdup(secret);
+    c->session_token = xstrdup(token);
+    c->account_id = xstrdup(account);
+    c->expiration = expiration;
+    c->method = method;
+    if (c->access_key_id == NULL || c->secret_access_key == NULL
+        || (token != NULL && c->session_token == NULL)
+        || (account != NULL && c->account_id == NULL))
+        goto nomem;
+    *out = c;
+    return PROVIDER_FOUND;
+
+nomem:
+    awscred_credentials_free(c);
+    error_set(err, AWSCRED_ERR_NOMEM, method, NULL, "Out of memory");
+    return PROVIDER_FAILED;
+}
+
+/* botocore TOKENS order for files. */
+static const char *const token_keys[] = {"aws_security_token",
+                                         "aws_session_token"};
+
+static const char *
+token_of(const struct cfg_section *s)
+{
+    for (size_t i = 0; i < sizeof(token_keys) / sizeof(token_keys[0]); i++) {
+        const char *token = cfg_get(s, token_keys[i]);
+
+        if (token != NULL)
+            return token;
+    }
+    return NULL;
+}
+
+enum provider_outcome
+provider_static_keys(const struct cfg_section *s, const char *method,
+                     struct awscred_credentials **out,
+                     struct awscred_error *err)
+{
+    const char *key = cfg_get(s, "aws_access_key_id");
+    const char *secret = cfg_get(s, "aws_secret_access_key");
+    const char *token = token_of(s);
+    const char *account = cfg_get(s, "aws_account_id");
+
+    if (key == NULL)
+        return PROVIDER_SKIP;
+    if (secret == NULL) {
+        error_set_line(err, AWSCRED_ERR_PARTIAL, cfg_section_file(s),
+                       cfg_key_line(s, "aws_access_key_id"),
+                       "Partial credentials found in %s, missing: "
+                       "aws_secret_access_key", method);
+        return PROVIDER_FAILED;
+    }
+    return provider_credentials(method, key, secret, token, account, 0, out,
+                                err);
 }

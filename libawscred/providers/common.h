@@ -1,6 +1,7 @@
 /*
- * common.h: small helpers shared by the credential_process, container,
- * IMDS and SSO providers.
+ * common.h: what the providers share: the credentials a provider
+ * returns, the static keys of a profile section, and small helpers of the
+ * credential_process, container, IMDS and SSO providers.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -12,6 +13,32 @@
 #pragma GCC visibility push(hidden)
 
 struct cJSON;
+
+/*
+ * Copies the given strings into new credentials for a provider's
+ * PROVIDER_FOUND; token and account may be NULL, expiration
+ * 0. Returns PROVIDER_FAILED with err filled when out of memory.
+ */
+enum provider_outcome provider_credentials(const char *method,
+                                           const char *key,
+                                           const char *secret,
+                                           const char *token,
+                                           const char *account,
+                                           int64_t expiration,
+                                           struct awscred_credentials **out,
+                                           struct awscred_error *err);
+
+/*
+ * The static keys of one profile section (aws_access_key_id,
+ * aws_secret_access_key, aws_security_token before aws_session_token,
+ * aws_account_id), shared by the credentials-file and config-file
+ * providers. A key is there when present, even empty, as
+ * in botocore; a key without its secret is a PartialCredentialsError.
+ */
+enum provider_outcome provider_static_keys(const struct cfg_section *section,
+                                           const char *method,
+                                           struct awscred_credentials **out,
+                                           struct awscred_error *err);
 
 /*
  * Copies text (len bytes) for a message: trailing white space dropped,

@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "internal.h"
+#include "providers/common.h"
 
 static enum provider_outcome
 load(struct resolver *r, const char *profile, struct awscred_credentials **out,

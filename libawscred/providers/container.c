@@ -1,7 +1,7 @@
 /*
  * Container credentials (ECS task roles, EKS Pod Identity): botocore's
  * ContainerProvider and ContainerMetadataFetcher as in current AWS CLI v2
- * (reference/aws-credential-chain.md sections 2.8 and 7).
+ * (doc/credential-chain.md sections 2.8 and 7).
  *
  * AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (wins) is fetched from
  * http://169.254.170.2<relative>; AWS_CONTAINER_CREDENTIALS_FULL_URI must

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "internal.h"
+#include "providers/common.h"
 
 /* botocore's TOKENS order: the legacy name wins when both are set. */
 static const char *const token_vars[] = {"AWS_SECURITY_TOKEN",

@@ -1,7 +1,7 @@
 /*
  * EC2 instance profile credentials from the instance metadata service:
  * botocore's InstanceMetadataProvider / InstanceMetadataFetcher
- * (reference/aws-credential-chain.md section 6).
+ * (doc/credential-chain.md section 6).
  *
  * PUT latest/api/token (IMDSv2), then GET the role name and the role's
  * credentials with the token. Without a token (403/404/405, a read

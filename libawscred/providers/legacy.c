@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "providers/common.h"
 
 #define EC2_METHOD "ec2-credentials-file"
 #define BOTO_METHOD "boto-config"

@@ -1,11 +1,11 @@
 /*
  * The credential_process provider (botocore ProcessProvider,
- * reference/aws-credential-chain.md section 5): runs the profile's command,
+ * doc/credential-chain.md section 5): runs the profile's command,
  * split like shlex.split and without a shell, and reads version-1 JSON
  * credentials from its stdout.
  *
  * Where we deliberately differ from the AWS CLI, for a root login process
- * (reference/security.md D3):
+ * (doc/security.md D3):
  *  - The helper gets a built environment, not ours: HOME, USER, LOGNAME
  *    from the context's user, PATH=/usr/local/bin:/usr/bin:/bin,
  *    LANG=C.UTF-8, and, when set in the context's environment, the

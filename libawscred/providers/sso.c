@@ -1,7 +1,7 @@
 /*
  * The IAM Identity Center (SSO) provider: botocore's SSOProvider and
  * SSOCredentialFetcher as in current AWS CLI v2
- * (reference/aws-credential-chain.md sections 2.6 and 4.3).
+ * (doc/credential-chain.md sections 2.6 and 4.3).
  *
  * A profile with sso_account_id or sso_role_name uses it. Its sso_session
  * names an [sso-session] section whose keys join the profile's (a key in
@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
-#include "net/buf.h"
+#include "cache/cache.h"
+#include "util/buf.h"
 #include "providers/sso.h"
 
 /* Python's datetime ends with year 9999. */

@@ -4,7 +4,7 @@
  * role-credential cache; sso_token.c finds the access token in
  * ~/.aws/sso/cache and refreshes it through SSO-OIDC CreateToken;
  * sso_http.c has the endpoints and requests of both services
- * (reference/aws-credential-chain.md sections 2.6, 4.2, 4.3).
+ * (doc/credential-chain.md sections 2.6, 4.2, 4.3).
  *
  * SPDX-License-Identifier: MIT
  */

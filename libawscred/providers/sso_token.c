@@ -1,7 +1,7 @@
 /*
  * sso_token.c: the IAM Identity Center access token, as botocore's
  * SSOTokenLoader and SSOTokenProvider find it in current AWS CLI v2
- * (reference/aws-credential-chain.md sections 2.6, 4.2 and 8).
+ * (doc/credential-chain.md sections 2.6, 4.2 and 8).
  *
  * The token lives in ~/.aws/sso/cache/<sha1>.json, keyed by the
  * sso-session name (or, in the legacy form, the start URL), written by

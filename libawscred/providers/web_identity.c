@@ -5,7 +5,7 @@
  * explicitly (or this is a source_profile), else from the profile's
  * web_identity_token_file, role_arn and role_session_name. The STS call
  * is unsigned; the result goes through the AWS CLI's cache
- * (reference/aws-credential-chain.md sections 2.5, 4.1).
+ * (doc/credential-chain.md sections 2.5, 4.1).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "net/net.h"
 
 #define METHOD "assume-role-with-web-identity"

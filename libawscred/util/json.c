@@ -1,5 +1,5 @@
 /*
- * json.c: cJSON behind one strict wrapper (ARCHITECTURE.md decision 4),
+ * json.c: cJSON behind one strict wrapper (doc/design.md decision 4),
  * so every JSON document we read is judged as Python's json module would:
  * no trailing data, the last duplicate key wins, case-sensitive lookups,
  * and no NUL inside strings. cJSON's process-wide error pointer and

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The awscred command itself (issue 2): --help, --version, usage errors,
+# The awscred command itself: --help, --version, usage errors,
 # the fish format, global options on either side of the command, --debug
 # without secrets, and that a static `awscred export` never loads libcurl
 # (LD_DEBUG=files lists every object the dynamic linker maps, dlopen'ed

@@ -9,7 +9,7 @@ libfaketime shifts awscred's clock by 20 minutes:
 - clock 20 min slow, credentials that expired 5 min ago (true time):
   locally they look valid for 15 more minutes. The loopback STS is plain
   http, a clock anyone on the path could forge, and such a reading never
-  withholds credentials (libawscred/clock.c, ctx_expired): exported. An
+  withholds credentials (libawscred/clock/clock.c, ctx_expired): exported. An
   authenticated reading would withhold them (tests/unit/test_clock.c).
 Prints TAP."""
 

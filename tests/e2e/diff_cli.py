@@ -242,6 +242,12 @@ def hand_made():
         {"_AWS_CLI_PROFILE_CHAIN": "x,default"})
     add("_AWS_CLI_PROFILE_CHAIN quoted", None, DEF_CREDS,
         {"_AWS_CLI_PROFILE_CHAIN": 'x,"default,y"'})
+    # the barrier checks the profile being resolved: with --profile ''
+    # that is AWS_PROFILE's, already on the chain
+    add("_AWS_CLI_PROFILE_CHAIN cycle through --profile '' and AWS_PROFILE",
+        DEV_CONF, DEF_CREDS,
+        {"AWS_PROFILE": "dev", "_AWS_CLI_PROFILE_CHAIN": "x,dev"},
+        ["--profile", ""])
     add("--profile with the env format", DEV_CONF, DEF_CREDS,
         args=["--profile", "dev"], fmt="env")
     for fmt in FORMATS:

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Differential test (issue 2): `awscred export` against Debian's AWS CLI v2
+# Differential test: `awscred export` against Debian's AWS CLI v2
 # `aws configure export-credentials` on a few hundred hand-made and
 # generated static-provider scenarios (tests/e2e/diff_cli.py). Prints TAP;
 # skips with a reason when /usr/bin/aws or python3 is missing.

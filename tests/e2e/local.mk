@@ -1,6 +1,6 @@
 # (filled by its owner)
 
-# Differential test (issue 2): awscred export against Debian's AWS CLI v2
+# Differential test: awscred export against Debian's AWS CLI v2
 # on a few hundred static-provider scenarios; skips without /usr/bin/aws.
 TESTS += tests/e2e/diff_cli.sh
 dist_check_SCRIPTS += tests/e2e/diff_cli.sh tests/e2e/diff_cli.py
@@ -50,7 +50,7 @@ dist_check_SCRIPTS += tests/e2e/broker_refresh.sh tests/e2e/broker_refresh.py
 TESTS += tests/e2e/broker_load.sh
 dist_check_SCRIPTS += tests/e2e/broker_load.sh
 
-# Clock skew (issue 6): `awscred clock` against loopback time references
+# Clock skew: `awscred clock` against loopback time references
 # (true and lying HTTP Date, SNTP) under libfaketime.
 TESTS += tests/e2e/clock.sh
 dist_check_SCRIPTS += tests/e2e/clock.sh tests/e2e/clock_server.py
@@ -61,7 +61,7 @@ dist_check_SCRIPTS += tests/e2e/clock_expiry.sh tests/e2e/clock_expiry.py \
 	tests/e2e/clock_lib.py
 
 # A real login through a private sshd with pam_awscred.so in its session
-# stack, user and system mode (issue 3). Root only; skips otherwise.
+# stack, user and system mode. Root only; skips otherwise.
 TESTS += tests/e2e/sshd_login.sh
 dist_check_SCRIPTS += tests/e2e/sshd_login.sh
 EXTRA_DIST += tests/e2e/sshd_lib.sh
@@ -72,13 +72,13 @@ EXTRA_DIST += tests/e2e/sshd_lib.sh
 TESTS += tests/e2e/sshd_mfa.sh
 dist_check_SCRIPTS += tests/e2e/sshd_mfa.sh
 
-# Load (issue 8): 50 logins at once through the private sshd in system
+# Load: 50 logins at once through the private sshd in system
 # mode, against moto_server and against an STS that never answers; wall
 # times as TAP comments. Root only, like sshd_login.sh; about 100 s.
 TESTS += tests/e2e/sshd_load.sh
 dist_check_SCRIPTS += tests/e2e/sshd_load.sh tests/e2e/sshd_load.py
 
-# STS (issue 4): assume role (two hops, credential_source, external id,
+# STS: assume role (two hops, credential_source, external id,
 # duration) and web identity against moto_server, checked with
 # GetCallerIdentity, and the ~/.aws/cli/cache shared with AWS CLI v2.
 TESTS += tests/e2e/sts_moto.sh
@@ -106,7 +106,7 @@ TESTS += tests/e2e/big_group.sh
 dist_check_SCRIPTS += tests/e2e/big_group.sh
 EXTRA_DIST += tests/e2e/ns_lib.sh
 
-# STS failures (issue 4) against tests/lib/fault_server.py: error
+# STS failures against tests/lib/fault_server.py: error
 # documents, 500s, slow/huge/malformed replies, redirects, refused
 # connections; and the shape of signed and unsigned STS requests.
 TESTS += tests/e2e/sts_faults.sh
@@ -126,14 +126,14 @@ TESTS += tests/e2e/legacy.sh
 dist_check_SCRIPTS += tests/e2e/legacy.sh tests/e2e/legacy.py
 EXTRA_DIST += tests/lib/fault_server.py
 
-# The login's clock check (issue 6) through `awscred session` with the
+# The login's clock check through `awscred session` with the
 # worker under libfaketime: the user's line with sign and size, strict
 # refusal, clock_check=never, SNTP, no extra request after an STS call,
 # expiry by AWS's clock. Root only; skips without libfaketime.
 TESTS += tests/e2e/clock_login.sh
 dist_check_SCRIPTS += tests/e2e/clock_login.sh tests/e2e/clock_login.py
 
-# Differential test (issue 5): awscred export against Debian's AWS CLI v2
+# Differential test: awscred export against Debian's AWS CLI v2
 # for credential_process, container and IMDS credentials, both pointed at
 # tests/lib/fault_server.py; skips without /usr/bin/aws.
 TESTS += tests/e2e/providers_diff.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Differential test (issue 5): `awscred export` against Debian's AWS CLI
+"""Differential test: `awscred export` against Debian's AWS CLI
 v2 `aws configure export-credentials` for credential_process, container
 credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI on 127.0.0.1) and EC2
 instance metadata (AWS_EC2_METADATA_SERVICE_ENDPOINT), both pointed at the
@@ -12,7 +12,7 @@ Each scenario says what must agree:
   "v2"       the same, after rewriting Debian 2.9.19's container messages
              into current botocore's words (V2_WORDING: "ECS metadata" became
              "container metadata" and the allowed host list grew, section 13
-             of reference/aws-credential-chain.md); awscred follows current
+             of doc/credential-chain.md); awscred follows current
              CLI v2;
   "rc"       exit status only, where the message is knowingly different
              (JSON parser wording, libcurl's reasons, our documented
@@ -129,7 +129,7 @@ def process_scenarios():
         ("process unbalanced quote", "sh -c 'echo", "all"),
         ("process non-zero exit, two lines on stderr",
          "sh -c 'printf \"one\\ntwo\\n\" >&2; exit 2'", "all"),
-        # reference/security.md D3: control characters in the helper's
+        # doc/security.md D3: control characters in the helper's
         # stderr are escaped; a silent failure names its exit status or
         # signal (the CLI's message ends in an empty stderr).
         ("process non-zero exit, control characters on stderr",

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Differential test (issue 5): `awscred export` against Debian's AWS CLI v2
+# Differential test: `awscred export` against Debian's AWS CLI v2
 # for credential_process, container and IMDS credentials, both CLIs
 # pointed at one loopback fault server (tests/e2e/providers_diff.py).
 # Prints TAP; skips with a reason when /usr/bin/aws or python3 is missing.

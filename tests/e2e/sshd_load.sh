@@ -1,6 +1,6 @@
 #!/bin/sh
 # sshd_load.sh: 50 logins at once through a private sshd with pam_awscred.so
-# in system mode (issue 8, load). Three rounds, each of all users at once:
+# in system mode. Three rounds, each of all users at once:
 #
 #   baseline  the same stack without the module: what sshd alone costs
 #             under this load

@@ -123,7 +123,7 @@ else
     stop_moto
 fi
 
-# The clock (issue 6): sshd and the worker 10 minutes slow under
+# The clock: sshd and the worker 10 minutes slow under
 # libfaketime (the module starts the worker with an environment built from
 # scratch, so a worker= wrapper carries the shift, as a host-wide skew
 # would), a loopback server with the true Date as clock_url. sshd shows

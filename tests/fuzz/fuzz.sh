@@ -38,8 +38,9 @@ fi
 target_sources() {
     case $1 in
     sts_xml)
-        echo libawscred/net/module.c libawscred/net/digest.c \
-            libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c ;;
+        echo libawscred/netmod/module.c libawscred/netmod/digest.c \
+            libawscred/netmod/sigv4.c libawscred/netmod/http.c \
+            libawscred/netmod/xml.c ;;
     worker_result) echo pam_awscred/result.c ;;
     pam_options) echo pam_awscred/options.c pam_awscred/result.c pam_awscred/text.c ;;
     broker_control)

@@ -1,6 +1,6 @@
 /*
- * fuzz_config.c: the AWS config reader (config_parse.c, config.c,
- * config_map.c) through cfg_load_paths(), on real files in a private temp
+ * fuzz_config.c: the AWS config reader (libawscred/config/: parse.c,
+ * config.c, map.c) through cfg_load_paths(), on real files in a private temp
  * directory. The input up to its first NUL byte is ~/.aws/config, the rest
  * ~/.aws/credentials (so a seed without NUL tests the config file alone).
  *
@@ -15,7 +15,7 @@
 
 #include "fuzz.h"
 #include "internal.h"
-#include "config_impl.h"
+#include "config/reader.h"
 
 static const char *
 no_environment(void *arg, const char *name)

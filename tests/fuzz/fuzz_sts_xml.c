@@ -1,6 +1,6 @@
 /*
  * fuzz_sts_xml.c: the STS reply reader: the network module's expat reader
- * (net/xml.c, mod_xml_parse) and the conversion of its leaves into the
+ * (netmod/xml.c, mod_xml_parse) and the conversion of its leaves into the
  * document the AWS CLI caches and into credentials (sts_document in
  * net/sts.c, static, hence the include; cache_credentials in cache.c).
  *
@@ -12,9 +12,9 @@
  */
 #include "../../libawscred/net/sts.c"
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "fuzz.h"
-#include "net/modimpl.h"
+#include "netmod/modimpl.h"
 
 #define ENDPOINT "https://sts.us-east-1.amazonaws.com/"
 

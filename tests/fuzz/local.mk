@@ -11,9 +11,10 @@ FUZZ_REPLAY_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 FUZZ_REPLAY_LIBS = libawscred/libawscred-core.la $(CJSON_LIBS)
 # The STS reader is in the network module, which is built as a dlopen'ed
 # module only: its sources are compiled into the target.
-FUZZ_NET_MODULE_SOURCES = libawscred/net/module.c libawscred/net/digest.c \
-	libawscred/net/sigv4.c libawscred/net/http.c libawscred/net/xml.c \
-	libawscred/net/dpop.c
+FUZZ_NET_MODULE_SOURCES = libawscred/netmod/module.c \
+	libawscred/netmod/digest.c libawscred/netmod/sigv4.c \
+	libawscred/netmod/http.c libawscred/netmod/xml.c \
+	libawscred/netmod/dpop.c
 
 EXTRA_DIST += tests/fuzz/corpus tests/fuzz/fuzz.sh tests/fuzz/ci.sh \
 	tests/fuzz/README.md

@@ -3,7 +3,7 @@
 """aws_v2.py: runs Debian's AWS CLI v2 (/usr/bin/aws, 2.9.19) with its
 service clients pointed at AWS_ENDPOINT_URL_<SERVICE> (e.g.
 AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SSO), which that version cannot
-take from the environment (reference/aws-credential-chain.md section 0).
+take from the environment (doc/credential-chain.md section 0).
 
 Usage: /usr/bin/python3 tests/lib/aws_v2.py configure export-credentials ...
 Must run under Debian's /usr/bin/python3 (awscli lives in its dist-packages).

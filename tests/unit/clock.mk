@@ -1,4 +1,4 @@
-# Unit tests of the clock-skew measurement (libawscred/clock.c).
+# Unit tests of the clock-skew measurement (libawscred/clock/clock.c).
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_clock
 TESTS += tests/unit/test_clock

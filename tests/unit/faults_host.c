@@ -1,6 +1,6 @@
 /*
  * faults_host.c: the long-lived host rows of the fault catalogue
- * (security.md D7 "module dlclose'd and re-dlopen'ed 100 times"; issue 8
+ * (doc/security.md D7 "module dlclose'd and re-dlopen'ed 100 times"; and
  * "10 000 session open/close cycles in one process"). One process, like
  * sshd's monitor or gdm:
  *   1. dlopen(RTLD_NOW)/dlsym/dlclose of pam_awscred.so, 100 times;

@@ -1,4 +1,5 @@
-# Unit tests of the network layer (libawscred/net) and the STS providers.
+# Unit tests of the network layer (libawscred/net, netmod) and the STS
+# providers.
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_sigv4
 TESTS += tests/unit/test_sigv4

@@ -1,4 +1,4 @@
-# Unit tests of the providers of issue 5 (credential_process, SSO,
+# Unit tests of the providers (credential_process, SSO,
 # container, IMDS) and of the helper runner they use.
 check_PROGRAMS += tests/unit/process_probe
 tests_unit_process_probe_SOURCES = tests/unit/process_probe.c

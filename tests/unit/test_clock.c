@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
+#include "clock/clock.h"
 #include "internal.h"
 
 /* A clock the test sets: real and monotonic milliseconds. */

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "clock.h"
+#include "clock/clock.h"
 #include "internal.h"
 #include "pam_awscred/clock_policy.h"
 

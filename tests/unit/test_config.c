@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "config_impl.h"
+#include "config/reader.h"
 
 struct fixture {
     char dir[64];

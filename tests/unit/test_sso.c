@@ -4,7 +4,7 @@
  * (tests/lib/fault_server.py): the sso-session and legacy forms, the
  * CLI's configuration errors, the token cache and its refresh, the
  * role-credential cache shared with the AWS CLI (file names from
- * reference/aws-credential-chain.md sections 4.2 and 4.3), a misbehaving
+ * doc/credential-chain.md sections 4.2 and 4.3), a misbehaving
  * portal, and SSO as a source_profile.
  *
  * SPDX-License-Identifier: MIT

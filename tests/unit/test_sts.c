@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "cache.h"
+#include "cache/cache.h"
 #include "internal.h"
 #include "net/net.h"
 

@@ -45,3 +45,12 @@ tests_unit_test_mfa_SOURCES = tests/unit/test_mfa.c
 tests_unit_test_mfa_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_mfa_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
 endif
+
+# The strict decimal parser (common/number.c).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_number
+TESTS += tests/unit/test_number
+tests_unit_test_number_SOURCES = tests/unit/test_number.c
+tests_unit_test_number_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_number_LDADD = common/libawscred-common.la $(CMOCKA_LIBS)
+endif

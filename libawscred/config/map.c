@@ -1,5 +1,5 @@
 /*
- * config_map.c: the storage of the config reader. An arena keeps every
+ * map.c: the storage of the config reader. An arena keeps every
  * string read from the files (so freeing wipes them all at once), a hash
  * map indexes section and key names so that 100 000 profiles parse in
  * linear time, and a registry owns the sections.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_impl.h"
+#include "config/reader.h"
 
 /* ---- Arena -------------------------------------------------------------- */
 

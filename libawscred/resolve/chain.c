@@ -1,6 +1,6 @@
 /*
  * chain.c: the provider chain as data, in the AWS CLI's order
- * (reference/aws-credential-chain.md section 1.1). resolve.c walks these
+ * (doc/credential-chain.md section 1.1). resolve.c walks these
  * arrays with one loop; adding a provider is adding a line here.
  *
  * SPDX-License-Identifier: MIT

@@ -1,5 +1,5 @@
 /*
- * config_lower.c: Python's str.lower() for the characters outside ASCII,
+ * lower.c: Python's str.lower() for the characters outside ASCII,
  * so that option names fold exactly as configparser folds them
  * ("AWS_ACCESS_\u212aEY_ID", with a KELVIN SIGN, is aws_access_key_id).
  * The table holds Unicode 14.0 (Python 3.11) as runs of code points that
@@ -17,7 +17,7 @@
  */
 #include "config.h"
 
-#include "config_impl.h"
+#include "config/reader.h"
 
 static const struct lower_run {
     uint32_t first, last;

@@ -1,5 +1,5 @@
 /*
- * config_parse.c: one AWS config or credentials file read exactly as the
+ * parse.c: one AWS config or credentials file read exactly as the
  * AWS CLI reads it: Python 3.11's configparser.RawConfigParser (strict,
  * delimiters "=" and ":", full-line "#"/";" comments, empty lines kept in
  * multi-line values, [DEFAULT]) on the file decoded as UTF-8 with
@@ -8,7 +8,7 @@
  * Python's str.strip() and str.splitlines() know Unicode white space and
  * line breaks, and indentation is counted in characters, so those rules
  * are followed on the UTF-8 bytes. Key names are lower-cased like
- * str.lower() (config_lower.c). One difference, on purpose: a NUL byte is
+ * str.lower() (config/lower.c). One difference, on purpose: a NUL byte is
  * an error (C strings cannot hold it; configparser keeps it).
  *
  * SPDX-License-Identifier: MIT
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_impl.h"
+#include "config/reader.h"
 
 /* ---- UTF-8 and Python's notion of white space -------------------------- */
 

@@ -23,8 +23,8 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
-#include "net/buf.h"
-#include "net/modimpl.h"
+#include "util/buf.h"
+#include "netmod/modimpl.h"
 
 #define DPOP_WHERE "dpopKey"
 

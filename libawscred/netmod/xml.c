@@ -13,7 +13,7 @@
 
 #include <expat.h>
 
-#include "net/modimpl.h"
+#include "netmod/modimpl.h"
 
 #define XML_MAX_DEPTH 16
 #define XML_MAX_LEAVES 128

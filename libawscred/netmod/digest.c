@@ -11,7 +11,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "net/modimpl.h"
+#include "netmod/modimpl.h"
 
 void
 mod_hex(const unsigned char *in, size_t len, char *out)

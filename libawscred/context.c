@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -276,4 +277,123 @@ const char *
 awscred_version(void)
 {
     return PACKAGE_VERSION;
+}
+
+/* A response slower than this says too little about the clock. */
+#define CLOCK_MAX_RTT_MS 60000
+
+/* ---- Readings ----------------------------------------------------------- */
+
+void
+clock_reading_set_source(struct awscred_clock_reading *r, const char *source)
+{
+    snprintf(r->source, sizeof(r->source), "%s", source ? source : "");
+}
+
+/* Whether a response from url vouches for its Date: HTTPS (the network
+   module always verifies TLS) to an AWS host name (botocore's endpoint
+   data: amazonaws.com, amazonaws.com.cn, api.aws for dual-stack). */
+static int
+source_authenticated(const char *url)
+{
+    static const char *const domains[] = { ".amazonaws.com",
+                                           ".amazonaws.com.cn", ".api.aws" };
+    const char *host, *end, *at;
+    size_t len, i;
+
+    if (url == NULL || strncmp(url, "https://", 8) != 0)
+        return 0;
+    host = url + 8;
+    end = host + strcspn(host, "/?#");
+    for (at = host; at < end; at++)  /* userinfo is not the host */
+        if (*at == '@')
+            host = at + 1;
+    len = (size_t) (end - host);
+    for (at = host; at < end; at++)
+        if (*at == ':') {
+            len = (size_t) (at - host);
+            break;
+        }
+    for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++) {
+        size_t dl = strlen(domains[i]);
+
+        if (len > dl && strncasecmp(host + len - dl, domains[i], dl) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+void
+clock_reading_from_date(int64_t date, int64_t sent_ms, int64_t rtt_ms,
+                        const char *source, struct awscred_clock_reading *out)
+{
+    int64_t server_ms = date * 1000 + CLOCK_DATE_RESOLUTION_MS / 2;
+    int64_t local_ms = sent_ms + rtt_ms / 2;
+
+    memset(out, 0, sizeof(*out));
+    out->valid = 1;
+    out->offset_ms = server_ms - local_ms;
+    out->uncertainty_ms = (rtt_ms + 1) / 2 + CLOCK_DATE_RESOLUTION_MS;
+    out->authenticated = source_authenticated(source);
+    clock_reading_set_source(out, source);
+}
+
+void
+clock_record(struct awscred_context *ctx,
+             const struct awscred_clock_reading *reading)
+{
+    const struct awscred_clock_reading *kept = &ctx->clock_reading;
+
+    if (!reading->valid)
+        return;
+    /* a claimed uncertainty counts only between readings of one trust:
+       whoever forged a reading also wrote its claim */
+    if (kept->valid
+        && (kept->authenticated > reading->authenticated
+            || (kept->authenticated == reading->authenticated
+                && kept->uncertainty_ms < reading->uncertainty_ms)))
+        return;
+    ctx->clock_reading = *reading;
+}
+
+void
+clock_note_http(struct awscred_context *ctx, int64_t date, int64_t sent_ms,
+                int64_t rtt_ms, const char *source)
+{
+    struct awscred_clock_reading reading;
+
+    if (date < 0 || rtt_ms < 0 || rtt_ms > CLOCK_MAX_RTT_MS)
+        return;
+    clock_reading_from_date(date, sent_ms, rtt_ms, source, &reading);
+    clock_record(ctx, &reading);
+}
+
+int64_t
+ctx_true_now_ms(const struct awscred_context *ctx)
+{
+    int64_t now = ctx_now_ms(ctx);
+
+    return ctx->clock_reading.valid ? now + ctx->clock_reading.offset_ms : now;
+}
+
+int64_t
+ctx_true_now(const struct awscred_context *ctx)
+{
+    int64_t ms = ctx_true_now_ms(ctx);
+
+    /* floor, also for (theoretical) times before 1970 */
+    return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
+bool
+ctx_expired(const struct awscred_context *ctx, int64_t expiration)
+{
+    const struct awscred_clock_reading *r = &ctx->clock_reading;
+
+    if (r->valid && r->authenticated)
+        return expiration <= ctx_true_now(ctx);
+    /* an unauthenticated reading may rescue credentials a skewed local
+       clock thinks expired, never withhold ones it thinks valid */
+    return expiration <= ctx_now(ctx)
+           && (!r->valid || expiration <= ctx_true_now(ctx));
 }

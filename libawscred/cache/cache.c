@@ -14,9 +14,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cache.h"
-#include "net/buf.h"
-#include "net/net.h"
+#include "cache/cache.h"
+#include "util/buf.h"
 #include "util/sha1.h"
 
 #define CACHE_DIR "~/.aws/cli/cache"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_impl.h"
+#include "config/reader.h"
 
 /* ---- Named maps ---------------------------------------------------------- */
 

@@ -1,6 +1,6 @@
 /*
  * cache.h: the AWS CLI's credential cache, ~/.aws/cli/cache/<key>.json
- * (reference/aws-credential-chain.md sections 4.1 and 4.3), shared with
+ * (doc/credential-chain.md sections 4.1 and 4.3), shared with
  * `aws` so a credential cached by either tool is reused by the other.
  *
  * A provider computes its key (cache_key over the arguments that identify

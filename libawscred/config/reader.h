@@ -1,6 +1,6 @@
 /*
- * config_impl.h: what the config reader's files share (config_map.c,
- * config_parse.c, config.c) and what its tests inspect: the arena that
+ * reader.h: what the config reader's files share (map.c, parse.c,
+ * config.c) and what its tests inspect: the arena that
  * holds every string read (wiped on free), a string map, the parsed file
  * and the merged profile map.
  *
@@ -25,7 +25,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 /* Wipes and frees every block. */
 void arena_release(struct arena *a);
 
-/* Python's str.lower() of one code point (config_lower.c); U+0130, the one
+/* Python's str.lower() of one code point (lower.c); U+0130, the one
    character that lowers to two, is left to the caller. */
 uint32_t unicode_lower(uint32_t cp);
 

@@ -12,8 +12,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "net/buf.h"
-#include "net/modimpl.h"
+#include "util/buf.h"
+#include "netmod/modimpl.h"
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_SIGNED_HEADERS 64

@@ -3,7 +3,7 @@
  * (--profile, AWS_PROFILE, AWS_DEFAULT_PROFILE, default), resolves the
  * region, walks chain_default with one loop, and follows source_profile
  * and credential_source for the assume-role provider
- * (reference/aws-credential-chain.md sections 1, 2.1, 3.4).
+ * (doc/credential-chain.md sections 1, 2.1, 3.4).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "clock/clock.h"
 #include "internal.h"
 #include "net/net.h"
 
@@ -58,6 +58,16 @@ named_profile(const struct awscred_context *ctx,
     if (*explicit_flag)
         return req->profile;
     return first_env(ctx, profile_env_vars);
+}
+
+const char *
+awscred_selected_profile(const struct awscred_context *ctx,
+                         const struct awscred_request *req)
+{
+    bool explicit_flag;
+    const char *name = named_profile(ctx, req, &explicit_flag);
+
+    return name != NULL ? name : "default";
 }
 
 /* The region: --region, AWS_REGION, AWS_DEFAULT_REGION, profile region. */
@@ -202,35 +212,6 @@ done:
     awscred_credentials_free(creds);
     cfg_free(r.cfg);
     return status;
-}
-
-enum provider_outcome
-provider_credentials(const char *method, const char *key, const char *secret,
-                     const char *token, const char *account,
-                     int64_t expiration, struct awscred_credentials **out,
-                     struct awscred_error *err)
-{
-    struct awscred_credentials *c = credentials_new();
-
-    if (c == NULL)
-        goto nomem;
-    c->access_key_id = xstrdup(key);
-    c->secret_access_key = xstrdup(secret);
-    c->session_token = xstrdup(token);
-    c->account_id = xstrdup(account);
-    c->expiration = expiration;
-    c->method = method;
-    if (c->access_key_id == NULL || c->secret_access_key == NULL
-        || (token != NULL && c->session_token == NULL)
-        || (account != NULL && c->account_id == NULL))
-        goto nomem;
-    *out = c;
-    return PROVIDER_FOUND;
-
-nomem:
-    awscred_credentials_free(c);
-    error_set(err, AWSCRED_ERR_NOMEM, method, NULL, "Out of memory");
-    return PROVIDER_FAILED;
 }
 
 /* ---- source_profile and credential_source ----------------------------- */

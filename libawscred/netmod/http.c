@@ -1,6 +1,6 @@
 /*
  * http.c: the one HTTP client of libawscred, on libcurl, with the rules of
- * reference/security.md: no signals, connect and total timeouts, a body
+ * doc/security.md: no signals, connect and total timeouts, a body
  * size cap, http/https only, no redirects, no proxy unless one is given
  * (whatever the environment says), TLS verification always on.
  *
@@ -14,8 +14,8 @@
 
 #include <curl/curl.h>
 
-#include "net/buf.h"
-#include "net/modimpl.h"
+#include "util/buf.h"
+#include "netmod/modimpl.h"
 
 #define USER_AGENT "awscred/" PACKAGE_VERSION
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/modimpl.h"
+#include "netmod/modimpl.h"
 
 enum awscred_status
 mod_error(struct awscred_error *err, enum awscred_status status,
