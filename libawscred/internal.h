@@ -163,6 +163,15 @@ void error_clear(struct awscred_error *err);
 /* ---- Strings and secrets ---------------------------------------------- */
 
 char *xstrdup(const char *s);                 /* NULL in, NULL out */
+
+/*
+ * The scheme and host name of a URL as Python's urllib.parse.urlsplit sees
+ * them (both lower-cased; IPv6 brackets removed; user info and port
+ * dropped). Writes "" when there is none. Returns false when a part does
+ * not fit.
+ */
+bool url_parts(const char *url, char *scheme, size_t scheme_size,
+               char *host, size_t host_size);
 char *xstrndup(const char *s, size_t n);
 /* malloc'd printf; NULL when out of memory. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

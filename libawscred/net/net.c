@@ -17,7 +17,6 @@
 
 #include "net/module.h"
 #include "net/net.h"
-#include "providers/common.h"
 
 #define DEFAULT_NET_MODULE PKGLIBDIR "/awscred-net.so"
 #define DEFAULT_CONNECT_TIMEOUT_MS 1000u

@@ -108,55 +108,6 @@ str_strip_dup(const char *s)
     return xstrndup(s, len);
 }
 
-/* Copies n bytes lower-cased; false when they do not fit. */
-static bool
-copy_lower(const char *s, size_t n, char *out, size_t size)
-{
-    if (n >= size)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        out[i] = (char) tolower((unsigned char) s[i]);
-    out[n] = '\0';
-    return true;
-}
-
-bool
-url_parts(const char *url, char *scheme, size_t scheme_size, char *host,
-          size_t host_size)
-{
-    size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyz"
-                           "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
-    const char *netloc, *end, *at, *h;
-    size_t hlen;
-
-    scheme[0] = host[0] = '\0';
-    if (n > 0 && url[n] == ':' && isalpha((unsigned char) url[0])) {
-        if (!copy_lower(url, n, scheme, scheme_size))
-            return false;
-        url += n + 1;
-    }
-    if (strncmp(url, "//", 2) != 0)
-        return true;
-    netloc = url + 2;
-    end = netloc + strcspn(netloc, "/?#");
-    at = NULL;
-    for (const char *p = netloc; p < end; p++)
-        if (*p == '@')
-            at = p;
-    h = at != NULL ? at + 1 : netloc;
-    if (*h == '[') {
-        const char *close = memchr(h, ']', (size_t) (end - h));
-
-        h++;
-        hlen = close != NULL ? (size_t) (close - h) : (size_t) (end - h);
-    } else {
-        const char *colon = memchr(h, ':', (size_t) (end - h));
-
-        hlen = colon != NULL ? (size_t) (colon - h) : (size_t) (end - h);
-    }
-    return copy_lower(h, hlen, host, host_size);
-}
-
 /* botocore's validate_region_name (a host label), refusing "" too. */
 bool
 region_name_ok(const char *region)

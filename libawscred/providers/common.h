@@ -69,15 +69,6 @@ bool sleep_within_deadline(const struct awscred_context *ctx, unsigned ms);
    NULL when out of memory. */
 char *str_strip_dup(const char *s);
 
-/*
- * The scheme and host name of a URL as Python's urllib.parse.urlsplit sees
- * them (both lower-cased; IPv6 brackets removed; user info and port
- * dropped). Writes "" when there is none. Returns false when a part does
- * not fit.
- */
-bool url_parts(const char *url, char *scheme, size_t scheme_size,
-               char *host, size_t host_size);
-
 /* botocore's validate_region_name (a host label), refusing "" too: a
    region that becomes part of a host name. */
 bool region_name_ok(const char *region);
