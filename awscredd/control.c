@@ -68,7 +68,7 @@ static int
 parse_args(struct broker_request *req, char *why, size_t size)
 {
     const char *count = pamaws_result_get(&req->result, "argc");
-    char key[16];
+    char key[32];  /* "arg." and a size_t */
     uint64_t n;
     size_t i;
 

@@ -206,7 +206,7 @@ assume_role(struct resolver *r, const struct role_config *rc,
     struct net_sts_call call = {"AssumeRole", METHOD, params, 0, src};
     char default_name[64], duration[24], code[MFA_CODE_MAX] = "";
     /* "Tags.member.50.Value", "TransitiveTagKeys.member.50" */
-    char names[3 * AWSCRED_MAX_SESSION_TAGS][32];
+    char names[3 * AWSCRED_MAX_SESSION_TAGS][64];
     size_t i, j, n = key_items(rc, items), nlists = key_lists(rc, lists);
     size_t named = 0;
     enum provider_outcome outcome = PROVIDER_FAILED;

@@ -40,9 +40,11 @@ target_sources() {
     sts_xml)
         echo libawscred/netmod/module.c libawscred/netmod/digest.c \
             libawscred/netmod/sigv4.c libawscred/netmod/http.c \
-            libawscred/netmod/xml.c ;;
+            libawscred/netmod/xml.c libawscred/netmod/dpop.c ;;
     worker_result) echo pam_awscred/result.c ;;
-    pam_options) echo pam_awscred/options.c pam_awscred/result.c pam_awscred/text.c ;;
+    pam_options)
+        echo pam_awscred/options.c pam_awscred/result.c pam_awscred/text.c \
+            pam_awscred/attrib.c ;;
     broker_control)
         echo awscredd/control.c awscredd/registry.c pam_awscred/result.c ;;
     *) ;;
