@@ -60,7 +60,8 @@ pamaws_clock_check_valid(const char *value)
 /* ---- Worker side (clock_worker.c) ------------------------------------- */
 
 /* The worker's clock options (--clock-check, --clock-url, --sntp-server,
-   --clock-warn, --clock-refuse; thresholds in seconds). */
+   --clock-warn, --clock-refuse; thresholds in seconds), fields of its
+   request (request.c). */
 struct pamaws_clock_request {
     const char *check;       /* "auto" (default), "always", "never" */
     const char *url;         /* probe URL; NULL: the region's STS (the
@@ -70,14 +71,6 @@ struct pamaws_clock_request {
     unsigned long warn_s;    /* 0: the default */
     unsigned long refuse_s;  /* 0: the default */
 };
-
-/*
- * Takes one worker option: returns true when name is a clock option
- * (then *bad says whether value was malformed), false otherwise.
- */
-bool pamaws_clock_worker_option(struct pamaws_clock_request *cr,
-                                const char *name, const char *value,
-                                int *bad);
 
 struct awscred_context;
 /*

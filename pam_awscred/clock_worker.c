@@ -15,42 +15,7 @@
 #include <string.h>
 
 #include "awscred.h"
-#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
-
-/* Seconds, as the module's option table took them (at most 2^32 - 1). */
-static int
-parse_seconds(const char *value, unsigned long *out)
-{
-    uint64_t n;
-
-    if (!number_parse(value, UINT32_MAX, &n))
-        return -1;
-    *out = (unsigned long) n;
-    return 0;
-}
-
-bool
-pamaws_clock_worker_option(struct pamaws_clock_request *cr, const char *name,
-                           const char *value, int *bad)
-{
-    *bad = 0;
-    if (strcmp(name, "--clock-check") == 0) {
-        cr->check = value;
-        *bad = !pamaws_clock_check_valid(value);
-    } else if (strcmp(name, "--clock-url") == 0) {
-        cr->url = value;
-    } else if (strcmp(name, "--sntp-server") == 0) {
-        cr->sntp_server = value;
-    } else if (strcmp(name, "--clock-warn") == 0) {
-        *bad = parse_seconds(value, &cr->warn_s) != 0;
-    } else if (strcmp(name, "--clock-refuse") == 0) {
-        *bad = parse_seconds(value, &cr->refuse_s) != 0;
-    } else {
-        return false;
-    }
-    return true;
-}
 
 static enum awscred_clock_check
 check_mode(const char *check)

@@ -9,18 +9,8 @@
  * exactly one result frame (internal.h) to stdout and exits 0. Secrets
  * never appear in argv: the request carries only names and limits.
  *
- * Usage (not for people; the module builds this):
- *   awscred-worker --mode user|system --user NAME --uid N --gid N
- *                  --home DIR [--profile P] [--region R] [--timeout-ms N]
- *                  [--session-name S] [--net-module PATH] [--imds]
- *                  [--role-arn ARN] [--source-identity S]
- *                  [--session-tags K=V,...] [--transitive-tag-keys K,...]
- *                  [--mfa-serial ARN]
- *                  [--warn-unsafe-dirs] [--debug] [--no-process]
- *                  [--no-user-endpoints]
- *                  [--clock-check auto|always|never] [--clock-url URL]
- *                  [--sntp-server ADDRESS] [--clock-warn S] [--clock-refuse S]
- *                  [--clock-only]
+ * Its request is argv, one table of fields in pam_awscred/request.c
+ * (written by session.c, read here), where the protocol is documented.
  *
  * With --mfa-serial (pam_awscred/mfa.c) the MFA code comes in the
  * environment as AWSCRED_MFA_CODE (never argv, which every user can
@@ -46,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -55,31 +46,12 @@
 #include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
+#include "pam_awscred/request.h"
 
+/* The module's request (request.c) and what came beside it. */
 struct worker_request {
-    bool system;
-    const char *user;
-    unsigned long uid, gid;
-    const char *home;
-    const char *profile;
-    const char *region;
-    const char *session_name;
-    /* system mode's attribution (attrib.c), checked by the module */
-    const char *role_arn;
-    const char *source_identity;
-    char *session_tags;
-    char *transitive_tag_keys;
-    const char *mfa_serial;
+    struct pamaws_request r;
     char mfa_code[16];        /* from AWSCRED_MFA_CODE; wiped */
-    const char *net_module;
-    unsigned long timeout_ms;
-    bool imds;
-    bool warn_unsafe_dirs;
-    bool debug;
-    bool clock_only;
-    bool no_process;          /* credential_process=deny */
-    bool no_user_endpoints;   /* user_endpoints=deny */
-    struct pamaws_clock_request clock;
 };
 
 /* The worker owns its process: it may reset what the host handed down. */
@@ -97,107 +69,24 @@ reset_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static int
-parse_ulong(const char *s, unsigned long *out)
-{
-    uint64_t n;
-
-    if (!number_parse(s, ULONG_MAX, &n))
-        return -1;
-    *out = (unsigned long) n;
-    return 0;
-}
-
-/* Parses argv into req. Returns 0, or -1 with a message on stderr. */
-static int
-parse_request(int argc, char **argv, struct worker_request *req)
-{
-    int i;
-
-    memset(req, 0, sizeof(*req));
-    req->uid = req->gid = (unsigned long) -1;
-    for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int bad = 0;
-
-        if (strcmp(a, "--imds") == 0) {
-            req->imds = true;
-            continue;
-        }
-        if (strcmp(a, "--warn-unsafe-dirs") == 0) {
-            req->warn_unsafe_dirs = true;
-            continue;
-        }
-        if (strcmp(a, "--debug") == 0) {
-            req->debug = true;
-            continue;
-        }
-        if (strcmp(a, "--clock-only") == 0) {
-            req->clock_only = true;
-            continue;
-        }
-        if (strcmp(a, "--no-process") == 0) {
-            req->no_process = true;
-            continue;
-        }
-        if (strcmp(a, "--no-user-endpoints") == 0) {
-            req->no_user_endpoints = true;
-            continue;
-        }
-        if (v == NULL)
-            goto bad;
-        i++;
-        if (strcmp(a, "--mode") == 0)
-            req->system = strcmp(v, "system") == 0;
-        else if (strcmp(a, "--user") == 0)
-            req->user = v;
-        else if (strcmp(a, "--uid") == 0)
-            bad = parse_ulong(v, &req->uid);
-        else if (strcmp(a, "--gid") == 0)
-            bad = parse_ulong(v, &req->gid);
-        else if (strcmp(a, "--home") == 0)
-            req->home = v;
-        else if (strcmp(a, "--profile") == 0)
-            req->profile = v;
-        else if (strcmp(a, "--region") == 0)
-            req->region = v;
-        else if (strcmp(a, "--session-name") == 0)
-            req->session_name = v;
-        else if (strcmp(a, "--role-arn") == 0)
-            req->role_arn = v;
-        else if (strcmp(a, "--source-identity") == 0)
-            req->source_identity = v;
-        else if (strcmp(a, "--session-tags") == 0)
-            req->session_tags = argv[i];
-        else if (strcmp(a, "--transitive-tag-keys") == 0)
-            req->transitive_tag_keys = argv[i];
-        else if (strcmp(a, "--mfa-serial") == 0)
-            req->mfa_serial = v;
-        else if (strcmp(a, "--net-module") == 0)
-            req->net_module = v;
-        else if (strcmp(a, "--timeout-ms") == 0)
-            bad = parse_ulong(v, &req->timeout_ms);
-        else if (!pamaws_clock_worker_option(&req->clock, a, v, &bad))
-            goto bad;
-        if (bad)
-            goto bad;
-    }
-    if (req->user != NULL && req->home != NULL && req->uid != (unsigned long) -1
-        && req->gid != (unsigned long) -1)
-        return 0;
-    fprintf(stderr, "awscred-worker: --user, --uid, --gid and --home are"
-            " required\n");
-    return -1;
-
-bad:
-    fprintf(stderr, "awscred-worker: bad argument %s\n", argv[i]);
-    return -1;
-}
-
-/* The environment the resolver sees: the one the module built for us. */
+/*
+ * The environment the resolver sees: the one the module built for us,
+ * but proxies only from the admin's proxy= and no_proxy= (net/net.c reads
+ * the lower-case names first; the upper-case ones are never anybody's).
+ */
 static const char *
 worker_getenv(void *arg, const char *name)
 {
+    const struct pamaws_request *r = arg;
+
+    if (strcmp(name, "https_proxy") == 0 || strcmp(name, "http_proxy") == 0)
+        return r->proxy;
+    if (strcmp(name, "no_proxy") == 0)
+        return r->no_proxy;
+    if (strcasecmp(name, "https_proxy") == 0
+        || strcasecmp(name, "http_proxy") == 0
+        || strcasecmp(name, "no_proxy") == 0)
+        return NULL;
     return getenv(name);
 }
 
@@ -207,35 +96,41 @@ worker_log(void *arg, int priority, const char *message)
 {
     const struct worker_request *req = arg;
 
-    if (req->debug || priority <= LOG_WARNING)
+    if (req->r.debug || priority <= LOG_WARNING)
         fprintf(stderr, "%s\n", message);
 }
 
 /* The AssumeRole extras for the requested profile, when the module sent
    any. 0, or -1 (too many, or out of memory). */
 static int
-assume_role_set(struct awscred_context *ctx, struct worker_request *req)
+assume_role_set(struct awscred_context *ctx, const struct pamaws_request *r)
 {
     struct pamaws_tag tags[PAMAWS_MAX_TAGS], keys[PAMAWS_MAX_TAGS];
     struct awscred_tag atags[PAMAWS_MAX_TAGS];
     const char *transitive[PAMAWS_MAX_TAGS];
     struct awscred_assume_role_options opts;
+    /* split in place: copies of the request's lists */
+    char tag_list[PAMAWS_REQUEST_VALUE_MAX + 1] = "";
+    char key_list[PAMAWS_REQUEST_VALUE_MAX + 1] = "";
     size_t i;
 
-    if (req->role_arn == NULL && req->source_identity == NULL
-        && req->session_tags == NULL && req->transitive_tag_keys == NULL
-        && req->mfa_serial == NULL)
+    if (r->role_arn == NULL && r->source_identity == NULL
+        && r->session_tags == NULL && r->transitive_tag_keys == NULL
+        && r->mfa_serial == NULL)
         return 0;
     memset(&opts, 0, sizeof(opts));
-    opts.role_arn = req->role_arn;
-    opts.source_identity = req->source_identity;
-    opts.mfa_serial = req->mfa_serial;
-    if (req->session_tags != NULL)
-        opts.ntags = pamaws_tags_split(req->session_tags, tags,
-                                       PAMAWS_MAX_TAGS);
-    if (req->transitive_tag_keys != NULL)
-        opts.ntransitive = pamaws_tags_split(req->transitive_tag_keys, keys,
+    opts.role_arn = r->role_arn;
+    opts.source_identity = r->source_identity;
+    opts.mfa_serial = r->mfa_serial;
+    if (r->session_tags != NULL) {
+        snprintf(tag_list, sizeof(tag_list), "%s", r->session_tags);
+        opts.ntags = pamaws_tags_split(tag_list, tags, PAMAWS_MAX_TAGS);
+    }
+    if (r->transitive_tag_keys != NULL) {
+        snprintf(key_list, sizeof(key_list), "%s", r->transitive_tag_keys);
+        opts.ntransitive = pamaws_tags_split(key_list, keys,
                                              PAMAWS_MAX_TAGS);
+    }
     if (opts.ntags > PAMAWS_MAX_TAGS || opts.ntransitive > PAMAWS_MAX_TAGS)
         return -1;
     for (i = 0; i < opts.ntags; i++)
@@ -283,37 +178,42 @@ static struct awscred_context *
 context_build(struct worker_request *req)
 {
     struct awscred_context *ctx = awscred_context_new();
+    const struct pamaws_request *r = &req->r;
     struct awscred_limits limits;
     unsigned flags = AWSCRED_FLAG_STRICT_FILES;
 
     if (ctx == NULL)
         return NULL;
-    awscred_context_set_env(ctx, worker_getenv, NULL);
+    awscred_context_set_env(ctx, worker_getenv, &req->r);
     awscred_context_set_log(ctx, worker_log, req);
-    if (req->mfa_serial != NULL)
+    if (r->mfa_serial != NULL)
         awscred_context_set_prompt(ctx, worker_prompt, req);
     memset(&limits, 0, sizeof(limits));
-    limits.total_timeout_ms = (unsigned) req->timeout_ms;
+    limits.total_timeout_ms = (unsigned) r->timeout_ms;
     awscred_context_set_limits(ctx, &limits);
-    if (!req->imds)
+    if (!r->imds)
         flags |= AWSCRED_FLAG_NO_IMDS;
-    if (req->warn_unsafe_dirs)
+    if (r->warn_unsafe_dirs)
         flags |= AWSCRED_FLAG_WARN_UNSAFE_DIRS;
-    if (req->no_process)
+    if (r->no_process)
         flags |= AWSCRED_FLAG_NO_PROCESS;
-    if (req->no_user_endpoints)
+    if (r->no_user_endpoints)
         flags |= AWSCRED_FLAG_NO_FILE_ENDPOINTS;
+    if (r->proxy != NULL)
+        flags |= AWSCRED_FLAG_ENV_PROXIES;  /* through worker_getenv */
+    if (r->legacy_providers)
+        flags |= AWSCRED_FLAG_LEGACY_PROVIDERS;
     /* System mode reads only the admin's files; no cache under root. */
-    if (req->system)
+    if (r->system)
         flags |= AWSCRED_FLAG_NO_CACHE_WRITE;
     awscred_context_set_flags(ctx, flags);
-    if (awscred_context_set_user(ctx, req->user, (uid_t) req->uid,
-                                 (gid_t) req->gid, req->home) != 0
-        || (req->net_module != NULL
-            && awscred_context_set_net_module(ctx, req->net_module) != 0)
-        || (req->session_name != NULL
-            && awscred_context_set_session_name(ctx, req->session_name) != 0)
-        || assume_role_set(ctx, req) != 0) {
+    if (awscred_context_set_user(ctx, r->user, (uid_t) r->uid,
+                                 (gid_t) r->gid, r->home) != 0
+        || (r->net_module != NULL
+            && awscred_context_set_net_module(ctx, r->net_module) != 0)
+        || (r->session_name != NULL
+            && awscred_context_set_session_name(ctx, r->session_name) != 0)
+        || assume_role_set(ctx, r) != 0) {
         awscred_context_free(ctx);
         return NULL;
     }
@@ -359,12 +259,12 @@ clock_fill(struct awscred_context *ctx, const struct worker_request *req,
            const struct awscred_request *request, int64_t started_ms,
            struct pamaws_result *result)
 {
-    struct pamaws_clock_request cr = req->clock;
+    struct pamaws_clock_request cr = req->r.clock;
     struct awscred_error err;
     char *url = NULL;
     int rc;
 
-    if (!req->clock_only) {
+    if (!req->r.clock_only) {
         cr.check = "never";
         cr.sntp_server = NULL;
     } else if (cr.url == NULL
@@ -372,7 +272,8 @@ clock_fill(struct awscred_context *ctx, const struct worker_request *req,
                       == AWSCRED_OK) {
         cr.url = url;  /* STS as the admin's configuration reaches it */
     }
-    rc = pamaws_clock_worker_measure(ctx, &cr, req->region, req->timeout_ms,
+    rc = pamaws_clock_worker_measure(ctx, &cr, req->r.region,
+                                     req->r.timeout_ms,
                                      started_ms, result);
     free(url);
     return rc;
@@ -424,7 +325,7 @@ main(int argc, char **argv)
     struct awscred_error err;
     struct pamaws_result result;
     enum awscred_status status = AWSCRED_OK;
-    char *frame = NULL;
+    char *frame = NULL, why[128];
     size_t len = 0;
     int exit_code = 1;
     int64_t started_ms = pamaws_clock_monotonic_ms();
@@ -438,19 +339,22 @@ main(int argc, char **argv)
         _exit(write_token(argv[2]));
     memset(&result, 0, sizeof(result));
     memset(&err, 0, sizeof(err));
-    if (parse_request(argc, argv, &req) < 0)
+    memset(&req, 0, sizeof(req));
+    if (pamaws_request_parse(argc, argv, &req.r, why, sizeof(why)) < 0) {
+        fprintf(stderr, "awscred-worker: %s\n", why);
         return 2;
+    }
     take_mfa_code(&req);
     ctx = context_build(&req);
     if (ctx == NULL) {
         fprintf(stderr, "awscred-worker: out of memory\n");
         goto done;
     }
-    request.profile = req.profile;
-    request.region = req.region;
-    if (!req.clock_only)
+    request.profile = req.r.profile;
+    request.region = req.r.region;
+    if (!req.r.clock_only)
         status = awscred_resolve(ctx, &request, &creds, &err);
-    if ((!req.clock_only && result_fill(&result, status, creds, &err) < 0)
+    if ((!req.r.clock_only && result_fill(&result, status, creds, &err) < 0)
         || clock_fill(ctx, &req, &request, started_ms, &result) < 0
         || (frame = pamaws_frame_build(&result, &len)) == NULL) {
         fprintf(stderr, "awscred-worker: cannot build the result\n");

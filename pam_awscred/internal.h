@@ -11,6 +11,7 @@
  *              (common/runner.h): become the user, exec, read one result
  *              against one deadline, kill what is left, reap
  *   result.c   the result protocol (writer and reader) and value checks
+ *   request.c  the worker's request (request.h), one table both ways
  *   text.c     user-chosen text escaped for logs and terminals
  *   audit.c    the LOG_INFO line of a successful login
  *   session.c  one login's work: build the worker request, run it, build
@@ -99,6 +100,9 @@ struct pamaws_config {
     bool imds;                /* imds: allow EC2 instance metadata */
     bool credential_process;  /* credential_process=allow|deny (user mode) */
     bool user_endpoints;      /* user_endpoints=allow|deny (user mode) */
+    bool legacy_providers;    /* legacy_providers: ~/.boto and friends */
+    char *proxy;              /* proxy=: the admin's, never the user's */
+    char *no_proxy;           /* no_proxy=: hosts reached without it */
     /* Which users */
     long minimum_uid;         /* minimum_uid=: skip users below this uid */
     bool ignore_root;         /* ignore_root: skip uid 0 */

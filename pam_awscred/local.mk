@@ -7,6 +7,7 @@
 noinst_LTLIBRARIES += pam_awscred/libpamawscred.la
 pam_awscred_libpamawscred_la_SOURCES = \
 	pam_awscred/internal.h pam_awscred/options.c pam_awscred/result.c \
+	pam_awscred/request.h pam_awscred/request.c \
 	pam_awscred/session.c pam_awscred/spawn.c pam_awscred/text.c \
 	pam_awscred/policy.c pam_awscred/clock_policy.h pam_awscred/clock_policy.c \
 	pam_awscred/clock_state.c pam_awscred/audit.c pam_awscred/deliver.c \
@@ -28,5 +29,6 @@ EXTRA_DIST += pam_awscred/pam_awscred.map
 libexec_PROGRAMS += pam_awscred/awscred-worker
 # clock_worker.c is its half of the login clock check (clock_policy.h).
 pam_awscred_awscred_worker_SOURCES = pam_awscred/helper.c pam_awscred/result.c \
+	pam_awscred/request.h pam_awscred/request.c \
 	pam_awscred/clock_policy.h pam_awscred/clock_worker.c
 pam_awscred_awscred_worker_LDADD = libawscred/libawscred-core.la

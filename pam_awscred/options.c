@@ -50,7 +50,7 @@ struct option {
 };
 
 static option_check_fn valid_url, valid_address, valid_state_path,
-    valid_deliver;
+    valid_deliver, valid_proxy, valid_host_list;
 
 #define K(name) #name, offsetof(struct pamaws_config, name)
 
@@ -75,14 +75,17 @@ static const struct option options[] = {
     { K(foreign_ruser),      OPT_SKIP,    true,  NULL },
     { K(ignore_root),        OPT_BOOL,    true,  NULL },
     { K(imds),               OPT_BOOL,    true,  NULL },
+    { K(legacy_providers),   OPT_BOOL,    true,  NULL },
     { K(mfa),                OPT_BOOL,    true,  NULL },
     { K(mfa_dir),            OPT_PATH,    true,  NULL },
     { K(mfa_serial),         OPT_STRING,  true,  pamaws_template_valid },
     { K(minimum_uid),        OPT_NUMBER,  true,  NULL },
     { K(mode),               OPT_MODE,    true,  NULL },
     { K(net_module),         OPT_PATH,    true,  NULL },
+    { K(no_proxy),           OPT_STRING,  true,  valid_host_list },
     { K(nologin_users),      OPT_SKIP,    true,  NULL },
     { K(profile),            OPT_STRING,  true,  NULL },
+    { K(proxy),              OPT_STRING,  true,  valid_proxy },
     { K(quiet),              OPT_BOOL,    true,  NULL },
     { K(region),             OPT_STRING,  true,  NULL },
     { K(role_arn),           OPT_STRING,  true,  pamaws_template_valid },
@@ -220,6 +223,37 @@ valid_url(const char *value)
     return p - value <= 1024;
 }
 
+/* proxy=: a URL as clock_url, without user:password@ (the worker's
+   argv, which carries it, is readable by every user). */
+static bool
+valid_proxy(const char *value)
+{
+    const char *host = strstr(value, "//");
+
+    return valid_url(value) && host != NULL
+           && memchr(host, '@', strcspn(host + 2, "/") + 2) == NULL;
+}
+
+/* Whether value has no control characters and at most max bytes. */
+static bool
+printable_within(const char *value, size_t max)
+{
+    const char *p;
+
+    for (p = value; *p != '\0'; p++)
+        if ((unsigned char) *p < ' ' || *p == 0x7f)
+            return false;
+    return (size_t) (p - value) <= max;
+}
+
+/* no_proxy=: "*" or names separated by commas (botocore's
+   proxy_bypass_environment). */
+static bool
+valid_host_list(const char *value)
+{
+    return printable_within(value, 1024);
+}
+
 /* deliver=: how the session gets its credentials (deliver.c). */
 static bool
 valid_deliver(const char *value)
@@ -232,12 +266,7 @@ valid_deliver(const char *value)
 static bool
 valid_state_path(const char *value)
 {
-    const char *p;
-
-    for (p = value; *p != '\0'; p++)
-        if ((unsigned char) *p < ' ' || *p == 0x7f)
-            return false;
-    return value[0] == '/' && p - value <= 512;
+    return value[0] == '/' && printable_within(value, 512);
 }
 
 /* sntp_server: what a numeric IPv4 or IPv6 address with an optional port
@@ -325,6 +354,10 @@ option_accepted(const struct option *option)
         return "aws/any";
     if (option->check == valid_url)
         return "an http:// or https:// URL without spaces";
+    if (option->check == valid_proxy)
+        return "an http:// or https:// URL without spaces or user:password@";
+    if (option->check == valid_host_list)
+        return "* or host names separated by commas";
     if (option->check == valid_address)
         return "a numeric IPv4 or IPv6 address, optionally with a port";
     if (option->check == valid_state_path)

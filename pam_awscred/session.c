@@ -21,6 +21,7 @@
 #include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 #include "pam_awscred/internal.h"
+#include "pam_awscred/request.h"
 
 /* Everything we may set, and what must go when we do (pam_awscred(8),
    "ENVIRONMENT"): one consistent credential set, never a mix. */
@@ -39,39 +40,17 @@ const char *const pamaws_conflicting_names[] = {
 
 #define WORKER_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SYSTEM_HOME "/nonexistent"
-#define MAX_ARGS 48
 #define MAX_ENV 13
 
-/* A request under construction; every string is owned. */
+/* A request under construction: its fields (request.c, borrowed), then
+   the argv built from them and the environment, both owned. */
 struct request {
-    char *argv[MAX_ARGS + 1];
-    size_t argc;
+    struct pamaws_request fields;
+    char **argv;
     char *envp[MAX_ENV + 1];
     size_t envc;
     bool nomem;
 };
-
-static void
-request_arg(struct request *req, const char *a)
-{
-    char *copy;
-
-    if (a == NULL || req->argc >= MAX_ARGS || (copy = strdup(a)) == NULL) {
-        req->nomem = req->nomem || a != NULL;
-        return;
-    }
-    req->argv[req->argc++] = copy;
-}
-
-/* Adds "--name value" when value is set. */
-static void
-request_opt(struct request *req, const char *name, const char *value)
-{
-    if (value == NULL || value[0] == '\0')
-        return;
-    request_arg(req, name);
-    request_arg(req, value);
-}
 
 static void
 request_env(struct request *req, const char *name, const char *value)
@@ -93,8 +72,7 @@ request_free(struct request *req)
 {
     size_t i;
 
-    for (i = 0; i < req->argc; i++)
-        free(req->argv[i]);
+    pamaws_request_argv_free(req->argv);
     for (i = 0; i < req->envc; i++)
         pamaws_free_secret(req->envp[i]);  /* AWSCRED_MFA_CODE */
     memset(req, 0, sizeof(*req));
@@ -133,49 +111,39 @@ pamaws_groups_copy(const gid_t *groups, size_t count)
     return copy;
 }
 
-/* The clock check's part of a request (clock_policy.h): the thresholds
-   for both workers, what to probe for the clock worker only. */
+/* The argv of the request's fields, once they are all set. */
 static void
-request_clock(struct request *req, const struct pamaws_config *c, bool probe)
+request_argv(struct request *req, const char *worker)
 {
-    char warn[24], refuse[24];
-
-    snprintf(warn, sizeof(warn), "%ld", c->clock_warn);
-    snprintf(refuse, sizeof(refuse), "%ld", c->clock_refuse);
-    request_opt(req, "--clock-warn", warn);
-    request_opt(req, "--clock-refuse", refuse);
-    if (!probe)
-        return;
-    request_arg(req, "--clock-only");
-    request_opt(req, "--clock-check", c->clock_check);
-    request_opt(req, "--clock-url", c->clock_url);
-    request_opt(req, "--sntp-server", c->sntp_server);
+    req->argv = pamaws_request_argv(&req->fields, worker);
+    req->nomem = req->nomem || req->argv == NULL;
 }
 
-/* What every worker request starts with: who it runs as, where, and how
-   long it may take: it stops a little before the module kills it after
-   timeout_ms, so it can report what timed out. */
+/* What every worker request starts with: who it runs as, where, how
+   long it may take (it stops a little before the module kills it after
+   timeout_ms, so it can report what timed out), the admin's network
+   settings and the clock thresholds (clock_policy.h). */
 static void
 request_worker(struct request *req, const struct pamaws_config *c,
                bool system, const char *name,
                const struct pamaws_identity *id, const char *home,
                long timeout_ms)
 {
-    char uid[24], gid[24], timeout[24];
+    struct pamaws_request *f = &req->fields;
     long margin = timeout_ms / 5 < 500 ? timeout_ms / 5 : 500;
 
-    snprintf(uid, sizeof(uid), "%lu", (unsigned long) id->uid);
-    snprintf(gid, sizeof(gid), "%lu", (unsigned long) id->gid);
-    snprintf(timeout, sizeof(timeout), "%ld", timeout_ms - margin);
-    request_arg(req, c->worker);
-    request_opt(req, "--mode", system ? "system" : "user");
-    request_opt(req, "--user", name);
-    request_opt(req, "--uid", uid);
-    request_opt(req, "--gid", gid);
-    request_opt(req, "--home", home);
-    request_opt(req, "--region", c->region);
-    request_opt(req, "--timeout-ms", timeout);
-    request_opt(req, "--net-module", c->net_module);
+    f->system = system;
+    f->user = name;
+    f->uid = (unsigned long) id->uid;
+    f->gid = (unsigned long) id->gid;
+    f->home = home;
+    f->region = c->region;
+    f->timeout_ms = (unsigned long) (timeout_ms - margin);
+    f->net_module = c->net_module;
+    f->proxy = c->proxy;
+    f->no_proxy = c->no_proxy;
+    f->clock.warn_s = (unsigned long) c->clock_warn;
+    f->clock.refuse_s = (unsigned long) c->clock_refuse;
     request_env(req, "HOME", home);
     request_env(req, "USER", name);
     request_env(req, "LOGNAME", name);
@@ -226,33 +194,30 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
               const struct pamaws_attribution *attrib, struct request *req)
 {
     const struct pamaws_config *c = &args->config;
+    struct pamaws_request *f = &req->fields;
     struct worker_target t;
 
     worker_target(c, user, worker_user, &t);
     request_worker(req, c, t.system, t.name, id, t.home, c->timeout);
-    request_opt(req, "--profile", t.profile);
-    if (t.system)
-        request_opt(req, "--session-name", user->name);
-    request_opt(req, "--role-arn", attrib->role_arn);
-    request_opt(req, "--source-identity", attrib->source_identity);
-    request_opt(req, "--session-tags", attrib->session_tags);
-    request_opt(req, "--transitive-tag-keys", attrib->transitive_tag_keys);
+    f->profile = t.profile;
+    f->session_name = user->name;  /* system mode only (request.c) */
+    f->role_arn = attrib->role_arn;
+    f->source_identity = attrib->source_identity;
+    f->session_tags = attrib->session_tags;
+    f->transitive_tag_keys = attrib->transitive_tag_keys;
     if (args->mfa_code != NULL) {
-        request_opt(req, "--mfa-serial", attrib->mfa_serial);
+        f->mfa_serial = attrib->mfa_serial;
         request_env(req, "AWSCRED_MFA_CODE", args->mfa_code);
     }
-    request_clock(req, c, false);
-    if (c->imds)
-        request_arg(req, "--imds");
-    if (c->warn_unsafe_dirs)
-        request_arg(req, "--warn-unsafe-dirs");
-    if (c->debug)
-        request_arg(req, "--debug");
-    /* The admin's switches for what the user's files may do. */
-    if (!t.system && !c->credential_process)
-        request_arg(req, "--no-process");
-    if (!t.system && !c->user_endpoints)
-        request_arg(req, "--no-user-endpoints");
+    f->imds = c->imds;
+    f->warn_unsafe_dirs = c->warn_unsafe_dirs;
+    f->debug = c->debug;
+    /* The admin's switches for what the user's files may do (user mode
+       only, request.c). */
+    f->no_process = !c->credential_process;
+    f->no_user_endpoints = !c->user_endpoints;
+    f->legacy_providers = c->legacy_providers;
+    request_argv(req, c->worker);
 
     request_env(req, "AWS_CONFIG_FILE", t.config);
     request_env(req, "AWS_SHARED_CREDENTIALS_FILE", t.credentials);
@@ -662,9 +627,13 @@ run_clock_worker(const struct pamaws_args *args, const struct pamaws_user *user,
         goto done;
     request_worker(&req, c, true, name != NULL ? name : user->name, &id,
                    SYSTEM_HOME, bound);
-    request_clock(&req, c, true);
+    req.fields.clock_only = true;
+    req.fields.clock.check = c->clock_check;
+    req.fields.clock.url = c->clock_url;
+    req.fields.clock.sntp_server = c->sntp_server;
     /* the admin's profile, for the STS endpoint only: no credentials */
-    request_opt(&req, "--profile", c->system_profile);
+    req.fields.profile = c->system_profile;
+    request_argv(&req, c->worker);
     request_env(&req, "AWS_CONFIG_FILE", c->system_config);
     if (req.nomem) {
         pamaws_log(args, LOG_CRIT, "out of memory");

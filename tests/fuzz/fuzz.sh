@@ -42,6 +42,7 @@ target_sources() {
             libawscred/netmod/sigv4.c libawscred/netmod/http.c \
             libawscred/netmod/xml.c libawscred/netmod/dpop.c ;;
     worker_result) echo pam_awscred/result.c ;;
+    worker_request) echo pam_awscred/request.c ;;
     pam_options)
         echo pam_awscred/options.c pam_awscred/result.c pam_awscred/text.c \
             pam_awscred/attrib.c ;;

@@ -4,7 +4,7 @@
 # crash regressions) as a TAP test; `make fuzz` builds each with clang's
 # libFuzzer and runs it for FUZZ_SECONDS.
 FUZZ_TARGETS = json iso8601 shlex config process metadata container_url \
-	sts_xml worker_result pam_options broker_control
+	sts_xml worker_result worker_request pam_options broker_control
 FUZZ_SECONDS = 60
 FUZZ_CC = clang
 FUZZ_REPLAY_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
@@ -93,6 +93,14 @@ tests_fuzz_replay_worker_result_SOURCES = tests/fuzz/fuzz_worker_result.c tests/
 tests_fuzz_replay_worker_result_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"worker_result"'
 tests_fuzz_replay_worker_result_CFLAGS = $(FUZZ_REPLAY_CFLAGS) $(INIH_CFLAGS)
 tests_fuzz_replay_worker_result_LDADD = pam_awscred/libpamawscred.la $(INIH_LIBS)
+
+check_PROGRAMS += tests/fuzz/replay_worker_request
+TESTS += tests/fuzz/replay_worker_request
+tests_fuzz_replay_worker_request_SOURCES = tests/fuzz/fuzz_worker_request.c tests/fuzz/replay_main.c \
+	tests/fuzz/fuzz.h
+tests_fuzz_replay_worker_request_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"worker_request"'
+tests_fuzz_replay_worker_request_CFLAGS = $(FUZZ_REPLAY_CFLAGS) $(INIH_CFLAGS)
+tests_fuzz_replay_worker_request_LDADD = pam_awscred/libpamawscred.la $(INIH_LIBS)
 
 check_PROGRAMS += tests/fuzz/replay_pam_options
 TESTS += tests/fuzz/replay_pam_options

@@ -317,31 +317,6 @@ test_module_options(void **state)
     pamaws_config_free(&args.config);
 }
 
-static void
-test_worker_options(void **state)
-{
-    struct pamaws_clock_request cr;
-    int bad = 0;
-
-    memset(&cr, 0, sizeof(cr));
-    assert_true(pamaws_clock_worker_option(&cr, "--clock-check", "never",
-                                           &bad));
-    assert_int_equal(bad, 0);
-    assert_string_equal(cr.check, "never");
-    assert_true(pamaws_clock_worker_option(&cr, "--clock-check", "x", &bad));
-    assert_int_equal(bad, 1);
-    assert_true(pamaws_clock_worker_option(&cr, "--clock-warn", "90", &bad));
-    assert_int_equal(bad, 0);
-    assert_int_equal(cr.warn_s, 90);
-    assert_true(pamaws_clock_worker_option(&cr, "--clock-refuse", "-1",
-                                           &bad));
-    assert_int_equal(bad, 1);
-    assert_true(pamaws_clock_worker_option(&cr, "--sntp-server",
-                                           "169.254.169.123", &bad));
-    assert_string_equal(cr.sntp_server, "169.254.169.123");
-    assert_false(pamaws_clock_worker_option(&cr, "--profile", "dev", &bad));
-}
-
 /* The worker's records after a resolution that saw an STS response. */
 static void
 test_worker_records(void **state)
@@ -395,7 +370,6 @@ main(void)
         cmocka_unit_test(test_expiry_by_measured_time),
         cmocka_unit_test(test_check_value),
         cmocka_unit_test(test_module_options),
-        cmocka_unit_test(test_worker_options),
         cmocka_unit_test(test_worker_records),
     };
 
