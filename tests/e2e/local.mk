@@ -124,6 +124,11 @@ dist_check_SCRIPTS += tests/e2e/proxy.sh tests/e2e/proxy.py
 # command, scenario by scenario against botocore.
 TESTS += tests/e2e/legacy.sh
 dist_check_SCRIPTS += tests/e2e/legacy.sh tests/e2e/legacy.py
+# The module's proxy=, no_proxy= and legacy_providers= in a login through
+# the real libpam under pam_wrapper (tests/lib/pam_host.py), root only.
+TESTS += tests/e2e/module_proxy.sh
+dist_check_SCRIPTS += tests/e2e/module_proxy.sh tests/e2e/module_proxy.py
+EXTRA_DIST += tests/lib/pam_host.py
 EXTRA_DIST += tests/lib/fault_server.py
 
 # The login's clock check through `awscred session` with the

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: MIT
+"""A PAM host for tests: the real libpam through ctypes, to be run under
+pam_wrapper (LD_PRELOAD=libpam_wrapper.so, PAM_WRAPPER=1,
+PAM_WRAPPER_SERVICE_DIR naming the test's service files).
+
+Usage: pam_host.py SERVICE USER [NAME=VALUE ...]
+Puts each NAME=VALUE into the PAM environment (as pam_env would), opens
+and closes a session and prints one JSON object: {"open": PAM code,
+"env": the PAM environment after pam_open_session, "info": the texts the
+module showed the user}.
+"""
+import ctypes
+import json
+import sys
+
+
+class Message(ctypes.Structure):
+    _fields_ = [("msg_style", ctypes.c_int), ("msg", ctypes.c_char_p)]
+
+
+class Response(ctypes.Structure):
+    _fields_ = [("resp", ctypes.c_char_p), ("resp_retcode", ctypes.c_int)]
+
+
+CONV = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int,
+                        ctypes.POINTER(ctypes.POINTER(Message)),
+                        ctypes.POINTER(ctypes.POINTER(Response)),
+                        ctypes.c_void_p)
+
+
+class Conv(ctypes.Structure):
+    _fields_ = [("conv", CONV), ("appdata_ptr", ctypes.c_void_p)]
+
+
+def main(argv):
+    service, user, pairs = argv[1], argv[2], argv[3:]
+    # pam_wrapper's pam_* come first in the global scope (LD_PRELOAD);
+    # a lookup in libpam's own handle would bypass it.
+    ctypes.CDLL("libpam.so.0", mode=ctypes.RTLD_GLOBAL)
+    pam = ctypes.CDLL(None)
+    libc = ctypes.CDLL("libc.so.6")
+    libc.calloc.restype = ctypes.c_void_p
+    pam.pam_getenvlist.restype = ctypes.POINTER(ctypes.c_char_p)
+    info = []
+
+    def converse(n, msgs, resp, data):
+        # libpam frees the answers: they must come from libc's malloc.
+        answers = libc.calloc(max(n, 1), ctypes.sizeof(Response))
+        if not answers:
+            return 5  # PAM_BUF_ERR
+        resp[0] = ctypes.cast(answers, ctypes.POINTER(Response))
+        for i in range(n):
+            info.append((msgs[i].contents.msg or b"").decode(errors="replace"))
+        return 0
+
+    conv = Conv(CONV(converse), None)
+    pamh = ctypes.c_void_p()
+    rc = pam.pam_start(service.encode(), user.encode(), ctypes.byref(conv),
+                       ctypes.byref(pamh))
+    if rc != 0:
+        print(json.dumps({"start": rc}))
+        return 1
+    for pair in pairs:
+        pam.pam_putenv(pamh, pair.encode())
+    opened = pam.pam_open_session(pamh, 0)
+    env = {}
+    lst = pam.pam_getenvlist(pamh)
+    i = 0
+    while lst and lst[i] is not None:
+        name, _, value = lst[i].decode().partition("=")
+        env[name] = value
+        i += 1
+    if opened == 0:
+        pam.pam_close_session(pamh, 0)
+    pam.pam_end(pamh, opened)
+    print(json.dumps({"open": opened, "env": env, "info": info}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
