@@ -181,8 +181,10 @@ def main():
 
         status, body = get(port, "/v1/credentials", host, token)
         local = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires - 600))
-        t.ok(status == 200 and json.loads(body).get("Expiration") == local,
-             "Expiration is in local-clock terms: 10 minutes earlier",
+        t.ok(status == 200 and json.loads(body).get("Expiration") == local
+             and json.loads(body).get("AccountId") == "123456789012",
+             "Expiration is in local-clock terms: 10 minutes earlier;"
+             " AccountId as registered",
              (local, body.replace(SECRET, "...")))
 
         status, body = get(port, "/v1/credentials", host, token, NOBODY)
