@@ -38,6 +38,10 @@
 #define HTTP_CONNECTION_LIMIT  512
 #define HTTP_PER_UID_LIMIT     32
 #define HTTP_IDLE_TIMEOUT_S    10
+/* Each connection's buffer for its request and headers: a GET with a
+   64-digit token fits many times over, and 1000 connections waiting at
+   once stay a few MiB (the RSS goal, bench/broker.py). */
+#define HTTP_CONNECTION_MEMORY 8192
 /* A refresh is the worker's run, bounded by its timeout (options.c,
    timeout=, 5 s by default) and the start of a thread. */
 #define HTTP_REFRESH_WAIT_MS   10000
@@ -517,7 +521,7 @@ broker_http_start(const struct broker_config *cfg, struct broker_registry *reg)
         (struct sockaddr *) &addr, MHD_OPTION_NOTIFY_CONNECTION, notify, http,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) HTTP_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) HTTP_IDLE_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HTTP_CONNECTION_MEMORY, MHD_OPTION_END);
     if (http->daemon != NULL
         && pthread_create(&http->resumer, NULL, resumer, http) != 0) {
         MHD_stop_daemon(http->daemon);
