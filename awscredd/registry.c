@@ -205,12 +205,14 @@ user_save(struct broker_registry *reg, const struct user *u)
     (void) broker_state_save(reg->cfg->state_dir, &saved);
 }
 
+/* Drops users[i]; its record too when it is forgotten for good (not at
+   the broker's stop, which a restart recovers from). */
 static void
-user_forget(struct broker_registry *reg, size_t i)
+user_forget(struct broker_registry *reg, size_t i, bool remove)
 {
     struct user *u = reg->users[i];
 
-    if (reg->cfg->state_dir != NULL)
+    if (remove && reg->cfg->state_dir != NULL)
         broker_state_remove(reg->cfg->state_dir, u->uid);
 
     broker_creds_clear(&u->creds);
@@ -226,7 +228,7 @@ broker_registry_free(struct broker_registry *reg)
     if (reg == NULL)
         return;
     while (reg->nusers > 0)
-        user_forget(reg, 0);
+        user_forget(reg, 0, false);
     free(reg->sessions);
     pthread_mutex_destroy(&reg->lock);
     free(reg);
@@ -400,7 +402,7 @@ broker_registry_expire(struct broker_registry *reg, int64_t now)
                     reg->sessions[j] = reg->sessions[--reg->nsessions];
                 else
                     j++;
-            user_forget(reg, i);
+            user_forget(reg, i, true);
         } else {
             i++;
         }

@@ -81,13 +81,27 @@ def runs(tmp):
         return 0
 
 
+def restart(tmp, log, nth):
+    """awscredd started again with tmp/broker.conf, once it says it
+    listens for the nth time (a killed broker's socket is still there)."""
+    broker = subprocess.Popen(
+        [BROKER, "--foreground", "--conf", os.path.join(tmp, "broker.conf")],
+        stdout=log, stderr=subprocess.STDOUT)
+    for _ in range(200):
+        with open(log.name) as f:
+            if f.read().count("listening on") == nth:
+                break
+        time.sleep(0.05)
+    return broker
+
+
 def main():
     why, _ = skip_reason()
     if why is not None:
         print("1..0 # SKIP " + why)
         return 0
     t = Tap()
-    print("1..10")
+    print("1..11")
     tmp = tempfile.mkdtemp(prefix="broker-restart.")
     os.chmod(tmp, 0o755)
     state = os.path.join(tmp, "sessions")
@@ -145,16 +159,7 @@ def main():
         killed = time.time()
         before = runs(tmp)
         time.sleep(1)
-        broker = subprocess.Popen(
-            [BROKER, "--foreground", "--conf",
-             os.path.join(tmp, "broker.conf")], stdout=log,
-            stderr=subprocess.STDOUT)
-        # The killed broker's socket is still there: wait for the log.
-        for _ in range(200):
-            with open(log.name) as f:
-                if f.read().count("listening on") == 2:
-                    break
-            time.sleep(0.05)
+        broker = restart(tmp, log, 2)
         restarted = time.time()
 
         status, body = get(port, "/v1/credentials", host, "0" * 64)
@@ -197,6 +202,16 @@ def main():
              and status == 200,
              "a login after the restart gets a token the broker serves",
              (second.get("result"), status))
+
+        # A stop as systemd does it (SIGTERM) keeps the records too.
+        broker.terminate()
+        broker.wait(timeout=20)
+        kept = os.path.exists(record)
+        broker = restart(tmp, log, 3)
+        status, _ = get(port, "/v1/credentials", host, new_token)
+        t.ok(kept and status == 200,
+             "a broker stopped with SIGTERM keeps its records: served"
+             " again after the start", (kept, status))
 
         closed = [control(sock, {"op": "close_session", "uid": "0",
                                  "session": s.get("session", "")})
