@@ -38,6 +38,9 @@
 #define BROKER_FIELD_MAX_BYTES    1024    /* user, profile, tty, rhost ... */
 #define BROKER_MAX_ARGS           32      /* the module's options */
 #define BROKER_WHY_MAX            256
+/* HTTP connections at once: enough for every process of 50 users
+   waiting for a refresh together (bench/broker.py), 8 KiB each. */
+#define BROKER_HTTP_CONNECTIONS   2048
 #define BROKER_SAVED_SESSIONS     32      /* session ids in one record */
 #define BROKER_STATE_DIR          "sessions"  /* beside control_socket */
 

@@ -35,7 +35,7 @@
 /* Connections at once, per uid (all clients are 127.0.0.1, so libmicro-
    httpd's per-IP limit would be the whole limit), and how long an idle one
    is kept. */
-#define HTTP_CONNECTION_LIMIT  512
+#define HTTP_CONNECTION_LIMIT  BROKER_HTTP_CONNECTIONS
 #define HTTP_PER_UID_LIMIT     32
 #define HTTP_IDLE_TIMEOUT_S    10
 /* Each connection's buffer for its request and headers: a GET with a
@@ -521,7 +521,8 @@ broker_http_start(const struct broker_config *cfg, struct broker_registry *reg)
         (struct sockaddr *) &addr, MHD_OPTION_NOTIFY_CONNECTION, notify, http,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) HTTP_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) HTTP_IDLE_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HTTP_CONNECTION_MEMORY, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HTTP_CONNECTION_MEMORY,
+        MHD_OPTION_END);
     if (http->daemon != NULL
         && pthread_create(&http->resumer, NULL, resumer, http) != 0) {
         MHD_stop_daemon(http->daemon);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -384,6 +385,23 @@ serve_control(int listen_fd, const struct broker_config *cfg,
     close(fd);
 }
 
+/* One descriptor per HTTP connection and a few more: the soft limit is
+   often 1024 (systemd's default), the hard one far higher. */
+static void
+raise_fd_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want = BROKER_HTTP_CONNECTIONS + 64;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+            broker_log(LOG_NOTICE, "%llu descriptors at most: fewer HTTP"
+                       " connections at once",
+                       (unsigned long long) rl.rlim_cur);
+    }
+}
+
 static void
 usage(FILE *out)
 {
@@ -427,6 +445,7 @@ main(int argc, char **argv)
         broker_log(LOG_NOTICE, "memory not locked: %s", strerror(errno));
     if (load_config(conf, conf_given, &cfg) < 0)
         return 1;
+    raise_fd_limit();
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
