@@ -179,16 +179,14 @@ wait_for_refresh(struct broker_http *http, struct MHD_Connection *conn,
     w = &http->waiting[http->nwaiting++];
     w->conn = conn;
     w->uid = uid;
-    w->wake = false;
     deadline_after(&w->deadline, HTTP_REFRESH_WAIT_MS);
-    pthread_mutex_unlock(&http->lock);
-    /* The refresh may have ended before this request was listed. */
-    if (!broker_registry_why(http->reg, uid, why, sizeof(why))) {
-        pthread_mutex_lock(&http->lock);
-        w->wake = true;
+    /* The refresh may have ended (and told refreshed()) before this
+       request was listed. The registry's lock is taken under this one,
+       never the other way round (registry.c notifies unlocked). */
+    w->wake = !broker_registry_why(http->reg, uid, why, sizeof(why));
+    if (w->wake)
         pthread_cond_signal(&http->wakeup);
-        pthread_mutex_unlock(&http->lock);
-    }
+    pthread_mutex_unlock(&http->lock);
     return true;
 }
 

@@ -31,7 +31,9 @@ from broker_lib import control, free_port  # noqa: E402
 
 USERS, PROCS, SESSIONS, REQUESTS = 50, 20, 1000, 5000
 REFRESH_BEFORE = 60
-PREFIX = "awsbrk"
+# Names of this run's own, so that runs at once (make check in several
+# build trees) do not take each other's users.
+PREFIX = "awsbrk%d-" % os.getpid()
 
 ISSUE = r"""#!/usr/bin/python3
 import datetime, json, os, time

@@ -32,7 +32,8 @@ sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "lib"))
 from tap import Tap  # noqa: E402
 from broker import get, client_env, BROKER  # noqa: E402
-from broker_lib import control, skip_reason, start_broker  # noqa: E402
+from broker_lib import (control, skip_reason, start_broker,  # noqa: E402
+                        wait_listening)
 from broker_refresh import login, user_profile  # noqa: E402
 
 LIFETIME = 600
@@ -87,11 +88,7 @@ def restart(tmp, log, nth):
     broker = subprocess.Popen(
         [BROKER, "--foreground", "--conf", os.path.join(tmp, "broker.conf")],
         stdout=log, stderr=subprocess.STDOUT)
-    for _ in range(200):
-        with open(log.name) as f:
-            if f.read().count("listening on") == nth:
-                break
-        time.sleep(0.05)
+    wait_listening(log, nth)
     return broker
 
 

@@ -144,6 +144,9 @@ def system_refresh(t, tmp, endpoint, motoproc):
 
 
 def lifetime(t, tmp):
+    # A directory of its own: not the records the system broker kept.
+    tmp = os.path.join(tmp, "lifetime")
+    os.mkdir(tmp, 0o755)
     broker, sock, port, log = start_broker(BROKER, tmp, "lifetime",
                                            "max_lifetime = 3s\n")
     host = "127.0.0.1:%d" % port

@@ -52,17 +52,19 @@ def start_broker(binary, tmp, name, extra=""):
     log = open(os.path.join(tmp, name + ".log"), "w+")
     proc = subprocess.Popen([binary, "--foreground", "--conf", conf],
                             stdout=log, stderr=subprocess.STDOUT)
-    wait_for(sock)
+    wait_listening(log)
     return proc, sock, port, log
 
 
-def wait_for(path, present=True):
-    """Whether path exists (or not) within 10 s."""
+def wait_listening(log, nth=1):
+    """Waits (10 s at most) until awscredd's log says it listens for the
+    nth time: its socket exists from bind() on, before listen(), and a
+    killed broker's stays."""
     for _ in range(200):
-        if os.path.exists(path) == present:
-            return True
+        with open(log.name) as f:
+            if f.read().count("listening on") >= nth:
+                return
         time.sleep(0.05)
-    return False
 
 
 def skip_reason(moto=False):
