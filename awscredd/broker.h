@@ -8,6 +8,8 @@
  *              the open sessions, all in memory only
  *   refresh.c  a user's credentials resolved again, as the module does at
  *              login, one resolution per user at a time
+ *   state.c    the root-only records a restarted broker reloads (no
+ *              secret: who, how to resolve, a SHA-256 of the token)
  *   peer.c     the uid that owns a loopback TCP client socket, from the
  *              kernel (NETLINK_SOCK_DIAG, inet_diag)
  *   http.c     the loopback credentials endpoint (libmicrohttpd)
@@ -36,11 +38,17 @@
 #define BROKER_FIELD_MAX_BYTES    1024    /* user, profile, tty, rhost ... */
 #define BROKER_MAX_ARGS           32      /* the module's options */
 #define BROKER_WHY_MAX            256
+/* HTTP connections at once: enough for every process of 50 users
+   waiting for a refresh together (bench/broker.py), 8 KiB each. */
+#define BROKER_HTTP_CONNECTIONS   2048
+#define BROKER_SAVED_SESSIONS     32      /* session ids in one record */
+#define BROKER_STATE_DIR          "sessions"  /* beside control_socket */
 
 struct broker_config {
     struct in_addr listen_addr;     /* loopback only */
     uint16_t port;
     char *control_socket;
+    char *state_dir;                /* the saved records; NULL: none */
     int64_t retain_after_close_s;   /* keep a user's token after logout */
     int64_t max_lifetime_s;         /* cap since the first login */
     int64_t refresh_before_s;
@@ -48,7 +56,7 @@ struct broker_config {
 
 /* ---- The control protocol (control.c) ---------------------------------- */
 
-enum broker_op { BROKER_OP_OPEN = 1, BROKER_OP_CLOSE };
+enum broker_op { BROKER_OP_OPEN = 1, BROKER_OP_CLOSE, BROKER_OP_SAVED };
 
 /* A parsed request; the strings point into result (wiped by clear). */
 struct broker_request {
@@ -63,6 +71,11 @@ struct broker_request {
     uint64_t session;               /* close_session: the id open gave */
     const char *argv[BROKER_MAX_ARGS];  /* the module's options (arg.N) */
     size_t argc;
+    /* A saved record's (state.c). */
+    char token_sha256[BROKER_TOKEN_CHARS + 1];
+    int64_t first_open, last_close;
+    uint64_t saved[BROKER_SAVED_SESSIONS];
+    size_t nsaved;
 };
 
 /* Parses and checks one request frame. 0, or -1 with why. */
@@ -118,10 +131,21 @@ void broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
                                const struct broker_creds *fresh,
                                const char *why, int64_t now);
 /* Why uid has no valid credentials: the last refresh's failure, or ""
-   while one is running. */
-void broker_registry_why(struct broker_registry *reg, uid_t uid, char *why,
+   while one is running. Whether one is running. */
+bool broker_registry_why(struct broker_registry *reg, uid_t uid, char *why,
                          size_t size);
+/* Called with uid after each refresh of uid ends (http.c wakes the
+   requests waiting for it). */
+typedef void broker_refreshed_fn(void *arg, uid_t uid);
+void broker_registry_set_notify(struct broker_registry *reg,
+                                broker_refreshed_fn *fn, void *arg);
 void broker_registry_free(struct broker_registry *reg);
+/* A user from a saved record (op saved_session): its token known by its
+   hash only, no credentials until the first request resolves them. 0, or
+   -1 with why. */
+int broker_registry_restore(struct broker_registry *reg,
+                            const struct broker_request *saved, char *why,
+                            size_t size);
 /* Registers a session; fills token (BROKER_TOKEN_CHARS + 1) and *session.
    0, or -1 with why. */
 int broker_registry_open(struct broker_registry *reg,
@@ -148,6 +172,29 @@ enum broker_lookup broker_registry_lookup(struct broker_registry *reg,
                                           size_t len, int64_t now,
                                           struct broker_creds *out);
 void broker_creds_clear(struct broker_creds *creds);
+
+/* ---- Saved records (state.c) ---------------------------------------- */
+
+/* What a record holds; no secret. */
+struct broker_saved {
+    const struct broker_record *rec;
+    const char *token_sha256;
+    int64_t first_open, last_close;
+    const uint64_t *ids;
+    size_t nids;
+};
+
+/* Makes dir (0700 root) or checks it is. 0, or -1 with why. */
+int broker_state_open(const char *dir, char *why, size_t size);
+/* Replaces uid's record (written aside, then renamed). 0 or -1. */
+int broker_state_save(const char *dir, const struct broker_saved *saved);
+void broker_state_remove(const char *dir, uid_t uid);
+/* Restores every record of dir into reg; one that is not root's, is
+   readable by others or does not parse is ignored and told to ignored.
+   How many were restored. */
+typedef void broker_ignored_fn(const char *name, const char *why);
+size_t broker_state_load(const char *dir, struct broker_registry *reg,
+                         broker_ignored_fn *ignored);
 
 /* ---- The kernel's word on a client (peer.c) ---------------------------- */
 

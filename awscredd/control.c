@@ -11,6 +11,12 @@
  *                    that refresh.c resolves as the login did)
  *   op=close_session uid session
  *
+ * A saved record (state.c, read back when the broker starts) is a frame
+ * of the same format:
+ *
+ *   op=saved_session user uid profile service rhost tty [argc arg.N]
+ *                    token_sha256 first_open last_close sessions
+ *
  * The answer holds result=ok token= url= session= or result=error
  * message=. Every value is checked here, once, before the registry or an
  * HTTP answer sees it.
@@ -87,6 +93,65 @@ parse_args(struct broker_request *req, char *why, size_t size)
     return 0;
 }
 
+/* Who logged in and how to resolve again: what a registration and a
+   saved record share. */
+static int
+parse_who(struct broker_request *req, char *why, size_t size)
+{
+    const struct pamaws_result *r = &req->result;
+
+    req->user = field(r, "user");
+    req->profile = field(r, "profile");
+    req->service = field(r, "service");
+    req->rhost = field(r, "rhost");
+    req->tty = field(r, "tty");
+    if (req->user == NULL || req->profile == NULL || req->service == NULL
+        || req->rhost == NULL || req->tty == NULL)
+        return fail(req, why, size, "a field", "is too long");
+    if (req->user[0] == '\0')
+        return fail(req, why, size, "user", "is missing");
+    return parse_args(req, why, size);
+}
+
+/* A saved record (state.c): token_sha256, first_open, last_close and the
+   open sessions' ids, space-separated. */
+static int
+parse_saved(struct broker_request *req, char *why, size_t size)
+{
+    const struct pamaws_result *r = &req->result;
+    const char *hash = pamaws_result_get(r, "token_sha256");
+    const char *ids = field(r, "sessions");
+    char id[24];
+    uint64_t n;
+    size_t len;
+
+    if (parse_who(req, why, size) < 0)
+        return -1;
+    if (hash == NULL || strlen(hash) != BROKER_TOKEN_CHARS
+        || strspn(hash, "0123456789abcdef") != BROKER_TOKEN_CHARS)
+        return fail(req, why, size, "token_sha256", "is not a digest");
+    memcpy(req->token_sha256, hash, sizeof(req->token_sha256));
+    if (!parse_number(pamaws_result_get(r, "first_open"), INT64_MAX / 2, &n))
+        return fail(req, why, size, "first_open", "is not a time");
+    req->first_open = (int64_t) n;
+    if (!parse_number(pamaws_result_get(r, "last_close"), INT64_MAX / 2, &n))
+        return fail(req, why, size, "last_close", "is not a time");
+    req->last_close = (int64_t) n;
+    if (ids == NULL)
+        return fail(req, why, size, "sessions", "is too long");
+    for (; *ids != '\0'; ids += len + (ids[len] == ' ')) {
+        len = strcspn(ids, " ");
+        if (len == 0 || len >= sizeof(id)
+            || req->nsaved >= BROKER_SAVED_SESSIONS)
+            return fail(req, why, size, "sessions", "are not session ids");
+        memcpy(id, ids, len);
+        id[len] = '\0';
+        if (!parse_number(id, UINT64_MAX, &req->saved[req->nsaved++]))
+            return fail(req, why, size, "sessions", "are not session ids");
+    }
+    return 0;
+}
+
 static int
 parse_open(struct broker_request *req, char *why, size_t size)
 {
@@ -95,21 +160,13 @@ parse_open(struct broker_request *req, char *why, size_t size)
     bool negative;
     uint64_t n;
 
-    req->user = field(r, "user");
     req->mode = field(r, "mode");
-    req->profile = field(r, "profile");
     req->files = field(r, "files");
-    req->service = field(r, "service");
-    req->rhost = field(r, "rhost");
-    req->tty = field(r, "tty");
     req->account_id = field(r, "account_id");
     req->region = field(r, "region");
-    if (req->user == NULL || req->mode == NULL || req->profile == NULL
-        || req->files == NULL || req->service == NULL || req->rhost == NULL
-        || req->tty == NULL || req->account_id == NULL || req->region == NULL)
+    if (req->mode == NULL || req->files == NULL || req->account_id == NULL
+        || req->region == NULL)
         return fail(req, why, size, "a field", "is too long");
-    if (req->user[0] == '\0')
-        return fail(req, why, size, "user", "is missing");
     if (strcmp(req->mode, "user") != 0 && strcmp(req->mode, "system") != 0)
         return fail(req, why, size, "mode", "is neither user nor system");
     if (req->region[0] != '\0' && (bad = pamaws_check_region(req->region)))
@@ -146,7 +203,7 @@ parse_open(struct broker_request *req, char *why, size_t size)
                         " of seconds within a day");
         req->clock_offset = negative ? -(int64_t) n : (int64_t) n;
     }
-    return parse_args(req, why, size);
+    return parse_who(req, why, size);
 }
 
 int
@@ -174,6 +231,10 @@ broker_request_parse(const char *buf, size_t len, struct broker_request *req,
                           UINT64_MAX, &req->session))
             return fail(req, why, size, "session", "is not a number");
         return 0;
+    }
+    if (op != NULL && strcmp(op, "saved_session") == 0) {
+        req->op = BROKER_OP_SAVED;
+        return parse_saved(req, why, size);
     }
     return fail(req, why, size, "op", "is unknown");
 }

@@ -10,6 +10,11 @@
  * ContainerProvider reads (botocore/credentials.py, ContainerProvider):
  * AccessKeyId, SecretAccessKey, Token, Expiration, AccountId.
  *
+ * A request that finds no valid credentials while its user's refresh runs
+ * (the first request after a restart, or after they ran out) is suspended
+ * until the refresh ends, at most HTTP_REFRESH_WAIT_MS, and answered then:
+ * an SDK's retry would only find the same refresh still running.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -30,9 +35,24 @@
 /* Connections at once, per uid (all clients are 127.0.0.1, so libmicro-
    httpd's per-IP limit would be the whole limit), and how long an idle one
    is kept. */
-#define HTTP_CONNECTION_LIMIT  512
+#define HTTP_CONNECTION_LIMIT  BROKER_HTTP_CONNECTIONS
 #define HTTP_PER_UID_LIMIT     32
 #define HTTP_IDLE_TIMEOUT_S    10
+/* Each connection's buffer for its request and headers: a GET with a
+   64-digit token fits many times over, and 1000 connections waiting at
+   once stay a few MiB (the RSS goal, bench/broker.py). */
+#define HTTP_CONNECTION_MEMORY 8192
+/* A refresh is the worker's run, bounded by its timeout (options.c,
+   timeout=, 5 s by default) and the start of a thread. */
+#define HTTP_REFRESH_WAIT_MS   10000
+
+/* A request suspended until uid's refresh ends or the deadline. */
+struct waiter {
+    struct MHD_Connection *conn;
+    uid_t uid;
+    struct timespec deadline;       /* CLOCK_MONOTONIC */
+    bool wake;
+};
 
 struct uid_count {
     uid_t uid;
@@ -50,7 +70,16 @@ struct broker_http {
     /* The uid the accept policy found, for the connection it admitted. */
     struct sockaddr_in admitted;
     uid_t admitted_uid;
+    /* The suspended requests, and the thread that resumes them. */
+    struct waiter waiting[HTTP_CONNECTION_LIMIT];
+    size_t nwaiting;
+    pthread_cond_t wakeup;
+    pthread_t resumer;
+    bool stopping;
 };
+
+/* Marks a request that waited once: its second run answers. */
+static char waited;
 
 static void
 wipe_body(void *body)
@@ -113,14 +142,121 @@ json_text(const char *text, char *out, size_t size)
     out[o] = '\0';
 }
 
+static void
+deadline_after(struct timespec *t, long ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, t);
+    t->tv_sec += ms / 1000;
+    t->tv_nsec += (ms % 1000) * 1000000;
+    if (t->tv_nsec >= 1000000000) {
+        t->tv_sec++;
+        t->tv_nsec -= 1000000000;
+    }
+}
+
+static bool
+passed(const struct timespec *deadline, const struct timespec *now)
+{
+    return now->tv_sec > deadline->tv_sec
+           || (now->tv_sec == deadline->tv_sec
+               && now->tv_nsec >= deadline->tv_nsec);
+}
+
+/* Suspends conn until uid's refresh ends; whether it was. */
+static bool
+wait_for_refresh(struct broker_http *http, struct MHD_Connection *conn,
+                 uid_t uid)
+{
+    struct waiter *w;
+    char why[BROKER_WHY_MAX];
+
+    pthread_mutex_lock(&http->lock);
+    if (http->stopping || http->nwaiting >= HTTP_CONNECTION_LIMIT) {
+        pthread_mutex_unlock(&http->lock);
+        return false;
+    }
+    MHD_suspend_connection(conn);
+    w = &http->waiting[http->nwaiting++];
+    w->conn = conn;
+    w->uid = uid;
+    deadline_after(&w->deadline, HTTP_REFRESH_WAIT_MS);
+    /* The refresh may have ended (and told refreshed()) before this
+       request was listed. The registry's lock is taken under this one,
+       never the other way round (registry.c notifies unlocked). */
+    w->wake = !broker_registry_why(http->reg, uid, why, sizeof(why));
+    if (w->wake)
+        pthread_cond_signal(&http->wakeup);
+    pthread_mutex_unlock(&http->lock);
+    return true;
+}
+
+/* The end of uid's refresh (registry.c): its waiting requests go on. */
+static void
+refreshed(void *arg, uid_t uid)
+{
+    struct broker_http *http = arg;
+    size_t i;
+
+    pthread_mutex_lock(&http->lock);
+    for (i = 0; i < http->nwaiting; i++)
+        if (http->waiting[i].uid == uid)
+            http->waiting[i].wake = true;
+    pthread_cond_signal(&http->wakeup);
+    pthread_mutex_unlock(&http->lock);
+}
+
+/* Resumes the requests whose refresh ended or whose wait ran out; all of
+   them at the stop. MHD_resume_connection runs outside http->lock, which
+   libmicrohttpd's own thread takes in notify(). */
+static void *
+resumer(void *arg)
+{
+    struct broker_http *http = arg;
+    struct MHD_Connection *ready[HTTP_CONNECTION_LIMIT];
+    struct timespec now, next;
+    size_t i, n;
+    bool stop;
+
+    do {
+        pthread_mutex_lock(&http->lock);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        deadline_after(&next, 1000);
+        stop = http->stopping;
+        for (i = 0, n = 0; i < http->nwaiting;) {
+            struct waiter *w = &http->waiting[i];
+
+            if (w->wake || stop || passed(&w->deadline, &now)) {
+                ready[n++] = w->conn;
+                *w = http->waiting[--http->nwaiting];
+                continue;
+            }
+            if (passed(&w->deadline, &next))
+                next = w->deadline;
+            i++;
+        }
+        if (n == 0 && !stop)
+            (void) pthread_cond_timedwait(&http->wakeup, &http->lock,
+                                          &next);
+        pthread_mutex_unlock(&http->lock);
+        for (i = 0; i < n; i++)
+            MHD_resume_connection(ready[i]);
+    } while (!stop);
+    return NULL;
+}
+
 /* No valid credentials: the last refresh's failure in the CLI's words, or
    a refresh still running. */
 static enum MHD_Result
-expired(struct broker_http *http, struct MHD_Connection *conn, uid_t uid)
+expired(struct broker_http *http, struct MHD_Connection *conn, uid_t uid,
+        void **state)
 {
     char why[BROKER_WHY_MAX], text[6 * BROKER_WHY_MAX + 1];
+    bool running = broker_registry_why(http->reg, uid, why, sizeof(why));
 
-    broker_registry_why(http->reg, uid, why, sizeof(why));
+    if (running && *state == NULL && wait_for_refresh(http, conn, uid)) {
+        *state = &waited;
+        return MHD_YES;
+    }
     if (why[0] == '\0')
         return error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "Refreshing",
                      "the session's credentials expired and are being"
@@ -209,7 +345,6 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 
     (void) version;
     (void) upload_data;
-    (void) state;
     if (*upload_data_size != 0)
         return error(conn, MHD_HTTP_BAD_REQUEST, "BadRequest",
                      "a request body is not accepted");
@@ -239,7 +374,7 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
         return error(conn, MHD_HTTP_TOO_MANY_REQUESTS, "TooManyRequests",
                      "too many wrong tokens; wait a minute");
     case BROKER_LOOKUP_EXPIRED:
-        return expired(http, conn, uid);
+        return expired(http, conn, uid, state);
     default:
         broker_log(LOG_NOTICE, "uid %u: a request with a wrong or no token",
                    (unsigned) uid);
@@ -354,6 +489,18 @@ broker_http_start(const struct broker_config *cfg, struct broker_registry *reg)
         free(http);
         return NULL;
     }
+    {
+        pthread_condattr_t attr;
+
+        if (pthread_condattr_init(&attr) != 0
+            || pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) != 0
+            || pthread_cond_init(&http->wakeup, &attr) != 0) {
+            pthread_mutex_destroy(&http->lock);
+            free(http);
+            return NULL;
+        }
+        pthread_condattr_destroy(&attr);
+    }
     http->cfg = cfg;
     http->reg = reg;
     addr.sin_addr = cfg->listen_addr;
@@ -364,18 +511,28 @@ broker_http_start(const struct broker_config *cfg, struct broker_registry *reg)
     /* One polling thread: the accept policy and the start notification of
        a connection run back to back in it. */
     http->daemon = MHD_start_daemon(
-        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, cfg->port,
+        MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG
+            | MHD_ALLOW_SUSPEND_RESUME,
+        cfg->port,
         accept_policy, http, handle, http, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *) &addr, MHD_OPTION_NOTIFY_CONNECTION, notify, http,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) HTTP_CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) HTTP_IDLE_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) 32768, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) HTTP_CONNECTION_MEMORY,
+        MHD_OPTION_END);
+    if (http->daemon != NULL
+        && pthread_create(&http->resumer, NULL, resumer, http) != 0) {
+        MHD_stop_daemon(http->daemon);
+        http->daemon = NULL;
+    }
     if (http->daemon == NULL) {
+        pthread_cond_destroy(&http->wakeup);
         pthread_mutex_destroy(&http->lock);
         free(http);
         return NULL;
     }
+    broker_registry_set_notify(reg, refreshed, http);
     return http;
 }
 
@@ -384,7 +541,14 @@ broker_http_stop(struct broker_http *http)
 {
     if (http == NULL)
         return;
+    broker_registry_set_notify(http->reg, NULL, NULL);
+    pthread_mutex_lock(&http->lock);
+    http->stopping = true;
+    pthread_cond_signal(&http->wakeup);
+    pthread_mutex_unlock(&http->lock);
+    (void) pthread_join(http->resumer, NULL);
     MHD_stop_daemon(http->daemon);
+    pthread_cond_destroy(&http->wakeup);
     pthread_mutex_destroy(&http->lock);
     free(http);
 }

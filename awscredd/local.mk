@@ -3,7 +3,8 @@
 # protocol (pam_awscred/result.c) and libmicrohttpd for HTTP.
 noinst_LTLIBRARIES += awscredd/libbroker.la
 awscredd_libbroker_la_SOURCES = awscredd/broker.h awscredd/control.c \
-	awscredd/registry.c
+	awscredd/registry.c awscredd/state.c libawscred/util/sha1.c \
+	libawscred/util/sha256.c
 awscredd_libbroker_la_CFLAGS = $(AM_CFLAGS)
 awscredd_libbroker_la_LIBADD = pam_awscred/libpamawscred.la
 

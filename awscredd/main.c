@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <ini.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -148,6 +150,10 @@ conf_handler(void *user, const char *section, const char *name,
         ok = value[0] == '/' && strlen(value) < sizeof(((struct sockaddr_un *) 0)->sun_path)
              && (free(cfg->control_socket),
                  (cfg->control_socket = strdup(value)) != NULL);
+    else if (strcmp(name, "state_dir") == 0)
+        ok = value[0] == '/' && strlen(value) < 512
+             && (free(cfg->state_dir),
+                 (cfg->state_dir = strdup(value)) != NULL);
     else if (strcmp(name, "retain_after_close") == 0)
         ok = parse_seconds(value, &cfg->retain_after_close_s);
     else if (strcmp(name, "max_lifetime") == 0)
@@ -191,6 +197,38 @@ load_config(const char *path, bool must_exist, struct broker_config *cfg)
         return -1;
     }
     return 0;
+}
+
+/* The saved records' directory: state_dir=, else beside the control
+   socket. NULL (and a log line) when it is not root's alone. */
+static void
+state_dir(struct broker_config *cfg)
+{
+    const char *slash = strrchr(cfg->control_socket, '/');
+    char why[PATH_MAX + 64];
+
+    if (cfg->state_dir == NULL
+        && asprintf(&cfg->state_dir, "%.*s/%s",
+                    (int) (slash - cfg->control_socket), cfg->control_socket,
+                    BROKER_STATE_DIR)
+               < 0)
+        cfg->state_dir = NULL;
+    if (cfg->state_dir != NULL
+        && broker_state_open(cfg->state_dir, why, sizeof(why)) < 0) {
+        broker_log(LOG_WARNING, "sessions are not saved for a restart: %s",
+                   why);
+        free(cfg->state_dir);
+        cfg->state_dir = NULL;
+    }
+}
+
+static void
+state_ignored(const char *name, const char *why)
+{
+    char safe[64];
+
+    pamaws_escape(name, safe, sizeof(safe));
+    broker_log(LOG_WARNING, "saved session %s ignored: %s", safe, why);
 }
 
 /* ---- The control socket -------------------------------------------------- */
@@ -347,6 +385,23 @@ serve_control(int listen_fd, const struct broker_config *cfg,
     close(fd);
 }
 
+/* One descriptor per HTTP connection and a few more: the soft limit is
+   often 1024 (systemd's default), the hard one far higher. */
+static void
+raise_fd_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want = BROKER_HTTP_CONNECTIONS + 64;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur < want)
+            broker_log(LOG_NOTICE, "%llu descriptors at most: fewer HTTP"
+                       " connections at once",
+                       (unsigned long long) rl.rlim_cur);
+    }
+}
+
 static void
 usage(FILE *out)
 {
@@ -390,6 +445,7 @@ main(int argc, char **argv)
         broker_log(LOG_NOTICE, "memory not locked: %s", strerror(errno));
     if (load_config(conf, conf_given, &cfg) < 0)
         return 1;
+    raise_fd_limit();
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);
@@ -399,6 +455,11 @@ main(int argc, char **argv)
     if (reg == NULL)
         goto out;
     broker_registry_set_refresh(reg, broker_refresh_start);
+    state_dir(&cfg);
+    if (cfg.state_dir != NULL)
+        broker_log(LOG_INFO, "%zu saved sessions restored from %s",
+                   broker_state_load(cfg.state_dir, reg, state_ignored),
+                   cfg.state_dir);
     fd = control_listen(cfg.control_socket);
     if (fd < 0) {
         broker_log(LOG_ERR, "%s: %s", cfg.control_socket, strerror(errno));
@@ -431,5 +492,6 @@ out_reg:
         broker_log(LOG_WARNING, "stopping with a refresh still running");
 out:
     free(cfg.control_socket);
+    free(cfg.state_dir);
     return status;
 }

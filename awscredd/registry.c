@@ -11,6 +11,10 @@
  * meanwhile gets the still-valid set, or "being refreshed" once it ran
  * out. A failed refresh is tried again after REFRESH_RETRY_S.
  *
+ * Tokens are compared by their SHA-256: a user restored from a saved
+ * record (state.c) after a restart is known by that alone, and its next
+ * login gets a new token.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "config.h"
@@ -24,6 +28,7 @@
 
 #include "awscredd/broker.h"
 #include "common/secret.h"
+#include "util/sha256.h"
 
 /* Wrong tokens a uid may send per window before it is answered 429. */
 #define FAIL_LIMIT     10
@@ -32,7 +37,8 @@
 
 struct user {
     uid_t uid;
-    char token[BROKER_TOKEN_CHARS + 1];
+    char token[BROKER_TOKEN_CHARS + 1];     /* "" when restored */
+    char token_sha256[BROKER_TOKEN_CHARS + 1];
     struct broker_creds creds;
     size_t sessions;
     int64_t first_open, last_close;
@@ -64,6 +70,8 @@ struct broker_registry {
     struct fails fails[BROKER_MAX_USERS];
     size_t nfails;
     broker_refresh_fn *refresh;
+    broker_refreshed_fn *notify;
+    void *notify_arg;
 };
 
 struct broker_registry *
@@ -99,6 +107,16 @@ broker_registry_set_refresh(struct broker_registry *reg,
                             broker_refresh_fn *fn)
 {
     reg->refresh = fn;
+}
+
+void
+broker_registry_set_notify(struct broker_registry *reg,
+                           broker_refreshed_fn *fn, void *arg)
+{
+    pthread_mutex_lock(&reg->lock);
+    reg->notify = fn;
+    reg->notify_arg = arg;
+    pthread_mutex_unlock(&reg->lock);
 }
 
 void
@@ -167,10 +185,35 @@ creds_copy(struct broker_creds *to, const struct broker_creds *from)
     return 0;
 }
 
+/* Writes u's record for a restarted broker (state.c), when configured. */
 static void
-user_forget(struct broker_registry *reg, size_t i)
+user_save(struct broker_registry *reg, const struct user *u)
+{
+    uint64_t ids[BROKER_SAVED_SESSIONS];
+    struct broker_saved saved = {
+        .rec = &u->rec, .token_sha256 = u->token_sha256,
+        .first_open = u->first_open, .last_close = u->last_close, .ids = ids,
+    };
+    size_t i;
+
+    if (reg->cfg->state_dir == NULL || u->rec.user == NULL)
+        return;
+    for (i = 0; i < reg->nsessions && saved.nids < BROKER_SAVED_SESSIONS;
+         i++)
+        if (reg->sessions[i].uid == u->uid)
+            ids[saved.nids++] = reg->sessions[i].id;
+    (void) broker_state_save(reg->cfg->state_dir, &saved);
+}
+
+/* Drops users[i]; its record too when it is forgotten for good (not at
+   the broker's stop, which a restart recovers from). */
+static void
+user_forget(struct broker_registry *reg, size_t i, bool remove)
 {
     struct user *u = reg->users[i];
+
+    if (remove && reg->cfg->state_dir != NULL)
+        broker_state_remove(reg->cfg->state_dir, u->uid);
 
     broker_creds_clear(&u->creds);
     broker_record_clear(&u->rec);
@@ -185,7 +228,7 @@ broker_registry_free(struct broker_registry *reg)
     if (reg == NULL)
         return;
     while (reg->nusers > 0)
-        user_forget(reg, 0);
+        user_forget(reg, 0, false);
     free(reg->sessions);
     pthread_mutex_destroy(&reg->lock);
     free(reg);
@@ -223,6 +266,16 @@ new_token(char *token)
     return 0;
 }
 
+/* A new token for u, and its hash. */
+static int
+user_token(struct user *u)
+{
+    if (new_token(u->token) < 0)
+        return -1;
+    sha256_hex(u->token, BROKER_TOKEN_CHARS, u->token_sha256);
+    return 0;
+}
+
 static int
 open_locked(struct broker_registry *reg, const struct broker_request *req,
             int64_t now, char *token, uint64_t *session, char *why,
@@ -251,14 +304,15 @@ open_locked(struct broker_registry *reg, const struct broker_request *req,
             snprintf(why, size, "too many users");
             return -1;
         }
-        if (new_token(u->token) < 0) {
-            free(u);
-            snprintf(why, size, "no random bytes for a token");
-            return -1;
-        }
         u->uid = req->uid;
         u->first_open = now;
         reg->users[reg->nusers++] = u;
+    }
+    /* A user restored after a restart is known by its token's hash only:
+       this login's token file gets a new one. */
+    if (u->token[0] == '\0' && user_token(u) < 0) {
+        snprintf(why, size, "no random bytes for a token");
+        return -1;
     }
     /* The newest login's credentials win when they last longer. */
     if (u->creds.access_key_id == NULL
@@ -285,6 +339,7 @@ open_locked(struct broker_registry *reg, const struct broker_request *req,
     reg->nsessions++;
     *session = reg->next_id++;
     memcpy(token, u->token, sizeof(u->token));
+    user_save(reg, u);
     return 0;
 }
 
@@ -317,6 +372,7 @@ broker_registry_close(struct broker_registry *reg, uid_t uid,
         reg->sessions[i] = reg->sessions[--reg->nsessions];
         if (--u->sessions == 0)
             u->last_close = now;
+        user_save(reg, u);
         status = 0;
     }
     pthread_mutex_unlock(&reg->lock);
@@ -346,7 +402,7 @@ broker_registry_expire(struct broker_registry *reg, int64_t now)
                     reg->sessions[j] = reg->sessions[--reg->nsessions];
                 else
                     j++;
-            user_forget(reg, i);
+            user_forget(reg, i, true);
         } else {
             i++;
         }
@@ -365,15 +421,18 @@ refresh_due(const struct broker_registry *reg, const struct user *u,
                || now - u->refresh_failed >= REFRESH_RETRY_S);
 }
 
-/* Compares the whole token whatever the first differing byte. */
+/* Whether got (len bytes) is the token whose hash is want, comparing the
+   whole hash whatever the first differing byte. */
 static bool
 token_equal(const char *want, const char *got, size_t len)
 {
     unsigned char diff = len != BROKER_TOKEN_CHARS;
+    char hash[BROKER_TOKEN_CHARS + 1];
     size_t i;
 
+    sha256_hex(got, len, hash);
     for (i = 0; i < BROKER_TOKEN_CHARS; i++)
-        diff |= (unsigned char) (want[i] ^ (i < len ? got[i] : 0));
+        diff |= (unsigned char) (want[i] ^ hash[i]);
     return diff == 0;
 }
 
@@ -423,7 +482,7 @@ broker_registry_lookup(struct broker_registry *reg, uid_t uid,
         goto out;
     }
     u = user_find(reg, uid, NULL);
-    match = u != NULL && token_equal(u->token, token, len);
+    match = u != NULL && token_equal(u->token_sha256, token, len);
     if (!match) {
         status = rate_limited(reg, uid, now, true) ? BROKER_LOOKUP_LIMITED
                                                    : BROKER_LOOKUP_DENIED;
@@ -450,10 +509,14 @@ broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
                           const struct broker_creds *fresh, const char *why,
                           int64_t now)
 {
+    broker_refreshed_fn *notify;
     struct broker_creds copy;
+    void *notify_arg;
     struct user *u;
 
     pthread_mutex_lock(&reg->lock);
+    notify = reg->notify;
+    notify_arg = reg->notify_arg;
     u = user_find(reg, uid, NULL);
     if (u != NULL) {
         u->refreshing = false;
@@ -468,16 +531,65 @@ broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
         }
     }
     pthread_mutex_unlock(&reg->lock);
+    if (notify != NULL)
+        notify(notify_arg, uid);
 }
 
-void
+int
+broker_registry_restore(struct broker_registry *reg,
+                        const struct broker_request *saved, char *why,
+                        size_t size)
+{
+    struct user *u = NULL;
+    size_t i;
+    int status = -1;
+
+    pthread_mutex_lock(&reg->lock);
+    if (user_find(reg, saved->uid, NULL) != NULL) {
+        snprintf(why, size, "uid %lu is known already",
+                 (unsigned long) saved->uid);
+    } else if (reg->nusers >= BROKER_MAX_USERS
+               || reg->nsessions + saved->nsaved > BROKER_MAX_SESSIONS
+               || (u = calloc(1, sizeof(*u))) == NULL) {
+        snprintf(why, size, "too many users");
+    } else if (record_set(&u->rec, saved->uid, saved->user, saved->service,
+                          saved->rhost, saved->tty, saved->profile,
+                          saved->argv, saved->argc)
+               < 0) {
+        snprintf(why, size, "out of memory");
+        free(u);
+    } else {
+        u->uid = saved->uid;
+        memcpy(u->token_sha256, saved->token_sha256,
+               sizeof(u->token_sha256));
+        u->first_open = saved->first_open;
+        u->last_close = saved->last_close;
+        for (i = 0; i < saved->nsaved; i++) {
+            reg->sessions[reg->nsessions].id = saved->saved[i];
+            reg->sessions[reg->nsessions++].uid = u->uid;
+            if (saved->saved[i] >= reg->next_id
+                && saved->saved[i] < UINT64_MAX)
+                reg->next_id = saved->saved[i] + 1;
+        }
+        u->sessions = saved->nsaved;
+        reg->users[reg->nusers++] = u;
+        status = 0;
+    }
+    pthread_mutex_unlock(&reg->lock);
+    return status;
+}
+
+bool
 broker_registry_why(struct broker_registry *reg, uid_t uid, char *why,
                     size_t size)
 {
     struct user *u;
+    bool running;
 
     pthread_mutex_lock(&reg->lock);
     u = user_find(reg, uid, NULL);
-    snprintf(why, size, "%s", u != NULL && !u->refreshing ? u->why : "");
+    running = u != NULL && u->refreshing;
+    snprintf(why, size, "%s", u != NULL && !running ? u->why : "");
     pthread_mutex_unlock(&reg->lock);
+    return running;
 }

@@ -81,15 +81,17 @@ def get(port, path, host, token, uid=None):
         return 0, out.stderr
 
 
-def open_session(sock, uid, user, expires, clock_offset=0):
-    return control(sock, {
+def open_session(sock, uid, user, expires, clock_offset=0, extra=None):
+    rec = {
         "op": "open_session", "user": user, "uid": str(uid), "mode": "user",
         "profile": "dev", "files": "", "service": "sshd",
         "rhost": "192.0.2.7", "tty": "ssh", "access_key_id": KEY_ID,
         "secret_access_key": SECRET, "session_token": SESSION_TOKEN,
         "expiration": str(int(expires)), "clock_offset": str(clock_offset),
         "account_id": "123456789012",
-        "region": "eu-west-1"})
+        "region": "eu-west-1"}
+    rec.update(extra or {})
+    return control(sock, rec)
 
 
 def client_env(url, token_file):

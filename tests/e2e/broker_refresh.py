@@ -129,6 +129,25 @@ def runs(tmp):
         return []
 
 
+def user_profile(tmp, issue):
+    """A user-mode login's files in tmp: profile dev is the
+    credential_process tmp/issue.py (the script issue). The module's
+    options for it, as the PAM line would give them."""
+    modconf = os.path.join(tmp, "pam_awscred.conf")
+    open(modconf, "w").close()
+    awsconf = os.path.join(tmp, "aws_config")
+    with open(awsconf, "w") as f:
+        f.write("[profile dev]\ncredential_process = %s/issue.py\n" % tmp)
+    with open(os.path.join(tmp, "issue.py"), "w") as f:
+        f.write(issue)
+    os.chmod(os.path.join(tmp, "issue.py"), 0o755)
+    return ["conf=" + modconf, "worker=" + WORKER, "mode=user",
+            "profile=dev", "config_file=" + awsconf,
+            "credentials_file=" + os.path.join(tmp, "credentials"),
+            "credential_process=allow", "ignore_root=no", "minimum_uid=0",
+            "clock_check=never", "region=eu-west-1"]
+
+
 def login(sock, tmp, argv):
     """A login: the worker's first resolution, then the registration."""
     out = subprocess.run([os.path.join(tmp, "issue.py")], capture_output=True,
@@ -204,20 +223,7 @@ def main():
         f.write("[broker]\nlisten = %s\ncontrol_socket = %s\n"
                 "refresh_before = %ds\nretain_after_close = %ds\n"
                 % (host, sock, REFRESH_BEFORE, RETAIN))
-    modconf = os.path.join(tmp, "pam_awscred.conf")
-    open(modconf, "w").close()
-    awsconf = os.path.join(tmp, "aws_config")
-    with open(awsconf, "w") as f:
-        f.write("[profile dev]\ncredential_process = %s/issue.py\n" % tmp)
-    with open(os.path.join(tmp, "issue.py"), "w") as f:
-        f.write(ISSUE)
-    os.chmod(os.path.join(tmp, "issue.py"), 0o755)
-    # The module's options, as the PAM line would give them.
-    argv = ["conf=" + modconf, "worker=" + WORKER, "mode=user",
-            "profile=dev", "config_file=" + awsconf,
-            "credentials_file=" + os.path.join(tmp, "credentials"),
-            "credential_process=allow", "ignore_root=no", "minimum_uid=0",
-            "clock_check=never", "region=eu-west-1"]
+    argv = user_profile(tmp, ISSUE)
     log = open(os.path.join(tmp, "broker.log"), "w+")
     broker = subprocess.Popen([BROKER, "--foreground", "--conf", conf],
                               stdout=log, stderr=subprocess.STDOUT)

@@ -46,9 +46,18 @@ EXTRA_DIST += tests/lib/broker_lib.py
 # expiries of 24-second credentials; about two minutes.
 TESTS += tests/e2e/broker_refresh.sh
 dist_check_SCRIPTS += tests/e2e/broker_refresh.sh tests/e2e/broker_refresh.py
-# 1000 requests at once from 50 users near expiry (bench/broker.py --tap).
+# 1000 requests at once from 50 users as their credentials run out: they
+# wait for the refresh (bench/broker.py --tap).
 TESTS += tests/e2e/broker_load.sh
 dist_check_SCRIPTS += tests/e2e/broker_load.sh
+# A broker killed and started again (man/awscredd.8, RESTART): botocore's
+# session recovers from the saved record without a new login.
+TESTS += tests/e2e/broker_restart.sh
+dist_check_SCRIPTS += tests/e2e/broker_restart.sh tests/e2e/broker_restart.py
+# System mode against moto_server STS: refresh re-assumes the admin's role,
+# the STS down during a refresh, max_lifetime= (man/awscredd.8).
+TESTS += tests/e2e/broker_system.sh
+dist_check_SCRIPTS += tests/e2e/broker_system.sh tests/e2e/broker_system.py
 
 # Clock skew: `awscred clock` against loopback time references
 # (true and lying HTTP Date, SNTP) under libfaketime.

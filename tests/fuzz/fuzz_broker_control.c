@@ -49,6 +49,27 @@ check_registry(const struct broker_request *req)
     broker_registry_free(reg);
 }
 
+/* A restored user has no credentials until a refresh: no token gets
+   any, and its saved sessions close. */
+static void
+check_restored(const struct broker_request *req)
+{
+    struct broker_config cfg = {.max_lifetime_s = 3600};
+    struct broker_registry *reg = broker_registry_new(&cfg);
+    struct broker_creds creds;
+    char why[256];
+
+    FUZZ_REQUIRE(reg != NULL);
+    FUZZ_REQUIRE(broker_registry_restore(reg, req, why, sizeof why) == 0);
+    FUZZ_REQUIRE(broker_registry_lookup(reg, req->uid, req->token_sha256,
+                                        BROKER_TOKEN_CHARS, 0, &creds)
+                 != BROKER_LOOKUP_OK);
+    if (req->nsaved > 0)
+        FUZZ_REQUIRE(broker_registry_close(reg, req->uid, req->saved[0], 0)
+                     == 0);
+    broker_registry_free(reg);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -73,6 +94,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < req.argc; i++)
             FUZZ_REQUIRE(req.argv[i] != NULL);
         check_registry(&req);
+    } else if (req.op == BROKER_OP_SAVED) {
+        FUZZ_REQUIRE(req.nsaved <= BROKER_SAVED_SESSIONS);
+        FUZZ_REQUIRE(strlen(req.token_sha256) == BROKER_TOKEN_CHARS);
+        check_restored(&req);
     } else {
         FUZZ_REQUIRE(req.op == BROKER_OP_CLOSE);
     }

@@ -7,6 +7,7 @@ include tests/unit/providers.mk
 include tests/unit/clock.mk
 include tests/unit/policy.mk
 include tests/unit/faults.mk
+include tests/unit/broker.mk
 
 # The folders of libawscred/ include each other without a cycle.
 TESTS += tests/unit/include_cycles.sh

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: MIT
+"""broker_system.py: awscredd's refresh in system mode against moto_server
+STS, the STS down during a refresh, and max_lifetime= (man/awscredd.8,
+REFRESH; pam_awscred(8), mode=system).
+
+  - system mode: the broker re-assumes the admin's role (system_config,
+    source_profile with static keys) by running awscred-worker as
+    system_user, the session named after the user, as the login did;
+    moto's GetCallerIdentity with the refreshed set names the role and
+    the user;
+  - STS down: a session registered with a set that lasts a few seconds
+    is served that set until it expires, then HTTP 503 RefreshFailed with
+    the CLI's words ("Could not connect to the endpoint URL");
+  - max_lifetime=3s: the token of a session still open is refused once
+    the user's first login is that old, and its record is removed.
+
+Root and nobody are the sessions' users (get() runs as either);
+system_user is nobody, reading the admin's files 0644.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
+                                "lib"))
+from tap import Tap  # noqa: E402
+from broker import get, open_session, BROKER, NOBODY  # noqa: E402
+from broker_lib import skip_reason, start_broker  # noqa: E402
+from sts_moto import start_moto  # noqa: E402
+
+BUILD = os.path.abspath(os.environ.get("top_builddir", "."))
+WORKER = os.path.join(BUILD, "pam_awscred", "awscred-worker")
+NET_MODULE = os.path.abspath(os.environ.get(
+    "AWSCRED_NET_MODULE",
+    os.path.join(BUILD, "libawscred", ".libs", "awscred-net.so")))
+ROLE = "arn:aws:iam::123456789012:role/bastion"
+# moto's shortest assumed-role set lasts 900 s: refresh_before just under
+# it makes the broker resolve again a few seconds after each.
+REFRESH_BEFORE = 890
+
+
+def admin_files(tmp, endpoint):
+    """The admin's source: static keys, and the role they assume."""
+    admin = os.path.join(tmp, "admin")
+    os.mkdir(admin, 0o755)
+    config = os.path.join(admin, "config")
+    creds = os.path.join(admin, "credentials")
+    with open(config, "w") as f:
+        f.write("[profile base]\nregion = us-east-1\nendpoint_url = %s\n\n"
+                "[profile bastion]\nrole_arn = %s\nsource_profile = base\n"
+                "duration_seconds = 900\nregion = us-east-1\n"
+                "endpoint_url = %s\n" % (endpoint, ROLE, endpoint))
+    with open(creds, "w") as f:
+        f.write("[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                "aws_secret_access_key = "
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n")
+    for p in (config, creds):
+        os.chmod(p, 0o644)
+    modconf = os.path.join(tmp, "pam_awscred.conf")
+    open(modconf, "w").close()
+    return ["conf=" + modconf, "worker=" + WORKER, "mode=system",
+            "system_user=nobody", "system_profile=bastion",
+            "system_config=" + config, "system_credentials=" + creds,
+            "net_module=" + NET_MODULE, "ignore_root=no", "minimum_uid=0",
+            "clock_check=never", "region=us-east-1"]
+
+
+def caller(doc, endpoint):
+    """moto's GetCallerIdentity with a credentials document, or why not."""
+    import botocore.session
+    s = botocore.session.get_session()
+    c = s.create_client("sts", region_name="us-east-1", endpoint_url=endpoint,
+                        aws_access_key_id=doc["AccessKeyId"],
+                        aws_secret_access_key=doc["SecretAccessKey"],
+                        aws_session_token=doc["Token"])
+    try:
+        return c.get_caller_identity()["Arn"]
+    except Exception as e:  # noqa: BLE001
+        return str(e)
+
+
+def register(sock, uid, user, expires, argv):
+    extra = {"mode": "system", "argc": str(len(argv))}
+    extra.update({"arg.%d" % i: a for i, a in enumerate(argv)})
+    return open_session(sock, uid, user, expires, extra=extra)
+
+
+def system_refresh(t, tmp, endpoint, motoproc):
+    argv = admin_files(tmp, endpoint)
+    broker, sock, port, log = start_broker(
+        BROKER, tmp, "system", "refresh_before = %ds\n" % REFRESH_BEFORE)
+    host = "127.0.0.1:%d" % port
+    try:
+        # The login's set lasts 4 s: the first request starts a refresh.
+        token = register(sock, 0, "root", time.time() + 4, argv)["token"]
+        doc = {}
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            status, body = get(port, "/v1/credentials", host, token)
+            doc = json.loads(body) if status == 200 else {}
+            if doc.get("AccessKeyId", "ASIABROKER").startswith("ASIABROKER"):
+                time.sleep(0.5)
+                continue
+            break
+        arn = caller(doc, endpoint) if doc else ""
+        t.ok(doc and not doc["AccessKeyId"].startswith("ASIABROKER")
+             and "assumed-role/bastion/root" in arn,
+             "system mode: the broker re-assumes the admin's role as"
+             " system_user, the session named after the user", arn)
+
+        # STS down: nobody's set lasts 5 s more, and no refresh can work.
+        motoproc.kill()
+        motoproc.wait()
+        token = register(sock, NOBODY, "nobody", time.time() + 5,
+                         argv)["token"]
+        codes, body = [], ""
+        deadline = time.time() + 40
+        while time.time() < deadline:
+            status, body = get(port, "/v1/credentials", host, token, NOBODY)
+            codes.append(status)
+            if status != 200:
+                break
+            time.sleep(0.5)
+        t.ok(codes[:3] == [200] * 3,
+             "STS down: the still-valid set is served until it expires",
+             codes)
+        t.ok(codes[-1] == 503 and "RefreshFailed" in body
+             and "Could not connect to the endpoint URL" in body,
+             "then 503 RefreshFailed with the CLI's words (botocore's"
+             " EndpointConnectionError)", body)
+    finally:
+        broker.terminate()
+        broker.wait(timeout=20)
+        log.seek(0)
+        text = log.read()
+        if t.failed:
+            sys.stderr.write(text)
+
+
+def lifetime(t, tmp):
+    # A directory of its own: not the records the system broker kept.
+    tmp = os.path.join(tmp, "lifetime")
+    os.mkdir(tmp, 0o755)
+    broker, sock, port, log = start_broker(BROKER, tmp, "lifetime",
+                                           "max_lifetime = 3s\n")
+    host = "127.0.0.1:%d" % port
+    try:
+        answer = open_session(sock, 0, "root", time.time() + 3600)
+        token = answer.get("token", "")
+        record = os.path.join(tmp, "sessions", "0")
+        first, _ = get(port, "/v1/credentials", host, token)
+        time.sleep(5)
+        later, _ = get(port, "/v1/credentials", host, token)
+        t.ok(first == 200 and later == 403 and not os.path.exists(record),
+             "max_lifetime=3s: a session still open is refused after 3 s"
+             " and its record removed", (first, later))
+    finally:
+        broker.terminate()
+        broker.wait(timeout=20)
+
+
+def main():
+    why, moto = skip_reason(moto=True)
+    if why is not None:
+        print("1..0 # SKIP " + why)
+        return 0
+    t = Tap()
+    print("1..4")
+    tmp = tempfile.mkdtemp(prefix="broker-system.")
+    os.chmod(tmp, 0o755)
+    motoproc, endpoint = start_moto(moto, tmp)
+    try:
+        if endpoint is None:
+            for _ in range(3):
+                t.ok(False, "moto_server started", "")
+        else:
+            system_refresh(t, tmp, endpoint, motoproc)
+        lifetime(t, tmp)
+    finally:
+        if motoproc.poll() is None:
+            motoproc.kill()
+            motoproc.wait()
+        subprocess.run(["rm", "-rf", tmp])
+    return 1 if t.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
