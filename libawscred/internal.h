@@ -19,12 +19,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awscred-clock.h"
 #include "awscred.h"
 #include "common/secret.h"
 
 #pragma GCC visibility push(hidden)
 
 struct net_ops;
+
+/* Reads the kernel's clock state; clock/clock.c's default is adjtimex(). */
+typedef int kernel_clock_fn(void *arg, struct awscred_clock_kernel *out);
 
 /* ---- Context (fields set through the public awscred_context_set_*) ---- */
 
@@ -61,7 +65,7 @@ struct awscred_context {
     const struct net_ops *net;   /* NULL until first use */
     int64_t deadline_ms;         /* monotonic; 0 = none (set per resolve) */
     struct awscred_clock_reading clock_reading;
-    awscred_kernel_clock_fn *kernel_clock; /* NULL: adjtimex() (clock.c) */
+    kernel_clock_fn *kernel_clock; /* NULL: adjtimex() (clock/clock.c) */
     void *kernel_clock_arg;
     unsigned http_requests;      /* how many requests this context made */
 };

@@ -8,7 +8,8 @@
 # SNTP, adjtimex()) and util/ (small helpers).
 noinst_LTLIBRARIES += libawscred/libawscred-core.la
 libawscred_libawscred_core_la_SOURCES = \
-	libawscred/awscred.h libawscred/internal.h libawscred/context.c \
+	libawscred/awscred.h libawscred/awscred-clock.h libawscred/internal.h \
+	libawscred/context.c \
 	libawscred/util/error.c \
 	libawscred/util/strings.c libawscred/util/file.c \
 	libawscred/util/path.c libawscred/util/time.c libawscred/util/json.c \
@@ -53,7 +54,7 @@ libawscred_libawscred_core_la_SOURCES += \
 
 # The public shared library: only awscred_* is exported.
 lib_LTLIBRARIES += libawscred/libawscred.la
-include_HEADERS += libawscred/awscred.h
+include_HEADERS += libawscred/awscred.h libawscred/awscred-clock.h
 pkgconfig_DATA += libawscred/libawscred.pc
 libawscred_libawscred_la_SOURCES =
 libawscred_libawscred_la_LIBADD = libawscred/libawscred-core.la
