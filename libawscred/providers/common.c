@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -196,4 +197,14 @@ provider_static_keys(const struct cfg_section *s, const char *method,
     }
     return provider_credentials(method, key, secret, token, account, 0, out,
                                 err);
+}
+
+void
+secret_file_free(struct secret_file *f)
+{
+    json_free(f->doc);
+    if (f->data != NULL)
+        secret_free_n(f->data, f->len + 1);
+    free(f->path);
+    memset(f, 0, sizeof(*f));
 }
