@@ -15,7 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 void
 text_sanitize(const char *in, size_t len, char *out, size_t size)

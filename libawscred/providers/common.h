@@ -8,7 +8,9 @@
 #ifndef AWSCRED_PROVIDERS_COMMON_H
 #define AWSCRED_PROVIDERS_COMMON_H 1
 
+#include "config/cfg.h"
 #include "internal.h"
+#include "providers/provider.h"
 
 #pragma GCC visibility push(hidden)
 

@@ -26,9 +26,11 @@
 #include <sys/random.h>
 #include <syslog.h>
 
+#include "config/cfg.h"
 #include "internal.h"
 #include "net/net.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 #define METHOD "iam-role"
 #define BASE_URL "http://169.254.169.254/"

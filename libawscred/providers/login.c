@@ -22,7 +22,9 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 #include "providers/sso.h"
 #include "util/sha256.h"
 

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
 #include "providers/sso.h"
 #include "util/sha1.h"
