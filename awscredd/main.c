@@ -30,6 +30,7 @@
 
 #include "awscredd/broker.h"
 #include "common/fdio.h"
+#include "common/number.h"
 #include "common/secret.h"
 
 #define CONTROL_TIMEOUT_S 2
@@ -87,24 +88,26 @@ on_signal(int sig)
 
 /* ---- Configuration ------------------------------------------------------ */
 
-/* Whole seconds with an optional s, m or h suffix. */
+/* Whole seconds with an optional s, m or h suffix: at most 100 days'
+   worth of the unit. */
 static bool
 parse_seconds(const char *s, int64_t *out)
 {
-    char *end;
-    long long n;
+    size_t len = strlen(s);
+    char digits[24];
+    uint64_t n, unit = 1;
 
-    errno = 0;
-    n = strtoll(s, &end, 10);
-    if (errno != 0 || end == s || n < 0 || n > 100LL * 24 * 3600)
+    if (len > 0 && strchr("smh", s[len - 1]) != NULL) {
+        unit = s[len - 1] == 'h' ? 3600 : s[len - 1] == 'm' ? 60 : 1;
+        len--;
+    }
+    if (len >= sizeof(digits))
         return false;
-    if (strcmp(end, "m") == 0)
-        n *= 60;
-    else if (strcmp(end, "h") == 0)
-        n *= 3600;
-    else if (*end != '\0' && strcmp(end, "s") != 0)
+    memcpy(digits, s, len);
+    digits[len] = '\0';
+    if (!number_parse(digits, 100ULL * 24 * 3600, &n))
         return false;
-    *out = n;
+    *out = (int64_t) (n * unit);
     return true;
 }
 

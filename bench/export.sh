@@ -21,6 +21,13 @@ builddir=$(cd "${1:-.}" && pwd) || exit 1
 aws_runs=${2:-20}
 our_runs=${3:-1000}
 awscred=$builddir/cli/awscred
+# In a build tree cli/awscred is libtool's wrapper script: time the program
+# itself, finding libawscred.so as an installed one would.
+libdirs=
+if test -x "$builddir/cli/.libs/awscred"; then
+    awscred=$builddir/cli/.libs/awscred
+    libdirs="LD_LIBRARY_PATH=$builddir/libawscred/.libs"
+fi
 aws=/usr/bin/aws
 test -x "$awscred" || { echo "export.sh: build awscred first ($awscred)" >&2; exit 1; }
 test -x "$aws" || { echo "export.sh: $aws missing (apt-get install awscli)" >&2; exit 1; }
@@ -36,7 +43,7 @@ aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD
 CREDS
 printf '[profile bench]\nregion = eu-west-1\n' > "$T/config"
-run_env="env -i HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
+run_env="env -i $libdirs HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
 ours_cmd="$awscred export --profile bench"
 theirs_cmd="$aws configure export-credentials --profile bench"
 ours="$run_env $ours_cmd"

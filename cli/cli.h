@@ -78,6 +78,21 @@ int cli_recursion_barrier(const char *profile);
  */
 int cli_report_failure(const struct awscred_error *err);
 
+/*
+ * What a command does with resolved credentials; returns the exit
+ * status. The credentials stay the caller's.
+ */
+typedef int cli_use_fn(void *arg, const struct awscred_credentials *creds);
+
+/*
+ * The body of the commands that resolve and use credentials (export,
+ * exec): a context and request from g, with barrier the recursion
+ * barrier first (cli_recursion_barrier), the resolution, then use, or
+ * the failure reported (cli_report_failure). Returns the exit status.
+ */
+int cli_with_credentials(const struct cli_globals *g, bool barrier,
+                         cli_use_fn *use, void *arg);
+
 /* "awscred: <message>" on stderr for usage errors; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "awscred-clock.h"
 #include "cli.h"
 #include "commands.h"
 #include "common/number.h"

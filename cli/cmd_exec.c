@@ -130,10 +130,12 @@ exec_help(void)
            " (AWS_ACCESS_KEY_ID, ...).\n");
 }
 
-/* Runs CMD in place; returns only when it could not (after a message). */
+/* Runs the command arg (an argv) in place; returns only when it could not
+   (after a message). */
 static int
-exec_command(char **argv, const struct awscred_credentials *creds)
+exec_command(void *arg, const struct awscred_credentials *creds)
 {
+    char **argv = arg;
     size_t kept = 0, count = 0;
     char **envp = env_build(creds, &kept, &count);
     char name[256];
@@ -159,11 +161,7 @@ cmd_exec(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct cli_globals g = {0};
-    struct awscred_request req;
-    struct awscred_credentials *creds = NULL;
-    struct awscred_error err;
-    struct awscred_context *ctx;
-    int opt, status;
+    int opt;
 
     opterr = 0;
     /* "+": the first word of CMD ends the options, so CMD's own options
@@ -180,15 +178,5 @@ cmd_exec(int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error("exec", "no command to run (awscred exec --"
                                " COMMAND [ARGS...])");
-    ctx = cli_context_new(&g);
-    if (ctx == NULL)
-        return EXIT_GENERAL_ERROR;
-    cli_request(&g, &req);
-    if (awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
-        status = cli_report_failure(&err);
-    else
-        status = exec_command(argv + optind, creds);
-    awscred_credentials_free(creds);
-    awscred_context_free(ctx);
-    return status;
+    return cli_with_credentials(&g, false, exec_command, argv + optind);
 }

@@ -186,10 +186,12 @@ find_line_format(const char *name)
     return NULL;
 }
 
-/* Prints the credentials in format; returns the exit status. */
+/* Prints the credentials in the format arg names; returns the exit
+   status. */
 static int
-print_credentials(const char *format, const struct awscred_credentials *c)
+print_credentials(void *arg, const struct awscred_credentials *c)
 {
+    const char *format = arg;
     char expiration[80];
     const char *exp = NULL, *unsafe;
 
@@ -228,12 +230,8 @@ cmd_export(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct cli_globals g = {0};
-    struct awscred_request req;
-    struct awscred_credentials *creds = NULL;
-    struct awscred_error err;
-    struct awscred_context *ctx;
     const char *format = "process";
-    int opt, status;
+    int opt;
 
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -253,17 +251,5 @@ cmd_export(int argc, char **argv)
     if (strcmp(format, "process") != 0 && find_line_format(format) == NULL)
         return cli_usage_error("export", "argument --format: Invalid choice "
                                "'%s'", format);
-    ctx = cli_context_new(&g);
-    if (ctx == NULL)
-        return EXIT_GENERAL_ERROR;
-    cli_request(&g, &req);
-    /* the profile by the library's rule (awscred_selected_profile) */
-    status = cli_recursion_barrier(awscred_selected_profile(ctx, &req));
-    if (status == 0 && awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
-        status = cli_report_failure(&err);
-    else if (status == 0)
-        status = print_credentials(format, creds);
-    awscred_credentials_free(creds);
-    awscred_context_free(ctx);
-    return status;
+    return cli_with_credentials(&g, true, print_credentials, (void *) format);
 }

@@ -243,3 +243,28 @@ cli_report_failure(const struct awscred_error *err)
         return EXIT_CONFIGURATION_ERROR;
     }
 }
+
+int
+cli_with_credentials(const struct cli_globals *g, bool barrier,
+                     cli_use_fn *use, void *arg)
+{
+    struct awscred_context *ctx = cli_context_new(g);
+    struct awscred_credentials *creds = NULL;
+    struct awscred_request req;
+    struct awscred_error err;
+    int status = 0;
+
+    if (ctx == NULL)
+        return EXIT_GENERAL_ERROR;
+    cli_request(g, &req);
+    /* the profile by the library's rule (awscred_selected_profile) */
+    if (barrier)
+        status = cli_recursion_barrier(awscred_selected_profile(ctx, &req));
+    if (status == 0 && awscred_resolve(ctx, &req, &creds, &err) != AWSCRED_OK)
+        status = cli_report_failure(&err);
+    else if (status == 0)
+        status = use(arg, creds);
+    awscred_credentials_free(creds);
+    awscred_context_free(ctx);
+    return status;
+}

@@ -1,5 +1,7 @@
-# The awscred command. It links the core library but never libcurl: the
-# network module is dlopen'ed by the providers that need it.
+# The awscred command. It links the public shared library (awscred.h,
+# awscred-clock.h, libawscred.map) but never libcurl: the network module
+# is dlopen'ed by the providers that need it. The session commands reuse
+# the module's code (libpamawscred), which needs no libawscred.
 bin_PROGRAMS += cli/awscred
 cli_awscred_SOURCES = \
 	cli/cli.h cli/commands.h cli/common.c cli/main.c \
@@ -7,5 +9,4 @@ cli_awscred_SOURCES = \
 	cli/cmd_session.c \
 	cli/recursion.c
 cli_awscred_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
-cli_awscred_LDADD = libawscred/libawscred-core.la \
-	pam_awscred/libpamawscred.la
+cli_awscred_LDADD = libawscred/libawscred.la pam_awscred/libpamawscred.la

@@ -1,13 +1,20 @@
 /*
- * internal.h: what the parts of libawscred share and nothing outside sees.
+ * internal.h: what the parts of libawscred share and nothing outside sees:
+ * the context (struct awscred_context, set through the public
+ * awscred_context_set_*) and the clock readings it keeps (context.c).
  *
- * Layers, bottom up (doc/design.md):
- *   util     error values, strings and secrets, bounded file reads, paths,
- *            ISO 8601 times, the strict JSON wrapper      (util/ *.c)
- *   config   the AWS config/credentials reader and the merged profile map
- *   net      the lazily loaded network module (net/net.h)
- *   resolve  profile selection and the provider chain (chain.c, resolve.c)
- *   providers/ one file per provider behind struct provider
+ * Each component has its own header for what the others use; layers,
+ * bottom up (doc/design.md):
+ *   util       errors, strings and secrets, bounded files, paths, times,
+ *              strict JSON, shlex.split                   (util/util.h)
+ *   config     the AWS config/credentials reader, one resolution's view
+ *              of it (struct resolver)                    (config/cfg.h)
+ *   net        the lazily loaded network module, STS calls (net/net.h)
+ *   cache      the AWS CLI's caches                       (cache/cache.h)
+ *   clock      skew measurement                           (clock/clock.h)
+ *   providers  one file per provider behind struct provider
+ *                                (providers/provider.h, providers/common.h)
+ *   resolve    profile selection and the chains           (resolve/resolve.h)
  *
  * SPDX-License-Identifier: MIT
  */
@@ -19,12 +26,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "awscred-clock.h"
 #include "awscred.h"
 #include "common/secret.h"
 
 #pragma GCC visibility push(hidden)
 
 struct net_ops;
+
+/* Reads the kernel's clock state; clock/clock.c's default is adjtimex(). */
+typedef int kernel_clock_fn(void *arg, struct awscred_clock_kernel *out);
 
 /* ---- Context (fields set through the public awscred_context_set_*) ---- */
 
@@ -61,7 +72,7 @@ struct awscred_context {
     const struct net_ops *net;   /* NULL until first use */
     int64_t deadline_ms;         /* monotonic; 0 = none (set per resolve) */
     struct awscred_clock_reading clock_reading;
-    awscred_kernel_clock_fn *kernel_clock; /* NULL: adjtimex() (clock.c) */
+    kernel_clock_fn *kernel_clock; /* NULL: adjtimex() (clock/clock.c) */
     void *kernel_clock_arg;
     unsigned http_requests;      /* how many requests this context made */
 };
@@ -136,296 +147,13 @@ bool ctx_expired(const struct awscred_context *ctx, int64_t expiration);
 void clock_reading_set_source(struct awscred_clock_reading *r,
                               const char *source);
 
-/* ---- Errors ----------------------------------------------------------- */
-
-/* Fills err (which may be NULL) and returns status. */
-enum awscred_status error_set(struct awscred_error *err,
-                              enum awscred_status status, const char *provider,
-                              const char *where, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* Same, where = "path:line". */
-enum awscred_status error_set_line(struct awscred_error *err,
-                                   enum awscred_status status,
-                                   const char *path, unsigned line,
-                                   const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* The error for key of s (in what, e.g. "profile dev") when a context
-   flag switches it off (AWSCRED_FLAG_NO_PROCESS,
-   AWSCRED_FLAG_NO_FILE_ENDPOINTS); where is its file and line. */
-struct cfg_section;
-enum awscred_status error_disabled(struct awscred_error *err,
-                                   const char *provider,
-                                   const struct cfg_section *s,
-                                   const char *key, const char *what);
-/* Clears err to AWSCRED_OK with empty strings. */
-void error_clear(struct awscred_error *err);
-
-/* ---- Strings and secrets ---------------------------------------------- */
-
-char *xstrdup(const char *s);                 /* NULL in, NULL out */
-
-/*
- * The scheme and host name of a URL as Python's urllib.parse.urlsplit sees
- * them (both lower-cased; IPv6 brackets removed; user info and port
- * dropped). Writes "" when there is none. Returns false when a part does
- * not fit.
- */
-bool url_parts(const char *url, char *scheme, size_t scheme_size,
-               char *host, size_t host_size);
-char *xstrndup(const char *s, size_t n);
-/* malloc'd printf; NULL when out of memory. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* An empty credentials struct, or NULL when out of memory. */
-struct awscred_credentials *credentials_new(void);
-/* Case-insensitive ASCII equality (the AWS CLI's .lower() == ...). */
-bool str_ieq(const char *a, const char *b);
-/* The code point of the UTF-8 character at p (before end) in *cp and its
-   length, or 0 when it is not strict UTF-8. */
-unsigned utf8_decode(const unsigned char *p, const unsigned char *end,
-                     uint32_t *cp);
-/* Python's str.isspace() of one character. */
-bool py_isspace(uint32_t c);
-/* Python's int() of a str: white space around, a sign, Unicode decimal
-   digits with single underscores between them. false when Python would
-   raise ValueError or the value does not fit in 64 bits. */
-bool py_int(const char *s, long long *out);
-
-/* ---- Files ------------------------------------------------------------ */
-
-/*
- * Reads a whole file into a NUL-terminated buffer of at most the context's
- * max_file_bytes, opening with O_RDONLY|O_CLOEXEC|O_NOCTTY|O_NONBLOCK and
- * checking on the descriptor: a regular file, within the size limit, and
- * with AWSCRED_FLAG_STRICT_FILES owned by the context's user or root and
- * not writable by group or others. With STRICT_FILES, a file whose
- * resolved path lies below the resolved home is opened one directory
- * descriptor at a time from the home down, each directory checked the
- * same way (refused, or logged with AWSCRED_FLAG_WARN_UNSAFE_DIRS).
- * Returns AWSCRED_OK with *data set, or AWSCRED_OK with *data NULL when the
- * file does not exist (ENOENT/ENOTDIR: "treated as empty", as the CLI), or
- * AWSCRED_ERR_FILE naming the file. what is a short label for messages
- * ("config file"). Free *data with secret_free_n(*data, *len + 1).
- */
-enum awscred_status file_read(const struct awscred_context *ctx,
-                              const char *path, const char *what,
-                              char **data, size_t *len,
-                              struct awscred_error *err);
-
-/*
- * file_read() for the config and credentials files: a file that exists but
- * cannot be opened (EACCES, ELOOP, a directory on the way that cannot be
- * searched) or is a directory counts as missing, with a LOG_WARNING line
- * naming it, because
- * configparser's read() skips such a file and the AWS CLI treats it as
- * empty. A file that opens and fails a check is still an error.
- */
-enum awscred_status file_read_config(const struct awscred_context *ctx,
-                                     const char *path, const char *what,
-                                     char **data, size_t *len,
-                                     struct awscred_error *err);
-
-/*
- * Writes data to path atomically with mode 0600 (a temporary file with
- * O_CREAT|O_EXCL|O_NOFOLLOW in the same directory, then rename()),
- * creating missing parent directories with mode 0700. Used for the caches.
- */
-enum awscred_status file_write_atomic(const struct awscred_context *ctx,
-                                      const char *path, const char *data,
-                                      size_t len, struct awscred_error *err);
-
-/*
- * Expands a path like os.path.expandvars then os.path.expanduser: $VAR and
- * ${VAR} from the context's environment (unknown variables stay as they
- * are), then a leading "~" or "~/" from the context's home. Returns a
- * malloc'd string or NULL when out of memory.
- */
-char *path_expand(const struct awscred_context *ctx, const char *raw);
-
-/* ---- Times ------------------------------------------------------------ */
-
-/*
- * Parses a timestamp as dateutil's parse() does for the forms that
- * credential_process helpers, container endpoints and caches write:
- * ISO 8601 extended ("2026-11-22T12:20:59Z", "...+05:30", "... UTC",
- * fractional seconds, a space instead of "T") and basic
- * ("20261122T122059Z"), and the HTTP date ("Sun, 22 Nov 2026 12:20:59
- * GMT"). Without a zone the time is taken as UTC (where the AWS CLI
- * fails comparing it with an aware time). Returns 0, or -1.
- */
-struct time_value {
-    int64_t seconds; /* since the epoch, UTC */
-    int32_t usec;    /* the fraction as given, in microseconds */
-    int32_t offset;  /* the zone as given, seconds east of UTC */
-};
-int time_parse_value(const char *s, struct time_value *out);
-/* time_parse_value()'s seconds. */
-int time_parse_iso8601(const char *s, int64_t *out);
-/* time_parse_value() into c's expiration fields. */
-int time_parse_expiration(const char *s, struct awscred_credentials *c);
-/* "2026-11-22T12:20:59+00:00" (the AWS CLI v2 export format); buf >= 32. */
-void time_format_iso8601(int64_t t, char *buf, size_t size);
-/* "2026-11-22T12:20:59Z" (the SSO caches' format); buf >= 32. */
-void time_format_iso8601_z(int64_t t, char *buf, size_t size);
-
-/* ---- Strict JSON (doc/design.md decision 4) ------------------------- */
-
-/*
- * Parses a JSON document the way Python's json module does where cJSON
- * differs: trailing data (other than white space) is an error, the last
- * of duplicate keys wins, lookups are case-sensitive, and strings holding
- * NUL are refused. Reports no position through cJSON's global error
- * pointer. Returns NULL and fills err (AWSCRED_ERR_RETRIEVAL, where =
- * source) on failure. Free the tree with json_free(), which wipes every
- * string in it.
- */
-struct cJSON;
-struct cJSON *json_parse(const char *text, size_t len, const char *source,
-                         struct awscred_error *err);
-void json_free(struct cJSON *tree);
-/* The member named key (case-sensitive), or NULL. */
-const struct cJSON *json_get(const struct cJSON *object, const char *key);
-/* The string value of member key, or NULL when absent or not a string. */
-const char *json_get_string(const struct cJSON *object, const char *key);
-
-/* ---- Config files (config/) ------------------------------------------- */
-
-/*
- * A section of an AWS config file, after the AWS CLI's rules: key names
- * lower-cased, values verbatim (no inline comments), nested sub-sections
- * for "key =" followed by indented lines, [DEFAULT] keys inherited.
- */
-struct cfg_section;
-
-/*
- * The merged view of ~/.aws/config and ~/.aws/credentials (AWS_CONFIG_FILE
- * and AWS_SHARED_CREDENTIALS_FILE from the context's environment, expanded
- * with path_expand). A missing file counts as empty; a malformed one is an
- * error naming file and line.
- */
-struct cfg;
-
-enum awscred_status cfg_load(const struct awscred_context *ctx,
-                             struct cfg **out, struct awscred_error *err);
-/* Loads from explicit paths (either may be NULL = none). */
-enum awscred_status cfg_load_paths(const struct awscred_context *ctx,
-                                   const char *config_path,
-                                   const char *credentials_path,
-                                   struct cfg **out, struct awscred_error *err);
-void cfg_free(struct cfg *cfg);
-
-/* The profile as botocore's full_config sees it: the config file's
-   profile with the credentials file's section merged over it key by key.
-   NULL when the profile exists in neither file. */
-const struct cfg_section *cfg_profile(const struct cfg *cfg, const char *name);
-/* Only the credentials file's section [name], or NULL. */
-const struct cfg_section *cfg_credentials_profile(const struct cfg *cfg,
-                                                  const char *name);
-/* Only the config file's [default] / [profile name] section, or NULL. */
-const struct cfg_section *cfg_config_profile(const struct cfg *cfg,
-                                             const char *name);
-/* [sso-session name] and [services name] of the config file, or NULL. */
-const struct cfg_section *cfg_sso_session(const struct cfg *cfg,
-                                          const char *name);
-const struct cfg_section *cfg_services(const struct cfg *cfg, const char *name);
-/* The paths as configured (unexpanded, for messages like "~/.aws/config")
-   and as opened. */
-const char *cfg_config_path(const struct cfg *cfg);
-const char *cfg_credentials_path(const struct cfg *cfg);
-
-/* A key's value (key lower-case), or NULL. A nested sub-section's own
-   value is "" */
-const char *cfg_get(const struct cfg_section *s, const char *key);
-/* The nested sub-section under key (e.g. "s3", "sts" in [services]). */
-const struct cfg_section *cfg_get_nested(const struct cfg_section *s,
-                                         const char *key);
-/* The i-th key of a section in file order (NULL past the end), with its
-   value in *value (may be NULL), for rules that look at every key. */
-const char *cfg_key_at(const struct cfg_section *s, size_t i,
-                       const char **value);
-/* Where a key was read, for messages: file path and line (0 if unknown). */
-const char *cfg_section_file(const struct cfg_section *s);
-unsigned cfg_key_line(const struct cfg_section *s, const char *key);
-/* The file (as opened) a key was read from: in a merged profile the
-   credentials file for the keys it overrides. NULL when absent. */
-const char *cfg_key_file(const struct cfg_section *s, const char *key);
-
-/*
- * Splits a string like Python's shlex.split (POSIX mode, comments=False).
- * Returns a NULL-terminated malloc'd vector, or NULL with *error set to a
- * static message ("No closing quotation", "No escaped character").
- * Free with strv_free().
- */
-char **shlex_split(const char *s, const char **error);
-void strv_free(char **v);
-
-/* ---- The resolver and the chain --------------------------------------- */
-
-/* Per-resolution state shared by the providers. */
-struct resolver {
-    struct awscred_context *ctx;
-    struct cfg *cfg;
-    const char *profile;      /* the selected profile name */
-    bool profile_explicit;    /* --profile given: env providers are off */
-    const char *region;       /* resolved region or NULL */
-    const char *visited[64];  /* source_profile loop detection */
-    size_t nvisited;
-};
-
-enum provider_outcome {
-    PROVIDER_FOUND,    /* *out holds credentials */
-    PROVIDER_SKIP,     /* not configured for this provider: next one */
-    PROVIDER_FAILED,   /* an error that stops the chain, as in the CLI */
-};
-
-/*
- * One credential provider. load() looks at the resolver's profile (or
- * profile when resolving a source_profile) and returns an outcome. On
- * PROVIDER_FOUND it sets *out; on PROVIDER_FAILED it fills err.
- */
-struct provider {
-    const char *method;  /* botocore credentials.method, e.g. "env" */
-    enum provider_outcome (*load)(struct resolver *r, const char *profile,
-                                  struct awscred_credentials **out,
-                                  struct awscred_error *err);
-};
-
-extern const struct provider provider_env;
-extern const struct provider provider_assume_role;
-extern const struct provider provider_web_identity;
-extern const struct provider provider_sso;
-extern const struct provider provider_shared_file;
-extern const struct provider provider_login;
-extern const struct provider provider_process;
-extern const struct provider provider_config_file;
-extern const struct provider provider_ec2_file;
-extern const struct provider provider_boto;
-extern const struct provider provider_container;
-extern const struct provider provider_imds;
-
-/* The chains, NULL-terminated (chain.c). */
-extern const struct provider *const chain_default[];
-extern const struct provider *const chain_source_profile[];
-
-/*
- * The resolver's two up-calls, for the assume-role provider only
- * (providers/assume_role.c): every other dependency runs from resolve/ down
- * to providers/, whose shared code is providers/common.[ch].
- *
- * Resolves the credentials of a source_profile: the profile providers
- * (web identity with env off, SSO, credentials file, process, config
- * file), or a nested assume-role when the profile has role_arn and no
- * static keys. Handles loop detection on r->visited.
- */
-enum provider_outcome resolve_source_profile(struct resolver *r,
-                                             const char *profile,
-                                             struct awscred_credentials **out,
-                                             struct awscred_error *err);
-/* credential_source = Environment | Ec2InstanceMetadata | EcsContainer. */
-enum provider_outcome resolve_credential_source(struct resolver *r,
-                                                const char *profile,
-                                                const char *source,
-                                                struct awscred_credentials **out,
-                                                struct awscred_error *err);
-
 #pragma GCC visibility pop
+
+/* The components' headers, for code that uses most of the library (its
+   tests); the library's own files include the ones they use. */
+#include "util/util.h"
+#include "config/cfg.h"
+#include "providers/provider.h"
+#include "resolve/resolve.h"
+
 #endif /* AWSCRED_INTERNAL_H */

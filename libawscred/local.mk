@@ -8,32 +8,34 @@
 # SNTP, adjtimex()) and util/ (small helpers).
 noinst_LTLIBRARIES += libawscred/libawscred-core.la
 libawscred_libawscred_core_la_SOURCES = \
-	libawscred/awscred.h libawscred/internal.h libawscred/context.c \
-	libawscred/util/error.c \
+	libawscred/awscred.h libawscred/awscred-clock.h libawscred/internal.h \
+	libawscred/context.c \
+	libawscred/util/util.h libawscred/util/error.c libawscred/util/shlex.c \
 	libawscred/util/strings.c libawscred/util/file.c \
 	libawscred/util/path.c libawscred/util/time.c libawscred/util/json.c \
 	libawscred/util/sha1.h libawscred/util/sha1.c libawscred/util/buf.h \
 	libawscred/util/sha256.h libawscred/util/sha256.c \
-	libawscred/resolve/chain.c libawscred/resolve/resolve.c
+	libawscred/resolve/resolve.h libawscred/resolve/chain.c \
+	libawscred/resolve/resolve.c
 libawscred_libawscred_core_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
 libawscred_libawscred_core_la_LIBADD = common/libawscred-common.la $(CJSON_LIBS)
 
-# The AWS config/credentials reader and Python's shlex.split.
+# The AWS config/credentials reader.
 libawscred_libawscred_core_la_SOURCES += \
-	libawscred/config/reader.h libawscred/config/map.c \
+	libawscred/config/cfg.h libawscred/config/reader.h libawscred/config/map.c \
 	libawscred/config/parse.c libawscred/config/lower.c \
 	libawscred/config/config.c
 
-# The providers: one file each, behind struct provider (internal.h).
+# The providers: one file each, behind struct provider (provider.h).
 libawscred_libawscred_core_la_SOURCES += \
-	libawscred/providers/env.c \
+	libawscred/providers/provider.h libawscred/providers/env.c \
 	libawscred/providers/assume_role.c \
 	libawscred/providers/web_identity.c \
 	libawscred/providers/sso.h libawscred/providers/sso.c \
 	libawscred/providers/sso_token.c libawscred/providers/sso_http.c \
 	libawscred/providers/shared_file.c \
 	libawscred/providers/login.c \
-	libawscred/providers/process.c libawscred/providers/shlex.c \
+	libawscred/providers/process.c \
 	libawscred/providers/config_file.c \
 	libawscred/providers/legacy.c \
 	libawscred/providers/container.c \
@@ -53,7 +55,7 @@ libawscred_libawscred_core_la_SOURCES += \
 
 # The public shared library: only awscred_* is exported.
 lib_LTLIBRARIES += libawscred/libawscred.la
-include_HEADERS += libawscred/awscred.h
+include_HEADERS += libawscred/awscred.h libawscred/awscred-clock.h
 pkgconfig_DATA += libawscred/libawscred.pc
 libawscred_libawscred_la_SOURCES =
 libawscred_libawscred_la_LIBADD = libawscred/libawscred-core.la

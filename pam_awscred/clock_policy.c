@@ -17,6 +17,7 @@
 #include <syslog.h>
 #include <time.h>
 
+#include "awscred-clock.h"
 #include "awscred.h"
 #include "common/number.h"
 #include "pam_awscred/clock_policy.h"

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/number.h"
 #include "pam_awscred/clock_policy.h"
 
 /* A record is a few hundred bytes; anything larger is not ours. */
@@ -72,10 +73,8 @@ pamaws_clock_state_load(const struct pamaws_args *args,
     const char *path = args->config.clock_state;
     char buf[STATE_MAX_BYTES], why[128];
     ssize_t n;
-    long long taken;
+    uint64_t taken;
     int64_t now = boottime_ms();
-    char *end;
-    const char *s;
 
     if (path == NULL || now < 0
         || (n = state_read(args, path, buf, sizeof(buf))) <= 0)
@@ -84,10 +83,9 @@ pamaws_clock_state_load(const struct pamaws_args *args,
         pamaws_log(args, LOG_WARNING, "ignoring clock_state %s: %s", path, why);
         return -1;
     }
-    s = pamaws_result_get(host, "clock_taken_ms");
-    taken = s != NULL && s[0] != '\0' ? strtoll(s, &end, 10) : -1;
-    if (s == NULL || s[0] == '\0' || *end != '\0' || taken < 0
-        || taken > now || now - taken > args->config.clock_max_age * 1000) {
+    if (!number_parse(pamaws_result_get(host, "clock_taken_ms"),
+                      (uint64_t) now, &taken)
+        || now - (int64_t) taken > args->config.clock_max_age * 1000) {
         pamaws_result_clear(host);
         return -1;
     }

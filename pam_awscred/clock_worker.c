@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "awscred-clock.h"
 #include "awscred.h"
 #include "pam_awscred/clock_policy.h"
 

@@ -40,6 +40,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "awscred-clock.h"
 #include "awscred.h"
 #include "common/fdio.h"
 #include "common/number.h"

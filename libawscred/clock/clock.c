@@ -370,8 +370,8 @@ kernel_clock_adjtimex(void *arg, struct awscred_clock_kernel *out)
 }
 
 void
-awscred_context_set_kernel_clock(struct awscred_context *ctx,
-                                 awscred_kernel_clock_fn *fn, void *arg)
+clock_set_kernel_reader(struct awscred_context *ctx, kernel_clock_fn *fn,
+                        void *arg)
 {
     ctx->kernel_clock = fn;
     ctx->kernel_clock_arg = arg;
@@ -381,7 +381,7 @@ int
 awscred_clock_kernel(const struct awscred_context *ctx,
                      struct awscred_clock_kernel *out)
 {
-    awscred_kernel_clock_fn *fn =
+    kernel_clock_fn *fn =
         ctx->kernel_clock ? ctx->kernel_clock : kernel_clock_adjtimex;
 
     memset(out, 0, sizeof(*out));

@@ -37,5 +37,10 @@ int sntp_reading(const unsigned char *reply, size_t len, uint64_t nonce,
                  int64_t t1_ms, int64_t rtt_ms, const char *source,
                  struct awscred_clock_reading *out, const char **why);
 
+/* Replaces the adjtimex() read of awscred_clock_kernel (tests, which link
+   the core library statically). NULL restores it. */
+void clock_set_kernel_reader(struct awscred_context *ctx, kernel_clock_fn *fn,
+                             void *arg);
+
 #pragma GCC visibility pop
 #endif /* AWSCRED_CLOCK_H */

@@ -10,9 +10,11 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "config/reader.h"
 
 /* ---- Named maps ---------------------------------------------------------- */
@@ -433,4 +435,17 @@ cfg_key_line(const struct cfg_section *s, const char *key)
     const struct cfg_entry *e = find_entry(s, key);
 
     return e != NULL ? e->line : 0;
+}
+
+enum awscred_status
+error_disabled(struct awscred_error *err, const char *provider,
+               const struct cfg_section *s, const char *key, const char *what)
+{
+    char where[512];
+    const char *file = cfg_key_file(s, key);
+
+    snprintf(where, sizeof(where), "%s:%u", file != NULL ? file : "",
+             cfg_key_line(s, key));
+    return error_set(err, AWSCRED_ERR_INVALID_CONFIG, provider, where,
+                     "%s in %s is disabled by the administrator", key, what);
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "config/reader.h"
 
 /* ---- Arena -------------------------------------------------------------- */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "config/reader.h"
 
 /* ---- UTF-8 and Python's notion of white space -------------------------- */

@@ -9,6 +9,7 @@
 #ifndef AWSCRED_CONFIG_IMPL_H
 #define AWSCRED_CONFIG_IMPL_H 1
 
+#include "config/cfg.h"
 #include "internal.h"
 
 #pragma GCC visibility push(hidden)

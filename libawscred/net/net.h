@@ -13,6 +13,7 @@
 #ifndef AWSCRED_NET_H
 #define AWSCRED_NET_H 1
 
+#include "config/cfg.h"
 #include "internal.h"
 
 #pragma GCC visibility push(hidden)

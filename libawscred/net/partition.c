@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "net/net.h"
 
 /* regionRegex is ^(<prefix>)\-\w+\-\d+$ for every partition; the

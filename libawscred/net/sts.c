@@ -19,8 +19,9 @@
 #include <cjson/cJSON.h>
 
 #include "cache/cache.h"
-#include "util/buf.h"
+#include "config/cfg.h"
 #include "net/net.h"
+#include "util/buf.h"
 
 #define STS_VERSION "2011-06-15"
 #define STS_GLOBAL_REGION "us-east-1"

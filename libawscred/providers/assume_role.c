@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "cache/cache.h"
+#include "config/cfg.h"
 #include "net/net.h"
+#include "providers/provider.h"
 
 #define METHOD "assume-role"
 #define MFA_CODE_MAX 64

@@ -11,10 +11,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 void
 text_sanitize(const char *in, size_t len, char *out, size_t size)
@@ -196,4 +199,14 @@ provider_static_keys(const struct cfg_section *s, const char *method,
     }
     return provider_credentials(method, key, secret, token, account, 0, out,
                                 err);
+}
+
+void
+secret_file_free(struct secret_file *f)
+{
+    json_free(f->doc);
+    if (f->data != NULL)
+        secret_free_n(f->data, f->len + 1);
+    free(f->path);
+    memset(f, 0, sizeof(*f));
 }

@@ -8,7 +8,9 @@
 #ifndef AWSCRED_PROVIDERS_COMMON_H
 #define AWSCRED_PROVIDERS_COMMON_H 1
 
+#include "config/cfg.h"
 #include "internal.h"
+#include "providers/provider.h"
 
 #pragma GCC visibility push(hidden)
 
@@ -68,6 +70,22 @@ bool sleep_within_deadline(const struct awscred_context *ctx, unsigned ms);
 /* A copy of s with surrounding white space removed (Python's strip());
    NULL when out of memory. */
 char *str_strip_dup(const char *s);
+
+/*
+ * A cache file that holds a secret, read and parsed: the SSO token cache
+ * (sso_token.c) and the login session cache (login.c). path is NULL
+ * without a home directory; data (len bytes and a NUL) is what was read;
+ * doc is its JSON; expires the token's expiresAt. secret_file_free wipes
+ * and frees it all and clears the struct.
+ */
+struct secret_file {
+    char *path;
+    char *data;
+    size_t len;
+    struct cJSON *doc;
+    int64_t expires;
+};
+void secret_file_free(struct secret_file *f);
 
 /* botocore's validate_region_name (a host label), refusing "" too: a
    region that becomes part of a host name. */

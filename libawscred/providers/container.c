@@ -27,9 +27,11 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "config/cfg.h"
 #include "internal.h"
 #include "net/net.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 #define METHOD "container-role"
 #define ECS_HOST "169.254.170.2"

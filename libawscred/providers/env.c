@@ -11,7 +11,9 @@
 
 #include <string.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 /* botocore's TOKENS order: the legacy name wins when both are set. */
 static const char *const token_vars[] = {"AWS_SECURITY_TOKEN",

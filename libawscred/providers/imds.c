@@ -20,16 +20,17 @@
 #include "config.h"
 
 #include <cjson/cJSON.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <syslog.h>
 
+#include "config/cfg.h"
 #include "internal.h"
 #include "net/net.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 #define METHOD "iam-role"
 #define BASE_URL "http://169.254.169.254/"
@@ -69,22 +70,16 @@ setting_true(struct resolver *r, const char *env, const char *key)
     return v != NULL && str_ieq(v, "true");
 }
 
-/* Python's int() of a setting, default when unset. */
+/* Python's int() of a setting (botocore's config chain converts these
+   with int), default when unset. */
 static enum awscred_status
-setting_int(struct resolver *r, const char *env, const char *key, long dflt,
-            long *out, struct awscred_error *err)
+setting_int(struct resolver *r, const char *env, const char *key,
+            long long dflt, long long *out, struct awscred_error *err)
 {
     const char *v = setting(r, env, key);
-    char *end;
 
     *out = dflt;
-    if (v == NULL)
-        return AWSCRED_OK;
-    errno = 0;
-    *out = strtol(v, &end, 10);
-    while (*end == ' ' || *end == '\t' || *end == '\n')
-        end++;
-    if (errno != 0 || end == v || *end != '\0')
+    if (v != NULL && !py_int(v, out))
         return error_set(err, AWSCRED_ERR_INVALID_CONFIG, METHOD, key,
                          "invalid literal for int() with base 10: '%s'", v);
     return AWSCRED_OK;
@@ -144,7 +139,7 @@ choose_base_url(struct resolver *r, struct imds *m, struct awscred_error *err)
 static enum awscred_status
 read_settings(struct resolver *r, struct imds *m, struct awscred_error *err)
 {
-    long timeout_s, attempts;
+    long long timeout_s, attempts;
     enum awscred_status st;
 
     st = setting_int(r, "AWS_METADATA_SERVICE_TIMEOUT",

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 #define EC2_METHOD "ec2-credentials-file"
 #define BOTO_METHOD "boto-config"

@@ -22,7 +22,9 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 #include "providers/sso.h"
 #include "util/sha256.h"
 
@@ -48,23 +50,9 @@
 
 /* The session's cache file, read and parsed. */
 struct login_file {
-    char *path;
-    char *data;
-    size_t len;
-    cJSON *doc;
-    const cJSON *access;      /* doc's accessToken */
-    int64_t expires;
+    struct secret_file file; /* file.expires: accessToken's expiresAt */
+    const cJSON *access;     /* file.doc's accessToken */
 };
-
-static void
-login_file_free(struct login_file *f)
-{
-    json_free(f->doc);
-    if (f->data != NULL)
-        secret_free_n(f->data, f->len + 1);
-    free(f->path);
-    memset(f, 0, sizeof(*f));
-}
 
 /* get_login_token_cache_directory and generate_login_cache_key. */
 static enum awscred_status
@@ -103,7 +91,7 @@ bad_access_member(struct login_file *f)
         if (json_get_string(f->access, keys[i]) == NULL)
             return keys[i];
     if (time_parse_iso8601(json_get_string(f->access, "expiresAt"),
-                           &f->expires)
+                           &f->file.expires)
         != 0)
         return "expiresAt";
     return NULL;
@@ -119,38 +107,41 @@ login_read(struct resolver *r, const char *session, struct login_file *f,
     char missing[96] = "";
     const char *bad;
     size_t n = 0;
-    enum awscred_status st = login_path(r, session, &f->path, err);
+    enum awscred_status st = login_path(r, session, &f->file.path, err);
 
-    if (st == AWSCRED_OK && f->path != NULL)
-        st = file_read(r->ctx, f->path, "login token cache", &f->data,
-                       &f->len, err);
+    if (st == AWSCRED_OK && f->file.path != NULL)
+        st = file_read(r->ctx, f->file.path, "login token cache",
+                       &f->file.data, &f->file.len, err);
     if (st != AWSCRED_OK)
         return st;
-    if (f->data == NULL)
-        return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->path,
-                         LOAD_ERROR "Unable to load a existing login session "
-                         "for session %s. Please reauthenticate with "
-                         "'aws login'.",
-                         session);
-    f->doc = json_parse(f->data, f->len, f->path, NULL);
-    if (!cJSON_IsObject(f->doc))
-        return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->path,
-                         LOAD_ERROR "%s is not a JSON object", f->path);
+    if (f->file.data == NULL)
+        return error_set(
+            err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->file.path,
+            LOAD_ERROR "Unable to load a existing login session "
+                       "for session %s. Please reauthenticate with "
+                       "'aws login'.",
+            session);
+    f->file.doc = json_parse(f->file.data, f->file.len, f->file.path, NULL);
+    if (!cJSON_IsObject(f->file.doc))
+        return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD,
+                         f->file.path, LOAD_ERROR "%s is not a JSON object",
+                         f->file.path);
     for (size_t i = 0; required[i] != NULL; i++)
-        if (json_get(f->doc, required[i]) == NULL)
+        if (json_get(f->file.doc, required[i]) == NULL)
             n += (size_t) snprintf(missing + n, sizeof(missing) - n, "%s%s",
                                    n > 0 ? ", " : "", required[i]);
     if (n > 0)
-        return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->path,
+        return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD,
+                         f->file.path,
                          LOAD_ERROR "Failed to load access token from token "
-                         "cache, missing required fields: %s.",
+                                    "cache, missing required fields: %s.",
                          missing);
-    f->access = json_get(f->doc, "accessToken");
+    f->access = json_get(f->file.doc, "accessToken");
     bad = bad_access_member(f);
     if (bad != NULL)
-        return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->path,
-                         LOAD_ERROR "the cached accessToken has no valid %s",
-                         bad);
+        return error_set(
+            err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->file.path,
+            LOAD_ERROR "the cached accessToken has no valid %s", bad);
     return AWSCRED_OK;
 }
 
@@ -221,20 +212,20 @@ create_token(struct resolver *r, const struct login_file *f, cJSON **reply,
                                {"DPoP", NULL}};
     struct sso_request q = {"POST", NULL, "CreateOAuth2Token", hdr, 2,
                             NULL, 0, LOGIN_METHOD};
-    char *url = NULL, *proof = NULL, *body = token_body(f->doc);
-    const char *pem = json_get_string(f->doc, "dpopKey");
+    char *url = NULL, *proof = NULL, *body = token_body(f->file.doc);
+    const char *pem = json_get_string(f->file.doc, "dpopKey");
     struct net_response resp;
     enum awscred_status st = AWSCRED_OK;
 
     memset(&resp, 0, sizeof(resp));
     if (body == NULL)
-        st = error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->path,
+        st = error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->file.path,
                        LOAD_ERROR "clientId and refreshToken must be "
-                       "strings");
+                                  "strings");
     if (st == AWSCRED_OK && pem == NULL)
-        st = error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->path,
+        st = error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, f->file.path,
                        LOAD_ERROR "Unable to load private key from cached "
-                       "token.");
+                                  "token.");
     if (st == AWSCRED_OK)
         st = signin_url(r, &url, err);
     if (st == AWSCRED_OK)
@@ -323,12 +314,12 @@ apply_refresh(struct resolver *r, struct login_file *f, const cJSON *out,
                          "'aws login' again. If the issue persists, there "
                          "may be a temporary signin service problem.");
     rt = cJSON_CreateString(refresh);
-    if (!replace_member(f->doc, "accessToken", access) || rt == NULL
-        || !replace_member(f->doc, "refreshToken", rt))
+    if (!replace_member(f->file.doc, "accessToken", access) || rt == NULL
+        || !replace_member(f->file.doc, "refreshToken", rt))
         return error_set(err, AWSCRED_ERR_NOMEM, LOGIN_METHOD, NULL,
                          "out of memory");
-    f->access = json_get(f->doc, "accessToken");
-    f->expires = expires;
+    f->access = json_get(f->file.doc, "accessToken");
+    f->file.expires = expires;
     return AWSCRED_OK;
 }
 
@@ -338,13 +329,13 @@ static enum awscred_status
 login_write(struct resolver *r, const struct login_file *f,
             struct awscred_error *err)
 {
-    char *text = cJSON_PrintUnformatted(f->doc);
+    char *text = cJSON_PrintUnformatted(f->file.doc);
     enum awscred_status st;
 
     if (text == NULL)
         return error_set(err, AWSCRED_ERR_NOMEM, LOGIN_METHOD, NULL,
                          "out of memory");
-    st = file_write_atomic(r->ctx, f->path, text, strlen(text), err);
+    st = file_write_atomic(r->ctx, f->file.path, text, strlen(text), err);
     secret_free(text);
     if (st != AWSCRED_OK && err != NULL)
         snprintf(err->provider, sizeof(err->provider), "%s", LOGIN_METHOD);
@@ -362,9 +353,9 @@ login_refresh(struct resolver *r, const char *session, struct login_file *f,
     if (r->ctx->flags & AWSCRED_FLAG_NO_CACHE_WRITE) {
         ctx_log(r->ctx, LOG_DEBUG, "not refreshing login session %s: cache "
                 "writes are off", session);
-        if (f->expires > ctx_now(r->ctx))
+        if (f->file.expires > ctx_now(r->ctx))
             return AWSCRED_OK;
-        return error_set(err, AWSCRED_ERR_EXPIRED, LOGIN_METHOD, f->path,
+        return error_set(err, AWSCRED_ERR_EXPIRED, LOGIN_METHOD, f->file.path,
                          LOGIN_REFRESH_REQUIRED);
     }
     st = create_token(r, f, &reply, err);
@@ -393,14 +384,14 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
         return PROVIDER_SKIP;
     memset(&f, 0, sizeof(f));
     if (login_read(r, session, &f, err) == AWSCRED_OK
-        && (f.expires - ctx_now(r->ctx) > REFRESH_THRESHOLD_S
+        && (f.file.expires - ctx_now(r->ctx) > REFRESH_THRESHOLD_S
             || login_refresh(r, session, &f, err) == AWSCRED_OK))
         outcome = provider_credentials(
             LOGIN_METHOD, json_get_string(f.access, "accessKeyId"),
             json_get_string(f.access, "secretAccessKey"),
             json_get_string(f.access, "sessionToken"),
-            json_get_string(f.access, "accountId"), f.expires, out, err);
-    login_file_free(&f);
+            json_get_string(f.access, "accountId"), f.file.expires, out, err);
+    secret_file_free(&f.file);
     return outcome;
 }
 

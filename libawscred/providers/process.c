@@ -37,9 +37,11 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "common/runner.h"
+#include "config/cfg.h"
 #include "internal.h"
 #include "providers/common.h"
-#include "common/runner.h"
+#include "providers/provider.h"
 
 #define METHOD "custom-process"
 #define DEFAULT_TIMEOUT_MS 30000

@@ -9,7 +9,9 @@
  */
 #include "config.h"
 
+#include "config/cfg.h"
 #include "providers/common.h"
+#include "providers/provider.h"
 
 static enum provider_outcome
 load(struct resolver *r, const char *profile, struct awscred_credentials **out,

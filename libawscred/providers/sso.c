@@ -22,8 +22,10 @@
 #include <string.h>
 
 #include "cache/cache.h"
-#include "util/buf.h"
+#include "config/cfg.h"
+#include "providers/provider.h"
 #include "providers/sso.h"
+#include "util/buf.h"
 
 /* Python's datetime ends with year 9999. */
 #define SSO_MAX_EXPIRATION_MS 253402300799999.0

@@ -11,6 +11,7 @@
 #ifndef AWSCRED_PROVIDERS_SSO_H
 #define AWSCRED_PROVIDERS_SSO_H 1
 
+#include "config/cfg.h"
 #include "internal.h"
 #include "net/net.h"
 

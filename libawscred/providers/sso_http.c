@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/cfg.h"
 #include "providers/common.h"
 #include "providers/sso.h"
 

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "config/cfg.h"
+#include "providers/common.h"
 #include "providers/sso.h"
 #include "util/sha1.h"
 
@@ -33,23 +35,9 @@
 
 /* One token cache file, read and parsed. */
 struct token_file {
-    char *path;               /* NULL without a home directory */
-    char *data;
-    size_t len;
-    cJSON *doc;
-    const char *access_token; /* in doc */
-    int64_t expires;
+    struct secret_file file;
+    const char *access_token; /* in file.doc */
 };
-
-static void
-token_file_free(struct token_file *t)
-{
-    json_free(t->doc);
-    if (t->data != NULL)
-        secret_free_n(t->data, t->len + 1);
-    free(t->path);
-    memset(t, 0, sizeof(*t));
-}
 
 /* What the token is cached under: the session name, else the start URL. */
 static const char *
@@ -91,11 +79,12 @@ header_safe(const char *s)
 static bool
 token_fields(struct token_file *t)
 {
-    const char *expires = json_get_string(t->doc, "expiresAt");
+    const char *expires = json_get_string(t->file.doc, "expiresAt");
 
-    t->access_token = json_get_string(t->doc, "accessToken");
+    t->access_token = json_get_string(t->file.doc, "accessToken");
     return t->access_token != NULL && header_safe(t->access_token)
-           && expires != NULL && time_parse_iso8601(expires, &t->expires) == 0;
+           && expires != NULL
+           && time_parse_iso8601(expires, &t->file.expires) == 0;
 }
 
 /* SSOTokenLoader: the file must exist and hold accessToken and expiresAt
@@ -104,21 +93,21 @@ static enum awscred_status
 token_read(struct resolver *r, const struct sso_config *c,
            struct token_file *t, struct awscred_error *err)
 {
-    enum awscred_status st = token_path(r, c, &t->path, err);
+    enum awscred_status st = token_path(r, c, &t->file.path, err);
 
-    if (st == AWSCRED_OK && t->path != NULL)
-        st = file_read(r->ctx, t->path, "SSO token cache", &t->data, &t->len,
-                       err);
+    if (st == AWSCRED_OK && t->file.path != NULL)
+        st = file_read(r->ctx, t->file.path, "SSO token cache", &t->file.data,
+                       &t->file.len, err);
     if (st != AWSCRED_OK)
         return st;
-    if (t->data == NULL)
-        return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->path,
+    if (t->file.data == NULL)
+        return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->file.path,
                          "Error loading SSO Token: Token for %s does not "
                          "exist",
                          token_name(c));
-    t->doc = json_parse(t->data, t->len, t->path, NULL);
-    if (t->doc == NULL || !token_fields(t))
-        return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->path,
+    t->file.doc = json_parse(t->file.data, t->file.len, t->file.path, NULL);
+    if (t->file.doc == NULL || !token_fields(t))
+        return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->file.path,
                          "Error loading SSO Token: Token for %s is invalid",
                          c->start_url);
     return AWSCRED_OK;
@@ -157,11 +146,11 @@ can_refresh(const struct resolver *r, const struct sso_config *c,
 {
     static const char *const keys[] = {"refreshToken", "clientId",
                                        "clientSecret", NULL};
-    const char *registration = json_get_string(t->doc,
-                                               "registrationExpiresAt");
+    const char *registration =
+        json_get_string(t->file.doc, "registrationExpiresAt");
     int64_t now = ctx_now(r->ctx), expires;
 
-    if (c->session == NULL || t->expires - now >= REFRESH_WINDOW_S)
+    if (c->session == NULL || t->file.expires - now >= REFRESH_WINDOW_S)
         return false;
     /* Rotating the refresh token without writing it back would lose it
        for the AWS CLI too. */
@@ -171,13 +160,15 @@ can_refresh(const struct resolver *r, const struct sso_config *c,
         return false;
     }
     for (size_t i = 0; keys[i] != NULL; i++)
-        if (json_get_string(t->doc, keys[i]) == NULL)
+        if (json_get_string(t->file.doc, keys[i]) == NULL)
             registration = NULL;
     if (registration == NULL
         || time_parse_iso8601(registration, &expires) != 0
         || expires - now <= 0) {
-        ctx_log(r->ctx, LOG_INFO, "cannot refresh the SSO token in %s: no "
-                "usable refresh token or client registration", t->path);
+        ctx_log(r->ctx, LOG_INFO,
+                "cannot refresh the SSO token in %s: no "
+                "usable refresh token or client registration",
+                t->file.path);
         return false;
     }
     return true;
@@ -210,7 +201,7 @@ create_token(struct resolver *r, const struct sso_config *c,
     struct net_header hdr[] = {{"Content-Type", "application/json"}};
     struct sso_request q = {"POST", NULL, "CreateToken", hdr, 1,
                             NULL, 0, NULL};
-    char *url = NULL, *body = create_token_body(t->doc);
+    char *url = NULL, *body = create_token_body(t->file.doc);
     struct net_response resp;
     enum awscred_status st;
 
@@ -278,16 +269,16 @@ apply_refresh(struct resolver *r, const struct sso_config *c,
                          "accessToken and expiresIn");
     expires = ctx_now(r->ctx) + (int64_t) expires_in->valuedouble;
     time_format_iso8601_z(expires, iso, sizeof(iso));
-    if (!doc_set_string(t->doc, "startUrl", c->start_url)
-        || !doc_set_string(t->doc, "region", c->region)
-        || !doc_set_string(t->doc, "accessToken", access)
-        || !doc_set_string(t->doc, "expiresAt", iso)
+    if (!doc_set_string(t->file.doc, "startUrl", c->start_url)
+        || !doc_set_string(t->file.doc, "region", c->region)
+        || !doc_set_string(t->file.doc, "accessToken", access)
+        || !doc_set_string(t->file.doc, "expiresAt", iso)
         || (refresh != NULL
-            && !doc_set_string(t->doc, "refreshToken", refresh)))
+            && !doc_set_string(t->file.doc, "refreshToken", refresh)))
         return error_set(err, AWSCRED_ERR_NOMEM, SSO_METHOD, NULL,
                          "out of memory");
-    t->access_token = json_get_string(t->doc, "accessToken");
-    t->expires = expires;
+    t->access_token = json_get_string(t->file.doc, "accessToken");
+    t->file.expires = expires;
     return AWSCRED_OK;
 }
 
@@ -296,15 +287,16 @@ apply_refresh(struct resolver *r, const struct sso_config *c,
 static void
 token_write(struct resolver *r, const struct token_file *t)
 {
-    char *text = cJSON_PrintUnformatted(t->doc);
+    char *text = cJSON_PrintUnformatted(t->file.doc);
     struct awscred_error err;
 
     if (text == NULL
-        || file_write_atomic(r->ctx, t->path, text, strlen(text), &err)
+        || file_write_atomic(r->ctx, t->file.path, text, strlen(text), &err)
                != AWSCRED_OK)
-        ctx_log(r->ctx, LOG_WARNING, "cannot write the refreshed SSO token "
-                "to %s: %s", t->path,
-                text == NULL ? "out of memory" : err.message);
+        ctx_log(r->ctx, LOG_WARNING,
+                "cannot write the refreshed SSO token "
+                "to %s: %s",
+                t->file.path, text == NULL ? "out of memory" : err.message);
     secret_free(text);
 }
 
@@ -337,7 +329,7 @@ expired_error(const struct sso_config *c, const struct token_file *t,
               const struct awscred_error *why, struct awscred_error *err)
 {
     if (c->session == NULL)
-        return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->path,
+        return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->file.path,
                          SSO_UNAUTHORIZED_MESSAGE);
     if (why->status == AWSCRED_ERR_NETWORK
         || why->status == AWSCRED_ERR_TIMEOUT) {
@@ -345,7 +337,7 @@ expired_error(const struct sso_config *c, const struct token_file *t,
             *err = *why;
         return why->status;
     }
-    return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->path,
+    return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->file.path,
                      "Error when retrieving token from sso: Token has "
                      "expired and refresh failed");
 }
@@ -366,7 +358,7 @@ sso_token_get(struct resolver *r, const struct sso_config *c, char **token,
         st = token_read(r, c, &t, err);
     if (st == AWSCRED_OK && can_refresh(r, c, &t))
         token_refresh(r, c, &t, &why);
-    if (st == AWSCRED_OK && t.expires - ctx_now(r->ctx) <= 0)
+    if (st == AWSCRED_OK && t.file.expires - ctx_now(r->ctx) <= 0)
         st = expired_error(c, &t, &why, err);
     if (st == AWSCRED_OK) {
         *token = xstrdup(t.access_token);
@@ -374,7 +366,7 @@ sso_token_get(struct resolver *r, const struct sso_config *c, char **token,
             st = error_set(err, AWSCRED_ERR_NOMEM, SSO_METHOD, NULL,
                            "out of memory");
     }
-    token_file_free(&t);
+    secret_file_free(&t.file);
     if (st != AWSCRED_OK)
         sso_claim_error(err);
     return st;

@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include "internal.h"
+#include "providers/provider.h"
+#include "resolve/resolve.h"
 
 /* The default chain of `aws configure export-credentials`. */
 const struct provider *const chain_default[] = {

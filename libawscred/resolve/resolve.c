@@ -14,8 +14,11 @@
 #include <string.h>
 
 #include "clock/clock.h"
+#include "config/cfg.h"
 #include "internal.h"
 #include "net/net.h"
+#include "providers/provider.h"
+#include "resolve/resolve.h"
 
 /* Where each setting may come from, in botocore's order. */
 static const char *const profile_env_vars[] = {"AWS_PROFILE",

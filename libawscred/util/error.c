@@ -100,16 +100,3 @@ error_clear(struct awscred_error *err)
     memset(err, 0, sizeof(*err));
     err->status = AWSCRED_OK;
 }
-
-enum awscred_status
-error_disabled(struct awscred_error *err, const char *provider,
-               const struct cfg_section *s, const char *key, const char *what)
-{
-    char where[512];
-    const char *file = cfg_key_file(s, key);
-
-    snprintf(where, sizeof(where), "%s:%u", file != NULL ? file : "",
-             cfg_key_line(s, key));
-    return error_set(err, AWSCRED_ERR_INVALID_CONFIG, provider, where,
-                     "%s in %s is disabled by the administrator", key, what);
-}

@@ -159,3 +159,6 @@ dist_check_SCRIPTS += tests/e2e/providers_diff.sh tests/e2e/providers_diff.py
 # without /usr/bin/aws.
 TESTS += tests/e2e/sso_diff.sh
 dist_check_SCRIPTS += tests/e2e/sso_diff.sh tests/e2e/sso_diff.py
+# awscredd's [broker] durations: seconds with an s, m or h suffix only.
+TESTS += tests/e2e/daemon_durations.sh
+dist_check_SCRIPTS += tests/e2e/daemon_durations.sh

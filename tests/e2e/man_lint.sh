@@ -5,7 +5,7 @@
 # not a placeholder; libawscred(3) lists every function libawscred.so
 # exports in NAME and declares it in SYNOPSIS, and the Debian symbols file
 # lists each (dpkg-gensymbols would add a missing one with a Debian
-# revision, which lintian refuses).
+# revision, which lintian refuses) and nothing the library does not export.
 #
 # SPDX-License-Identifier: MIT
 set -u
@@ -24,7 +24,7 @@ $built $top_srcdir/man/pam_awscred.conf.5"
 n=0
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT INT TERM
-echo "1..7"
+echo "1..8"
 for page in $pages; do
     n=$((n + 1))
     LC_ALL=C.UTF-8 groff -man -ww -z "$page" >"$tmp" 2>&1
@@ -54,6 +54,7 @@ n=$((n + 1))
 if [ ! -f "$lib" ] || ! command -v nm >/dev/null; then
     echo "ok $n # SKIP libawscred.so or nm missing"
     echo "ok $((n + 1)) # SKIP libawscred.so or nm missing"
+    echo "ok $((n + 2)) # SKIP libawscred.so or nm missing"
     exit 0
 fi
 symbols="$top_srcdir/packaging/debian/libawscred0.symbols"
@@ -81,4 +82,19 @@ if [ -z "$unlisted" ]; then
 else
     echo "not ok $n - libawscred0.symbols lists every exported function"
     echo "# missing:$unlisted"
+fi
+
+# And the other way: a symbol the file lists but the library no longer
+# exports is an ABI break that needs a new soname.
+n=$((n + 1))
+gone=
+for sym in $(sed -n 's/^ \(awscred_[a-z0-9_]*\)@.*/\1/p' "$symbols"); do
+    nm -D --defined-only "$lib" | awk '{print $3}' | sed 's/@.*//' |
+        grep -qx "$sym" || gone="$gone $sym"
+done
+if [ -z "$gone" ]; then
+    echo "ok $n - libawscred.so exports everything libawscred0.symbols lists"
+else
+    echo "not ok $n - libawscred.so exports everything libawscred0.symbols lists"
+    echo "# gone:$gone"
 fi

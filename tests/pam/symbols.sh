@@ -1,7 +1,9 @@
 #!/bin/sh
 # symbols.sh: pam_awscred.so exports the PAM entry points and nothing else,
 # loads with RTLD_NOW (as libpam does), and links no libcurl, OpenSSL or
-# libawscred (those live in the worker). Prints TAP.
+# libawscred (those live in the worker). libawscred.so exports exactly the
+# functions its installed headers declare, and the awscred command links
+# it rather than a copy of the library. Prints TAP.
 # SPDX-License-Identifier: MIT
 : "${top_builddir:=.}"
 so=$top_builddir/pam_awscred/.libs/pam_awscred.so
@@ -10,7 +12,7 @@ if ! test -f "$so"; then
     exit 0
 fi
 command -v nm >/dev/null || { echo "1..0 # SKIP nm not installed"; exit 0; }
-echo 1..3
+echo 1..6
 exported=$(nm -D --defined-only "$so" | awk '{print $3}' | sort | tr '\n' ' ')
 want="pam_sm_authenticate pam_sm_close_session pam_sm_open_session pam_sm_setcred "
 if test "$exported" = "$want"; then
@@ -30,3 +32,40 @@ case $needed in
 *curl*|*ssl*|*crypto*|*awscred*) echo "not ok 3 - links $needed" ;;
 *) echo "ok 3 - needs only: $needed" ;;
 esac
+
+# The public promise: what libawscred.so exports is what awscred.h and
+# awscred-clock.h declare (no test hook, nothing internal).
+lib=$top_builddir/libawscred/.libs/libawscred.so
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+exports=$(nm -D --defined-only "$lib" 2>/dev/null | awk '{print $3}' |
+    sed -n 's/@.*//; /^awscred_/p' | sort -u | tr '\n' ' ')
+declared=$(cat "$top_srcdir"/libawscred/awscred*.h |
+    grep -o 'awscred_[a-z0-9_]*(' | tr -d '(' | grep -v '_fn$' | sort -u |
+    tr '\n' ' ')
+if test -z "$exports"; then
+    echo "not ok 4 - libawscred.so exports nothing ($lib)"
+elif test "$exports" = "$declared"; then
+    echo "ok 4 - libawscred.so exports what its headers declare"
+else
+    echo "not ok 4 - libawscred.so exports differ from the headers"
+    echo "# exported: $exports"
+    echo "# declared: $declared"
+fi
+
+# The command uses the installed interface: libawscred.so is NEEDED and
+# none of the library's code is linked into the program a second time.
+cli=$top_builddir/cli/.libs/awscred
+test -f "$cli" || cli=$top_builddir/cli/awscred
+if objdump -p "$cli" 2>/dev/null | grep -q 'NEEDED.*libawscred\.so'; then
+    echo "ok 5 - awscred links libawscred.so"
+else
+    echo "not ok 5 - awscred does not link libawscred.so"
+fi
+own=$(nm --defined-only "$cli" 2>/dev/null |
+    awk '$3 ~ /^(awscred_|cfg_|resolve_|provider_|net_|cache_|clock_note|ctx_)/ {print $3}' |
+    tr '\n' ' ')
+if test -z "$own"; then
+    echo "ok 6 - awscred defines none of the library's functions"
+else
+    echo "not ok 6 - awscred defines library functions: $own"
+fi

@@ -367,7 +367,7 @@ test_kernel_state(void **state)
     assert_int_equal(awscred_clock_kernel(ctx, &k), 0);
     assert_int_equal(k.valid, 1);
     assert_true(k.maxerror_us >= 0);
-    awscred_context_set_kernel_clock(ctx, fake_unsynced, NULL);
+    clock_set_kernel_reader(ctx, fake_unsynced, NULL);
     assert_int_equal(awscred_clock_kernel(ctx, &k), 0);
     assert_int_equal(k.valid, 1);
     assert_int_equal(k.synchronised, 0);

@@ -2,8 +2,8 @@
  * Unit tests of the login clock check: the worker's half
  * (pam_awscred/clock_worker.c: options, records) and the module's
  * (pam_awscred/clock_policy.c: verdict to log lines, the user's notice,
- * strict refusal, expiry time) and the clock options of the module's
- * option table (options.c). Real records through result.c.
+ * strict refusal, expiry time, the host's record in clock_state.c) and
+ * the clock options of the module's option table (options.c). Real records through result.c.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -14,9 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -358,6 +360,47 @@ test_worker_records(void **state)
     awscred_context_free(ctx);
 }
 
+/* The host's record (clock_state.c): a measurement saved by one login is
+   loaded by the next, and a clock_taken_ms that is not the plain decimal
+   the module writes makes the record untrusted, even when its value
+   would be fresh. */
+static void
+test_state_record(void **state)
+{
+    char dir[] = "/tmp/awscred-clock-state.XXXXXX", path[64], taken[32];
+    struct pamaws_args args;
+    struct log_capture cap;
+    struct pamaws_result r;
+    struct timespec boot;
+
+    (void) state;
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/clock", dir);
+    args_init(&args, &cap, false);
+    args.config.clock_state = path;
+    args.config.clock_max_age = 600;
+
+    measured(&r, "1000", "1 s behind AWS", "0");
+    pamaws_clock_state_save(&args, &r);
+    pamaws_result_clear(&r);
+    assert_int_equal(pamaws_clock_state_load(&args, &r), 0);
+    assert_string_equal(pamaws_result_get(&r, "clock_offset_ms"), "1000");
+    pamaws_result_clear(&r);
+
+    assert_int_equal(clock_gettime(CLOCK_BOOTTIME, &boot), 0);
+    snprintf(taken, sizeof(taken), "+%lld",
+             (long long) boot.tv_sec * 1000 + boot.tv_nsec / 1000000);
+    measured(&r, "1000", "1 s behind AWS", "0");
+    assert_int_equal(pamaws_result_add(&r, "clock_taken_ms", taken), 0);
+    pamaws_clock_state_save(&args, &r);
+    pamaws_result_clear(&r);
+    assert_int_equal(pamaws_clock_state_load(&args, &r), -1);
+    assert_null(pamaws_result_get(&r, "clock_offset_ms"));
+
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -371,6 +414,7 @@ main(void)
         cmocka_unit_test(test_check_value),
         cmocka_unit_test(test_module_options),
         cmocka_unit_test(test_worker_records),
+        cmocka_unit_test(test_state_record),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

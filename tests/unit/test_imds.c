@@ -201,6 +201,11 @@ test_attempts(void **state)
         assert_string_equal(err.message, "invalid literal for int() with "
                             "base 10: 'two'");
     }
+    /* int() as Python has it: underscores between digits, a sign and
+       white space around count (ten attempts) */
+    ptest_set_env(t, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", " +1_0\v");
+    script_imds(t, "{\"body\": \"TOKEN\"}", false, flaky);
+    expect_imds_key(t);
 }
 
 /* Answers IMDS can give that are not credentials: the chain goes on. */
