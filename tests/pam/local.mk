@@ -7,6 +7,7 @@ if HAVE_PAMTEST
 if HAVE_CMOCKA
 check_PROGRAMS += tests/pam/session-t
 tests_pam_session_t_SOURCES = tests/pam/session-t.c \
+	tests/pam/harness.c tests/pam/harness.h \
 	tests/lib/fault_server_c.c tests/lib/fault_server_c.h
 tests_pam_session_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_pam_session_t_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PAMTEST_CFLAGS)
