@@ -89,7 +89,7 @@ __syslog_chk(int priority, int flag, const char *fmt, ...)
 
 /* Takes our LD_PRELOAD (pam_wrapper, the ASan runtime) out of the
    environment of the programs we start; returns it for preload_resume(). */
-char *
+static char *
 preload_suspend(void)
 {
     const char *preload = getenv("LD_PRELOAD");
@@ -99,7 +99,7 @@ preload_suspend(void)
     return saved;
 }
 
-void
+static void
 preload_resume(char *saved)
 {
     if (saved != NULL)
@@ -344,23 +344,6 @@ alice_static_keys(void)
                "aws_session_token = " TOKEN "\n", 0600);
     alice_file("config", "[default]\nregion = eu-central-1\n"
                "[profile dev]\nregion = us-east-2\n", 0600);
-}
-
-/* Asserts a line of priority (a LOG_* value) in the log containing text. */
-void
-assert_logged_at(int priority, const char *text)
-{
-    char tag[16];
-    const char *hit, *line;
-
-    snprintf(tag, sizeof(tag), "<%d>", priority);
-    for (hit = strstr(logbuf, text); hit != NULL; hit = strstr(hit + 1, text)) {
-        for (line = hit; line > logbuf && line[-1] != '\n'; line--)
-            ;
-        if (strncmp(line, tag, strlen(tag)) == 0)
-            return;
-    }
-    fail_msg("no %s line with \"%s\"; log was:\n%s", tag, text, logbuf);
 }
 
 void

@@ -66,8 +66,6 @@ int harness_setup(void **state);
 int harness_teardown(void **state);
 int harness_reset(void **state);
 
-char *preload_suspend(void);
-void preload_resume(char *saved);
 int system_unwrapped(const char *cmd);
 void run_cmd(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -88,6 +86,5 @@ void assert_env(char **env, const char *name, const char *value);
 void assert_no_aws(char **env);
 void assert_logged(const char *text);
 void assert_not_logged(const char *text);
-void assert_logged_at(int priority, const char *text);
 
 #endif
