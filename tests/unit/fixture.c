@@ -41,6 +41,12 @@ fixed_clock(void *arg, clockid_t which, struct timespec *now)
     return 0;
 }
 
+const char *
+fx_env(struct fx *fx, const char *name)
+{
+    return lookup(fx, name);
+}
+
 void
 fx_set_env(struct fx *fx, const char *name, const char *value)
 {

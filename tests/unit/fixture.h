@@ -25,7 +25,7 @@ struct fx {
     char tmp[64];                     /* fresh directory, removed after */
     const char *env[FX_ENV_MAX][2];
     char *owned[FX_ENV_MAX];          /* values fx_set_envf allocated */
-    int64_t now;                      /* the fixed clock's time, fx_fix_clock */
+    int64_t now;                      /* fx_fix_clock's CLOCK_REALTIME */
     int64_t mono;                     /* its CLOCK_MONOTONIC seconds */
     struct awscred_context *ctx;
     struct awscred_request req;       /* what fx_resolve asks */
@@ -46,6 +46,8 @@ int fx_teardown(void **state);
 void fx_set_env(struct fx *fx, const char *name, const char *value);
 void fx_set_envf(struct fx *fx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The value of name in the context's environment, or NULL. */
+const char *fx_env(struct fx *fx, const char *name);
 /* From now on the context's CLOCK_REALTIME says fx->now (set to now
    here, changeable later), CLOCK_MONOTONIC fx->mono (1000 s). */
 void fx_fix_clock(struct fx *fx, int64_t now);
