@@ -26,7 +26,6 @@ struct fx {
     const char *env[FX_ENV_MAX][2];
     char *owned[FX_ENV_MAX];          /* values fx_set_envf allocated */
     int64_t now;                      /* fx_fix_clock's CLOCK_REALTIME */
-    int64_t mono;                     /* its CLOCK_MONOTONIC seconds */
     struct awscred_context *ctx;
     struct awscred_request req;       /* what fx_resolve asks */
     struct awscred_credentials *creds;/* its answer (freed by the next) */
@@ -49,7 +48,8 @@ void fx_set_envf(struct fx *fx, const char *name, const char *fmt, ...)
 /* The value of name in the context's environment, or NULL. */
 const char *fx_env(struct fx *fx, const char *name);
 /* From now on the context's CLOCK_REALTIME says fx->now (set to now
-   here, changeable later), CLOCK_MONOTONIC fx->mono (1000 s). */
+   here, changeable later); the other clocks are the kernel's, so that
+   deadlines still pass. */
 void fx_fix_clock(struct fx *fx, int64_t now);
 /* Writes relpath under tmp (an absolute path as it is; parent
    directories created) with mode, returns its path (valid until the

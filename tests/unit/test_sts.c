@@ -20,83 +20,23 @@
 #include <cmocka.h>
 
 #include "cache/cache.h"
-#include "internal.h"
+#include "fixture.h"
 #include "net/net.h"
 
-/* ---- A context with a fixed environment and a fake clock ------------- */
+/* ---- A context with a fixed environment and clock ---------------------- */
 
-struct fake {
-    const char *const *env;  /* name, value, ..., NULL */
-    int64_t now;
-};
-
-static const char *
-fake_getenv(void *arg, const char *name)
+/* A fixture whose environment is env (name, value, ..., NULL) and whose
+   CLOCK_REALTIME says now. */
+static struct fx *
+fixture(const char *const *env, int64_t now)
 {
-    const struct fake *f = arg;
-
-    for (size_t i = 0; f->env != NULL && f->env[i] != NULL; i += 2)
-        if (strcmp(f->env[i], name) == 0)
-            return f->env[i + 1];
-    return NULL;
-}
-
-static int
-fake_clock(void *arg, clockid_t which, struct timespec *now)
-{
-    const struct fake *f = arg;
-
-    if (which != CLOCK_REALTIME)
-        return clock_gettime(which, now);
-    now->tv_sec = (time_t) f->now;
-    now->tv_nsec = 0;
-    return 0;
-}
-
-static struct awscred_context *
-new_context(struct fake *f, const char *home)
-{
-    struct awscred_context *ctx = awscred_context_new();
-
-    assert_non_null(ctx);
-    awscred_context_set_env(ctx, fake_getenv, f);
-    awscred_context_set_clock(ctx, fake_clock, f);
-    assert_int_equal(awscred_context_set_user(ctx, "tester", getuid(),
-                                              getgid(), home),
-                     0);
-    assert_int_equal(
-        awscred_context_set_net_module(ctx, getenv("AWSCRED_NET_MODULE")), 0);
-    return ctx;
-}
-
-static char tmpdir[64];
-
-static int
-make_tmpdir(void **state)
-{
-    (void) state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/awscred-test-sts.XXXXXX");
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int
-remove_tmpdir(void **state)
-{
-    char cmd[128];
-
-    (void) state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
+    struct fx *f = fx_new(false);
 
     assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    for (size_t i = 0; env != NULL && env[i] != NULL; i += 2)
+        fx_set_env(f, env[i], env[i + 1]);
+    fx_fix_clock(f, now);
+    return f;
 }
 
 /* ---- Cache keys: what botocore computes for the same arguments -------- */
@@ -119,8 +59,8 @@ assert_key(struct awscred_context *ctx, const struct cache_key_item *items,
 static void
 test_cache_key_with_tags(void **state)
 {
-    struct fake f = {NULL, 1700000000};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 1700000000);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_error err;
     static const char *const transitive[] = {"login"};
     const char *tags[] = {"login", "alice", "via", "sshd"};
@@ -146,14 +86,14 @@ test_cache_key_with_tags(void **state)
     items[0].str = items[1].str = "alice";
     assert_key(ctx, items, 3, CACHE_KEY_SPACED,
                "181637a36239bb2987d8f8a50b46ddabc95efcef");
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
 test_cache_key_matches_botocore(void **state)
 {
-    struct fake f = {NULL, 1700000000};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 1700000000);
+    struct awscred_context *ctx = f->ctx;
     const struct cache_key_item role[] = {
         {"RoleArn", "arn:aws:iam::123456789012:role/demo", 0}};
     /* given out of order: the key sorts them */
@@ -179,11 +119,12 @@ test_cache_key_matches_botocore(void **state)
                "0521d1f6a6c4e68f9e18540309367cc3cccb6305");
     assert_key(ctx, odd, 2, CACHE_KEY_SPACED,
                "ddb453846a987cada1cfa7b318f89db60121f79a");
-    awscred_context_free(ctx);
+    fx_free(f);
 
     /* A cache hit needs only the key: the network module (libcurl,
        OpenSSL) is not loaded for it, so a missing one does not matter. */
-    ctx = new_context(&f, tmpdir);
+    f = fixture(NULL, 1700000000);
+    ctx = f->ctx;
     assert_int_equal(
         awscred_context_set_net_module(ctx, "/nonexistent/awscred-net.so"),
         0);
@@ -192,7 +133,7 @@ test_cache_key_matches_botocore(void **state)
     assert_key(ctx, sso, 3, CACHE_KEY_COMPACT,
                "0521d1f6a6c4e68f9e18540309367cc3cccb6305");
     assert_null(ctx->net);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- Cache entries ---------------------------------------------------- */
@@ -206,13 +147,13 @@ test_cache_key_matches_botocore(void **state)
 static void
 check_entry(const char *expiration, int64_t now, bool usable)
 {
-    struct fake f = {NULL, now};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, now);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_credentials *creds = NULL;
     struct awscred_error err;
     char dir[128], path[192], text[512];
 
-    snprintf(dir, sizeof(dir), "%s/.aws/cli/cache", tmpdir);
+    snprintf(dir, sizeof(dir), "%s/.aws/cli/cache", f->tmp);
     snprintf(path, sizeof(path), "%s/testkey.json", dir);
     snprintf(text, sizeof(text), ENTRY, expiration);
     assert_int_equal(file_write_atomic(ctx, path, text, strlen(text), &err),
@@ -230,7 +171,7 @@ check_entry(const char *expiration, int64_t now, bool usable)
         assert_int_equal(creds->expiration, 1800000000);
     }
     awscred_credentials_free(creds);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
@@ -257,19 +198,19 @@ test_cache_expiry_window(void **state)
 static void
 test_cache_store_honours_no_write(void **state)
 {
-    struct fake f = {NULL, 1700000000};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 1700000000);
+    struct awscred_context *ctx = f->ctx;
     char path[192];
 
     (void) state;
-    snprintf(path, sizeof(path), "%s/.aws/cli/cache/nowrite.json", tmpdir);
+    snprintf(path, sizeof(path), "%s/.aws/cli/cache/nowrite.json", f->tmp);
     awscred_context_set_flags(ctx, AWSCRED_FLAG_NO_CACHE_WRITE);
     cache_store(ctx, "nowrite", "{}");
     assert_int_equal(access(path, F_OK), -1);
     awscred_context_set_flags(ctx, 0);
     cache_store(ctx, "nowrite", "{}");
     assert_int_equal(access(path, F_OK), 0);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- XML -------------------------------------------------------------- */
@@ -287,8 +228,8 @@ test_xml_success_document(void **state)
         "</Credentials></AssumeRoleResult>"
         "<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
         "</AssumeRoleResponse>";
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_error err;
     struct net_xml xml;
 
@@ -304,7 +245,7 @@ test_xml_success_document(void **state)
     assert_string_equal(net_xml_find(&xml, "RequestId"), "r-1");
     assert_null(net_xml_find(&xml, "Id"));
     net_xml_free(&xml);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
@@ -325,8 +266,8 @@ assert_xml_refused(struct awscred_context *ctx, const char *doc,
 static void
 test_xml_refuses_bad_documents(void **state)
 {
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
 
     (void) state;
     assert_xml_refused(ctx, "<a><b>", "Unable to parse response");
@@ -340,7 +281,7 @@ test_xml_refuses_bad_documents(void **state)
                        "</a></a></a></a></a></a></a></a></a></a></a></a></a>"
                        "</a></a></a></a>",
                        "nested too deeply");
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- Endpoints -------------------------------------------------------- */
@@ -382,15 +323,14 @@ check_endpoint_flags(unsigned flags, const char *const *env,
                      const char *url_expected, const char *region_expected,
                      const char *error_expected)
 {
-    struct fake f = {env, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(env, 0);
+    struct awscred_context *ctx = f->ctx;
     struct resolver r;
     struct awscred_error err;
     const char *signing = NULL;
     char path[128], *url = NULL;
 
-    snprintf(path, sizeof(path), "%s/config", tmpdir);
-    write_file(path, config_text);
+    snprintf(path, sizeof(path), "%s", fx_write(f, "config", config_text));
     memset(&r, 0, sizeof(r));
     r.ctx = ctx;
     r.profile = profile;
@@ -415,7 +355,7 @@ check_endpoint_flags(unsigned flags, const char *const *env,
     }
     free(url);
     cfg_free(r.cfg);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
@@ -513,8 +453,8 @@ test_file_endpoints_refused(void **state)
     static const char *const general[] = {
         "AWS_ENDPOINT_URL", "http://all-env.example/x", NULL, NULL};
     const unsigned deny = AWSCRED_FLAG_NO_FILE_ENDPOINTS;
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
     struct resolver r;
     struct awscred_error err;
     char path[128], *bundle = NULL;
@@ -534,7 +474,7 @@ test_file_endpoints_refused(void **state)
                          "https://sts.eu-west-1.amazonaws.com/", "eu-west-1",
                          NULL);
 
-    snprintf(path, sizeof(path), "%s/config", tmpdir);
+    snprintf(path, sizeof(path), "%s", fx_write(f, "config", config_text));
     memset(&r, 0, sizeof(r));
     r.ctx = ctx;
     r.profile = "withbundle";
@@ -551,7 +491,7 @@ test_file_endpoints_refused(void **state)
                                      " disabled by the administrator");
     assert_non_null(strstr(err.where, "/config:20"));
     cfg_free(r.cfg);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- The module is loaded lazily and refused when asked --------------- */
@@ -559,8 +499,8 @@ test_file_endpoints_refused(void **state)
 static void
 test_no_network_flag(void **state)
 {
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
     struct net_request req;
     struct net_response resp;
     struct awscred_error err;
@@ -581,7 +521,7 @@ test_no_network_flag(void **state)
     assert_non_null(strstr(err.message, "Could not connect to the endpoint "
                                         "URL: \"http://127.0.0.1:9/\""));
     assert_string_equal(err.where, "http://127.0.0.1:9/");
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 int
@@ -605,5 +545,5 @@ main(void)
         printf("1..0 # SKIP AWSCRED_NET_MODULE is not set\n");
         return 0;
     }
-    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }
