@@ -14,9 +14,10 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_process
 TESTS += tests/unit/test_process
-tests_unit_test_process_SOURCES = tests/unit/test_process.c
-tests_unit_test_process_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
-tests_unit_test_process_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+tests_unit_test_process_SOURCES = tests/unit/test_process.c $(FIXTURE_SOURCES)
+tests_unit_test_process_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_process_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_process_LDADD = $(FIXTURE_LDADD)
 endif
 EXTRA_DIST += tests/data/process/daemon.sh tests/data/process/emit.sh \
 	tests/data/process/fail.sh tests/data/process/flood.sh \
