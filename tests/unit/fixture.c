@@ -66,6 +66,13 @@ fx_set_env(struct fx *fx, const char *name, const char *value)
 }
 
 void
+fx_set_envs(struct fx *fx, const char *const *pairs)
+{
+    for (; pairs != NULL && pairs[0] != NULL; pairs += 2)
+        fx_set_env(fx, pairs[0], pairs[1]);
+}
+
+void
 fx_set_envf(struct fx *fx, const char *name, const char *fmt, ...)
 {
     char buf[4096];
@@ -93,6 +100,13 @@ const char *
 fx_write_mode(struct fx *fx, const char *relpath, const char *text,
               mode_t mode)
 {
+    return fx_write_bytes(fx, relpath, text, strlen(text), mode);
+}
+
+const char *
+fx_write_bytes(struct fx *fx, const char *relpath, const void *data,
+               size_t len, mode_t mode)
+{
     static char path[512];
     char dir[512];
     size_t base;
@@ -113,7 +127,7 @@ fx_write_mode(struct fx *fx, const char *relpath, const char *text,
     }
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
+    assert_int_equal(write(fd, data, len), (ssize_t) len);
     assert_int_equal(fchmod(fd, mode), 0);
     assert_int_equal(close(fd), 0);
     return path;

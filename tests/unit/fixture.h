@@ -45,6 +45,8 @@ int fx_teardown(void **state);
 void fx_set_env(struct fx *fx, const char *name, const char *value);
 void fx_set_envf(struct fx *fx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* fx_set_env of each name and value of pairs (name, value, ..., NULL). */
+void fx_set_envs(struct fx *fx, const char *const *pairs);
 /* The value of name in the context's environment, or NULL. */
 const char *fx_env(struct fx *fx, const char *name);
 /* From now on the context's CLOCK_REALTIME says fx->now (set to now
@@ -56,7 +58,10 @@ void fx_fix_clock(struct fx *fx, int64_t now);
    next call). */
 const char *fx_write_mode(struct fx *fx, const char *relpath,
                           const char *text, mode_t mode);
-/* The same with mode 0600. */
+/* The same with len bytes of data (NULs and all). */
+const char *fx_write_bytes(struct fx *fx, const char *relpath,
+                           const void *data, size_t len, mode_t mode);
+/* fx_write_mode with mode 0600. */
 const char *fx_write(struct fx *fx, const char *relpath, const char *text);
 /* awscred_resolve of fx->req into fx->creds and fx->err. */
 enum awscred_status fx_resolve(struct fx *fx);

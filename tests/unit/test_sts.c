@@ -33,8 +33,7 @@ fixture(const char *const *env, int64_t now)
     struct fx *f = fx_new(false);
 
     assert_non_null(f);
-    for (size_t i = 0; env != NULL && env[i] != NULL; i += 2)
-        fx_set_env(f, env[i], env[i + 1]);
+    fx_set_envs(f, env);
     fx_fix_clock(f, now);
     return f;
 }
