@@ -20,8 +20,8 @@
 
 #include "fixture.h"
 
-static const char *
-lookup(void *arg, const char *name)
+const char *
+fx_env(void *arg, const char *name)
 {
     struct fx *fx = arg;
 
@@ -41,12 +41,6 @@ fixed_clock(void *arg, clockid_t which, struct timespec *now)
     now->tv_sec = (time_t) fx->now;
     now->tv_nsec = 0;
     return 0;
-}
-
-const char *
-fx_env(struct fx *fx, const char *name)
-{
-    return lookup(fx, name);
 }
 
 void
@@ -161,7 +155,7 @@ fx_new(bool with_server)
     fx->ctx = awscred_context_new();
     if (fx->ctx == NULL)
         abort();
-    awscred_context_set_env(fx->ctx, lookup, fx);
+    awscred_context_set_env(fx->ctx, fx_env, fx);
     awscred_context_set_flags(fx->ctx, AWSCRED_FLAG_NO_IMDS);
     awscred_context_set_user(fx->ctx, "alice", getuid(), getgid(), fx->tmp);
     if (module != NULL)
@@ -233,4 +227,26 @@ fx_expect_error(struct fx *fx, enum awscred_status status,
     assert_null(fx->creds);
     if (message != NULL)
         assert_string_equal(fx->err.message, message);
+}
+
+void
+fx_expect_words(const struct fx *fx, const char *words)
+{
+    if (strstr(fx->err.message, words) == NULL)
+        fail_msg("message \"%s\" lacks \"%s\"", fx->err.message, words);
+}
+
+double
+fx_elapsed_ms(const struct timespec *a, const struct timespec *b)
+{
+    return (double) (b->tv_sec - a->tv_sec) * 1e3
+           + (double) (b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+bool
+fx_under_valgrind(void)
+{
+    const char *preload = getenv("LD_PRELOAD");
+
+    return preload != NULL && strstr(preload, "/vgpreload_") != NULL;
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "fault_server_c.h"
 #include "internal.h"
@@ -47,8 +48,9 @@ void fx_set_envf(struct fx *fx, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* fx_set_env of each name and value of pairs (name, value, ..., NULL). */
 void fx_set_envs(struct fx *fx, const char *const *pairs);
-/* The value of name in the context's environment, or NULL. */
-const char *fx_env(struct fx *fx, const char *name);
+/* The value of name in the context's environment, or NULL (the
+   context's awscred_env_fn; fx a struct fx). */
+const char *fx_env(void *fx, const char *name);
 /* From now on the context's CLOCK_REALTIME says fx->now (set to now
    here, changeable later); the other clocks are the kernel's, so that
    deadlines still pass. */
@@ -70,5 +72,16 @@ void fx_expect_key(struct fx *fx, const char *key, const char *method);
 /* Resolves and expects this status and, unless NULL, this message. */
 void fx_expect_error(struct fx *fx, enum awscred_status status,
                      const char *message);
+
+/* Asserts that fx->err.message contains words. */
+void fx_expect_words(const struct fx *fx, const char *words);
+/* Milliseconds from a to b. */
+double fx_elapsed_ms(const struct timespec *a, const struct timespec *b);
+/* Whether this runs under valgrind (its preload is in LD_PRELOAD). A
+   child of a program under valgrind that calls execve() and fails after
+   valgrind's own checks passed, as with a missing #! interpreter, is
+   ended by valgrind with status 101 ("EXEC FAILED: I can't recover from
+   execve() failing"). */
+bool fx_under_valgrind(void);
 
 #endif

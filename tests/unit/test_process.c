@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -394,6 +395,102 @@ test_host_ignores_sigchld(void **state)
     sigaction(SIGCHLD, &old, NULL);
 }
 
+/* ---- Rows of the fault catalogue (tests/FAULTS.md) --------------------- */
+
+/* D3.6: killed by a signal, and an exec failure through a bad interpreter
+   ("#!/nonexistent/..."): each named in the error, like the CLI's. */
+static void
+test_d3_signal_and_bad_interpreter(void **state)
+{
+    struct fx *f = *state;
+    char script[512], text[1024], expected[600];
+
+    snprintf(script, sizeof script, "%s",
+             fx_write_mode(f, "bad-interpreter", "#!/nonexistent/interp\n",
+                           0755));
+    snprintf(text, sizeof text,
+             "[profile killed]\ncredential_process = "
+             "/bin/sh -c \"kill -KILL $$\"\n"
+             "[profile interp]\ncredential_process = %s\n", script);
+    fx_set_env(f, "AWS_CONFIG_FILE", fx_write(f, "process-config", text));
+
+    f->req.profile = "killed";
+    expect_error(f, AWSCRED_ERR_RETRIEVAL, NULL);
+    fx_expect_words(f, "killed by signal 9");
+    if (fx_under_valgrind()) {
+        print_message("# under valgrind: the bad interpreter is not tried"
+                      " (valgrind ends a child whose execve fails)\n");
+        return;
+    }
+    f->req.profile = "interp";
+    snprintf(expected, sizeof expected,
+             "[Errno 2] No such file or directory: '%s'", script);
+    expect_error(f, AWSCRED_ERR_RETRIEVAL, expected);
+}
+
+/* A wall clock that jumps an hour back at every reading; the monotonic
+   clock is the real one. */
+static int
+jumping_clock(void *arg, clockid_t which, struct timespec *now)
+{
+    unsigned *readings = arg;
+
+    if (which == CLOCK_MONOTONIC)
+        return clock_gettime(CLOCK_MONOTONIC, now);
+    if (clock_gettime(CLOCK_REALTIME, now) != 0)
+        return -1;
+    now->tv_sec -= (time_t) 3600 * (time_t) ++*readings;
+    return 0;
+}
+
+/* D5.5: clock jumps during the call: deadlines run on CLOCK_MONOTONIC,
+   so a wall clock going back an hour at every reading neither stretches
+   nor cuts the credential_process deadline (0.5 s; the helper sleeps
+   5 s). Expiry does read the wall clock: credentials valid for two more
+   hours stay valid while it jumps. */
+static void
+test_d5_clock_jumps_keep_deadlines(void **state)
+{
+    struct fx *f = *state;
+    struct awscred_limits limits = {.process_timeout_ms = 500};
+    time_t later = time(NULL) + 7200;
+    char when[32], script[512], text[1024];
+    struct timespec a, b;
+    unsigned readings = 0;
+    double ms;
+
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&later));
+    snprintf(text, sizeof text, "#!/bin/sh\necho '{"
+             "\"Version\": 1, \"AccessKeyId\": \"AKIAJUMPS\", "
+             "\"SecretAccessKey\": \"s\", \"SessionToken\": "
+             "\"t\", \"Expiration\": \"%s\"}'\n", when);
+    snprintf(script, sizeof script, "%s",
+             fx_write_mode(f, "valid-process", text, 0755));
+    snprintf(text, sizeof text,
+             "[profile sleeps]\ncredential_process = /bin/sleep 5\n"
+             "[profile valid]\ncredential_process = %s\n", script);
+    fx_set_env(f, "AWS_CONFIG_FILE", fx_write(f, "jump-config", text));
+    awscred_context_set_clock(f->ctx, jumping_clock, &readings);
+    awscred_context_set_limits(f->ctx, &limits);
+
+    f->req.profile = "sleeps";
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    expect_error(f, AWSCRED_ERR_TIMEOUT, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    ms = fx_elapsed_ms(&a, &b);
+    print_message("# timed out after %.0f ms\n", ms);
+    fx_expect_words(f, "credential_process timed out");
+    assert_true(ms >= 400 && ms < 3000);
+
+    readings = 0;
+    limits.process_timeout_ms = 30000;  /* slow hosts, valgrind */
+    awscred_context_set_limits(f->ctx, &limits);
+    f->req.profile = "valid";
+    expect_key(f, "AKIAJUMPS");
+    print_message("# valid credentials, %u wall-clock readings\n", readings);
+    assert_true(readings > 0);
+}
+
 int
 main(void)
 {
@@ -416,6 +513,8 @@ main(void)
         T(test_environment_trusted),
         T(test_host_ignores_sigchld),
         T(test_helper_limits),
+        T(test_d3_signal_and_bad_interpreter),
+        T(test_d5_clock_jumps_keep_deadlines),
 #undef T
     };
 

@@ -9,12 +9,18 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -523,6 +529,217 @@ test_no_network_flag(void **state)
     fx_free(f);
 }
 
+/* ---- Rows of the fault catalogue (tests/FAULTS.md) --------------------- */
+
+/* A fixture for an STS call through the build tree's network module,
+   its config an assume-role profile "role" over static keys (the STS
+   endpoint comes from AWS_ENDPOINT_URL_STS). */
+static struct fx *
+sts_fixture(void)
+{
+    struct fx *f = fx_new(false);
+    struct awscred_limits limits = {.total_timeout_ms = 20000};
+
+    assert_non_null(f);
+    awscred_context_set_flags(f->ctx, AWSCRED_FLAG_NO_IMDS
+                                          | AWSCRED_FLAG_NO_CACHE_WRITE);
+    awscred_context_set_limits(f->ctx, &limits);
+    fx_set_env(f, "AWS_CONFIG_FILE",
+               fx_write(f, "sts-config",
+                        "[profile role]\n"
+                        "role_arn = arn:aws:iam::123456789012:role/r\n"
+                        "source_profile = base\n"
+                        "region = us-east-1\n"
+                        "[profile base]\n"
+                        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                        "aws_secret_access_key = "
+                        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n"));
+    f->req.profile = "role";
+    return f;
+}
+
+/* D1.14: a source_profile loop (A -> B -> A) and a 50-deep chain: the
+   loop is named, the chain stops at the depth cap (32 hops); neither
+   gets as far as an STS call. (The role cache keys are SHA-1 digests
+   computed by the network module, so the test needs it.) */
+static void
+test_d1_source_profile_loop_and_depth_cap(void **state)
+{
+    struct fx *f = sts_fixture();
+    size_t cap = 16384, used;
+    char *text = malloc(cap);
+
+    (void) state;
+    assert_non_null(text);
+    used = (size_t) snprintf(text, cap,
+                             "[profile a]\nrole_arn = arn:aws:iam::"
+                             "123456789012:role/a\nsource_profile = b\n"
+                             "[profile b]\nrole_arn = arn:aws:iam::"
+                             "123456789012:role/b\nsource_profile = a\n");
+    for (int i = 0; i < 50; i++)
+        used += (size_t) snprintf(text + used, cap - used,
+                                  "[profile p%d]\nrole_arn = arn:aws:iam::"
+                                  "123456789012:role/r%d\nsource_profile ="
+                                  " p%d\n", i, i, i + 1);
+    snprintf(text + used, cap - used, "[profile p50]\naws_access_key_id ="
+             " AKIAFAULTSFAULTSFAUL\naws_secret_access_key = s\n");
+    fx_set_env(f, "AWS_CONFIG_FILE", fx_write(f, "chain-config", text));
+    free(text);
+
+    f->req.profile = "a";
+    fx_expect_error(f, AWSCRED_ERR_LOOP, NULL);
+    fx_expect_words(f, "Infinite loop in credential configuration");
+    fx_expect_words(f, "Visited profiles: ['a', 'b']");
+    f->req.profile = "p0";
+    fx_expect_error(f, AWSCRED_ERR_LOOP, NULL);
+    fx_expect_words(f, "Too many source_profile hops from profile p0");
+    fx_free(f);
+}
+
+/* D4.10: a DNS failure for STS: an error naming the host, promptly. */
+static void
+test_d4_dns_failure_names_host(void **state)
+{
+    struct fx *f = sts_fixture();
+    struct timespec a, b;
+
+    (void) state;
+    fx_set_env(f, "AWS_ENDPOINT_URL_STS", "http://sts.awscred.invalid/");
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_not_equal(fx_resolve(f), AWSCRED_OK);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    fx_expect_words(f, "sts.awscred.invalid");
+    print_message("# %s (%.0f ms)\n", f->err.message,
+                  fx_elapsed_ms(&a, &b));
+    assert_true(fx_elapsed_ms(&a, &b) < 15000);
+    fx_free(f);
+}
+
+static const char tls_server_py[] =
+    "import socket, ssl, sys\n"
+    "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+    "ctx.load_cert_chain(sys.argv[1], sys.argv[2])\n"
+    "s = socket.socket()\n"
+    "s.bind(('127.0.0.1', 0))\n"
+    "s.listen(8)\n"
+    "s.settimeout(60)\n"
+    "sys.stdout.write('%d\\n' % s.getsockname()[1])\n"
+    "sys.stdout.flush()\n"
+    "while True:\n"
+    "    c, _ = s.accept()\n"
+    "    try:\n"
+    "        t = ctx.wrap_socket(c, server_side=True)\n"
+    "        if t.recv(65536):\n"
+    "            with open(sys.argv[3], 'a') as log:\n"
+    "                log.write('request\\n')\n"
+    "        t.sendall(b'HTTP/1.1 500 Oops\\r\\nContent-Length: 0\\r\\n\\r\\n')\n"
+    "        t.close()\n"
+    "    except Exception:\n"
+    "        c.close()\n";
+
+/* Starts the TLS server above; returns its pid, *port set, or -1. */
+static pid_t
+start_tls_server(const char *cert, const char *key, const char *log,
+                 int *port)
+{
+    int fds[2];
+    char line[32];
+    size_t used = 0;
+    ssize_t n = 0;
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        /* Gone with the test, or after a minute without connections. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(fds[1], STDOUT_FILENO);
+        execl("/usr/bin/python3", "python3", "-c", tls_server_py, cert, key,
+              log, (char *) NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    /* The whole line, however the pipe delivers it. */
+    for (used = 0; pid > 0 && used < sizeof line - 1
+                   && memchr(line, '\n', used) == NULL; used += (size_t) n) {
+        n = read(fds[0], line + used, sizeof line - 1 - used);
+        if (n <= 0)
+            break;
+    }
+    close(fds[0]);
+    if (used == 0 || memchr(line, '\n', used) == NULL) {
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+        return -1;
+    }
+    line[used] = '\0';
+    *port = atoi(line);
+    return pid;
+}
+
+static long
+file_size(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? (long) st.st_size : 0;
+}
+
+/* D4.11: TLS failure: an STS endpoint with a certificate nobody vouches
+   for (self-signed) fails closed, naming the endpoint, before any request
+   is sent; trusting that certificate through AWS_CA_BUNDLE reaches the
+   server, so the refusal was the certificate's. */
+static void
+test_d4_tls_failure_fails_closed(void **state)
+{
+    struct fx *f;
+    char cert[600], key[600], log[600], *cmd, url[64];
+    int port = 0;
+    pid_t server;
+
+    (void) state;
+    if (access("/usr/bin/python3", X_OK) != 0)
+        skip();
+    f = sts_fixture();
+    snprintf(cert, sizeof cert, "%s/cert.pem", f->tmp);
+    snprintf(key, sizeof key, "%s/key.pem", f->tmp);
+    snprintf(log, sizeof log, "%s/tls-requests", f->tmp);
+    cmd = xasprintf("openssl req -x509 -newkey ec -pkeyopt "
+                    "ec_paramgen_curve:prime256v1 -nodes -keyout '%s' "
+                    "-out '%s' -subj /CN=127.0.0.1 -days 1 >/dev/null 2>&1",
+                    key, cert);
+    if (system(cmd) != 0) {
+        free(cmd);
+        fx_free(f);
+        skip();
+    }
+    free(cmd);
+    server = start_tls_server(cert, key, log, &port);
+    assert_true(server > 0);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/", port);
+    fx_set_env(f, "AWS_ENDPOINT_URL_STS", url);
+
+    assert_int_not_equal(fx_resolve(f), AWSCRED_OK);
+    print_message("# %s\n", f->err.message);
+    fx_expect_words(f, url);
+    fx_expect_words(f, "certificate");
+    assert_int_equal(file_size(log), 0);
+
+    fx_set_env(f, "AWS_CA_BUNDLE", cert);
+    assert_int_not_equal(fx_resolve(f), AWSCRED_OK);
+    print_message("# with AWS_CA_BUNDLE: %s\n", f->err.message);
+    fx_expect_words(f, "(500)");
+    assert_true(file_size(log) > 0);
+
+    kill(server, SIGTERM);
+    waitpid(server, NULL, 0);
+    fx_free(f);
+}
+
 int
 main(void)
 {
@@ -538,6 +755,9 @@ main(void)
         cmocka_unit_test(test_sts_endpoint_variants),
         cmocka_unit_test(test_file_endpoints_refused),
         cmocka_unit_test(test_no_network_flag),
+        cmocka_unit_test(test_d1_source_profile_loop_and_depth_cap),
+        cmocka_unit_test(test_d4_dns_failure_names_host),
+        cmocka_unit_test(test_d4_tls_failure_fails_closed),
     };
 
     if (getenv("AWSCRED_NET_MODULE") == NULL) {
