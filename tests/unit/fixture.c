@@ -90,16 +90,9 @@ fx_fix_clock(struct fx *fx, int64_t now)
     awscred_context_set_clock(fx->ctx, fixed_clock, fx);
 }
 
-const char *
-fx_write_mode(struct fx *fx, const char *relpath, const char *text,
-              mode_t mode)
-{
-    return fx_write_bytes(fx, relpath, text, strlen(text), mode);
-}
-
-const char *
-fx_write_bytes(struct fx *fx, const char *relpath, const void *data,
-               size_t len, mode_t mode)
+static const char *
+write_path(struct fx *fx, const char *relpath, const void *data, size_t len,
+           mode_t mode)
 {
     static char path[512];
     char dir[512];
@@ -125,6 +118,20 @@ fx_write_bytes(struct fx *fx, const char *relpath, const void *data,
     assert_int_equal(fchmod(fd, mode), 0);
     assert_int_equal(close(fd), 0);
     return path;
+}
+
+const char *
+fx_write_mode(struct fx *fx, const char *relpath, const char *text,
+              mode_t mode)
+{
+    return write_path(fx, relpath, text, strlen(text), mode);
+}
+
+const char *
+fx_write_bytes(struct fx *fx, const char *relpath, const void *data,
+               size_t len)
+{
+    return write_path(fx, relpath, data, len, 0600);
 }
 
 const char *

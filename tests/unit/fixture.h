@@ -60,10 +60,10 @@ void fx_fix_clock(struct fx *fx, int64_t now);
    next call). */
 const char *fx_write_mode(struct fx *fx, const char *relpath,
                           const char *text, mode_t mode);
-/* The same with len bytes of data (NULs and all). */
+/* len bytes of data (NULs and all), mode 0600. */
 const char *fx_write_bytes(struct fx *fx, const char *relpath,
-                           const void *data, size_t len, mode_t mode);
-/* fx_write_mode with mode 0600. */
+                           const void *data, size_t len);
+/* text, mode 0600. */
 const char *fx_write(struct fx *fx, const char *relpath, const char *text);
 /* awscred_resolve of fx->req into fx->creds and fx->err. */
 enum awscred_status fx_resolve(struct fx *fx);

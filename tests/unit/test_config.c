@@ -63,12 +63,6 @@ teardown(void **state)
     return 0;
 }
 
-static void
-write_file(struct fixture *f, const char *path, const char *data, size_t len)
-{
-    fx_write_bytes(f->fx, path, data, len, 0644);
-}
-
 /* Writes the files (NULL: none) and loads them. */
 static enum awscred_status
 load(struct fixture *f, const char *config, const char *credentials)
@@ -76,9 +70,9 @@ load(struct fixture *f, const char *config, const char *credentials)
     cfg_free(f->cfg);
     f->cfg = NULL;
     if (config != NULL)
-        write_file(f, f->config, config, strlen(config));
+        fx_write(f->fx, f->config, config);
     if (credentials != NULL)
-        write_file(f, f->credentials, credentials, strlen(credentials));
+        fx_write(f->fx, f->credentials, credentials);
     return cfg_load_paths(f->ctx, config ? f->config : NULL,
                           credentials ? f->credentials : NULL, &f->cfg,
                           &f->err);
@@ -183,7 +177,7 @@ test_many_keys(void **state)
     for (int i = 0; i < KEYS; i++)
         len += (size_t) snprintf(text + len, cap - len, "  n%d = w%d\n",
                                  i % (KEYS / 2), i);
-    write_file(f, f->config, text, len);
+    fx_write_bytes(f->fx, f->config, text, len);
     free(text);
     assert_int_equal(cfg_load_paths(f->ctx, f->config, NULL, &f->cfg,
                                     &f->err), AWSCRED_OK);
@@ -353,7 +347,7 @@ test_parse_errors(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cfg_free(f->cfg);
         f->cfg = NULL;
-        write_file(f, f->credentials, cases[i].text, cases[i].len);
+        fx_write_bytes(f->fx, f->credentials, cases[i].text, cases[i].len);
         assert_int_equal(cfg_load_paths(f->ctx, NULL, f->credentials,
                                         &f->cfg, &f->err),
                          AWSCRED_ERR_CONFIG_PARSE);
@@ -406,8 +400,8 @@ test_paths_from_environment(void **state)
     fx_set_env(f->fx, "AWS_CONFIG_FILE", "~/config");
     fx_set_env(f->fx, "AWS_SHARED_CREDENTIALS_FILE", "$CREDS_DIR/credentials");
     fx_set_env(f->fx, "CREDS_DIR", f->dir);
-    write_file(f, f->config, "[default]\na = 1\n", 16);
-    write_file(f, f->credentials, "[default]\nb = 2\n", 16);
+    fx_write(f->fx, f->config, "[default]\na = 1\n");
+    fx_write(f->fx, f->credentials, "[default]\nb = 2\n");
     assert_int_equal(cfg_load(f->ctx, &f->cfg, &f->err), AWSCRED_OK);
     assert_string_equal(cfg_get(cfg_profile(f->cfg, "default"), "a"), "1");
     assert_string_equal(cfg_get(cfg_profile(f->cfg, "default"), "b"), "2");
@@ -440,7 +434,7 @@ test_many_profiles(void **state)
     for (int i = 0; i < PROFILES; i++)
         len += (size_t) snprintf(text + len, cap - len,
                                  "[profile p%d]\nregion = r%d\n", i, i);
-    write_file(f, f->config, text, len);
+    fx_write_bytes(f->fx, f->config, text, len);
     free(text);
     assert_int_equal(cfg_load_paths(f->ctx, f->config, NULL, &f->cfg,
                                     &f->err), AWSCRED_OK);
