@@ -43,10 +43,11 @@
  *   @afterwards            "exists PATH" or "absent PATH", one a line:
  *                          what the login left behind
  *
- * Paths under "~/" are in the user's home and owned by the user, other
- * files by root. In every section %u is the user's name, %g that of the
- * user's group, %U the name of the account running the test, %H the
- * user's home, %~ that home as the module shows it to the user ("~" as
+ * Paths under "~/" are in the user's home and owned by the user, under
+ * "~other/" in a second user's home and owned by that one (root only),
+ * other files by root. In every section %u is the user's name, %g that of
+ * the user's group, %U the name of the account running the test, %H the
+ * user's home, %B the second user's home, %~ that home as the module shows it to the user ("~" as
  * root; without root the files are not under the passwd home, so %H),
  * %D the test's base directory and %% a literal %; in
  * @environment values, @output and @conversation, %* matches any text
@@ -147,6 +148,7 @@ expand(char *dst, size_t size, const char *src, bool wildcards)
             switch (*++src) {
             case 'u': add = W.alice; break;
             case 'H': add = W.ahome; break;
+            case 'B': add = W.bhome; break;
             case '~': add = W.root ? "~" : W.ahome; break;
             case 'D': add = W.dir; break;
             case 'U': add = getpwuid(geteuid())->pw_name; break;
@@ -223,9 +225,12 @@ body(const struct script *s, long first, char *dst, size_t size,
 
 /* ---- Setting the scene -------------------------------------------------- */
 
-/* The absolute path of a script path ("~/" for the user's home) and
-   whether the user owns it. */
-static bool
+/* Who owns a file the scenario makes. */
+enum owner { ROOT, USER, OTHER };
+
+/* The absolute path of a script path ("~/" for the user's home, "~other/"
+   for the second user's) and who owns it. */
+static enum owner
 place(const char *spec, char *path, size_t size)
 {
     char expanded[512];
@@ -233,19 +238,35 @@ place(const char *spec, char *path, size_t size)
     expand(expanded, sizeof(expanded), spec, false);
     if (strncmp(expanded, "~/", 2) == 0) {
         snprintf(path, size, "%s/%s", W.ahome, expanded + 2);
-        return true;
+        return USER;
+    }
+    if (strncmp(expanded, "~other/", 7) == 0 && W.root) {
+        snprintf(path, size, "%s/%s", W.bhome, expanded + 7);
+        return OTHER;
     }
     if (expanded[0] != '/')
         fail_msg("path %s is neither absolute nor under ~/", spec);
     snprintf(path, size, "%s", expanded);
-    return false;
+    return ROOT;
+}
+
+static uid_t
+owner_uid(enum owner who)
+{
+    return who == USER ? W.auid : who == OTHER ? W.buid : 0;
+}
+
+static gid_t
+owner_gid(enum owner who)
+{
+    return who == USER ? W.agid : who == OTHER ? W.bgid : 0;
 }
 
 static void
-own(const char *path, bool users)
+own(const char *path, enum owner who)
 {
-    if (W.root && users)
-        assert_int_equal(lchown(path, W.auid, W.agid), 0);
+    if (W.root && who != ROOT)
+        assert_int_equal(lchown(path, owner_uid(who), owner_gid(who)), 0);
 }
 
 /* Does what one @file, @conf, @dir, @fifo, @symlink or @size says. */
@@ -255,7 +276,7 @@ scene_item(const struct script *s, size_t i)
     char kind[16], where[512], arg[512], path[2048], target[1024];
     static char content[1 << 20];
     const char *l = s->line[i] + 1;
-    bool users;
+    enum owner who;
     int n = sscanf(l, "%15s %511s %511s", kind, where, arg);
 
     if (strcmp(kind, "conf") == 0) {
@@ -270,24 +291,24 @@ scene_item(const struct script *s, size_t i)
         return;
     if (n < 2 || (n < 3 && strcmp(kind, "fifo") != 0))
         fail_msg("%s: \"@%s\" lacks an argument", s->path, l);
-    users = place(where, path, sizeof(path));
+    who = place(where, path, sizeof(path));
     if (strcmp(kind, "file") == 0) {
         body(s, (long) i + 1, content, sizeof(content), "\n", true);
         put_file(path, content, (mode_t) strtoul(arg, NULL, 8),
-                 users ? W.auid : 0, users ? W.agid : 0);
+                 owner_uid(who), owner_gid(who));
     } else if (strcmp(kind, "dir") == 0) {
         if (mkdir(path, 0700) != 0)
             assert_int_equal(errno, EEXIST);
-        own(path, users);
+        own(path, who);
         assert_int_equal(chmod(path, (mode_t) strtoul(arg, NULL, 8)), 0);
     } else if (strcmp(kind, "fifo") == 0) {
         assert_int_equal(mkfifo(path, 0600), 0);
-        own(path, users);
+        own(path, who);
     } else if (strcmp(kind, "symlink") == 0) {
         expand(target, sizeof(target), arg, false);
         unlink(path);
         assert_int_equal(symlink(target, path), 0);
-        own(path, users);
+        own(path, who);
     } else {
         assert_int_equal(truncate(path, (off_t) strtoll(arg, NULL, 10)), 0);
     }

@@ -112,36 +112,6 @@ test_minimum_uid(void **state)
     pamtest_free_env(env);
 }
 
-/* ---- Failures: optional vs strict -------------------------------------- */
-
-/* D1-D2: files the worker must refuse. The login goes on, nothing is
-   exported and the log names the file. */
-static void
-expect_refused_credentials_file(void)
-{
-    char **env = open_env("", PAM_SUCCESS);
-
-    assert_no_aws(env);
-    assert_logged(".aws/credentials");
-    pamtest_free_env(env);
-}
-
-static void
-test_symlink_to_other_users_file(void **state)
-{
-    char path[1024];
-
-    if (!W.root) {
-        printf("# needs root: the file must belong to another real user\n");
-        skip();
-    }
-    snprintf(path, sizeof(path), "%s/credentials", W.bhome);
-    put_file(path, "[default]\naws_access_key_id = " KEY_BOB "\n"
-             "aws_secret_access_key = " SECRET_A "\n", 0644, W.buid, W.bgid);
-    assert_int_equal(symlink(path, aws_path("credentials")), 0);
-    expect_refused_credentials_file();
-}
-
 /* Whether pid is gone (or a zombie), waiting up to about 5 s for it. */
 static bool
 process_gone(pid_t pid)
@@ -2059,7 +2029,6 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_minimum_uid),
-        T(test_symlink_to_other_users_file),
         T(test_hanging_worker_times_out),
         T(test_worker_sees_only_std_fds),
         T(test_host_with_std_fds_closed),
