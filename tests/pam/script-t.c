@@ -47,11 +47,11 @@
  * "~other/" in a second user's home and owned by that one (root only),
  * other files by root. In every section %u is the user's name, %g that of
  * the user's group, %U the name of the account running the test, %H the
- * user's home, %B the second user's home, %~ that home as the module shows it to the user ("~" as
- * root; without root the files are not under the passwd home, so %H),
- * %D the test's base directory and %% a literal %; in
- * @environment values, @output and @conversation, %* matches any text
- * within the line (key ids, times, pids).
+ * user's home, %B the second user's home, %~ the user's home as the
+ * module shows it to the user ("~" as root; without root the files are
+ * not under the passwd home, so %H), %D the test's base directory and %%
+ * a literal %; in @environment values, @output and @conversation, %*
+ * matches any text within the line (key ids, times, pids).
  *
  * SCRIPT_T_DUMP=1 in the environment prints each scenario's log to stderr,
  * for writing a new one.
