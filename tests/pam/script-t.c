@@ -23,12 +23,14 @@
  *                          the module (the PAM environment in)
  *   @pam_env_after         the same after the module, which is then
  *                          stacked a second time after pam_env
+ *   @auth                  the stack's lines are auth lines, not session
+ *                          ones (libpam calls pam_sm_setcred only so)
  *   @run                   "user NAME" (default %u; "-" leaves PAM_USER
  *                          unset), then PAM calls, one a line, each with
  *                          the return code it must give: open_session,
- *                          close_session, each optionally followed by
- *                          "silent" (PAM_SILENT); default: one
- *                          "open_session PAM_SUCCESS"
+ *                          close_session, setcred, each optionally
+ *                          followed by "silent" (PAM_SILENT); default:
+ *                          one "open_session PAM_SUCCESS"
  *   @environment           the PAM environment after the last call:
  *                          NAME=VALUE (exact), !NAME (absent), !PREFIX*
  *                          (no variable starting so); without this
@@ -384,6 +386,8 @@ calls(const struct script *s, struct pam_testcase *cases, char *user,
             c.pam_operation = PAMTEST_OPEN_SESSION;
         else if (strcmp(op, "close_session") == 0)
             c.pam_operation = PAMTEST_CLOSE_SESSION;
+        else if (strcmp(op, "setcred") == 0)
+            c.pam_operation = PAMTEST_SETCRED;
         else
             fail_msg("%s: unknown call %s", s->path, op);
         c.expected_rv = code(rv);
@@ -583,6 +587,8 @@ run_script(void **state)
     pam_env_for(s, "pam_env", pre, sizeof(pre));
     pam_env_for(s, "pam_env_after", post, sizeof(post));
     service_around(pre, opts, post);
+    if (section(s, "auth", NULL) >= 0)
+        run_cmd("sed -i 's/^session/auth/' '%s/stack'", W.dir);
     n = calls(s, cases, user, sizeof(user), &user_set);
     conv_init(&conv);
     perr = _pamtest(svc_name, user_set ? user : NULL, &conv.data, cases, n,

@@ -251,26 +251,6 @@ test_putenv_failure_rolls_back(void **state)
     pamtest_free_env(env);
 }
 
-static void
-test_setcred_noop(void **state)
-{
-    struct pam_testcase cases[] = {
-        pam_test(PAMTEST_SETCRED, PAM_SUCCESS),
-        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
-    };
-    char path[512];
-
-    /* setcred needs an auth line for libpam to call the module. */
-    alice_static_keys();
-    service("", "");
-    snprintf(path, sizeof(path), "%s/stack", W.dir);
-    run_cmd("sed -i 's/^session/auth/' '%s'", path);
-    assert_int_equal(run_pamtest(svc_name, W.alice, NULL, cases, NULL),
-                     PAMTEST_ERR_OK);
-    assert_no_aws(cases[1].case_out.envlist);
-    pamtest_free_env(cases[1].case_out.envlist);
-}
-
 /* ---- System mode -------------------------------------------------------- */
 
 /* ---- Attribution in system mode (attrib.c) ----------------------------- */
@@ -2033,7 +2013,6 @@ main(void)
         T(test_worker_sees_only_std_fds),
         T(test_host_with_std_fds_closed),
         T(test_putenv_failure_rolls_back),
-        T(test_setcred_noop),
         T(test_system_attribution),
         T(test_system_attribution_refused),
         T(test_mfa_right_code),
