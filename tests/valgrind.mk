@@ -15,8 +15,8 @@ VALGRIND_FLAGS = --leak-check=full --errors-for-leak-kinds=definite,indirect \
 # these by the recipe, so a new cmocka test or fuzz target is covered
 # without being listed here.
 VALGRIND_TESTS = \
-	unit:tests/unit/faults_files \
 	pam:tests/pam/session-t \
+	pam:tests/pam/script-t \
 	pam:tests/unit/faults_host
 
 EXTRA_DIST += tests/valgrind.sh tests/valgrind.supp tests/valgrind.md

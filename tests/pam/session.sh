@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs session-t under pam_wrapper: the PAM stack comes from the test's own
-# service directory, naming pam_awscred.so by its build-tree path.
+# Runs session-t (or, sourced by scripts.sh with prog=script-t, that one)
+# under pam_wrapper: the PAM stack comes from the test's own service
+# directory, naming pam_awscred.so by its build-tree path.
 # SPDX-License-Identifier: MIT
 . "$(dirname "$0")/../lib/pam_wrapper.sh"
 # As root the worker runs as test users: a build tree closed to them
@@ -15,7 +16,7 @@ fi
 # automake TAP driver counts as a failure; TAP means "ok N # SKIP".
 out=$(mktemp) || exit 1
 PAM_WRAPPER=1 PAM_WRAPPER_USE_SYSLOG=1 LD_PRELOAD=$preload \
-    "$top_builddir/tests/pam/session-t" >"$out"
+    "$top_builddir/tests/pam/${prog:-session-t}" >"$out"
 status=$?
 sed 's/^not ok \([0-9]*\) # SKIP/ok \1 # SKIP/' "$out"
 rm -f "$out"

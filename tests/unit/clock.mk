@@ -2,10 +2,10 @@
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_clock
 TESTS += tests/unit/test_clock
-tests_unit_test_clock_SOURCES = tests/unit/test_clock.c
-tests_unit_test_clock_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
-tests_unit_test_clock_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) \
-	-lpthread
+tests_unit_test_clock_SOURCES = tests/unit/test_clock.c $(FIXTURE_SOURCES)
+tests_unit_test_clock_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_clock_CFLAGS = $(FIXTURE_CFLAGS) -pthread
+tests_unit_test_clock_LDADD = $(FIXTURE_LDADD) -lpthread
 endif
 
 # The login's clock check: the worker's half (pam_awscred/clock_worker.c,

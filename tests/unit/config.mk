@@ -7,9 +7,10 @@ tests_unit_cfg_dump_LDADD = libawscred/libawscred-core.la
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_config
 TESTS += tests/unit/test_config
-tests_unit_test_config_SOURCES = tests/unit/test_config.c
-tests_unit_test_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_config_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c $(FIXTURE_SOURCES)
+tests_unit_test_config_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_config_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_config_LDADD = $(FIXTURE_LDADD)
 endif
 
 if HAVE_CMOCKA

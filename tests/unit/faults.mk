@@ -1,14 +1,15 @@
-# Tests for rows of the fault catalogue (security.md D1-D7) that no other
-# test covers; tests/FAULTS.md maps every row to its test.
+# The fault catalogue: tests/FAULTS.md maps every row to its test.
 EXTRA_DIST += tests/FAULTS.md
+
+# The files the library reads (file_read and the config reader), by
+# catalogue row.
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/faults_files
-tests_unit_faults_files_SOURCES = tests/unit/faults_files.c
-tests_unit_faults_files_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_faults_files_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) \
-	-lpthread
-TESTS += tests/unit/faults.sh
-dist_check_SCRIPTS += tests/unit/faults.sh
+check_PROGRAMS += tests/unit/test_file
+TESTS += tests/unit/test_file
+tests_unit_test_file_SOURCES = tests/unit/test_file.c $(FIXTURE_SOURCES)
+tests_unit_test_file_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_file_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_file_LDADD = $(FIXTURE_LDADD) -lpthread
 endif
 
 # Long-lived host: dlopen cycles and session cycles in one process, under

@@ -9,9 +9,10 @@ tests_unit_test_sigv4_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJS
 
 check_PROGRAMS += tests/unit/test_sts
 TESTS += tests/unit/test_sts
-tests_unit_test_sts_SOURCES = tests/unit/test_sts.c
-tests_unit_test_sts_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
-tests_unit_test_sts_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+tests_unit_test_sts_SOURCES = tests/unit/test_sts.c $(FIXTURE_SOURCES)
+tests_unit_test_sts_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_sts_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_sts_LDADD = $(FIXTURE_LDADD)
 endif
 EXTRA_DIST += tests/data/sigv4
 

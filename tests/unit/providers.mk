@@ -14,9 +14,10 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_process
 TESTS += tests/unit/test_process
-tests_unit_test_process_SOURCES = tests/unit/test_process.c
-tests_unit_test_process_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
-tests_unit_test_process_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+tests_unit_test_process_SOURCES = tests/unit/test_process.c $(FIXTURE_SOURCES)
+tests_unit_test_process_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_process_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_process_LDADD = $(FIXTURE_LDADD)
 endif
 EXTRA_DIST += tests/data/process/daemon.sh tests/data/process/emit.sh \
 	tests/data/process/fail.sh tests/data/process/flood.sh \
@@ -25,26 +26,26 @@ EXTRA_DIST += tests/data/process/daemon.sh tests/data/process/emit.sh \
 	tests/data/process/tty.sh
 
 # Tests against the loopback fault server (tests/lib/fault_server.py),
-# sharing one fixture (tests/unit/provider_test.c).
-PTEST_SOURCES = tests/unit/provider_test.c tests/unit/provider_test.h \
+# sharing the unit tests' fixture (tests/unit/fixture.c).
+FIXTURE_SOURCES = tests/unit/fixture.c tests/unit/fixture.h \
 	tests/lib/fault_server_c.c tests/lib/fault_server_c.h
-PTEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
-PTEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
-PTEST_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
+FIXTURE_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
+FIXTURE_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
+FIXTURE_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_container tests/unit/test_imds \
 	tests/unit/test_sso
 TESTS += tests/unit/test_container tests/unit/test_imds tests/unit/test_sso
-tests_unit_test_container_SOURCES = tests/unit/test_container.c $(PTEST_SOURCES)
-tests_unit_test_container_CPPFLAGS = $(PTEST_CPPFLAGS)
-tests_unit_test_container_CFLAGS = $(PTEST_CFLAGS)
-tests_unit_test_container_LDADD = $(PTEST_LDADD)
-tests_unit_test_imds_SOURCES = tests/unit/test_imds.c $(PTEST_SOURCES)
-tests_unit_test_imds_CPPFLAGS = $(PTEST_CPPFLAGS)
-tests_unit_test_imds_CFLAGS = $(PTEST_CFLAGS)
-tests_unit_test_imds_LDADD = $(PTEST_LDADD)
-tests_unit_test_sso_SOURCES = tests/unit/test_sso.c $(PTEST_SOURCES)
-tests_unit_test_sso_CPPFLAGS = $(PTEST_CPPFLAGS)
-tests_unit_test_sso_CFLAGS = $(PTEST_CFLAGS)
-tests_unit_test_sso_LDADD = $(PTEST_LDADD)
+tests_unit_test_container_SOURCES = tests/unit/test_container.c $(FIXTURE_SOURCES)
+tests_unit_test_container_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_container_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_container_LDADD = $(FIXTURE_LDADD)
+tests_unit_test_imds_SOURCES = tests/unit/test_imds.c $(FIXTURE_SOURCES)
+tests_unit_test_imds_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_imds_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_imds_LDADD = $(FIXTURE_LDADD)
+tests_unit_test_sso_SOURCES = tests/unit/test_sso.c $(FIXTURE_SOURCES)
+tests_unit_test_sso_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_sso_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_sso_LDADD = $(FIXTURE_LDADD)
 endif

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "clock/clock.h"
+#include "fixture.h"
 #include "internal.h"
 
 /* A clock the test sets: real and monotonic milliseconds. */
@@ -403,29 +404,6 @@ test_check_adds_no_request_after_resolution(void **state)
 
 /* ---- Expiry judged by the server's clock (resolve.c) ---- */
 
-struct fake_env {
-    const char *expiration;
-};
-
-static const char *
-fake_env_lookup(void *arg, const char *name)
-{
-    const struct fake_env *env = arg;
-
-    if (strcmp(name, "AWS_ACCESS_KEY_ID") == 0)
-        return "AKIAIOSFODNN7EXAMPLE";
-    if (strcmp(name, "AWS_SECRET_ACCESS_KEY") == 0)
-        return "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    if (strcmp(name, "AWS_SESSION_TOKEN") == 0)
-        return "FwoGZXIvYXdzEXAMPLETOKEN";
-    if (strcmp(name, "AWS_CREDENTIAL_EXPIRATION") == 0)
-        return env->expiration;
-    if (strcmp(name, "AWS_CONFIG_FILE") == 0
-        || strcmp(name, "AWS_SHARED_CREDENTIALS_FILE") == 0)
-        return "/nonexistent/aws-file";
-    return NULL;
-}
-
 #define STS_URL "https://sts.eu-west-1.amazonaws.com/"
 
 /* Resolves env credentials expiring at `expiration` with the local clock
@@ -433,20 +411,21 @@ fake_env_lookup(void *arg, const char *name)
 static enum awscred_status
 resolve_measured(const char *expiration, int64_t offset_s, const char *source)
 {
-    struct fake_clock fc = {.real_ms = 1795410000000LL, .mono_ms = 1};
-    struct fake_env env = {.expiration = expiration};
-    struct awscred_context *ctx = fake_context(&fc);
-    struct awscred_credentials *creds = NULL;
-    struct awscred_request req = {0};
-    struct awscred_error err;
+    struct fx *f = fx_new(false);
     enum awscred_status status;
 
-    awscred_context_set_env(ctx, fake_env_lookup, &env);
+    assert_non_null(f);
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY",
+               "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    fx_set_env(f, "AWS_SESSION_TOKEN", "FwoGZXIvYXdzEXAMPLETOKEN");
+    fx_set_env(f, "AWS_CREDENTIAL_EXPIRATION", expiration);
+    fx_fix_clock(f, 1795410000);
     if (offset_s != 0)
-        clock_note_http(ctx, 1795410000 + offset_s, fc.real_ms, 0, source);
-    status = awscred_resolve(ctx, &req, &creds, &err);
-    awscred_credentials_free(creds);
-    awscred_context_free(ctx);
+        clock_note_http(f->ctx, 1795410000 + offset_s, 1795410000000LL, 0,
+                        source);
+    status = fx_resolve(f);
+    fx_free(f);
     return status;
 }
 

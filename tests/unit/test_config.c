@@ -18,27 +18,19 @@
 #include <cmocka.h>
 
 #include "config/reader.h"
+#include "fixture.h"
 
+/* The shared fixture's home, environment and context, and the files
+   and configuration loaded from them. */
 struct fixture {
-    char dir[64];
+    struct fx *fx;
+    const char *dir;              /* fx->tmp */
+    struct awscred_context *ctx;  /* fx->ctx */
     char config[128];
     char credentials[128];
-    struct awscred_context *ctx;
-    const char *env[8];  /* name, value pairs */
     struct cfg *cfg;
     struct awscred_error err;
 };
-
-static const char *
-lookup_env(void *arg, const char *name)
-{
-    struct fixture *f = arg;
-
-    for (size_t i = 0; i + 1 < 8 && f->env[i] != NULL; i += 2)
-        if (strcmp(f->env[i], name) == 0)
-            return f->env[i + 1];
-    return NULL;
-}
 
 static int
 setup(void **state)
@@ -47,16 +39,15 @@ setup(void **state)
     struct awscred_limits limits = { .max_file_bytes = 32u << 20 };
 
     assert_non_null(f);
-    strcpy(f->dir, "/tmp/test_config.XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    f->fx = fx_new(false);
+    assert_non_null(f->fx);
+    f->dir = f->fx->tmp;
+    f->ctx = f->fx->ctx;
+    fx_set_env(f->fx, "AWS_CONFIG_FILE", NULL);
+    fx_set_env(f->fx, "AWS_SHARED_CREDENTIALS_FILE", NULL);
     snprintf(f->config, sizeof(f->config), "%s/config", f->dir);
     snprintf(f->credentials, sizeof(f->credentials), "%s/credentials", f->dir);
-    f->ctx = awscred_context_new();
-    assert_non_null(f->ctx);
-    awscred_context_set_env(f->ctx, lookup_env, f);
     awscred_context_set_limits(f->ctx, &limits);
-    assert_int_equal(awscred_context_set_user(f->ctx, "tester", getuid(),
-                                              getgid(), f->dir), 0);
     *state = f;
     return 0;
 }
@@ -67,22 +58,9 @@ teardown(void **state)
     struct fixture *f = *state;
 
     cfg_free(f->cfg);
-    unlink(f->config);
-    unlink(f->credentials);
-    rmdir(f->dir);
-    awscred_context_free(f->ctx);
+    fx_free(f->fx);
     free(f);
     return 0;
-}
-
-static void
-write_file(const char *path, const char *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-
-    assert_non_null(fp);
-    assert_int_equal(fwrite(data, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
 }
 
 /* Writes the files (NULL: none) and loads them. */
@@ -92,9 +70,9 @@ load(struct fixture *f, const char *config, const char *credentials)
     cfg_free(f->cfg);
     f->cfg = NULL;
     if (config != NULL)
-        write_file(f->config, config, strlen(config));
+        fx_write(f->fx, f->config, config);
     if (credentials != NULL)
-        write_file(f->credentials, credentials, strlen(credentials));
+        fx_write(f->fx, f->credentials, credentials);
     return cfg_load_paths(f->ctx, config ? f->config : NULL,
                           credentials ? f->credentials : NULL, &f->cfg,
                           &f->err);
@@ -199,7 +177,7 @@ test_many_keys(void **state)
     for (int i = 0; i < KEYS; i++)
         len += (size_t) snprintf(text + len, cap - len, "  n%d = w%d\n",
                                  i % (KEYS / 2), i);
-    write_file(f->config, text, len);
+    fx_write_bytes(f->fx, f->config, text, len);
     free(text);
     assert_int_equal(cfg_load_paths(f->ctx, f->config, NULL, &f->cfg,
                                     &f->err), AWSCRED_OK);
@@ -369,7 +347,7 @@ test_parse_errors(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         cfg_free(f->cfg);
         f->cfg = NULL;
-        write_file(f->credentials, cases[i].text, cases[i].len);
+        fx_write_bytes(f->fx, f->credentials, cases[i].text, cases[i].len);
         assert_int_equal(cfg_load_paths(f->ctx, NULL, f->credentials,
                                         &f->cfg, &f->err),
                          AWSCRED_ERR_CONFIG_PARSE);
@@ -419,14 +397,11 @@ test_paths_from_environment(void **state)
     char sub[160];
 
     snprintf(sub, sizeof(sub), "%s/sub", f->dir);
-    f->env[0] = "AWS_CONFIG_FILE";
-    f->env[1] = "~/config";
-    f->env[2] = "AWS_SHARED_CREDENTIALS_FILE";
-    f->env[3] = "$CREDS_DIR/credentials";
-    f->env[4] = "CREDS_DIR";
-    f->env[5] = f->dir;
-    write_file(f->config, "[default]\na = 1\n", 16);
-    write_file(f->credentials, "[default]\nb = 2\n", 16);
+    fx_set_env(f->fx, "AWS_CONFIG_FILE", "~/config");
+    fx_set_env(f->fx, "AWS_SHARED_CREDENTIALS_FILE", "$CREDS_DIR/credentials");
+    fx_set_env(f->fx, "CREDS_DIR", f->dir);
+    fx_write(f->fx, f->config, "[default]\na = 1\n");
+    fx_write(f->fx, f->credentials, "[default]\nb = 2\n");
     assert_int_equal(cfg_load(f->ctx, &f->cfg, &f->err), AWSCRED_OK);
     assert_string_equal(cfg_get(cfg_profile(f->cfg, "default"), "a"), "1");
     assert_string_equal(cfg_get(cfg_profile(f->cfg, "default"), "b"), "2");
@@ -436,7 +411,9 @@ test_paths_from_environment(void **state)
     assert_string_equal(cfg_section_file(cfg_profile(f->cfg, "default")),
                         f->config);
     /* Defaults when unset. */
-    memset(f->env, 0, sizeof(f->env));
+    fx_set_env(f->fx, "AWS_CONFIG_FILE", NULL);
+    fx_set_env(f->fx, "AWS_SHARED_CREDENTIALS_FILE", NULL);
+    fx_set_env(f->fx, "CREDS_DIR", NULL);
     cfg_free(f->cfg);
     assert_int_equal(cfg_load(f->ctx, &f->cfg, &f->err), AWSCRED_OK);
     assert_string_equal(cfg_config_path(f->cfg), "~/.aws/config");
@@ -457,7 +434,7 @@ test_many_profiles(void **state)
     for (int i = 0; i < PROFILES; i++)
         len += (size_t) snprintf(text + len, cap - len,
                                  "[profile p%d]\nregion = r%d\n", i, i);
-    write_file(f->config, text, len);
+    fx_write_bytes(f->fx, f->config, text, len);
     free(text);
     assert_int_equal(cfg_load_paths(f->ctx, f->config, NULL, &f->cfg,
                                     &f->err), AWSCRED_OK);

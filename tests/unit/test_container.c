@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "provider_test.h"
+#include "fixture.h"
 
 #define CREDS_JSON \
     "{\"AccessKeyId\": \"AKIDCONTAINER\", \"SecretAccessKey\": \"csecret\", " \
@@ -27,18 +27,18 @@
 static int
 setup(void **state)
 {
-    struct ptest *t = ptest_new(true);
+    struct fx *t = fx_new(true);
 
     if (t == NULL)
         return -1;
-    ptest_set_envf(t, "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-                   "http://127.0.0.1:%d/creds", t->fs.port);
+    fx_set_envf(t, "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://127.0.0.1:%d/creds", t->fs.port);
     *state = t;
     return 0;
 }
 
 static void
-script_creds(struct ptest *f, const char *response)
+script_creds(struct fx *f, const char *response)
 {
     char json[4096];
 
@@ -48,51 +48,31 @@ script_creds(struct ptest *f, const char *response)
     fault_server_script(&f->fs, json);
 }
 
-static enum awscred_status
-resolve(struct ptest *f, struct awscred_credentials **out,
-        struct awscred_error *err)
+static void
+expect_ok(struct fx *f)
 {
-    return ptest_resolve(f, NULL, out, err);
+    fx_expect_key(f, "AKIDCONTAINER", "container-role");
+    assert_string_equal(f->creds->secret_access_key, "csecret");
+    assert_string_equal(f->creds->session_token, "ctoken");
+    assert_int_equal(f->creds->expiration, 4070908800);
 }
 
 static void
-expect_ok(struct ptest *f)
-{
-    struct awscred_credentials *c;
-    struct awscred_error err;
-
-    if (resolve(f, &c, &err) != AWSCRED_OK)
-        fail_msg("resolve failed: %s (%s)", err.message, err.where);
-    assert_string_equal(c->access_key_id, "AKIDCONTAINER");
-    assert_string_equal(c->secret_access_key, "csecret");
-    assert_string_equal(c->session_token, "ctoken");
-    assert_int_equal(c->expiration, 4070908800);
-    assert_string_equal(c->method, "container-role");
-    awscred_credentials_free(c);
-}
-
-static void
-expect_error(struct ptest *f, enum awscred_status status,
+expect_error(struct fx *f, enum awscred_status status,
              const char *message)
 {
-    struct awscred_credentials *c;
-    struct awscred_error err;
-
-    assert_int_equal(resolve(f, &c, &err), status);
-    assert_null(c);
-    if (message != NULL)
-        assert_string_equal(err.message, message);
-    assert_string_equal(err.provider, "container-role");
+    fx_expect_error(f, status, message);
+    assert_string_equal(f->err.provider, "container-role");
 }
 
 static void
 test_ok_with_token(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
     const char *log;
 
     script_creds(f, "{\"json\": " CREDS_JSON "}");
-    ptest_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc=");
+    fx_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "Basic abc=");
     expect_ok(f);
     log = fault_server_log(&f->fs);
     assert_int_equal(fault_server_requests(&f->fs), 1);
@@ -109,42 +89,39 @@ test_process_proxy_ignored(void **state)
 {
     static const char *const names[] = {"http_proxy", "HTTPS_PROXY",
                                         "ALL_PROXY", "all_proxy"};
-    struct ptest *f = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *f = *state;
     enum awscred_status status;
     size_t i;
 
     script_creds(f, "{\"json\": " CREDS_JSON "}");
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
         setenv(names[i], "http://127.0.0.1:9/", 1);
-    status = resolve(f, &c, &err);
+    status = fx_resolve(f);
     for (i = 0; i < sizeof names / sizeof names[0]; i++)
         unsetenv(names[i]);
     if (status != AWSCRED_OK)
-        fail_msg("resolve failed: %s", err.message);
-    awscred_credentials_free(c);
+        fail_msg("resolve failed: %s", f->err.message);
     assert_int_equal(fault_server_requests(&f->fs), 1);
 }
 
 static void
 test_token_file(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
     char path[512];
 
     script_creds(f, "{\"json\": " CREDS_JSON "}");
-    snprintf(path, sizeof path, "%s", ptest_write(f, "token", "from-file"));
-    ptest_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-env");
-    ptest_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path);
+    snprintf(path, sizeof path, "%s", fx_write(f, "token", "from-file"));
+    fx_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-env");
+    fx_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path);
     expect_ok(f);
     assert_non_null(strstr(fault_server_log(&f->fs),
                            "\"authorization\": \"from-file\""));
     /* Read raw, as botocore does: a trailing newline is refused. */
-    ptest_write(f, "token", "from-file\n");
+    fx_write(f, "token", "from-file\n");
     expect_error(f, AWSCRED_ERR_INVALID_CONFIG,
                  "Auth token value is not a legal header value");
-    ptest_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/nonexistent/t");
+    fx_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/nonexistent/t");
     /* Read while the provider loads: wrapped by the CLI (exit 253). */
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "[Errno 2] No such file or "
                  "directory: '/nonexistent/t'");
@@ -153,10 +130,10 @@ test_token_file(void **state)
 static void
 test_token_env_with_newline(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
 
     script_creds(f, "{\"json\": " CREDS_JSON "}");
-    ptest_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "a\r\nX-Evil: 1");
+    fx_set_env(f, "AWS_CONTAINER_AUTHORIZATION_TOKEN", "a\r\nX-Evil: 1");
     expect_error(f, AWSCRED_ERR_INVALID_CONFIG,
                  "Auth token value is not a legal header value");
     assert_int_equal(fault_server_requests(&f->fs), 0);
@@ -165,7 +142,7 @@ test_token_env_with_newline(void **state)
 static void
 test_allowed_hosts(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
     char url[128];
     static const char *const refused[][2] = {
         {"http://10.0.0.1/creds", "10.0.0.1"},
@@ -181,7 +158,7 @@ test_allowed_hosts(void **state)
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
         char message[300];
 
-        ptest_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", refused[i][0]);
+        fx_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", refused[i][0]);
         snprintf(message, sizeof message, "Unsupported host '%s'.  Can only "
                  "retrieve metadata from a loopback address or one of these "
                  "hosts: 169.254.170.2, 169.254.170.23, fd00:ec2::23, "
@@ -190,10 +167,10 @@ test_allowed_hosts(void **state)
     }
     script_creds(f, "{\"json\": " CREDS_JSON "}");
     snprintf(url, sizeof url, "http://localhost:%d/creds", f->fs.port);
-    ptest_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
+    fx_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
     expect_ok(f);
     snprintf(url, sizeof url, "HTTP://user@127.0.0.1:%d/creds", f->fs.port);
-    ptest_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
+    fx_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", url);
     expect_ok(f);
 }
 
@@ -202,22 +179,20 @@ test_allowed_hosts(void **state)
 static void
 test_relative_uri_wins(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
     struct awscred_limits limits = {.total_timeout_ms = 300};
-    struct awscred_credentials *c;
-    struct awscred_error err;
 
     awscred_context_set_limits(f->ctx, &limits);
-    ptest_set_env(f, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds?id=1");
-    assert_int_not_equal(resolve(f, &c, &err), AWSCRED_OK);
-    assert_string_equal(err.where, "http://169.254.170.2/v2/creds?id=1");
+    fx_set_env(f, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds?id=1");
+    assert_int_not_equal(fx_resolve(f), AWSCRED_OK);
+    assert_string_equal(f->err.where, "http://169.254.170.2/v2/creds?id=1");
     assert_int_equal(fault_server_requests(&f->fs), 0);
 }
 
 static void
 test_retry_then_ok(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
 
     script_creds(f, "{\"status\": 500, \"body\": \"busy\"}, "
                     "{\"body\": \"not json\"}, {\"json\": " CREDS_JSON "}");
@@ -228,7 +203,7 @@ test_retry_then_ok(void **state)
 static void
 test_401_three_times(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
 
     script_creds(f, "{\"status\": 401, \"body\": \"denied\\u001b[2J\"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving credentials "
@@ -241,7 +216,7 @@ test_401_three_times(void **state)
 static void
 test_bad_json(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
 
     script_creds(f, "{\"body\": \"{\\\"AccessKeyId\\\": \"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving credentials "
@@ -259,7 +234,7 @@ test_bad_json(void **state)
 static void
 test_misbehaving_server(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
     static const char *const faults[] = {
         "{\"hang\": -1}",
         "{\"json\": " CREDS_JSON ", \"trickle\": 0.5}",
@@ -271,23 +246,21 @@ test_misbehaving_server(void **state)
 
     awscred_context_set_limits(f->ctx, &limits);
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
-        struct awscred_credentials *c;
-        struct awscred_error err;
         enum awscred_status st;
 
         script_creds(f, faults[i]);
-        st = resolve(f, &c, &err);
+        st = fx_resolve(f);
         if (st != AWSCRED_ERR_RETRIEVAL && st != AWSCRED_ERR_TIMEOUT)
-            fail_msg("fault %s: status %d (%s)", faults[i], st, err.message);
-        assert_null(c);
-        assert_string_equal(err.provider, "container-role");
+            fail_msg("fault %s: status %d (%s)", faults[i], st, f->err.message);
+        assert_null(f->creds);
+        assert_string_equal(f->err.provider, "container-role");
     }
 }
 
 static void
 test_redirect_not_followed(void **state)
 {
-    struct ptest *f = *state;
+    struct fx *f = *state;
     char json[512];
 
     snprintf(json, sizeof json,
@@ -303,12 +276,10 @@ test_redirect_not_followed(void **state)
 static void
 test_not_configured(void **state)
 {
-    struct ptest *f = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *f = *state;
 
-    ptest_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", NULL);
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_NO_CREDENTIALS);
+    fx_set_env(f, "AWS_CONTAINER_CREDENTIALS_FULL_URI", NULL);
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_NO_CREDENTIALS);
     assert_int_equal(fault_server_requests(&f->fs), 0);
 }
 
@@ -316,7 +287,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, ptest_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
         T(test_ok_with_token),
         T(test_process_proxy_ignored),
         T(test_token_file),

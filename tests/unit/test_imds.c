@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "provider_test.h"
+#include "fixture.h"
 
 #define CREDS_JSON \
     "{\"Code\": \"Success\", \"AccessKeyId\": \"AKIDIMDS\", " \
@@ -31,12 +31,12 @@
 static int
 setup(void **state)
 {
-    struct ptest *t = ptest_new(true);
+    struct fx *t = fx_new(true);
 
     if (t == NULL)
         return -1;
-    ptest_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                   "http://127.0.0.1:%d/", t->fs.port);
+    fx_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                "http://127.0.0.1:%d/", t->fs.port);
     awscred_context_set_flags(t->ctx, 0);
     *state = t;
     return 0;
@@ -45,7 +45,7 @@ setup(void **state)
 /* An IMDS: token (a response list for PUT), then role and credentials,
    which require the token unless v1 is allowed. */
 static void
-script_imds(struct ptest *t, const char *token_responses, bool v1,
+script_imds(struct fx *t, const char *token_responses, bool v1,
             const char *creds_responses)
 {
     char json[8192];
@@ -68,35 +68,23 @@ script_imds(struct ptest *t, const char *token_responses, bool v1,
 }
 
 static void
-expect_imds_key(struct ptest *t)
+expect_imds_key(struct fx *t)
 {
-    struct awscred_credentials *c;
-    struct awscred_error err;
-
-    if (ptest_resolve(t, NULL, &c, &err) != AWSCRED_OK)
-        fail_msg("resolve failed: %s", err.message);
-    assert_string_equal(c->access_key_id, "AKIDIMDS");
-    assert_string_equal(c->secret_access_key, "isecret");
-    assert_string_equal(c->session_token, "itoken");
-    assert_string_equal(c->method, "iam-role");
-    awscred_credentials_free(c);
+    fx_expect_key(t, "AKIDIMDS", "iam-role");
+    assert_string_equal(t->creds->secret_access_key, "isecret");
+    assert_string_equal(t->creds->session_token, "itoken");
 }
 
 static void
-expect_none(struct ptest *t)
+expect_none(struct fx *t)
 {
-    struct awscred_credentials *c;
-    struct awscred_error err;
-
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err),
-                     AWSCRED_ERR_NO_CREDENTIALS);
-    assert_null(c);
+    fx_expect_error(t, AWSCRED_ERR_NO_CREDENTIALS, NULL);
 }
 
 static void
 test_v2(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     const char *log;
 
     script_imds(t, "{\"body\": \"TOKEN\"}", false,
@@ -111,7 +99,7 @@ test_v2(void **state)
 static void
 test_v1_fallback(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     static const char *const token[] = {
         "{\"status\": 403}", "{\"status\": 404}", "{\"status\": 405}",
         "{\"hang\": 5}",
@@ -128,7 +116,7 @@ test_v1_fallback(void **state)
 static void
 test_bad_request(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     script_imds(t, "{\"status\": 400}", true, "{\"json\": " CREDS_JSON "}");
     expect_none(t);
@@ -138,21 +126,19 @@ test_bad_request(void **state)
 static void
 test_v1_disabled(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
 
     script_imds(t, "{\"status\": 403}", true, "{\"json\": " CREDS_JSON "}");
-    ptest_set_env(t, "AWS_EC2_METADATA_V1_DISABLED", "TRUE");
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err), AWSCRED_ERR_RETRIEVAL);
-    assert_string_equal(err.message, "Error retrieving metadata: Unable to "
+    fx_set_env(t, "AWS_EC2_METADATA_V1_DISABLED", "TRUE");
+    assert_int_equal(fx_resolve(t), AWSCRED_ERR_RETRIEVAL);
+    assert_string_equal(t->err.message, "Error retrieving metadata: Unable to "
                         "retrieve token for use in IMDSv2 call and IMDSv1 "
                         "has been disabled");
     /* From the profile too; a token makes it irrelevant. */
-    ptest_set_env(t, "AWS_EC2_METADATA_V1_DISABLED", NULL);
-    ptest_set_env(t, "AWS_CONFIG_FILE", ptest_write(t, "config",
-                  "[default]\nec2_metadata_v1_disabled = true\n"));
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err), AWSCRED_ERR_RETRIEVAL);
+    fx_set_env(t, "AWS_EC2_METADATA_V1_DISABLED", NULL);
+    fx_set_env(t, "AWS_CONFIG_FILE", fx_write(t, "config",
+               "[default]\nec2_metadata_v1_disabled = true\n"));
+    assert_int_equal(fx_resolve(t), AWSCRED_ERR_RETRIEVAL);
     script_imds(t, "{\"body\": \"TOKEN\"}", false,
                 "{\"json\": " CREDS_JSON "}");
     expect_imds_key(t);
@@ -161,15 +147,15 @@ test_v1_disabled(void **state)
 static void
 test_switched_off(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     script_imds(t, "{\"body\": \"TOKEN\"}", false,
                 "{\"json\": " CREDS_JSON "}");
-    ptest_set_env(t, "AWS_EC2_METADATA_DISABLED", "True");
+    fx_set_env(t, "AWS_EC2_METADATA_DISABLED", "True");
     expect_none(t);
-    ptest_set_env(t, "AWS_EC2_METADATA_DISABLED", "1");  /* not "true" */
+    fx_set_env(t, "AWS_EC2_METADATA_DISABLED", "1");  /* not "true" */
     expect_imds_key(t);
-    ptest_set_env(t, "AWS_EC2_METADATA_DISABLED", NULL);
+    fx_set_env(t, "AWS_EC2_METADATA_DISABLED", NULL);
     awscred_context_set_flags(t->ctx, AWSCRED_FLAG_NO_IMDS);
     fault_server_script(&t->fs, "{\"routes\": []}");
     expect_none(t);
@@ -181,29 +167,23 @@ test_switched_off(void **state)
 static void
 test_attempts(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     const char *flaky = "{\"status\": 500}, {\"body\": \"\"}, "
                         "{\"body\": \"{not json\"}, {\"json\": " CREDS_JSON "}";
 
     script_imds(t, "{\"body\": \"TOKEN\"}", false, flaky);
     expect_none(t);
-    ptest_set_env(t, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "4");
+    fx_set_env(t, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "4");
     script_imds(t, "{\"body\": \"TOKEN\"}", false, flaky);
     expect_imds_key(t);
     assert_int_equal(fault_server_requests(&t->fs), 6);
-    ptest_set_env(t, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "two");
-    {
-        struct awscred_credentials *c;
-        struct awscred_error err;
-
-        assert_int_equal(ptest_resolve(t, NULL, &c, &err),
-                         AWSCRED_ERR_INVALID_CONFIG);
-        assert_string_equal(err.message, "invalid literal for int() with "
-                            "base 10: 'two'");
-    }
+    fx_set_env(t, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", "two");
+    assert_int_equal(fx_resolve(t), AWSCRED_ERR_INVALID_CONFIG);
+    assert_string_equal(t->err.message, "invalid literal for int() with "
+                        "base 10: 'two'");
     /* int() as Python has it: underscores between digits, a sign and
        white space around count (ten attempts) */
-    ptest_set_env(t, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", " +1_0\v");
+    fx_set_env(t, "AWS_METADATA_SERVICE_NUM_ATTEMPTS", " +1_0\v");
     script_imds(t, "{\"body\": \"TOKEN\"}", false, flaky);
     expect_imds_key(t);
 }
@@ -212,7 +192,7 @@ test_attempts(void **state)
 static void
 test_unusable_answers(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     static const char *const answers[] = {
         "{\"json\": {\"Code\": \"AssumeRoleUnauthorizedAccess\", "
         "\"Message\": \"denied\"}}",
@@ -235,9 +215,7 @@ test_unusable_answers(void **state)
 static void
 test_stale_extension(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
     char creds[512], when[32];
     time_t now = time(NULL);
 
@@ -247,35 +225,32 @@ test_stale_extension(void **state)
              "\"SecretAccessKey\": \"isecret\", \"Token\": \"itoken\", "
              "\"Expiration\": \"%s\"}}", when);
     script_imds(t, "{\"body\": \"TOKEN\"}", false, creds);
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err), AWSCRED_OK);
+    assert_int_equal(fx_resolve(t), AWSCRED_OK);
     /* now + 15 min + randint(120, 600) s */
-    assert_true(c->expiration >= now + 900 + 120);
-    assert_true(c->expiration <= time(NULL) + 900 + 600);
-    awscred_credentials_free(c);
+    assert_true(t->creds->expiration >= now + 900 + 120);
+    assert_true(t->creds->expiration <= time(NULL) + 900 + 600);
 }
 
 static void
 test_endpoint_settings(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
 
     script_imds(t, "{\"body\": \"TOKEN\"}", false,
                 "{\"json\": " CREDS_JSON "}");
     /* No trailing slash: botocore inserts one. */
-    ptest_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                   "http://127.0.0.1:%d", t->fs.port);
+    fx_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                "http://127.0.0.1:%d", t->fs.port);
     expect_imds_key(t);
-    ptest_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://a b/");
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err),
+    fx_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://a b/");
+    assert_int_equal(fx_resolve(t),
                      AWSCRED_ERR_INVALID_CONFIG);
-    assert_string_equal(err.message, "Invalid endpoint EC2 Instance Metadata "
+    assert_string_equal(t->err.message, "Invalid endpoint EC2 Instance Metadata "
                         "endpoint: http://a b/");
-    ptest_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5");
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err),
+    fx_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5");
+    assert_int_equal(fx_resolve(t),
                      AWSCRED_ERR_INVALID_CONFIG);
-    assert_string_equal(err.message, "Invalid EC2 Instance Metadata endpoint "
+    assert_string_equal(t->err.message, "Invalid EC2 Instance Metadata endpoint "
                         "mode: IPv5 Valid endpoint modes (case-insensitive): "
                         "('ipv4', 'ipv6').");
 }
@@ -286,26 +261,24 @@ test_endpoint_settings(void **state)
 static void
 test_file_endpoint_refused(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
     char text[256];
 
     script_imds(t, "{\"body\": \"TOKEN\"}", false,
                 "{\"json\": " CREDS_JSON "}");
     snprintf(text, sizeof text, "[default]\nec2_metadata_service_endpoint"
              " = http://127.0.0.1:%d/\n", t->fs.port);
-    ptest_set_envf(t, "AWS_CONFIG_FILE", "%s", ptest_write(t, "config", text));
-    ptest_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT", NULL);
+    fx_set_envf(t, "AWS_CONFIG_FILE", "%s", fx_write(t, "config", text));
+    fx_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT", NULL);
     expect_imds_key(t);
     awscred_context_set_flags(t->ctx, AWSCRED_FLAG_NO_FILE_ENDPOINTS);
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err),
+    assert_int_equal(fx_resolve(t),
                      AWSCRED_ERR_INVALID_CONFIG);
-    assert_string_equal(err.message, "ec2_metadata_service_endpoint in"
+    assert_string_equal(t->err.message, "ec2_metadata_service_endpoint in"
                         " profile default is disabled by the administrator");
-    assert_non_null(strstr(err.where, "/config:2"));
-    ptest_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                   "http://127.0.0.1:%d/", t->fs.port);
+    assert_non_null(strstr(t->err.where, "/config:2"));
+    fx_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                "http://127.0.0.1:%d/", t->fs.port);
     expect_imds_key(t);
 }
 
@@ -314,13 +287,13 @@ test_file_endpoint_refused(void **state)
 static void
 test_unreachable(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
-    ptest_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1/");
+    fx_set_env(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1/");
     expect_none(t);
     script_imds(t, "{\"hang\": -1}", true, "{\"hang\": -1}");
-    ptest_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-                   "http://127.0.0.1:%d/", t->fs.port);
+    fx_set_envf(t, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                "http://127.0.0.1:%d/", t->fs.port);
     expect_none(t);
 }
 
@@ -329,25 +302,23 @@ test_unreachable(void **state)
 static void
 test_network_module_missing(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
 
     assert_int_equal(awscred_context_set_net_module(t->ctx,
                                                     "/nonexistent/net.so"), 0);
-    assert_int_equal(ptest_resolve(t, NULL, &c, &err),
+    assert_int_equal(fx_resolve(t),
                      AWSCRED_ERR_UNSUPPORTED);
-    assert_null(c);
-    assert_non_null(strstr(err.message, "Cannot load the network module "
+    assert_null(t->creds);
+    assert_non_null(strstr(t->err.message, "Cannot load the network module "
                                         "/nonexistent/net.so"));
-    assert_string_equal(err.provider, "iam-role");
+    assert_string_equal(t->err.provider, "iam-role");
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, ptest_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
         T(test_v2),
         T(test_v1_fallback),
         T(test_bad_request),

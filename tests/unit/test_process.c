@@ -18,59 +18,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "fixture.h"
 
-struct fixture {
-    char home[64];
-    char data[4096];   /* tests/data/process */
-    char probe[4096];  /* tests/unit/process_probe */
-    const char *env[16][2];
-    struct awscred_context *ctx;
-};
-
-static const char *
-lookup(void *arg, const char *name)
-{
-    struct fixture *f = arg;
-
-    for (size_t i = 0; i < 16 && f->env[i][0] != NULL; i++)
-        if (strcmp(f->env[i][0], name) == 0)
-            return f->env[i][1];
-    return NULL;
-}
-
-static void
-set_env(struct fixture *f, const char *name, const char *value)
-{
-    size_t i = 0;
-
-    while (f->env[i][0] != NULL && strcmp(f->env[i][0], name) != 0)
-        i++;
-    assert_true(i < 15);
-    f->env[i][0] = name;
-    f->env[i][1] = value;
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "we");
-
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-}
+/* tests/data/process and tests/unit/process_probe, set by setup. */
+static char data_dir[4096];
+static char probe[4096];
 
 /* Writes ~/.aws/config with one profile "p" whose credential_process is
    the printf-style command. */
 static void
-set_command(struct fixture *f, const char *fmt, ...)
+set_command(struct fx *f, const char *fmt, ...)
 {
-    char path[256], command[8192], text[9000];
+    char command[8192], text[9000];
     va_list ap;
 
     va_start(ap, fmt);
@@ -78,89 +42,45 @@ set_command(struct fixture *f, const char *fmt, ...)
     va_end(ap);
     snprintf(text, sizeof text, "[profile p]\ncredential_process = %s\n",
              command);
-    snprintf(path, sizeof path, "%s/.aws/config", f->home);
-    write_file(path, text);
+    fx_write(f, ".aws/config", text);
 }
 
+/* The user's own ~/.aws files, profile p, and an environment with a
+   variable the helper must not see. */
 static int
 setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
+    struct fx *f = fx_new(false);
     const char *src = getenv("top_srcdir"), *build = getenv("top_builddir");
-    char path[256];
 
     assert_non_null(f);
-    snprintf(f->home, sizeof f->home, "/tmp/test_process.XXXXXX");
-    assert_non_null(mkdtemp(f->home));
-    snprintf(path, sizeof path, "%s/.aws", f->home);
-    assert_int_equal(mkdir(path, 0700), 0);
-    snprintf(f->data, sizeof f->data, "%s/tests/data/process",
+    snprintf(data_dir, sizeof data_dir, "%s/tests/data/process",
              src != NULL ? src : ".");
-    snprintf(f->probe, sizeof f->probe, "%s/tests/unit/process_probe",
+    snprintf(probe, sizeof probe, "%s/tests/unit/process_probe",
              build != NULL ? build : ".");
-    set_env(f, "PATH", "/usr/bin:/bin");
-    set_env(f, "AWS_PROFILE", "p");
-    set_env(f, "NOT_PASSED", "secret-from-host");
-    set_env(f, "SHELL", "/bin/zsh");
-    f->ctx = awscred_context_new();
-    assert_non_null(f->ctx);
-    awscred_context_set_env(f->ctx, lookup, f);
-    assert_int_equal(awscred_context_set_user(f->ctx, "alice", getuid(),
-                                              getgid(), f->home), 0);
+    fx_set_env(f, "AWS_CONFIG_FILE", NULL);
+    fx_set_env(f, "AWS_SHARED_CREDENTIALS_FILE", NULL);
+    fx_set_env(f, "PATH", "/usr/bin:/bin");
+    fx_set_env(f, "AWS_PROFILE", "p");
+    fx_set_env(f, "NOT_PASSED", "secret-from-host");
+    fx_set_env(f, "SHELL", "/bin/zsh");
+    f->req.profile = "p";
     *state = f;
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-    char cmd[300];
-
-    awscred_context_free(f->ctx);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->home);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
-/* Resolves profile p; returns the status, credentials in *out. */
-static enum awscred_status
-resolve(struct fixture *f, struct awscred_credentials **out,
-        struct awscred_error *err)
-{
-    struct awscred_request req = {.profile = "p"};
-
-    *out = NULL;
-    memset(err, 0, sizeof *err);
-    return awscred_resolve(f->ctx, &req, out, err);
-}
-
 /* Resolves and expects a failure with exactly this message. */
 static void
-expect_error(struct fixture *f, enum awscred_status status,
-             const char *message)
+expect_error(struct fx *f, enum awscred_status status, const char *message)
 {
-    struct awscred_credentials *c;
-    struct awscred_error err;
-
-    assert_int_equal(resolve(f, &c, &err), status);
-    assert_null(c);
-    assert_string_equal(err.message, message);
-    assert_string_equal(err.provider, "custom-process");
+    fx_expect_error(f, status, message);
+    assert_string_equal(f->err.provider, "custom-process");
 }
 
 static void
-expect_key(struct fixture *f, const char *key_id)
+expect_key(struct fx *f, const char *key_id)
 {
-    struct awscred_credentials *c;
-    struct awscred_error err;
-
-    if (resolve(f, &c, &err) != AWSCRED_OK)
-        fail_msg("resolve failed: %s", err.message);
-    assert_string_equal(c->access_key_id, key_id);
-    assert_string_equal(c->method, "custom-process");
-    awscred_credentials_free(c);
+    fx_expect_key(f, key_id, "custom-process");
 }
 
 /* The helper runs under limits of its own: no core file, CPU seconds of
@@ -169,7 +89,7 @@ expect_key(struct fixture *f, const char *key_id)
 static void
 test_helper_limits(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     const char *as_check =
 #ifdef __SANITIZE_ADDRESS__
         "true";
@@ -178,55 +98,49 @@ test_helper_limits(void **state)
 #endif
 
     set_command(f, "sh -c \"test $(ulimit -c) = 0 && test $(ulimit -t) = 32"
-                " && %s && sh %s/ok.sh\"", as_check, f->data);
+                " && %s && sh %s/ok.sh\"", as_check, data_dir);
     expect_key(f, "AKIDPROCESSOK");
 }
 
 static void
 test_ok(void **state)
 {
-    struct fixture *f = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *f = *state;
 
-    set_command(f, "sh %s/ok.sh", f->data);
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_OK);
-    assert_string_equal(c->access_key_id, "AKIDPROCESSOK");
-    assert_string_equal(c->secret_access_key, "processsecret");
-    assert_string_equal(c->session_token, "processtoken");
-    assert_int_equal(c->expiration, 4070908800);
-    assert_string_equal(c->method, "custom-process");
-    awscred_credentials_free(c);
+    set_command(f, "sh %s/ok.sh", data_dir);
+    assert_int_equal(fx_resolve(f), AWSCRED_OK);
+    assert_string_equal(f->creds->access_key_id, "AKIDPROCESSOK");
+    assert_string_equal(f->creds->secret_access_key, "processsecret");
+    assert_string_equal(f->creds->session_token, "processtoken");
+    assert_int_equal(f->creds->expiration, 4070908800);
+    assert_string_equal(f->creds->method, "custom-process");
 }
 
 /* shlex.split: quotes removed, '#' is an argument, no $VAR expansion. */
 static void
 test_split_like_shlex(void **state)
 {
-    struct fixture *f = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *f = *state;
 
     set_command(f, "sh %s/emit.sh '{\"Version\": 1, \"AccessKeyId\": "
-                "\"$HOME #x\", \"SecretAccessKey\": \"s\"}'", f->data);
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_OK);
-    assert_string_equal(c->access_key_id, "$HOME #x");
-    awscred_credentials_free(c);
-    set_command(f, "sh %s/emit.sh 'unclosed", f->data);
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_INVALID_CONFIG);
-    assert_string_equal(err.message, "No closing quotation");
+                "\"$HOME #x\", \"SecretAccessKey\": \"s\"}'", data_dir);
+    assert_int_equal(fx_resolve(f), AWSCRED_OK);
+    assert_string_equal(f->creds->access_key_id, "$HOME #x");
+    set_command(f, "sh %s/emit.sh 'unclosed", data_dir);
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_INVALID_CONFIG);
+    assert_string_equal(f->err.message, "No closing quotation");
 }
 
 static void
 test_exit_status(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    set_command(f, "sh %s/fail.sh", f->data);
+    set_command(f, "sh %s/fail.sh", data_dir);
     expect_error(f, AWSCRED_ERR_RETRIEVAL,
                  "Error when retrieving credentials from custom-process: "
                  "bad thing\\x1b[31m happened\\x0d\nsecond line");
-    set_command(f, "sh %s/silent_fail.sh", f->data);
+    set_command(f, "sh %s/silent_fail.sh", data_dir);
     expect_error(f, AWSCRED_ERR_RETRIEVAL,
                  "Error when retrieving credentials from custom-process: "
                  "exit status 4");
@@ -235,21 +149,19 @@ test_exit_status(void **state)
 static void
 test_where_names_the_file(void **state)
 {
-    struct fixture *f = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *f = *state;
     char where[300];
 
-    set_command(f, "sh %s/silent_fail.sh", f->data);
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_RETRIEVAL);
-    snprintf(where, sizeof where, "%s/.aws/config:2", f->home);
-    assert_string_equal(err.where, where);
+    set_command(f, "sh %s/silent_fail.sh", data_dir);
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_RETRIEVAL);
+    snprintf(where, sizeof where, "%s/.aws/config:2", f->tmp);
+    assert_string_equal(f->err.where, where);
 }
 
 static void
 test_exec_errors(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     char path[256], message[400];
 
     set_command(f, "/nonexistent/helper --flag");
@@ -258,8 +170,9 @@ test_exec_errors(void **state)
     set_command(f, "no-such-helper-on-path");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "[Errno 2] No such file or "
                  "directory: 'no-such-helper-on-path'");
-    snprintf(path, sizeof path, "%s/plain", f->home);
-    write_file(path, "not a program\n");  /* mode 0644: not executable */
+    /* mode 0644: not executable */
+    snprintf(path, sizeof path, "%s",
+             fx_write_mode(f, "plain", "not a program\n", 0644));
     set_command(f, "%s", path);
     snprintf(message, sizeof message, "[Errno 13] Permission denied: '%s'",
              path);
@@ -267,15 +180,15 @@ test_exec_errors(void **state)
 }
 
 static void
-emit(struct fixture *f, const char *json)
+emit(struct fx *f, const char *json)
 {
-    set_command(f, "sh %s/emit.sh '%s'", f->data, json);
+    set_command(f, "sh %s/emit.sh '%s'", data_dir, json);
 }
 
 static void
 test_version(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
     emit(f, "{\"Version\": 2, \"AccessKeyId\": \"A\"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving "
@@ -292,14 +205,14 @@ test_version(void **state)
                  "for credential process provider, supported versions: 1");
     /* Python's 1.0 == 1 */
     emit(f, "{\"Version\": 1.0, \"AccessKeyId\": \"AKIDFLOAT\", "
-            "\"SecretAccessKey\": \"s\"}");
+         "\"SecretAccessKey\": \"s\"}");
     expect_key(f, "AKIDFLOAT");
 }
 
 static void
 test_required_keys(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
     emit(f, "{\"Version\": 1, \"AccessKeyId\": \"A\"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving "
@@ -310,7 +223,7 @@ test_required_keys(void **state)
                  "credentials from custom-process: Missing required key in "
                  "response: 'AccessKeyId'");
     emit(f, "{\"Version\": 1, \"AccessKeyId\": 5, \"SecretAccessKey\": "
-            "\"s\"}");
+         "\"s\"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving "
                  "credentials from custom-process: a credential value in "
                  "the response is not a string");
@@ -320,20 +233,18 @@ test_required_keys(void **state)
 static void
 test_json_strictness(void **state)
 {
-    struct fixture *f = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *f = *state;
 
     emit(f, "{\"Version\": 1, \"AccessKeyId\": \"AKIDFIRST\", "
-            "\"AccessKeyId\": \"AKIDLAST\", \"SecretAccessKey\": \"s\"}");
+         "\"AccessKeyId\": \"AKIDLAST\", \"SecretAccessKey\": \"s\"}");
     expect_key(f, "AKIDLAST");
     emit(f, "{\"Version\": 1, \"AccessKeyId\": \"A\", "
-            "\"SecretAccessKey\": \"s\"} trailing");
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_RETRIEVAL);
+         "\"SecretAccessKey\": \"s\"} trailing");
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_RETRIEVAL);
     emit(f, "not json");
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_RETRIEVAL);
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_RETRIEVAL);
     emit(f, "");
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_RETRIEVAL);
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_RETRIEVAL);
     emit(f, "[1]");
     expect_error(f, AWSCRED_ERR_RETRIEVAL,
                  "'list' object has no attribute 'get'");
@@ -342,56 +253,51 @@ test_json_strictness(void **state)
 static void
 test_expiration(void **state)
 {
-    struct fixture *f = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *f = *state;
 
     emit(f, "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": "
-            "\"s\", \"Expiration\": \"garbage\"}");
+         "\"s\", \"Expiration\": \"garbage\"}");
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Unknown string format: garbage");
     emit(f, "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": "
-            "\"s\", \"Expiration\": \"2000-01-01T00:00:00Z\"}");
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_EXPIRED);
+         "\"s\", \"Expiration\": \"2000-01-01T00:00:00Z\"}");
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_EXPIRED);
     emit(f, "{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": "
-            "\"s\", \"Expiration\": \"2099-01-01T02:00:00+02:00\"}");
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_OK);
-    assert_int_equal(c->expiration, 4070908800);
-    awscred_credentials_free(c);
+         "\"s\", \"Expiration\": \"2099-01-01T02:00:00+02:00\"}");
+    assert_int_equal(fx_resolve(f), AWSCRED_OK);
+    assert_int_equal(f->creds->expiration, 4070908800);
 }
 
 static void
 test_hang_is_killed(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct awscred_limits limits = {.process_timeout_ms = 300};
-    struct awscred_credentials *c;
-    struct awscred_error err;
 
-    set_command(f, "sh %s/hang.sh", f->data);
+    set_command(f, "sh %s/hang.sh", data_dir);
     awscred_context_set_limits(f->ctx, &limits);
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_TIMEOUT);
-    assert_non_null(strstr(err.message, "credential_process timed out"));
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_TIMEOUT);
+    assert_non_null(strstr(f->err.message, "credential_process timed out"));
     /* The resolution's budget caps the process timeout too. */
     limits = (struct awscred_limits){.total_timeout_ms = 300};
     awscred_context_set_limits(f->ctx, &limits);
-    assert_int_equal(resolve(f, &c, &err), AWSCRED_ERR_TIMEOUT);
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_TIMEOUT);
 }
 
 static void
 test_daemon_holding_stdout(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    set_command(f, "sh %s/daemon.sh", f->data);
+    set_command(f, "sh %s/daemon.sh", data_dir);
     expect_key(f, "AKIDDAEMON");
 }
 
 static void
 test_flood(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    set_command(f, "sh %s/flood.sh", f->data);
+    set_command(f, "sh %s/flood.sh", data_dir);
     expect_error(f, AWSCRED_ERR_RETRIEVAL,
                  "credential_process output exceeds 65536 bytes");
 }
@@ -400,25 +306,25 @@ test_flood(void **state)
 static void
 test_no_terminal(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    set_command(f, "sh %s/tty.sh", f->data);
+    set_command(f, "sh %s/tty.sh", data_dir);
     expect_error(f, AWSCRED_ERR_RETRIEVAL, "Error when retrieving "
                  "credentials from custom-process: no terminal");
-    set_command(f, "sh %s/stdin.sh", f->data);
+    set_command(f, "sh %s/stdin.sh", data_dir);
     expect_key(f, "AKIDSTDIN");
 }
 
 static char *
-run_probe(struct fixture *f)
+run_probe(struct fx *f)
 {
     static char report[16384];
     char path[256];
     FILE *fp;
     size_t n;
 
-    snprintf(path, sizeof path, "%s/report", f->home);
-    set_command(f, "%s %s", f->probe, path);
+    snprintf(path, sizeof path, "%s/report", f->tmp);
+    set_command(f, "%s %s", probe, path);
     expect_key(f, "AKIDPROBE");
     fp = fopen(path, "re");
     assert_non_null(fp);
@@ -439,7 +345,7 @@ assert_has(const char *report, const char *line)
 static void
 test_environment_strict(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     char line[300];
     const char *r;
 
@@ -447,9 +353,9 @@ test_environment_strict(void **state)
     r = run_probe(f);
     assert_has(r, "fds 0 1 2\n");
     assert_has(r, "tty no\n");
-    snprintf(line, sizeof line, "cwd %s\n", f->home);
+    snprintf(line, sizeof line, "cwd %s\n", f->tmp);
     assert_has(r, line);
-    snprintf(line, sizeof line, "env HOME=%s\n", f->home);
+    snprintf(line, sizeof line, "env HOME=%s\n", f->tmp);
     assert_has(r, line);
     assert_has(r, "env USER=alice\n");
     assert_has(r, "env LOGNAME=alice\n");
@@ -464,7 +370,7 @@ test_environment_strict(void **state)
 static void
 test_environment_trusted(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     const char *r = run_probe(f);
 
     assert_has(r, "env PATH=/usr/bin:/bin\n");
@@ -476,24 +382,120 @@ test_environment_trusted(void **state)
 static void
 test_host_ignores_sigchld(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 
     sigaction(SIGCHLD, &ign, &old);
-    set_command(f, "sh %s/silent_fail.sh", f->data);
+    set_command(f, "sh %s/silent_fail.sh", data_dir);
     expect_error(f, AWSCRED_ERR_RETRIEVAL,
                  "Error when retrieving credentials from custom-process: "
                  "exit status 4");
-    set_command(f, "sh %s/ok.sh", f->data);
+    set_command(f, "sh %s/ok.sh", data_dir);
     expect_key(f, "AKIDPROCESSOK");
     sigaction(SIGCHLD, &old, NULL);
+}
+
+/* ---- Rows of the fault catalogue (tests/FAULTS.md) --------------------- */
+
+/* D3.6: killed by a signal, and an exec failure through a bad interpreter
+   ("#!/nonexistent/..."): each named in the error, like the CLI's. */
+static void
+test_d3_signal_and_bad_interpreter(void **state)
+{
+    struct fx *f = *state;
+    char script[512], text[1024], expected[600];
+
+    snprintf(script, sizeof script, "%s",
+             fx_write_mode(f, "bad-interpreter", "#!/nonexistent/interp\n",
+                           0755));
+    snprintf(text, sizeof text,
+             "[profile killed]\ncredential_process = "
+             "/bin/sh -c \"kill -KILL $$\"\n"
+             "[profile interp]\ncredential_process = %s\n", script);
+    fx_set_env(f, "AWS_CONFIG_FILE", fx_write(f, "process-config", text));
+
+    f->req.profile = "killed";
+    expect_error(f, AWSCRED_ERR_RETRIEVAL, NULL);
+    fx_expect_words(f, "killed by signal 9");
+    if (fx_under_valgrind()) {
+        print_message("# under valgrind: the bad interpreter is not tried"
+                      " (valgrind ends a child whose execve fails)\n");
+        return;
+    }
+    f->req.profile = "interp";
+    snprintf(expected, sizeof expected,
+             "[Errno 2] No such file or directory: '%s'", script);
+    expect_error(f, AWSCRED_ERR_RETRIEVAL, expected);
+}
+
+/* A wall clock that jumps an hour back at every reading; the monotonic
+   clock is the real one. */
+static int
+jumping_clock(void *arg, clockid_t which, struct timespec *now)
+{
+    unsigned *readings = arg;
+
+    if (which == CLOCK_MONOTONIC)
+        return clock_gettime(CLOCK_MONOTONIC, now);
+    if (clock_gettime(CLOCK_REALTIME, now) != 0)
+        return -1;
+    now->tv_sec -= (time_t) 3600 * (time_t) ++*readings;
+    return 0;
+}
+
+/* D5.5: clock jumps during the call: deadlines run on CLOCK_MONOTONIC,
+   so a wall clock going back an hour at every reading neither stretches
+   nor cuts the credential_process deadline (0.5 s; the helper sleeps
+   5 s). Expiry does read the wall clock: credentials valid for two more
+   hours stay valid while it jumps. */
+static void
+test_d5_clock_jumps_keep_deadlines(void **state)
+{
+    struct fx *f = *state;
+    struct awscred_limits limits = {.process_timeout_ms = 500};
+    time_t later = time(NULL) + 7200;
+    char when[32], script[512], text[1024];
+    struct timespec a, b;
+    unsigned readings = 0;
+    double ms;
+
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&later));
+    snprintf(text, sizeof text, "#!/bin/sh\necho '{"
+             "\"Version\": 1, \"AccessKeyId\": \"AKIAJUMPS\", "
+             "\"SecretAccessKey\": \"s\", \"SessionToken\": "
+             "\"t\", \"Expiration\": \"%s\"}'\n", when);
+    snprintf(script, sizeof script, "%s",
+             fx_write_mode(f, "valid-process", text, 0755));
+    snprintf(text, sizeof text,
+             "[profile sleeps]\ncredential_process = /bin/sleep 5\n"
+             "[profile valid]\ncredential_process = %s\n", script);
+    fx_set_env(f, "AWS_CONFIG_FILE", fx_write(f, "jump-config", text));
+    awscred_context_set_clock(f->ctx, jumping_clock, &readings);
+    awscred_context_set_limits(f->ctx, &limits);
+
+    f->req.profile = "sleeps";
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    expect_error(f, AWSCRED_ERR_TIMEOUT, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    ms = fx_elapsed_ms(&a, &b);
+    print_message("# timed out after %.0f ms\n", ms);
+    fx_expect_words(f, "credential_process timed out");
+    assert_true(ms >= 400 && ms < 3000);
+
+    readings = 0;
+    limits.process_timeout_ms = 30000;  /* slow hosts, valgrind */
+    awscred_context_set_limits(f->ctx, &limits);
+    f->req.profile = "valid";
+    expect_key(f, "AKIAJUMPS");
+    print_message("# valid credentials, %u wall-clock readings\n", readings);
+    assert_true(readings > 0);
 }
 
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
         T(test_ok),
         T(test_split_like_shlex),
         T(test_exit_status),
@@ -511,6 +513,8 @@ main(void)
         T(test_environment_trusted),
         T(test_host_ignores_sigchld),
         T(test_helper_limits),
+        T(test_d3_signal_and_bad_interpreter),
+        T(test_d5_clock_jumps_keep_deadlines),
 #undef T
     };
 

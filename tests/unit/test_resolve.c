@@ -18,127 +18,23 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "fixture.h"
 
 #define NOW 1800000000 /* 2027-01-15T08:00:00Z */
 
-struct fixture {
-    char dir[64];
-    char config[128];
-    char credentials[128];
-    const char *env[32][2];
-    size_t nenv;
-    struct awscred_context *ctx;
-    struct awscred_request req;
-    struct awscred_credentials *creds;
-    struct awscred_error err;
-};
-
-static const char *
-fake_getenv(void *arg, const char *name)
-{
-    struct fixture *f = arg;
-
-    for (size_t i = 0; i < f->nenv; i++)
-        if (strcmp(f->env[i][0], name) == 0)
-            return f->env[i][1];
-    return NULL;
-}
-
-static int
-fake_clock(void *arg, clockid_t which, struct timespec *now)
-{
-    (void) arg;
-    now->tv_sec = which == CLOCK_REALTIME ? NOW : 1000;
-    now->tv_nsec = 0;
-    return 0;
-}
-
-static void
-set_env(struct fixture *f, const char *name, const char *value)
-{
-    assert_true(f->nenv < 32);
-    f->env[f->nenv][0] = name;
-    f->env[f->nenv][1] = value;
-    f->nenv++;
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-
-    assert_non_null(fp);
-    assert_int_equal(fputs(text, fp) >= 0, 1);
-    assert_int_equal(fclose(fp), 0);
-}
-
+/* The user's files are tmp/config and tmp/credentials; the clock stands
+   at NOW. */
 static int
 setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
+    struct fx *f = fx_new(false);
 
     assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/test_resolve.XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->config, sizeof(f->config), "%s/config", f->dir);
-    snprintf(f->credentials, sizeof(f->credentials), "%s/credentials", f->dir);
-    set_env(f, "AWS_CONFIG_FILE", f->config);
-    set_env(f, "AWS_SHARED_CREDENTIALS_FILE", f->credentials);
-    f->ctx = awscred_context_new();
-    assert_non_null(f->ctx);
-    awscred_context_set_env(f->ctx, fake_getenv, f);
-    awscred_context_set_clock(f->ctx, fake_clock, NULL);
-    /* The chain ends before IMDS (test_imds covers it; no network here). */
-    awscred_context_set_flags(f->ctx, AWSCRED_FLAG_NO_IMDS);
-    assert_int_equal(awscred_context_set_user(f->ctx, "tester", 1000, 1000,
-                                              f->dir), 0);
+    fx_set_envf(f, "AWS_CONFIG_FILE", "%s/config", f->tmp);
+    fx_set_envf(f, "AWS_SHARED_CREDENTIALS_FILE", "%s/credentials", f->tmp);
+    fx_fix_clock(f, NOW);
     *state = f;
     return 0;
-}
-
-static int
-teardown(void **state)
-{
-    struct fixture *f = *state;
-
-    awscred_credentials_free(f->creds);
-    awscred_context_free(f->ctx);
-    unlink(f->config);
-    unlink(f->credentials);
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static enum awscred_status
-resolve(struct fixture *f)
-{
-    awscred_credentials_free(f->creds);
-    f->creds = NULL;
-    return awscred_resolve(f->ctx, &f->req, &f->creds, &f->err);
-}
-
-/* Resolves and expects success with this key and method. */
-static void
-expect_key(struct fixture *f, const char *key, const char *method)
-{
-    enum awscred_status status = resolve(f);
-
-    if (status != AWSCRED_OK)
-        fail_msg("resolve failed: %s", f->err.message);
-    assert_string_equal(f->creds->access_key_id, key);
-    assert_string_equal(f->creds->method, method);
-}
-
-/* Resolves and expects this status and message. */
-static void
-expect_error(struct fixture *f, enum awscred_status status,
-             const char *message)
-{
-    assert_int_equal(resolve(f), status);
-    assert_null(f->creds);
-    assert_string_equal(f->err.message, message);
 }
 
 static const char profiles_credentials[] =
@@ -157,10 +53,10 @@ static const char profiles_credentials[] =
 static void
 test_default_profile(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
     assert_string_equal(f->creds->secret_access_key, "sdefault");
     assert_null(f->creds->session_token);
     assert_int_equal(f->creds->expiration, 0);
@@ -172,88 +68,89 @@ test_default_profile(void **state)
 static void
 test_legacy_providers_need_the_flag(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     char path[160];
 
-    snprintf(path, sizeof(path), "%s/ec2.cred", f->dir);
-    write_file(path, "AWSAccessKeyId=AKIDEC2\nAWSSecretKey=s\n");
-    set_env(f, "AWS_CREDENTIAL_FILE", path);
-    assert_int_equal(resolve(f), AWSCRED_ERR_NO_CREDENTIALS);
+    snprintf(path, sizeof(path), "%s/ec2.cred", f->tmp);
+    fx_write(f, path, "AWSAccessKeyId=AKIDEC2\nAWSSecretKey=s\n");
+    fx_set_env(f, "AWS_CREDENTIAL_FILE", path);
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_NO_CREDENTIALS);
     awscred_context_set_flags(f->ctx, AWSCRED_FLAG_NO_IMDS
                                           | AWSCRED_FLAG_LEGACY_PROVIDERS);
-    expect_key(f, "AKIDEC2", "ec2-credentials-file");
+    fx_expect_key(f, "AKIDEC2", "ec2-credentials-file");
     assert_null(f->creds->session_token);
 }
 
 static void
 test_profile_env_order(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_DEFAULT_PROFILE", "prod");
-    expect_key(f, "AKIDPROD", "shared-credentials-file");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_DEFAULT_PROFILE", "prod");
+    fx_expect_key(f, "AKIDPROD", "shared-credentials-file");
     /* CLI v2: AWS_PROFILE beats AWS_DEFAULT_PROFILE. */
-    set_env(f, "AWS_PROFILE", "dev");
-    expect_key(f, "AKIDDEV", "shared-credentials-file");
+    fx_set_env(f, "AWS_PROFILE", "dev");
+    fx_expect_key(f, "AKIDDEV", "shared-credentials-file");
     assert_string_equal(f->creds->profile, "dev");
     f->req.profile = "default";
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
 }
 
 static void
 test_missing_profile_with_env_keys(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    set_env(f, "AWS_PROFILE", "nope");
-    expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
-                 "The config profile (nope) could not be found");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_set_env(f, "AWS_PROFILE", "nope");
+    fx_expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
+                    "The config profile (nope) could not be found");
     f->req.profile = "gone";
-    expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
-                 "The config profile (gone) could not be found");
+    fx_expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
+                    "The config profile (gone) could not be found");
 }
 
 static void
 test_named_default_must_exist(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
     /* No files at all: the implicit default may be missing ... */
-    expect_error(f, AWSCRED_ERR_NO_CREDENTIALS, "Unable to locate credentials");
+    fx_expect_error(f, AWSCRED_ERR_NO_CREDENTIALS,
+                    "Unable to locate credentials");
     /* ... but a default named by the environment may not. */
-    set_env(f, "AWS_PROFILE", "default");
-    expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
-                 "The config profile (default) could not be found");
+    fx_set_env(f, "AWS_PROFILE", "default");
+    fx_expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
+                    "The config profile (default) could not be found");
 }
 
 static void
 test_empty_aws_profile_is_a_name(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_PROFILE", "");
-    set_env(f, "AWS_DEFAULT_PROFILE", "dev");
-    expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
-                 "The config profile () could not be found");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_PROFILE", "");
+    fx_set_env(f, "AWS_DEFAULT_PROFILE", "dev");
+    fx_expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
+                    "The config profile () could not be found");
 }
 
 static void
 test_profile_only_in_config(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->config, "[profile cfgonly]\nregion = eu-west-1\n");
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    set_env(f, "AWS_PROFILE", "cfgonly");
+    fx_write(f, "config", "[profile cfgonly]\nregion = eu-west-1\n");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_set_env(f, "AWS_PROFILE", "cfgonly");
     /* AWS_PROFILE does not drop the environment provider. */
-    expect_key(f, "AKIDENV", "env");
+    fx_expect_key(f, "AKIDENV", "env");
     assert_null(f->creds->profile);
     assert_string_equal(f->creds->region, "eu-west-1");
 }
@@ -263,96 +160,96 @@ test_profile_only_in_config(void **state)
 static void
 test_env_keys_and_token_precedence(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    set_env(f, "AWS_SESSION_TOKEN", "session");
-    expect_key(f, "AKIDENV", "env");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_set_env(f, "AWS_SESSION_TOKEN", "session");
+    fx_expect_key(f, "AKIDENV", "env");
     assert_string_equal(f->creds->session_token, "session");
-    set_env(f, "AWS_SECURITY_TOKEN", "security");
-    expect_key(f, "AKIDENV", "env");
+    fx_set_env(f, "AWS_SECURITY_TOKEN", "security");
+    fx_expect_key(f, "AKIDENV", "env");
     assert_string_equal(f->creds->session_token, "security");
 }
 
 static void
 test_env_empty_values_are_unset(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_ACCESS_KEY_ID", "");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
-    f->nenv = 2;
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    set_env(f, "AWS_SECURITY_TOKEN", "");
-    set_env(f, "AWS_SESSION_TOKEN", "session");
-    expect_key(f, "AKIDENV", "env");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_set_env(f, "AWS_SECURITY_TOKEN", "");
+    fx_set_env(f, "AWS_SESSION_TOKEN", "session");
+    fx_expect_key(f, "AKIDENV", "env");
     assert_string_equal(f->creds->session_token, "session");
 }
 
 static void
 test_env_partial(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "");
-    expect_error(f, AWSCRED_ERR_PARTIAL, "Partial credentials found in env, "
-                 "missing: AWS_SECRET_ACCESS_KEY");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "");
+    fx_expect_error(f, AWSCRED_ERR_PARTIAL,
+                    "Partial credentials found in env, "
+                    "missing: AWS_SECRET_ACCESS_KEY");
     assert_string_equal(f->err.provider, "env");
 }
 
 static void
 test_env_expiration(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    set_env(f, "AWS_CREDENTIAL_EXPIRATION", "2027-01-15T09:00:00Z");
-    expect_key(f, "AKIDENV", "env");
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_set_env(f, "AWS_CREDENTIAL_EXPIRATION", "2027-01-15T09:00:00Z");
+    fx_expect_key(f, "AKIDENV", "env");
     assert_int_equal(f->creds->expiration, NOW + 3600);
-    f->env[f->nenv - 1][1] = "2027-01-15T07:59:59Z";
-    expect_error(f, AWSCRED_ERR_EXPIRED, "Credentials were refreshed, but "
-                 "the refreshed credentials are still expired.");
-    f->env[f->nenv - 1][1] = "garbage";
-    expect_error(f, AWSCRED_ERR_INVALID_CONFIG,
-                 "Unknown string format: garbage");
-    f->env[f->nenv - 1][1] = "";
-    expect_key(f, "AKIDENV", "env");
+    fx_set_env(f, "AWS_CREDENTIAL_EXPIRATION", "2027-01-15T07:59:59Z");
+    fx_expect_error(f, AWSCRED_ERR_EXPIRED, "Credentials were refreshed, but "
+                    "the refreshed credentials are still expired.");
+    fx_set_env(f, "AWS_CREDENTIAL_EXPIRATION", "garbage");
+    fx_expect_error(f, AWSCRED_ERR_INVALID_CONFIG,
+                    "Unknown string format: garbage");
+    fx_set_env(f, "AWS_CREDENTIAL_EXPIRATION", "");
+    fx_expect_key(f, "AKIDENV", "env");
     assert_int_equal(f->creds->expiration, 0);
 }
 
 static void
 test_explicit_profile_drops_env(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, profiles_credentials);
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    expect_key(f, "AKIDENV", "env");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_expect_key(f, "AKIDENV", "env");
     f->req.profile = "default";
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
     /* Partial env keys are not even looked at. */
-    f->env[f->nenv - 1][1] = "";
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "");
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
 }
 
 static void
 test_env_account_id(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    set_env(f, "AWS_ACCOUNT_ID", "123456789012");
-    expect_key(f, "AKIDENV", "env");
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_set_env(f, "AWS_ACCOUNT_ID", "123456789012");
+    fx_expect_key(f, "AKIDENV", "env");
     assert_string_equal(f->creds->account_id, "123456789012");
 }
 
@@ -361,12 +258,12 @@ test_env_account_id(void **state)
 static void
 test_file_token_precedence(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, "[default]\naws_access_key_id = AK\n"
+    fx_write(f, "credentials", "[default]\naws_access_key_id = AK\n"
                "aws_secret_access_key = SK\naws_session_token = session\n"
                "aws_security_token = security\naws_account_id = 111\n");
-    expect_key(f, "AK", "shared-credentials-file");
+    fx_expect_key(f, "AK", "shared-credentials-file");
     assert_string_equal(f->creds->session_token, "security");
     assert_string_equal(f->creds->account_id, "111");
 }
@@ -374,29 +271,29 @@ test_file_token_precedence(void **state)
 static void
 test_file_partial(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, "[default]\naws_access_key_id = AK\n");
-    expect_error(f, AWSCRED_ERR_PARTIAL, "Partial credentials found in "
-                 "shared-credentials-file, missing: aws_secret_access_key");
+    fx_write(f, "credentials", "[default]\naws_access_key_id = AK\n");
+    fx_expect_error(f, AWSCRED_ERR_PARTIAL, "Partial credentials found in "
+                    "shared-credentials-file, missing: aws_secret_access_key");
     assert_non_null(strstr(f->err.where, "credentials:2"));
-    write_file(f->credentials, "");
-    write_file(f->config, "[default]\n\naws_access_key_id = AK\n");
-    expect_error(f, AWSCRED_ERR_PARTIAL, "Partial credentials found in "
-                 "config-file, missing: aws_secret_access_key");
+    fx_write(f, "credentials", "");
+    fx_write(f, "config", "[default]\n\naws_access_key_id = AK\n");
+    fx_expect_error(f, AWSCRED_ERR_PARTIAL, "Partial credentials found in "
+                    "config-file, missing: aws_secret_access_key");
     assert_non_null(strstr(f->err.where, "config:3"));
 }
 
 static void
 test_file_empty_values_count(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
     /* In files presence counts, not emptiness (botocore "key in config"). */
-    write_file(f->credentials, "[default]\naws_access_key_id = AK\n"
+    fx_write(f, "credentials", "[default]\naws_access_key_id = AK\n"
                "aws_secret_access_key =\naws_security_token =\n"
                "aws_session_token = session\n");
-    expect_key(f, "AK", "shared-credentials-file");
+    fx_expect_key(f, "AK", "shared-credentials-file");
     assert_string_equal(f->creds->secret_access_key, "");
     assert_string_equal(f->creds->session_token, "");
 }
@@ -404,36 +301,36 @@ test_file_empty_values_count(void **state)
 static void
 test_config_file_keys_and_order(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->config, "[profile dev]\naws_access_key_id = AKIDCFG\n"
+    fx_write(f, "config", "[profile dev]\naws_access_key_id = AKIDCFG\n"
                "aws_secret_access_key = scfg\n");
     f->req.profile = "dev";
-    expect_key(f, "AKIDCFG", "config-file");
+    fx_expect_key(f, "AKIDCFG", "config-file");
     /* The credentials file's keys come first. */
-    write_file(f->credentials, profiles_credentials);
-    expect_key(f, "AKIDDEV", "shared-credentials-file");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_expect_key(f, "AKIDDEV", "shared-credentials-file");
 }
 
 static void
 test_credentials_section_is_raw(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
     /* [profile dev] in the credentials file names "profile dev". */
-    write_file(f->credentials, "[profile dev]\naws_access_key_id = AK\n"
+    fx_write(f, "credentials", "[profile dev]\naws_access_key_id = AK\n"
                "aws_secret_access_key = SK\n");
     f->req.profile = "dev";
-    expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
-                 "The config profile (dev) could not be found");
+    fx_expect_error(f, AWSCRED_ERR_PROFILE_NOT_FOUND,
+                    "The config profile (dev) could not be found");
     f->req.profile = "profile dev";
-    expect_key(f, "AK", "shared-credentials-file");
+    fx_expect_key(f, "AK", "shared-credentials-file");
 }
 
 static void
 test_long_token_round_trips(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     char token[4097], text[4300];
 
     for (size_t i = 0; i < sizeof(token) - 1; i++)
@@ -442,20 +339,20 @@ test_long_token_round_trips(void **state)
     token[sizeof(token) - 1] = '\0';
     snprintf(text, sizeof(text), "[default]\naws_access_key_id = AK\n"
              "aws_secret_access_key = SK\naws_session_token = %s\n", token);
-    write_file(f->credentials, text);
-    expect_key(f, "AK", "shared-credentials-file");
+    fx_write(f, "credentials", text);
+    fx_expect_key(f, "AK", "shared-credentials-file");
     assert_string_equal(f->creds->session_token, token);
 }
 
 static void
 test_parse_error_stops(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->credentials, "[default]\n[default]\n");
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
-    assert_int_equal(resolve(f), AWSCRED_ERR_CONFIG_PARSE);
+    fx_write(f, "credentials", "[default]\n[default]\n");
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    assert_int_equal(fx_resolve(f), AWSCRED_ERR_CONFIG_PARSE);
     assert_null(f->creds);
 }
 
@@ -464,34 +361,34 @@ test_parse_error_stops(void **state)
 static void
 test_region_order(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->config, "[default]\nregion = from-profile\n");
-    write_file(f->credentials, profiles_credentials);
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_write(f, "config", "[default]\nregion = from-profile\n");
+    fx_write(f, "credentials", profiles_credentials);
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
     assert_string_equal(f->creds->region, "from-profile");
-    set_env(f, "AWS_DEFAULT_REGION", "from-default-region");
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_set_env(f, "AWS_DEFAULT_REGION", "from-default-region");
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
     assert_string_equal(f->creds->region, "from-default-region");
-    set_env(f, "AWS_REGION", "from-region");
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_set_env(f, "AWS_REGION", "from-region");
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
     assert_string_equal(f->creds->region, "from-region");
     f->req.region = "from-flag";
-    expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
+    fx_expect_key(f, "AKIDDEFAULT", "shared-credentials-file");
     assert_string_equal(f->creds->region, "from-flag");
 }
 
 static void
 test_region_from_credentials_file(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
     /* The credentials file overrides the config file key by key. */
-    write_file(f->config, "[profile dev]\nregion = cfg-region\n");
-    write_file(f->credentials, "[dev]\naws_access_key_id = AK\n"
+    fx_write(f, "config", "[profile dev]\nregion = cfg-region\n");
+    fx_write(f, "credentials", "[dev]\naws_access_key_id = AK\n"
                "aws_secret_access_key = SK\nregion = cred-region\n");
     f->req.profile = "dev";
-    expect_key(f, "AK", "shared-credentials-file");
+    fx_expect_key(f, "AK", "shared-credentials-file");
     assert_string_equal(f->creds->region, "cred-region");
 }
 
@@ -500,11 +397,11 @@ test_region_from_credentials_file(void **state)
 static void
 test_describe(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct awscred_settings s;
 
-    write_file(f->config, "[profile dev]\nregion = eu-west-1\n");
-    set_env(f, "AWS_PROFILE", "dev");
+    fx_write(f, "config", "[profile dev]\nregion = eu-west-1\n");
+    fx_set_env(f, "AWS_PROFILE", "dev");
     assert_int_equal(awscred_describe(f->ctx, &f->req, &s, &f->err),
                      AWSCRED_OK);
     assert_string_equal(s.profile.value, "dev");
@@ -513,10 +410,10 @@ test_describe(void **state)
                         "['AWS_PROFILE', 'AWS_DEFAULT_PROFILE']");
     assert_string_equal(s.region.value, "eu-west-1");
     assert_string_equal(s.region.type, "config-file");
-    assert_string_equal(s.region.location, f->config);
+    assert_string_equal(s.region.location, fx_env(f, "AWS_CONFIG_FILE"));
     awscred_settings_clear(&s);
 
-    set_env(f, "AWS_DEFAULT_REGION", "us-east-2");
+    fx_set_env(f, "AWS_DEFAULT_REGION", "us-east-2");
     f->req.profile = "dev";
     assert_int_equal(awscred_describe(f->ctx, &f->req, &s, &f->err),
                      AWSCRED_OK);
@@ -549,7 +446,7 @@ static const char chain_config[] =
     "[profile empty]\nregion = x\n";
 
 static void
-resolver_for(struct fixture *f, struct resolver *r, const char *top)
+resolver_for(struct fx *f, struct resolver *r, const char *top)
 {
     memset(r, 0, sizeof(*r));
     r->ctx = f->ctx;
@@ -560,7 +457,7 @@ resolver_for(struct fixture *f, struct resolver *r, const char *top)
 }
 
 static enum provider_outcome
-source(struct fixture *f, const char *top, const char *src)
+source(struct fx *f, const char *top, const char *src)
 {
     struct resolver r;
     enum provider_outcome outcome;
@@ -576,9 +473,9 @@ source(struct fixture *f, const char *top, const char *src)
 static void
 test_source_profile_rules(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
 
-    write_file(f->config, chain_config);
+    fx_write(f, "config", chain_config);
     assert_int_equal(source(f, "top", "keys"), PROVIDER_FOUND);
     assert_string_equal(f->creds->access_key_id, "AKKEYS");
     assert_string_equal(f->creds->method, "config-file");
@@ -605,10 +502,10 @@ test_source_profile_rules(void **state)
 static void
 test_source_profile_cycle(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct resolver r;
 
-    write_file(f->config, chain_config);
+    fx_write(f, "config", chain_config);
     resolver_for(f, &r, "top");
     r.visited[r.nvisited++] = "mid";
     assert_int_equal(resolve_source_profile(&r, "top", &f->creds, &f->err),
@@ -623,10 +520,10 @@ test_source_profile_cycle(void **state)
 static void
 test_credential_source(void **state)
 {
-    struct fixture *f = *state;
+    struct fx *f = *state;
     struct resolver r;
 
-    write_file(f->config, chain_config);
+    fx_write(f, "config", chain_config);
     resolver_for(f, &r, "top");
     assert_int_equal(resolve_credential_source(&r, "top", "environment",
                                                &f->creds, &f->err),
@@ -642,8 +539,8 @@ test_credential_source(void **state)
                         "credential_source referenced in profile top");
     /* The environment provider works here even with --profile. */
     r.profile_explicit = true;
-    set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
-    set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
+    fx_set_env(f, "AWS_ACCESS_KEY_ID", "AKIDENV");
+    fx_set_env(f, "AWS_SECRET_ACCESS_KEY", "senv");
     assert_int_equal(resolve_credential_source(&r, "top", "Environment",
                                                &f->creds, &f->err),
                      PROVIDER_FOUND);
@@ -652,7 +549,7 @@ test_credential_source(void **state)
     cfg_free(r.cfg);
 }
 
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
 
 int
 main(void)

@@ -25,7 +25,7 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
-#include "provider_test.h"
+#include "fixture.h"
 
 #define START_URL "https://my-sso-portal.awsapps.com/start"
 #define ACCOUNT "111122223333"
@@ -62,14 +62,14 @@
 static int
 setup(void **state)
 {
-    struct ptest *t = ptest_new(true);
+    struct fx *t = fx_new(true);
 
     if (t == NULL)
         return -1;
-    ptest_set_envf(t, "AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:%d",
-                   t->fs.port);
-    ptest_set_envf(t, "AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:%d/",
-                   t->fs.port);
+    fx_set_envf(t, "AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:%d",
+                t->fs.port);
+    fx_set_envf(t, "AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:%d/",
+                t->fs.port);
     *state = t;
     return 0;
 }
@@ -77,9 +77,9 @@ setup(void **state)
 /* ---- Fixtures ---------------------------------------------------------- */
 
 static void
-config(struct ptest *t, const char *text)
+config(struct fx *t, const char *text)
 {
-    ptest_set_envf(t, "AWS_CONFIG_FILE", "%s", ptest_write(t, "config", text));
+    fx_set_envf(t, "AWS_CONFIG_FILE", "%s", fx_write(t, "config", text));
 }
 
 static const char *
@@ -98,7 +98,7 @@ iso_at(time_t when)
 /* A token file as `aws sso login` writes it, expiring in `left` s, with
    extra members (or ""). */
 static void
-token(struct ptest *t, const char *rel, const char *access, long left,
+token(struct fx *t, const char *rel, const char *access, long left,
       const char *extra)
 {
     char json[2048];
@@ -107,7 +107,7 @@ token(struct ptest *t, const char *rel, const char *access, long left,
              "{\"startUrl\": \"" START_URL "\", \"region\": \"us-east-1\", "
              "\"accessToken\": \"%s\", \"expiresAt\": \"%s\"%s}",
              access, iso_at(time(NULL) + left), extra);
-    ptest_write(t, rel, json);
+    fx_write(t, rel, json);
 }
 
 /* What a refreshable token file also holds. */
@@ -140,7 +140,7 @@ role_reply(long left)
 
 /* Portal and OIDC routes; NULL: that route is absent (404). */
 static void
-script(struct ptest *t, const char *portal, const char *oidc)
+script(struct fx *t, const char *portal, const char *oidc)
 {
     char json[8192];
     int n;
@@ -160,7 +160,7 @@ script(struct ptest *t, const char *portal, const char *oidc)
 }
 
 static char *
-slurp(struct ptest *t, const char *rel)
+slurp(struct fx *t, const char *rel)
 {
     char path[512];
     FILE *f;
@@ -181,7 +181,7 @@ slurp(struct ptest *t, const char *rel)
 }
 
 static void
-remove_file(struct ptest *t, const char *rel)
+remove_file(struct fx *t, const char *rel)
 {
     char path[512];
 
@@ -190,7 +190,7 @@ remove_file(struct ptest *t, const char *rel)
 }
 
 static int
-file_mode(struct ptest *t, const char *rel)
+file_mode(struct fx *t, const char *rel)
 {
     char path[512];
     struct stat st;
@@ -200,35 +200,21 @@ file_mode(struct ptest *t, const char *rel)
 }
 
 static void
-expect_ok(struct ptest *t, const char *profile, const char *akid)
+expect_ok(struct fx *t, const char *profile, const char *akid)
 {
-    struct awscred_credentials *c;
-    struct awscred_error err;
-
-    if (ptest_resolve(t, profile, &c, &err) != AWSCRED_OK)
-        fail_msg("resolve failed: %s (%s)", err.message, err.where);
-    assert_string_equal(c->access_key_id, akid);
-    assert_string_equal(c->method, "sso");
-    assert_string_equal(c->account_id, ACCOUNT);
-    awscred_credentials_free(c);
+    t->req.profile = profile;
+    fx_expect_key(t, akid, "sso");
+    assert_string_equal(t->creds->account_id, ACCOUNT);
 }
 
 static void
-expect_error(struct ptest *t, const char *profile,
+expect_error(struct fx *t, const char *profile,
              enum awscred_status status, const char *message)
 {
-    struct awscred_credentials *c;
-    struct awscred_error err;
-    enum awscred_status st = ptest_resolve(t, profile, &c, &err);
-
-    if (st != status)
-        fail_msg("status %d, wanted %d: %s (%s)", st, status, err.message,
-                 err.where);
-    assert_null(c);
-    if (message != NULL)
-        assert_string_equal(err.message, message);
+    t->req.profile = profile;
+    fx_expect_error(t, status, message);
     if (status != AWSCRED_ERR_NO_CREDENTIALS)
-        assert_string_equal(err.provider, "sso");
+        assert_string_equal(t->err.provider, "sso");
 }
 
 /* ---- Success ----------------------------------------------------------- */
@@ -236,24 +222,22 @@ expect_error(struct ptest *t, const char *profile,
 static void
 test_session_ok(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
     const char *log;
     time_t now = time(NULL);
 
     config(t, SESSION_CONFIG);
     token(t, TOKEN_SESSION, "tok-1", 3600, "");
     script(t, role_reply(7200), NULL);
-    assert_int_equal(ptest_resolve(t, "dev", &c, &err), AWSCRED_OK);
-    assert_string_equal(c->access_key_id, "ASIASSO");
-    assert_string_equal(c->secret_access_key, "ssosecret");
-    assert_string_equal(c->session_token, "ssotoken");
-    assert_string_equal(c->method, "sso");
-    assert_string_equal(c->account_id, ACCOUNT);
-    assert_string_equal(c->profile, "dev");
-    assert_true(c->expiration >= now + 7199 && c->expiration <= now + 7260);
-    awscred_credentials_free(c);
+    t->req.profile = "dev";
+    assert_int_equal(fx_resolve(t), AWSCRED_OK);
+    assert_string_equal(t->creds->access_key_id, "ASIASSO");
+    assert_string_equal(t->creds->secret_access_key, "ssosecret");
+    assert_string_equal(t->creds->session_token, "ssotoken");
+    assert_string_equal(t->creds->method, "sso");
+    assert_string_equal(t->creds->account_id, ACCOUNT);
+    assert_string_equal(t->creds->profile, "dev");
+    assert_true(t->creds->expiration >= now + 7199 && t->creds->expiration <= now + 7260);
     log = fault_server_log(&t->fs);
     assert_int_equal(fault_server_requests(&t->fs), 1);
     assert_non_null(strstr(log, "\"query\": \"role_name=ReadOnly&account_id="
@@ -265,7 +249,7 @@ test_session_ok(void **state)
 static void
 test_legacy_ok(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     config(t, LEGACY_CONFIG);
     token(t, TOKEN_LEGACY, "tok-legacy", 3600, "");
@@ -282,7 +266,7 @@ test_legacy_ok(void **state)
 static void
 test_role_cache(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     cJSON *doc;
     const cJSON *creds;
     char *text;
@@ -321,7 +305,7 @@ test_role_cache(void **state)
              "{\"ProviderType\": \"sso\", \"Credentials\": {\"AccessKeyId\": "
              "\"ASIAFROMCLI\", \"SecretAccessKey\": \"s\", \"SessionToken\": "
              "\"t\", \"Expiration\": \"%s\"}}", iso_at(time(NULL) + 3600));
-    ptest_write(t, ROLE_SESSION, cli_entry);
+    fx_write(t, ROLE_SESSION, cli_entry);
     expect_ok(t, "dev", "ASIAFROMCLI");
     assert_int_equal(fault_server_requests(&t->fs), 0);
 
@@ -330,7 +314,7 @@ test_role_cache(void **state)
              "{\"ProviderType\": \"sso\", \"Credentials\": {\"AccessKeyId\": "
              "\"ASIAOLD\", \"SecretAccessKey\": \"s\", \"SessionToken\": "
              "\"t\", \"Expiration\": \"%s\"}}", iso_at(time(NULL) + 840));
-    ptest_write(t, ROLE_SESSION, cli_entry);
+    fx_write(t, ROLE_SESSION, cli_entry);
     token(t, TOKEN_SESSION, "tok-1", 3600, "");
     expect_ok(t, "dev", "ASIASSO");
     assert_int_equal(fault_server_requests(&t->fs), 1);
@@ -339,7 +323,7 @@ test_role_cache(void **state)
 static void
 test_no_cache_write(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     awscred_context_set_flags(t->ctx, AWSCRED_FLAG_NO_IMDS
                                           | AWSCRED_FLAG_NO_CACHE_WRITE);
@@ -354,7 +338,7 @@ test_no_cache_write(void **state)
 static void
 test_endpoints(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     char text[1024];
 
     snprintf(text, sizeof text,
@@ -368,7 +352,7 @@ test_endpoints(void **state)
              "sso =\n"
              "  endpoint_url = http://127.0.0.1:%d/base/\n", t->fs.port);
     config(t, text);
-    ptest_set_env(t, "AWS_ENDPOINT_URL_SSO", NULL);
+    fx_set_env(t, "AWS_ENDPOINT_URL_SSO", NULL);
     token(t, TOKEN_LEGACY, "tok-1", 3600, "");
     fault_server_script(&t->fs, "{\"routes\": [{\"prefix\": \"/base/\", "
                         "\"response\": {\"status\": 403}}]}");
@@ -399,7 +383,7 @@ test_endpoints(void **state)
 static void
 test_missing_config(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     config(t, "[profile dev]\nsso_account_id = " ACCOUNT "\n");
     expect_error(t, "dev", AWSCRED_ERR_INVALID_CONFIG,
@@ -421,7 +405,7 @@ test_missing_config(void **state)
 static void
 test_session_errors(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     config(t, "[profile dev]\nsso_session = nope\nsso_account_id = 1\n"
               "sso_role_name = r\n");
@@ -458,9 +442,7 @@ test_session_errors(void **state)
 static void
 test_token_missing_or_invalid(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
     char path[512];
 
     script(t, role_reply(7200), NULL);
@@ -471,14 +453,15 @@ test_token_missing_or_invalid(void **state)
     expect_error(t, "old", AWSCRED_ERR_SSO_TOKEN,
                  "Error loading SSO Token: Token for " START_URL
                  " does not exist");
-    ptest_write(t, TOKEN_LEGACY, "{\"accessToken\": \"x\"}");
-    assert_int_equal(ptest_resolve(t, "old", &c, &err),
+    fx_write(t, TOKEN_LEGACY, "{\"accessToken\": \"x\"}");
+    t->req.profile = "old";
+    assert_int_equal(fx_resolve(t),
                      AWSCRED_ERR_SSO_TOKEN);
-    assert_string_equal(err.message, "Error loading SSO Token: Token for "
+    assert_string_equal(t->err.message, "Error loading SSO Token: Token for "
                         START_URL " is invalid");
     snprintf(path, sizeof path, "%s/" TOKEN_LEGACY, t->tmp);
-    assert_string_equal(err.where, path);
-    ptest_write(t, TOKEN_LEGACY, "{not json");
+    assert_string_equal(t->err.where, path);
+    fx_write(t, TOKEN_LEGACY, "{not json");
     expect_error(t, "old", AWSCRED_ERR_SSO_TOKEN, NULL);
     /* A token that would inject a header. */
     token(t, TOKEN_LEGACY, "a\\r\\nX-Evil: 1", 3600, "");
@@ -489,7 +472,7 @@ test_token_missing_or_invalid(void **state)
 static void
 test_token_expired(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     script(t, role_reply(7200), "{\"status\": 500}");
     /* Legacy: refused locally, as current botocore does. */
@@ -508,7 +491,7 @@ test_token_expired(void **state)
 static void
 test_refresh_ok(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     cJSON *doc;
     char *text;
     int64_t expires;
@@ -568,7 +551,7 @@ keep_warning(void *arg, int priority, const char *message)
 static void
 test_refresh_failures(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     char *before, *after, warning[256] = "";
 
     config(t, SESSION_CONFIG);
@@ -613,7 +596,7 @@ test_refresh_failures(void **state)
     /* OIDC unreachable: a valid token is kept; with an expired one the
        transport error comes through, as in botocore. */
     remove_file(t, ROLE_SESSION);
-    ptest_set_env(t, "AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:1");
+    fx_set_env(t, "AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:1");
     token(t, TOKEN_SESSION, "tok-1", 300, registration(86400));
     expect_ok(t, "dev", "ASIASSO");
     remove_file(t, ROLE_SESSION);
@@ -632,7 +615,7 @@ test_refresh_failures(void **state)
 static void
 test_refresh_needs_cache_write(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     awscred_context_set_flags(t->ctx, AWSCRED_FLAG_NO_IMDS
                                           | AWSCRED_FLAG_NO_CACHE_WRITE);
@@ -649,9 +632,7 @@ test_refresh_needs_cache_write(void **state)
 static void
 test_portal_errors(void **state)
 {
-    struct ptest *t = *state;
-    struct awscred_credentials *c;
-    struct awscred_error err;
+    struct fx *t = *state;
     char url[256];
 
     config(t, SESSION_CONFIG);
@@ -661,17 +642,19 @@ test_portal_errors(void **state)
 
     script(t, "{\"status\": 401, \"json\": {\"message\": \"Session token "
               "not found or invalid\"}}", NULL);
-    assert_int_equal(ptest_resolve(t, "dev", &c, &err), AWSCRED_ERR_SSO_TOKEN);
-    assert_string_equal(err.message, UNAUTHORIZED);
-    assert_string_equal(err.where, url);
+    t->req.profile = "dev";
+    assert_int_equal(fx_resolve(t), AWSCRED_ERR_SSO_TOKEN);
+    assert_string_equal(t->err.message, UNAUTHORIZED);
+    assert_string_equal(t->err.where, url);
     assert_int_equal(fault_server_requests(&t->fs), 1);
 
     script(t, "{\"status\": 500}", NULL);
-    assert_int_equal(ptest_resolve(t, "dev", &c, &err), AWSCRED_ERR_SERVICE);
-    assert_string_equal(err.message, "An error occurred (500) when calling "
+    t->req.profile = "dev";
+    assert_int_equal(fx_resolve(t), AWSCRED_ERR_SERVICE);
+    assert_string_equal(t->err.message, "An error occurred (500) when calling "
                         "the GetRoleCredentials operation (reached max "
                         "retries: 2): Internal Server Error");
-    assert_string_equal(err.where, url);
+    assert_string_equal(t->err.where, url);
     assert_int_equal(fault_server_requests(&t->fs), 3);
 
     script(t, "{\"status\": 503, \"body\": \"busy\"}, "
@@ -691,15 +674,16 @@ test_portal_errors(void **state)
     assert_int_equal(fault_server_requests(&t->fs), 1);
 
     /* D4.10 the portal's host does not resolve: an error naming it. */
-    ptest_set_env(t, "AWS_ENDPOINT_URL_SSO", "http://portal.awscred.invalid");
-    assert_int_equal(ptest_resolve(t, "dev", &c, &err), AWSCRED_ERR_NETWORK);
-    assert_non_null(strstr(err.message, "portal.awscred.invalid"));
+    fx_set_env(t, "AWS_ENDPOINT_URL_SSO", "http://portal.awscred.invalid");
+    t->req.profile = "dev";
+    assert_int_equal(fx_resolve(t), AWSCRED_ERR_NETWORK);
+    assert_non_null(strstr(t->err.message, "portal.awscred.invalid"));
 }
 
 static void
 test_bad_replies(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     char message[512];
 
     config(t, SESSION_CONFIG);
@@ -728,7 +712,7 @@ test_bad_replies(void **state)
 static void
 test_misbehaving_portal(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     static const char *const faults[] = {
         "{\"hang\": -1}",
         "{\"json\": {\"roleCredentials\": {}}, \"trickle\": 0.5}",
@@ -742,20 +726,19 @@ test_misbehaving_portal(void **state)
     config(t, SESSION_CONFIG);
     token(t, TOKEN_SESSION, "tok-1", 3600, "");
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
-        struct awscred_credentials *c;
-        struct awscred_error err;
         enum awscred_status st;
         struct timespec t0, t1;
 
         script(t, faults[i], NULL);
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        st = ptest_resolve(t, "dev", &c, &err);
+        t->req.profile = "dev";
+        st = fx_resolve(t);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (st != AWSCRED_ERR_NETWORK && st != AWSCRED_ERR_TIMEOUT)
-            fail_msg("fault %s: status %d (%s)", faults[i], st, err.message);
-        assert_null(c);
-        assert_string_equal(err.provider, "sso");
-        assert_non_null(strstr(err.where, "/federation/credentials"));
+            fail_msg("fault %s: status %d (%s)", faults[i], st, t->err.message);
+        assert_null(t->creds);
+        assert_string_equal(t->err.provider, "sso");
+        assert_non_null(strstr(t->err.where, "/federation/credentials"));
         if (t1.tv_sec - t0.tv_sec >= 5)
             fail_msg("fault %s took %lld s", faults[i],
                      (long long) (t1.tv_sec - t0.tv_sec));
@@ -765,7 +748,7 @@ test_misbehaving_portal(void **state)
 static void
 test_redirect_not_followed(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     char json[512];
 
     config(t, SESSION_CONFIG);
@@ -784,17 +767,15 @@ test_redirect_not_followed(void **state)
 static void
 test_source_profile(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
     char json[4096];
-    struct awscred_credentials *c;
-    struct awscred_error err;
 
     config(t, SESSION_CONFIG "[profile chained]\n"
               "role_arn = arn:aws:iam::123456789012:role/next\n"
               "source_profile = dev\n");
-    ptest_set_envf(t, "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:%d/sts",
-                   t->fs.port);
-    ptest_set_env(t, "AWS_REGION", "us-east-1");
+    fx_set_envf(t, "AWS_ENDPOINT_URL_STS", "http://127.0.0.1:%d/sts",
+                t->fs.port);
+    fx_set_env(t, "AWS_REGION", "us-east-1");
     token(t, TOKEN_SESSION, "tok-1", 3600, "");
     snprintf(json, sizeof json,
              "{\"routes\": [{\"path\": \"/federation/credentials\", "
@@ -809,11 +790,11 @@ test_source_profile(void **state)
              "</AssumeRoleResult></AssumeRoleResponse>\"}}]}",
              role_reply(7200));
     fault_server_script(&t->fs, json);
-    if (ptest_resolve(t, "chained", &c, &err) != AWSCRED_OK)
-        fail_msg("resolve failed: %s (%s)", err.message, err.where);
-    assert_string_equal(c->access_key_id, "ASIANEXT");
-    assert_string_equal(c->method, "assume-role");
-    awscred_credentials_free(c);
+    t->req.profile = "chained";
+    if (fx_resolve(t) != AWSCRED_OK)
+        fail_msg("resolve failed: %s (%s)", t->err.message, t->err.where);
+    assert_string_equal(t->creds->access_key_id, "ASIANEXT");
+    assert_string_equal(t->creds->method, "assume-role");
     assert_non_null(strstr(fault_server_log(&t->fs), "Credential=ASIASSO/"));
     assert_non_null(strstr(fault_server_log(&t->fs),
                            "\"x-amz-security-token\": \"ssotoken\""));
@@ -822,7 +803,7 @@ test_source_profile(void **state)
 static void
 test_not_configured(void **state)
 {
-    struct ptest *t = *state;
+    struct fx *t = *state;
 
     config(t, "[profile dev]\nregion = us-east-1\n");
     token(t, TOKEN_SESSION, "tok-1", 3600, "");
@@ -834,7 +815,7 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, ptest_teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fx_teardown)
         T(test_session_ok),
         T(test_legacy_ok),
         T(test_role_cache),

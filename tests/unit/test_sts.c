@@ -9,94 +9,39 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cache/cache.h"
-#include "internal.h"
+#include "fixture.h"
 #include "net/net.h"
 
-/* ---- A context with a fixed environment and a fake clock ------------- */
+/* ---- A context with a fixed environment and clock ---------------------- */
 
-struct fake {
-    const char *const *env;  /* name, value, ..., NULL */
-    int64_t now;
-};
-
-static const char *
-fake_getenv(void *arg, const char *name)
+/* A fixture whose environment is env (name, value, ..., NULL) and whose
+   CLOCK_REALTIME says now. */
+static struct fx *
+fixture(const char *const *env, int64_t now)
 {
-    const struct fake *f = arg;
-
-    for (size_t i = 0; f->env != NULL && f->env[i] != NULL; i += 2)
-        if (strcmp(f->env[i], name) == 0)
-            return f->env[i + 1];
-    return NULL;
-}
-
-static int
-fake_clock(void *arg, clockid_t which, struct timespec *now)
-{
-    const struct fake *f = arg;
-
-    if (which != CLOCK_REALTIME)
-        return clock_gettime(which, now);
-    now->tv_sec = (time_t) f->now;
-    now->tv_nsec = 0;
-    return 0;
-}
-
-static struct awscred_context *
-new_context(struct fake *f, const char *home)
-{
-    struct awscred_context *ctx = awscred_context_new();
-
-    assert_non_null(ctx);
-    awscred_context_set_env(ctx, fake_getenv, f);
-    awscred_context_set_clock(ctx, fake_clock, f);
-    assert_int_equal(awscred_context_set_user(ctx, "tester", getuid(),
-                                              getgid(), home),
-                     0);
-    assert_int_equal(
-        awscred_context_set_net_module(ctx, getenv("AWSCRED_NET_MODULE")), 0);
-    return ctx;
-}
-
-static char tmpdir[64];
-
-static int
-make_tmpdir(void **state)
-{
-    (void) state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/awscred-test-sts.XXXXXX");
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int
-remove_tmpdir(void **state)
-{
-    char cmd[128];
-
-    (void) state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
+    struct fx *f = fx_new(false);
 
     assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    fx_set_envs(f, env);
+    fx_fix_clock(f, now);
+    return f;
 }
 
 /* ---- Cache keys: what botocore computes for the same arguments -------- */
@@ -119,8 +64,8 @@ assert_key(struct awscred_context *ctx, const struct cache_key_item *items,
 static void
 test_cache_key_with_tags(void **state)
 {
-    struct fake f = {NULL, 1700000000};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 1700000000);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_error err;
     static const char *const transitive[] = {"login"};
     const char *tags[] = {"login", "alice", "via", "sshd"};
@@ -146,14 +91,14 @@ test_cache_key_with_tags(void **state)
     items[0].str = items[1].str = "alice";
     assert_key(ctx, items, 3, CACHE_KEY_SPACED,
                "181637a36239bb2987d8f8a50b46ddabc95efcef");
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
 test_cache_key_matches_botocore(void **state)
 {
-    struct fake f = {NULL, 1700000000};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 1700000000);
+    struct awscred_context *ctx = f->ctx;
     const struct cache_key_item role[] = {
         {"RoleArn", "arn:aws:iam::123456789012:role/demo", 0}};
     /* given out of order: the key sorts them */
@@ -179,11 +124,12 @@ test_cache_key_matches_botocore(void **state)
                "0521d1f6a6c4e68f9e18540309367cc3cccb6305");
     assert_key(ctx, odd, 2, CACHE_KEY_SPACED,
                "ddb453846a987cada1cfa7b318f89db60121f79a");
-    awscred_context_free(ctx);
+    fx_free(f);
 
     /* A cache hit needs only the key: the network module (libcurl,
        OpenSSL) is not loaded for it, so a missing one does not matter. */
-    ctx = new_context(&f, tmpdir);
+    f = fixture(NULL, 1700000000);
+    ctx = f->ctx;
     assert_int_equal(
         awscred_context_set_net_module(ctx, "/nonexistent/awscred-net.so"),
         0);
@@ -192,7 +138,7 @@ test_cache_key_matches_botocore(void **state)
     assert_key(ctx, sso, 3, CACHE_KEY_COMPACT,
                "0521d1f6a6c4e68f9e18540309367cc3cccb6305");
     assert_null(ctx->net);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- Cache entries ---------------------------------------------------- */
@@ -206,13 +152,13 @@ test_cache_key_matches_botocore(void **state)
 static void
 check_entry(const char *expiration, int64_t now, bool usable)
 {
-    struct fake f = {NULL, now};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, now);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_credentials *creds = NULL;
     struct awscred_error err;
     char dir[128], path[192], text[512];
 
-    snprintf(dir, sizeof(dir), "%s/.aws/cli/cache", tmpdir);
+    snprintf(dir, sizeof(dir), "%s/.aws/cli/cache", f->tmp);
     snprintf(path, sizeof(path), "%s/testkey.json", dir);
     snprintf(text, sizeof(text), ENTRY, expiration);
     assert_int_equal(file_write_atomic(ctx, path, text, strlen(text), &err),
@@ -230,7 +176,7 @@ check_entry(const char *expiration, int64_t now, bool usable)
         assert_int_equal(creds->expiration, 1800000000);
     }
     awscred_credentials_free(creds);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
@@ -257,19 +203,19 @@ test_cache_expiry_window(void **state)
 static void
 test_cache_store_honours_no_write(void **state)
 {
-    struct fake f = {NULL, 1700000000};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 1700000000);
+    struct awscred_context *ctx = f->ctx;
     char path[192];
 
     (void) state;
-    snprintf(path, sizeof(path), "%s/.aws/cli/cache/nowrite.json", tmpdir);
+    snprintf(path, sizeof(path), "%s/.aws/cli/cache/nowrite.json", f->tmp);
     awscred_context_set_flags(ctx, AWSCRED_FLAG_NO_CACHE_WRITE);
     cache_store(ctx, "nowrite", "{}");
     assert_int_equal(access(path, F_OK), -1);
     awscred_context_set_flags(ctx, 0);
     cache_store(ctx, "nowrite", "{}");
     assert_int_equal(access(path, F_OK), 0);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- XML -------------------------------------------------------------- */
@@ -287,8 +233,8 @@ test_xml_success_document(void **state)
         "</Credentials></AssumeRoleResult>"
         "<ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata>"
         "</AssumeRoleResponse>";
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_error err;
     struct net_xml xml;
 
@@ -304,7 +250,7 @@ test_xml_success_document(void **state)
     assert_string_equal(net_xml_find(&xml, "RequestId"), "r-1");
     assert_null(net_xml_find(&xml, "Id"));
     net_xml_free(&xml);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
@@ -325,8 +271,8 @@ assert_xml_refused(struct awscred_context *ctx, const char *doc,
 static void
 test_xml_refuses_bad_documents(void **state)
 {
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
 
     (void) state;
     assert_xml_refused(ctx, "<a><b>", "Unable to parse response");
@@ -340,7 +286,7 @@ test_xml_refuses_bad_documents(void **state)
                        "</a></a></a></a></a></a></a></a></a></a></a></a></a>"
                        "</a></a></a></a>",
                        "nested too deeply");
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- Endpoints -------------------------------------------------------- */
@@ -382,15 +328,14 @@ check_endpoint_flags(unsigned flags, const char *const *env,
                      const char *url_expected, const char *region_expected,
                      const char *error_expected)
 {
-    struct fake f = {env, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(env, 0);
+    struct awscred_context *ctx = f->ctx;
     struct resolver r;
     struct awscred_error err;
     const char *signing = NULL;
     char path[128], *url = NULL;
 
-    snprintf(path, sizeof(path), "%s/config", tmpdir);
-    write_file(path, config_text);
+    snprintf(path, sizeof(path), "%s", fx_write(f, "config", config_text));
     memset(&r, 0, sizeof(r));
     r.ctx = ctx;
     r.profile = profile;
@@ -415,7 +360,7 @@ check_endpoint_flags(unsigned flags, const char *const *env,
     }
     free(url);
     cfg_free(r.cfg);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
@@ -513,8 +458,8 @@ test_file_endpoints_refused(void **state)
     static const char *const general[] = {
         "AWS_ENDPOINT_URL", "http://all-env.example/x", NULL, NULL};
     const unsigned deny = AWSCRED_FLAG_NO_FILE_ENDPOINTS;
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
     struct resolver r;
     struct awscred_error err;
     char path[128], *bundle = NULL;
@@ -534,7 +479,7 @@ test_file_endpoints_refused(void **state)
                          "https://sts.eu-west-1.amazonaws.com/", "eu-west-1",
                          NULL);
 
-    snprintf(path, sizeof(path), "%s/config", tmpdir);
+    snprintf(path, sizeof(path), "%s", fx_write(f, "config", config_text));
     memset(&r, 0, sizeof(r));
     r.ctx = ctx;
     r.profile = "withbundle";
@@ -551,7 +496,7 @@ test_file_endpoints_refused(void **state)
                                      " disabled by the administrator");
     assert_non_null(strstr(err.where, "/config:20"));
     cfg_free(r.cfg);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- The module is loaded lazily and refused when asked --------------- */
@@ -559,8 +504,8 @@ test_file_endpoints_refused(void **state)
 static void
 test_no_network_flag(void **state)
 {
-    struct fake f = {NULL, 0};
-    struct awscred_context *ctx = new_context(&f, tmpdir);
+    struct fx *f = fixture(NULL, 0);
+    struct awscred_context *ctx = f->ctx;
     struct net_request req;
     struct net_response resp;
     struct awscred_error err;
@@ -581,7 +526,218 @@ test_no_network_flag(void **state)
     assert_non_null(strstr(err.message, "Could not connect to the endpoint "
                                         "URL: \"http://127.0.0.1:9/\""));
     assert_string_equal(err.where, "http://127.0.0.1:9/");
-    awscred_context_free(ctx);
+    fx_free(f);
+}
+
+/* ---- Rows of the fault catalogue (tests/FAULTS.md) --------------------- */
+
+/* A fixture for an STS call through the build tree's network module,
+   its config an assume-role profile "role" over static keys (the STS
+   endpoint comes from AWS_ENDPOINT_URL_STS). */
+static struct fx *
+sts_fixture(void)
+{
+    struct fx *f = fx_new(false);
+    struct awscred_limits limits = {.total_timeout_ms = 20000};
+
+    assert_non_null(f);
+    awscred_context_set_flags(f->ctx, AWSCRED_FLAG_NO_IMDS
+                                          | AWSCRED_FLAG_NO_CACHE_WRITE);
+    awscred_context_set_limits(f->ctx, &limits);
+    fx_set_env(f, "AWS_CONFIG_FILE",
+               fx_write(f, "sts-config",
+                        "[profile role]\n"
+                        "role_arn = arn:aws:iam::123456789012:role/r\n"
+                        "source_profile = base\n"
+                        "region = us-east-1\n"
+                        "[profile base]\n"
+                        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                        "aws_secret_access_key = "
+                        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n"));
+    f->req.profile = "role";
+    return f;
+}
+
+/* D1.14: a source_profile loop (A -> B -> A) and a 50-deep chain: the
+   loop is named, the chain stops at the depth cap (32 hops); neither
+   gets as far as an STS call. (The role cache keys are SHA-1 digests
+   computed by the network module, so the test needs it.) */
+static void
+test_d1_source_profile_loop_and_depth_cap(void **state)
+{
+    struct fx *f = sts_fixture();
+    size_t cap = 16384, used;
+    char *text = malloc(cap);
+
+    (void) state;
+    assert_non_null(text);
+    used = (size_t) snprintf(text, cap,
+                             "[profile a]\nrole_arn = arn:aws:iam::"
+                             "123456789012:role/a\nsource_profile = b\n"
+                             "[profile b]\nrole_arn = arn:aws:iam::"
+                             "123456789012:role/b\nsource_profile = a\n");
+    for (int i = 0; i < 50; i++)
+        used += (size_t) snprintf(text + used, cap - used,
+                                  "[profile p%d]\nrole_arn = arn:aws:iam::"
+                                  "123456789012:role/r%d\nsource_profile ="
+                                  " p%d\n", i, i, i + 1);
+    snprintf(text + used, cap - used, "[profile p50]\naws_access_key_id ="
+             " AKIAFAULTSFAULTSFAUL\naws_secret_access_key = s\n");
+    fx_set_env(f, "AWS_CONFIG_FILE", fx_write(f, "chain-config", text));
+    free(text);
+
+    f->req.profile = "a";
+    fx_expect_error(f, AWSCRED_ERR_LOOP, NULL);
+    fx_expect_words(f, "Infinite loop in credential configuration");
+    fx_expect_words(f, "Visited profiles: ['a', 'b']");
+    f->req.profile = "p0";
+    fx_expect_error(f, AWSCRED_ERR_LOOP, NULL);
+    fx_expect_words(f, "Too many source_profile hops from profile p0");
+    fx_free(f);
+}
+
+/* D4.10: a DNS failure for STS: an error naming the host, promptly. */
+static void
+test_d4_dns_failure_names_host(void **state)
+{
+    struct fx *f = sts_fixture();
+    struct timespec a, b;
+
+    (void) state;
+    fx_set_env(f, "AWS_ENDPOINT_URL_STS", "http://sts.awscred.invalid/");
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_not_equal(fx_resolve(f), AWSCRED_OK);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    fx_expect_words(f, "sts.awscred.invalid");
+    print_message("# %s (%.0f ms)\n", f->err.message,
+                  fx_elapsed_ms(&a, &b));
+    assert_true(fx_elapsed_ms(&a, &b) < 15000);
+    fx_free(f);
+}
+
+static const char tls_server_py[] =
+    "import socket, ssl, sys\n"
+    "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+    "ctx.load_cert_chain(sys.argv[1], sys.argv[2])\n"
+    "s = socket.socket()\n"
+    "s.bind(('127.0.0.1', 0))\n"
+    "s.listen(8)\n"
+    "s.settimeout(60)\n"
+    "sys.stdout.write('%d\\n' % s.getsockname()[1])\n"
+    "sys.stdout.flush()\n"
+    "while True:\n"
+    "    c, _ = s.accept()\n"
+    "    try:\n"
+    "        t = ctx.wrap_socket(c, server_side=True)\n"
+    "        if t.recv(65536):\n"
+    "            with open(sys.argv[3], 'a') as log:\n"
+    "                log.write('request\\n')\n"
+    "        t.sendall(b'HTTP/1.1 500 Oops\\r\\nContent-Length: 0\\r\\n\\r\\n')\n"
+    "        t.close()\n"
+    "    except Exception:\n"
+    "        c.close()\n";
+
+/* Starts the TLS server above; returns its pid, *port set, or -1. */
+static pid_t
+start_tls_server(const char *cert, const char *key, const char *log,
+                 int *port)
+{
+    int fds[2];
+    char line[32];
+    size_t used = 0;
+    ssize_t n = 0;
+    pid_t pid;
+
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        /* Gone with the test, or after a minute without connections. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(fds[1], STDOUT_FILENO);
+        execl("/usr/bin/python3", "python3", "-c", tls_server_py, cert, key,
+              log, (char *) NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    /* The whole line, however the pipe delivers it. */
+    for (used = 0; pid > 0 && used < sizeof line - 1
+                   && memchr(line, '\n', used) == NULL; used += (size_t) n) {
+        n = read(fds[0], line + used, sizeof line - 1 - used);
+        if (n <= 0)
+            break;
+    }
+    close(fds[0]);
+    if (used == 0 || memchr(line, '\n', used) == NULL) {
+        if (pid > 0) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+        return -1;
+    }
+    line[used] = '\0';
+    *port = atoi(line);
+    return pid;
+}
+
+static long
+file_size(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0 ? (long) st.st_size : 0;
+}
+
+/* D4.11: TLS failure: an STS endpoint with a certificate nobody vouches
+   for (self-signed) fails closed, naming the endpoint, before any request
+   is sent; trusting that certificate through AWS_CA_BUNDLE reaches the
+   server, so the refusal was the certificate's. */
+static void
+test_d4_tls_failure_fails_closed(void **state)
+{
+    struct fx *f;
+    char cert[600], key[600], log[600], *cmd, url[64];
+    int port = 0;
+    pid_t server;
+
+    (void) state;
+    if (access("/usr/bin/python3", X_OK) != 0)
+        skip();
+    f = sts_fixture();
+    snprintf(cert, sizeof cert, "%s/cert.pem", f->tmp);
+    snprintf(key, sizeof key, "%s/key.pem", f->tmp);
+    snprintf(log, sizeof log, "%s/tls-requests", f->tmp);
+    cmd = xasprintf("openssl req -x509 -newkey ec -pkeyopt "
+                    "ec_paramgen_curve:prime256v1 -nodes -keyout '%s' "
+                    "-out '%s' -subj /CN=127.0.0.1 -days 1 >/dev/null 2>&1",
+                    key, cert);
+    if (system(cmd) != 0) {
+        free(cmd);
+        fx_free(f);
+        skip();
+    }
+    free(cmd);
+    server = start_tls_server(cert, key, log, &port);
+    assert_true(server > 0);
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/", port);
+    fx_set_env(f, "AWS_ENDPOINT_URL_STS", url);
+
+    assert_int_not_equal(fx_resolve(f), AWSCRED_OK);
+    print_message("# %s\n", f->err.message);
+    fx_expect_words(f, url);
+    fx_expect_words(f, "certificate");
+    assert_int_equal(file_size(log), 0);
+
+    fx_set_env(f, "AWS_CA_BUNDLE", cert);
+    assert_int_not_equal(fx_resolve(f), AWSCRED_OK);
+    print_message("# with AWS_CA_BUNDLE: %s\n", f->err.message);
+    fx_expect_words(f, "(500)");
+    assert_true(file_size(log) > 0);
+
+    kill(server, SIGTERM);
+    waitpid(server, NULL, 0);
+    fx_free(f);
 }
 
 int
@@ -599,11 +755,14 @@ main(void)
         cmocka_unit_test(test_sts_endpoint_variants),
         cmocka_unit_test(test_file_endpoints_refused),
         cmocka_unit_test(test_no_network_flag),
+        cmocka_unit_test(test_d1_source_profile_loop_and_depth_cap),
+        cmocka_unit_test(test_d4_dns_failure_names_host),
+        cmocka_unit_test(test_d4_tls_failure_fails_closed),
     };
 
     if (getenv("AWSCRED_NET_MODULE") == NULL) {
         printf("1..0 # SKIP AWSCRED_NET_MODULE is not set\n");
         return 0;
     }
-    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

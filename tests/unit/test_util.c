@@ -24,32 +24,10 @@
 #include <openssl/evp.h>
 
 #include "common/fdio.h"
+#include "fixture.h"
 #include "internal.h"
 #include "util/sha1.h"
 #include "util/sha256.h"
-
-static const char *
-fake_env(void *arg, const char *name)
-{
-    const char *const *pairs = arg;
-
-    for (; pairs[0] != NULL; pairs += 2)
-        if (strcmp(pairs[0], name) == 0)
-            return pairs[1];
-    return NULL;
-}
-
-static struct awscred_context *
-make_ctx(const char *const *env, const char *home)
-{
-    struct awscred_context *ctx = awscred_context_new();
-
-    assert_non_null(ctx);
-    awscred_context_set_env(ctx, fake_env, (void *) env);
-    assert_int_equal(awscred_context_set_user(ctx, "alice", getuid(), getgid(),
-                                              home), 0);
-    return ctx;
-}
 
 static void
 expect_path(struct awscred_context *ctx, const char *raw, const char *want)
@@ -65,9 +43,13 @@ expect_path(struct awscred_context *ctx, const char *raw, const char *want)
 static void
 test_path_expand(void **state)
 {
-    static const char *const env[] = {"DIR", "/data", "EMPTY", "", NULL, NULL};
-    struct awscred_context *ctx = make_ctx(env, "/home/alice/");
+    static const char *const env[] = {"DIR", "/data", "EMPTY", "", NULL};
+    struct fx *f = fx_new(false);
+    struct awscred_context *ctx = f->ctx;
 
+    fx_set_envs(f, env);
+    assert_int_equal(awscred_context_set_user(ctx, "alice", getuid(),
+                                              getgid(), "/home/alice/"), 0);
     expect_path(ctx, "~/.aws/config", "/home/alice/.aws/config");
     expect_path(ctx, "~", "/home/alice");
     expect_path(ctx, "$DIR/x", "/data/x");
@@ -77,7 +59,7 @@ test_path_expand(void **state)
     expect_path(ctx, "a$EMPTY.b", "a.b");
     expect_path(ctx, "~bob/x", "~bob/x");
     expect_path(ctx, "$", "$");
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
@@ -227,49 +209,25 @@ test_json_strict(void **state)
     json_free(tree);
 }
 
-static char tmpdir[64];
-
-static int
-make_tmpdir(void **state)
-{
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/awscred-util-XXXXXX");
-    return mkdtemp(tmpdir) != NULL ? 0 : -1;
-}
-
-static int
-remove_tmpdir(void **state)
-{
-    char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-    int rc = system(cmd);
-
-    free(cmd);
-    return rc;
-}
-
+/* A copy of the path of relpath under the fixture's home, written with
+   content and mode. */
 static char *
-tmp_file(const char *name, const char *content, mode_t mode)
+tmp_file(struct fx *f, const char *name, const char *content, mode_t mode)
 {
-    char *path = xasprintf("%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "we");
-
-    assert_non_null(f);
-    fputs(content, f);
-    fclose(f);
-    assert_int_equal(chmod(path, mode), 0);
-    return path;
+    return xasprintf("%s", fx_write_mode(f, name, content, mode));
 }
 
 static void
 test_file_read(void **state)
 {
-    static const char *const env[] = {NULL, NULL};
-    struct awscred_context *ctx = make_ctx(env, tmpdir);
+    struct fx *f = fx_new(false);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_error err;
     struct awscred_limits limits = {.max_file_bytes = 16};
     char *data, *path, *fifo;
     size_t len;
 
-    path = tmp_file("ok", "hello", 0644);
+    path = tmp_file(f, "ok", "hello", 0644);
     assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
                      AWSCRED_OK);
     assert_string_equal(data, "hello");
@@ -277,14 +235,14 @@ test_file_read(void **state)
     secret_free_n(data, len + 1);
     free(path);
 
-    path = xasprintf("%s/missing", tmpdir);
+    path = xasprintf("%s/missing", f->tmp);
     assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
                      AWSCRED_OK);
     assert_null(data);
     free(path);
 
     /* Group- or world-writable: only refused in strict mode. */
-    path = tmp_file("open", "x", 0666);
+    path = tmp_file(f, "open", "x", 0666);
     assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
                      AWSCRED_OK);
     secret_free_n(data, len + 1);
@@ -296,28 +254,28 @@ test_file_read(void **state)
     free(path);
 
     awscred_context_set_limits(ctx, &limits);
-    path = tmp_file("big", "0123456789abcdefX", 0600);
+    path = tmp_file(f, "big", "0123456789abcdefX", 0600);
     assert_int_equal(file_read(ctx, path, "config file", &data, &len, &err),
                      AWSCRED_ERR_FILE);
     assert_non_null(strstr(err.message, "larger than 16 bytes"));
     free(path);
 
-    fifo = xasprintf("%s/fifo", tmpdir);
+    fifo = xasprintf("%s/fifo", f->tmp);
     assert_int_equal(mkfifo(fifo, 0600), 0);
     assert_int_equal(file_read(ctx, fifo, "config file", &data, &len, &err),
                      AWSCRED_ERR_FILE);
     assert_non_null(strstr(err.message, "not a regular file"));
     free(fifo);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 static void
 test_file_write_atomic(void **state)
 {
-    static const char *const env[] = {NULL, NULL};
-    struct awscred_context *ctx = make_ctx(env, tmpdir);
+    struct fx *f = fx_new(false);
+    struct awscred_context *ctx = f->ctx;
     struct awscred_error err;
-    char *path = xasprintf("%s/a/b/cache.json", tmpdir);
+    char *path = xasprintf("%s/a/b/cache.json", f->tmp);
     char *data;
     size_t len;
     struct stat st;
@@ -332,7 +290,7 @@ test_file_write_atomic(void **state)
     assert_string_equal(data, "{\"x\":1}");
     secret_free_n(data, len + 1);
     free(path);
-    awscred_context_free(ctx);
+    fx_free(f);
 }
 
 /* ---- A bounded read grows past its first buffer, up to the limit ------ */
@@ -481,5 +439,5 @@ main(void)
         cmocka_unit_test(test_fd_read_bounded_grows),
     };
 
-    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,11 +2,10 @@
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_util
 TESTS += tests/unit/test_util
-tests_unit_test_util_SOURCES = tests/unit/test_util.c
-tests_unit_test_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS) \
-	$(OPENSSL_CFLAGS)
-tests_unit_test_util_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) \
-	$(CJSON_LIBS) $(OPENSSL_LIBS)
+tests_unit_test_util_SOURCES = tests/unit/test_util.c $(FIXTURE_SOURCES)
+tests_unit_test_util_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_util_CFLAGS = $(FIXTURE_CFLAGS) $(OPENSSL_CFLAGS)
+tests_unit_test_util_LDADD = $(FIXTURE_LDADD) $(OPENSSL_LIBS)
 endif
 
 # The module's escaping of user-chosen text (pam_awscred/text.c).
