@@ -1,6 +1,7 @@
 # PAM-stack tests of pam_awscred.so: the real libpam under pam_wrapper,
 # driven by libpamtest and cmocka (session-t.c says what each test covers).
 dist_check_SCRIPTS += tests/pam/session.sh tests/pam/symbols.sh
+dist_check_SCRIPTS += tests/pam/mfa.sh
 EXTRA_DIST += tests/lib/pam_wrapper.sh
 TESTS += tests/pam/symbols.sh
 if HAVE_PAMTEST
@@ -13,5 +14,14 @@ tests_pam_session_t_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PAMTEST_CFLAGS)
 tests_pam_session_t_LDADD = $(CMOCKA_LIBS) $(PAMTEST_LIBS) $(PAM_LIBS)
 tests_pam_session_t_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
 TESTS += tests/pam/session.sh
+# user-mode MFA in the auth stack (mfa-t.c)
+check_PROGRAMS += tests/pam/mfa-t
+tests_pam_mfa_t_SOURCES = tests/pam/mfa-t.c \
+	tests/lib/fault_server_c.c tests/lib/fault_server_c.h
+tests_pam_mfa_t_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
+tests_pam_mfa_t_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_pam_mfa_t_LDADD = $(CMOCKA_LIBS) $(PAM_LIBS)
+tests_pam_mfa_t_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
+TESTS += tests/pam/mfa.sh
 endif
 endif
