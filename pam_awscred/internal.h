@@ -150,6 +150,7 @@ struct pamaws_args {
     const char *service;       /* PAM_SERVICE, for the audit line */
     const char *rhost;         /* PAM_RHOST, NULL when local */
     const char *mfa_code;      /* auth with mfa: the code, else NULL */
+    const char *mfa_serial;    /* and the device it is for */
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -465,6 +466,13 @@ int pamaws_mfa_store(const struct pamaws_args *args,
                      const struct pamaws_user *user,
                      const struct pamaws_vars *vars, char *handle,
                      size_t size);
+/*
+ * What a failed MFA login tells the user, from the worker's message
+ * (botocore's "An error occurred (Code) ..."): a sentence in buf for a
+ * code STS refused or a throttled STS, else NULL (the message as it is).
+ */
+const char *pamaws_mfa_failure(const char *message, const char *serial,
+                               char *buf, size_t size);
 /*
  * Reads, unlinks and wipes the file of handle into vars, if it is ours,
  * private, for user and younger than PAMAWS_MFA_HANDLE_MAX_AGE_S.

@@ -443,6 +443,7 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         if (ask_mfa_code(&args, pamh, serial, code, sizeof(code)) < 0)
             goto done;
         args.mfa_code = code;
+        args.mfa_serial = serial;
     }
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_SKIP:

@@ -325,6 +325,12 @@ notice_failure(const struct pamaws_args *args, const struct pamaws_user *user,
     if (args->config.quiet
         || (status != NULL && strcmp(status, "no-credentials") == 0))
         return;
+    if (args->mfa_code != NULL
+        && pamaws_mfa_failure(message, args->mfa_serial, text, sizeof(text))
+               != NULL) {
+        pamaws_notice(args, text);
+        return;
+    }
     if (where == NULL || where[0] == '\0') {
         snprintf(text, sizeof(text), "AWS credentials not loaded: %s",
                  message);

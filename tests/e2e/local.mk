@@ -71,6 +71,10 @@ EXTRA_DIST += tests/e2e/sshd_lib.sh
 # Root only.
 TESTS += tests/e2e/sshd_mfa.sh
 dist_check_SCRIPTS += tests/e2e/sshd_mfa.sh
+# user mode: the user's mfa_serial, GetSessionToken; what the client sees
+TESTS += tests/e2e/sshd_mfa_user.sh
+dist_check_SCRIPTS += tests/e2e/sshd_mfa_user.sh
+EXTRA_DIST += tests/e2e/sshd_mfa_lib.sh
 
 # Load: 50 logins at once through the private sshd in system
 # mode, against moto_server and against an STS that never answers; wall

@@ -415,7 +415,8 @@ test_role_profile(void **state)
     }
 }
 
-/* A16.8: a wrong code: the user sees STS's message, syslog has it;
+/* A16.8: a wrong code: the user sees one sentence saying so, with STS's
+   words, syslog has STS's error;
    required refuses; optional goes on and the session has no AWS
    credentials at all (not the long-term keys without MFA). */
 static void
@@ -429,8 +430,10 @@ test_wrong_code(void **state)
     sts_answers(403, STS_DENIED);
     env = login("required", "", &c, PAM_AUTH_ERR, PAM_SUCCESS);
     free_env(env);
-    assert_has(c.shown, "MultiFactorAuthentication failed with invalid MFA"
-               " one time pass code", "what the user saw");
+    assert_has(c.shown, "AWS: the MFA code for " SERIAL " was not accepted"
+               " (wrong, expired or already used): log in again with a new"
+               " code. STS said: MultiFactorAuthentication failed with"
+               " invalid MFA one time pass code", "what the user saw");
     assert_has(logbuf, "MultiFactorAuthentication failed", "the log");
     memset(&c, 0, sizeof(c));
     c.code = "654321";
