@@ -46,6 +46,9 @@ EXTRA_DIST += tests/lib/broker_lib.py
 # expiries of 24-second credentials; about two minutes.
 TESTS += tests/e2e/broker_refresh.sh
 dist_check_SCRIPTS += tests/e2e/broker_refresh.sh tests/e2e/broker_refresh.py
+# a login with mfa is not resolved again (awscredd/mfa.c)
+TESTS += tests/e2e/broker_mfa.sh
+dist_check_SCRIPTS += tests/e2e/broker_mfa.sh tests/e2e/broker_mfa.py
 # 1000 requests at once from 50 users near expiry (bench/broker.py --tap).
 TESTS += tests/e2e/broker_load.sh
 dist_check_SCRIPTS += tests/e2e/broker_load.sh

@@ -275,6 +275,7 @@ login(const char *control, const char *opts, struct conv_log *c,
     fclose(f);
     logbuf[0] = '\0';
     assert_int_equal(pam_start("awscred", W.user, &pc, &pamh), PAM_SUCCESS);
+    assert_int_equal(pam_set_item(pamh, PAM_TTY, "ssh"), PAM_SUCCESS);
     assert_int_equal(pam_authenticate(pamh, 0), auth_rv);
     if (pam_open_session(pamh, 0) != open_rv)
         fail_msg("open_session did not return %d; log:\n%s", open_rv,
@@ -335,7 +336,8 @@ assert_has(const char *text, const char *what, const char *where)
    prompt names her device; STS gets GetSessionToken with botocore's
    parameters (DurationSeconds, the default 43200, SerialNumber,
    TokenCode), signed with her long-term key; her session has the
-   session's keys, neither the handle nor the code. */
+   session's keys, neither the handle nor the code, and is told when the
+   keys expire (nothing renews them without a new code). */
 static void
 test_session_token(void **state)
 {
@@ -352,6 +354,9 @@ test_session_token(void **state)
     assert_null(env_get(env, "AWSCRED_MFA_CODE"));
     free_env(env);
     assert_has(c.prompts, "AWS MFA code for " SERIAL ":", "the prompt");
+    /* keys after MFA: the session says when they end, whatever is left */
+    assert_has(c.shown, "AWS credentials expire at 00:00 UTC (in ",
+               "what the user saw");
     body = last_sts_request();
     assert_has(body, "\"body\": \"Action=GetSessionToken&Version=2011-06-15"
                "&DurationSeconds=43200&" SERIAL_FORM "&TokenCode=123456\"",
