@@ -332,7 +332,7 @@ assert_has(const char *text, const char *what, const char *where)
 
 /* ---- scenarios --------------------------------------------------------- */
 
-/* A16.5: alice's own profile has long-term keys and mfa_serial. The
+/* A16.6: alice's own profile has long-term keys and mfa_serial. The
    prompt names her device; STS gets GetSessionToken with botocore's
    parameters (DurationSeconds, the default 43200, SerialNumber,
    TokenCode), signed with her long-term key; her session has the
@@ -363,12 +363,13 @@ test_session_token(void **state)
                "the STS request");
     assert_has(fault_server_log(&W.sts), "Credential=" KEY_LONG "/",
                "the STS request's signature");
-    assert_has(logbuf, "access_key_id=" KEY_SESSION, "the audit line");
+    assert_has(logbuf, "provider=get-session-token access_key_id="
+               KEY_SESSION, "the audit line");
     if (strstr(logbuf, "123456") != NULL)
         fail_msg("the code reached the log:\n%s", logbuf);
 }
 
-/* A16.6: mfa_session_duration= is GetSessionToken's DurationSeconds;
+/* A16.7: mfa_session_duration= is GetSessionToken's DurationSeconds;
    a value outside STS's 900 to 129600 is refused, naming the range. */
 static void
 test_session_duration(void **state)
@@ -393,7 +394,7 @@ test_session_duration(void **state)
     assert_has(logbuf, "900 to 129600", "the log");
 }
 
-/* A16.7: a role profile with mfa_serial: AssumeRole carries SerialNumber
+/* A16.8: a role profile with mfa_serial: AssumeRole carries SerialNumber
    and TokenCode, every login, even with the role's session in the CLI's
    cache from the login before (the code must be checked). */
 static void
@@ -420,7 +421,7 @@ test_role_profile(void **state)
     }
 }
 
-/* A16.8: a wrong code: the user sees one sentence saying so, with STS's
+/* A16.9: a wrong code: the user sees one sentence saying so, with STS's
    words, syslog has STS's error;
    required refuses; optional goes on and the session has no AWS
    credentials at all (not the long-term keys without MFA). */
@@ -447,7 +448,7 @@ test_wrong_code(void **state)
     free_env(env);
 }
 
-/* A16.9: no mfa_serial in her profile: no prompt, her credentials as
+/* A16.10: no mfa_serial in her profile: no prompt, her credentials as
    without mfa, and the auth module is ignored (nothing to refuse). */
 static void
 test_no_mfa_serial(void **state)
@@ -465,7 +466,7 @@ test_no_mfa_serial(void **state)
     assert_string_equal(c.prompts, "");
 }
 
-/* A16.10: an mfa_serial that is not STS's SerialNumber (here a control
+/* A16.11: an mfa_serial that is not STS's SerialNumber (here a control
    character and a space) is never shown in a prompt nor sent. */
 static void
 test_bad_mfa_serial(void **state)

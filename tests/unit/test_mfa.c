@@ -230,7 +230,7 @@ setup(void **state)
     return 0;
 }
 
-/* A16.8: STS's MFA refusal and its throttling codes become one sentence
+/* A16.9: STS's MFA refusal and its throttling codes become one sentence
    the user can act on; anything else is shown as it is (NULL). */
 static void
 test_failure_sentence(void **state)
