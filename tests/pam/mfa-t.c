@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,7 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -249,25 +253,28 @@ conv(int n, const struct pam_message **msg, struct pam_response **resp,
     return PAM_SUCCESS;
 }
 
-/* One login: the stack is auth <control> pam_awscred mfa, then the
-   session line; auth and open_session must return what is expected.
-   Returns the session's environment (free with free_env). */
+/* One login: the stack is auth <control> pam_awscred mfa auth_opts,
+   then the session line with session_opts; auth and open_session must
+   return what is expected. Returns the session's environment (free with
+   free_env). */
 static char **
-login(const char *control, const char *opts, struct conv_log *c,
-      int auth_rv, int open_rv)
+login_stack(const char *control, const char *auth_opts,
+            const char *session_opts, struct conv_log *c, int auth_rv,
+            int open_rv)
 {
     struct pam_conv pc = { conv, c };
     pam_handle_t *pamh = NULL;
-    char path[600], text[20000], line[8192];
+    char path[600], text[20000], base[4096];
     char **env;
     FILE *f;
 
-    snprintf(line, sizeof(line), "%s worker=%s net_module=%s conf=%s/none"
-             " clock_check=never mfa mfa_dir=%s/mfa %s", W.module, W.worker,
-             W.net_module, W.dir, W.dir, opts);
-    snprintf(text, sizeof(text), "auth %s %s\nauth required pam_permit.so\n"
-             "session required pam_permit.so\nsession required %s\n",
-             control, line, line);
+    snprintf(base, sizeof(base), "%s worker=%s net_module=%s conf=%s/none"
+             " clock_check=never mfa_dir=%s/mfa", W.module, W.worker,
+             W.net_module, W.dir, W.dir);
+    snprintf(text, sizeof(text), "auth %s %s mfa %s\n"
+             "auth required pam_permit.so\nsession required pam_permit.so\n"
+             "session required %s %s\n", control, base, auth_opts, base,
+             session_opts);
     snprintf(path, sizeof(path), "%s/stack", W.dir);
     f = fopen(path, "w");
     assert_non_null(f);
@@ -283,6 +290,17 @@ login(const char *control, const char *opts, struct conv_log *c,
     env = pam_getenvlist(pamh);
     pam_end(pamh, PAM_SUCCESS);
     return env;
+}
+
+/* The same options, mfa included, on both lines. */
+static char **
+login(const char *control, const char *opts, struct conv_log *c,
+      int auth_rv, int open_rv)
+{
+    char session[2048];
+
+    snprintf(session, sizeof(session), "mfa %s", opts);
+    return login_stack(control, opts, session, c, auth_rv, open_rv);
 }
 
 static const char *
@@ -487,6 +505,94 @@ test_bad_mfa_serial(void **state)
     assert_int_equal(fault_server_requests(&W.sts), before);
 }
 
+/* The fake broker's process: takes one registration on fd, writes its
+   request frame ("AWSCRED-RESULT 1 <length>\n" and the body) to out and
+   answers nothing a session could use. */
+static void
+broker_child(int fd, const char *out)
+{
+    char buf[16384];
+    size_t used = 0;
+    ssize_t n;
+    const char *body;
+    unsigned long len;
+    int conn, file;
+
+    alarm(20);  /* a module that never calls must not hang the test */
+    conn = accept(fd, NULL, NULL);
+    while (conn >= 0 && used < sizeof(buf) - 1
+           && (n = read(conn, buf + used, sizeof(buf) - 1 - used)) > 0) {
+        used += (size_t) n;
+        buf[used] = '\0';
+        body = strchr(buf, '\n');
+        if (body != NULL && sscanf(buf, "AWSCRED-RESULT 1 %lu", &len) == 1
+            && used >= (size_t) (body + 1 - buf) + len)
+            break;
+    }
+    file = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (file >= 0) {
+        (void) !write(file, buf, used);
+        close(file);
+    }
+    if (conn >= 0)
+        (void) !write(conn, "AWSCRED-RESULT 1 10\nresult=ok\n", 30);
+    _exit(0);
+}
+
+/* A broker on sock for one registration (broker_child). */
+static pid_t
+fake_broker(const char *sock, const char *out)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    pid_t pid;
+
+    assert_true(fd >= 0);
+    assert_true(strlen(sock) < sizeof(addr.sun_path));
+    memcpy(addr.sun_path, sock, strlen(sock) + 1);
+    assert_int_equal(bind(fd, (struct sockaddr *) &addr, sizeof(addr)), 0);
+    assert_int_equal(listen(fd, 1), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        broker_child(fd, out);
+    close(fd);
+    return pid;
+}
+
+/* A16.12: the broker is told mfa even when the session line lacks it,
+   so that it never renews the login's credentials without a code. */
+static void
+test_broker_told_mfa(void **state)
+{
+    struct conv_log c = { .code = "123456" };
+    char sock[300], out[300], opts[700], frame[16384] = "";
+    char **env;
+    pid_t pid;
+    FILE *f;
+    int status;
+
+    (void) state;
+    user_profile(false);
+    sts_answers(200, STS_SESSION_OK);
+    snprintf(sock, sizeof(sock), "%s/broker.sock", W.dir);
+    snprintf(out, sizeof(out), "%s/registration", W.dir);
+    unlink(sock);
+    pid = fake_broker(sock, out);
+    snprintf(opts, sizeof(opts), "deliver=auto broker_socket=%s", sock);
+    env = login_stack("required", "", opts, &c, PAM_SUCCESS, PAM_SUCCESS);
+    free_env(env);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    f = fopen(out, "r");
+    assert_non_null(f);
+    frame[fread(frame, 1, sizeof(frame) - 1, f)] = '\0';
+    fclose(f);
+    assert_has(frame, "op=open_session\n", "the registration");
+    /* the session line's 7 options, then mfa */
+    assert_has(frame, "\nargc=8\n", "the registration");
+    assert_has(frame, "\narg.7=mfa\n", "the registration's options");
+}
+
 /* ---- setup ------------------------------------------------------------- */
 
 static int
@@ -574,6 +680,7 @@ main(void)
         cmocka_unit_test(test_wrong_code),
         cmocka_unit_test(test_no_mfa_serial),
         cmocka_unit_test(test_bad_mfa_serial),
+        cmocka_unit_test(test_broker_told_mfa),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {
