@@ -378,7 +378,9 @@ ask_mfa_code(const struct pamaws_args *args, pam_handle_t *pamh,
  * The MFA device to ask a code for: mfa_serial= in system mode (NULL is
  * an error), the user's profile's mfa_serial in user mode, read as the
  * user (NULL: none, credentials without MFA). PAM_SUCCESS, PAM_IGNORE
- * (user out of scope) or PAM_AUTH_ERR (logged).
+ * (user out of scope, or her files name no usable device: her own
+ * configuration cannot refuse her login, and her session gets nothing
+ * without the auth phase's handle) or PAM_AUTH_ERR (logged).
  */
 static int
 mfa_device(const struct pamaws_args *args, const struct pamaws_user *user,
@@ -393,8 +395,8 @@ mfa_device(const struct pamaws_args *args, const struct pamaws_user *user,
         case PAMAWS_EXPORT:
             *serial = *user_serial;
             return PAM_SUCCESS;
-        default:
-            return PAM_AUTH_ERR;
+        default:  /* logged */
+            return PAM_IGNORE;
         }
     }
     if (pamaws_attribution_build(args, user, attrib) < 0)

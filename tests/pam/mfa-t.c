@@ -485,7 +485,9 @@ test_no_mfa_serial(void **state)
 }
 
 /* A16.11: an mfa_serial that is not STS's SerialNumber (here a control
-   character and a space) is never shown in a prompt nor sent. */
+   character and a space) is never shown in a prompt nor sent; nor is
+   anything when her profile is missing. Her own files cannot refuse her
+   login: auth is ignored, and the session gets no credentials. */
 static void
 test_bad_mfa_serial(void **state)
 {
@@ -497,10 +499,19 @@ test_bad_mfa_serial(void **state)
     user_profile(false);
     user_file("config", "[default]\nmfa_serial = arn:aws:iam::1:mfa/a\033]0;x"
               " y\n");
-    env = login("required", "", &c, PAM_AUTH_ERR, PAM_SUCCESS);
+    env = login("required", "", &c, PAM_SUCCESS, PAM_SUCCESS);
+    assert_no_aws(env);
     free_env(env);
     assert_string_equal(c.prompts, "");
     assert_has(logbuf, "the mfa_serial of profile default is not 9 to 256",
+               "the log");
+    assert_has(logbuf, "the auth phase left no MFA handle", "the log");
+    env = login("required", "profile=missing", &c, PAM_SUCCESS,
+                PAM_SUCCESS);
+    assert_no_aws(env);
+    free_env(env);
+    assert_string_equal(c.prompts, "");
+    assert_has(logbuf, "The config profile (missing) could not be found",
                "the log");
     assert_int_equal(fault_server_requests(&W.sts), before);
 }
