@@ -197,11 +197,10 @@ enum awscred_status net_mfa_code(const struct resolver *r, const char *method,
  * serial, the code from net_mfa_code and DurationSeconds the context's
  * mfa session (awscred_context_set_mfa_session). Never cached.
  */
-enum awscred_status net_sts_session_token(struct resolver *r,
-                                          const char *serial,
-                                          const struct awscred_credentials *src,
-                                          struct awscred_credentials **out,
-                                          struct awscred_error *err);
+enum awscred_status net_sts_session_token(
+    struct resolver *r, const char *serial,
+    const struct awscred_credentials *src, struct awscred_credentials **out,
+    struct awscred_error *err);
 
 /*
  * The endpoint configured for one service of r's session, as AWS CLI v2

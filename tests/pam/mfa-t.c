@@ -40,7 +40,8 @@
 #include "fault_server_c.h"
 
 #define SERIAL "arn:aws:iam::123456789012:mfa/alice"
-#define SERIAL_FORM "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice"
+#define SERIAL_FORM \
+    "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice"
 #define KEY_LONG "AKIAMFALONGTERMKEY01"
 #define SECRET_LONG "mfaLongSecret/mfaLongSecret+mfaLongSecret0"
 #define KEY_SESSION "ASIAMFASESSIONKEY001"
