@@ -10,7 +10,7 @@ awscredd_libbroker_la_LIBADD = pam_awscred/libpamawscred.la
 
 sbin_PROGRAMS += awscredd/awscredd
 awscredd_awscredd_SOURCES = awscredd/main.c awscredd/http.c awscredd/peer.c \
-	awscredd/refresh.c
+	awscredd/refresh.c awscredd/mfa.c awscredd/mfa.h
 awscredd_awscredd_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(INIH_CFLAGS) -pthread
 awscredd_awscredd_LDADD = awscredd/libbroker.la $(MHD_LIBS) $(INIH_LIBS) \
 	-lpthread

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "awscredd/broker.h"
+#include "awscredd/mfa.h"
 
 /* Refreshes at once, all users together. */
 #define REFRESH_MAX_RUNNING 64
@@ -78,6 +79,8 @@ resolve(struct job *job, struct broker_creds *creds)
                             (const char **) rec->argv, pw.pw_name, groups,
                             ngroups)
         < 0)
+        goto out;
+    if (broker_mfa_refresh(&args, job->why, sizeof(job->why)) < 0)
         goto out;
     args.service = rec->service;
     args.rhost = rec->rhost[0] != '\0' ? rec->rhost : NULL;

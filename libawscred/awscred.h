@@ -269,6 +269,24 @@ int awscred_context_set_assume_role(
     struct awscred_context *ctx,
     const struct awscred_assume_role_options *opts);
 
+/*
+ * MFA at login (pam_awscred's mfa in user mode): with duration_seconds
+ * above 0, awscred_resolve() makes the requested profile's MFA count.
+ *   - A profile with mfa_serial and no role_arn whose credentials are
+ *     long-term (no session token) has them exchanged for an STS
+ *     GetSessionToken session: SerialNumber the profile's mfa_serial,
+ *     TokenCode asked through the context's prompt, DurationSeconds
+ *     duration_seconds (STS allows 900 to 129600). Such a session is
+ *     never cached; its method is "get-session-token".
+ *   - A role_arn profile with mfa_serial skips the assume-role cache, so
+ *     the code is always sent with AssumeRole (as the CLI's
+ *     AssumeRoleProvider sends it on a cache miss).
+ * 0 turns it off (the CLI's behaviour: mfa_serial without role_arn is
+ * ignored).
+ */
+void awscred_context_set_mfa_session(struct awscred_context *ctx,
+                                     long duration_seconds);
+
 /* ---- Resolution ------------------------------------------------------ */
 
 /* What the command line would say. NULL members mean "not given". */
@@ -297,6 +315,15 @@ enum awscred_status awscred_resolve(struct awscred_context *ctx,
  */
 const char *awscred_selected_profile(const struct awscred_context *ctx,
                                      const struct awscred_request *req);
+
+/*
+ * The requested profile's mfa_serial (what awscred_resolve() would ask a
+ * code for), in *serial (the caller frees), or NULL when it has none.
+ */
+enum awscred_status awscred_mfa_serial(struct awscred_context *ctx,
+                                       const struct awscred_request *req,
+                                       char **serial,
+                                       struct awscred_error *err);
 
 /* Where a setting's value came from, for `awscred list`. */
 struct awscred_setting {

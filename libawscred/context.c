@@ -159,6 +159,13 @@ awscred_context_set_session_name(struct awscred_context *ctx,
     return replace_string(&ctx->session_name, name);
 }
 
+void
+awscred_context_set_mfa_session(struct awscred_context *ctx,
+                                long duration_seconds)
+{
+    ctx->mfa_session_s = duration_seconds > 0 ? duration_seconds : 0;
+}
+
 int
 awscred_context_set_assume_role(struct awscred_context *ctx,
                                 const struct awscred_assume_role_options *opts)

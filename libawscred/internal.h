@@ -67,6 +67,7 @@ struct awscred_context {
         char *transitive[AWSCRED_MAX_SESSION_TAGS];
         size_t ntransitive;
     } assume;
+    long mfa_session_s;          /* set_mfa_session(); 0: off */
     char *net_module_path;
     void *net_handle;            /* dlopen() handle, NULL until first use */
     const struct net_ops *net;   /* NULL until first use */

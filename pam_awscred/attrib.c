@@ -82,6 +82,15 @@ pamaws_check_role_arn(const char *value)
                        " _+=,.@-:/");
 }
 
+/* serialNumberType: [\w+=/:,.@-]*, 9 to 256 */
+const char *
+pamaws_check_mfa_serial(const char *value)
+{
+    return check_chars(value, 9, 256, ARN_CHARS,
+                       "is not 9 to 256 characters of A-Z a-z 0-9"
+                       " _+=,.@-:/");
+}
+
 bool
 pamaws_template_valid(const char *value)
 {
@@ -289,9 +298,7 @@ pamaws_attribution_build(const struct pamaws_args *args,
         bad = c->mfa_serial;
         out->mfa_serial = expand(c->mfa_serial, &v, &why);
         if (out->mfa_serial != NULL)
-            why = check_chars(out->mfa_serial, 9, 256, ARN_CHARS,
-                              "is not 9 to 256 characters of A-Z a-z 0-9"
-                              " _+=,.@-:/");
+            why = pamaws_check_mfa_serial(out->mfa_serial);
     }
     if (why == NULL)
         return 0;

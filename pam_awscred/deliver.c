@@ -430,8 +430,9 @@ deliver_choose(const struct pamaws_args *args, const struct pamaws_user *user,
 
 /*
  * keys: "AWS credentials expire at 07:53 UTC (in 2 min)" on an
- * interactive login (PAM_TTY set) when less than expiry_notice= is left:
- * nothing refreshes keys in an environment.
+ * interactive login (PAM_TTY set) when less than expiry_notice= is left,
+ * and always after MFA (mfa): nothing refreshes keys in an environment,
+ * and only a new login with a new code renews these.
  */
 static void
 expiry_notice(const struct pamaws_args *args, const struct pamaws_login *login,
@@ -444,7 +445,7 @@ expiry_notice(const struct pamaws_args *args, const struct pamaws_login *login,
 
     if (args->config.expiry_notice == 0 || vars->expires == 0
         || login->tty == NULL || login->tty[0] == '\0'
-        || left >= args->config.expiry_notice
+        || (!args->config.mfa && left >= args->config.expiry_notice)
         || pamaws_vars_get(vars, "AWS_ACCESS_KEY_ID") == NULL
         || gmtime_r(&expires, &tm) == NULL
         || strftime(at, sizeof(at), "%H:%M", &tm) == 0)

@@ -15,7 +15,12 @@
  * With --mfa-serial (pam_awscred/mfa.c) the MFA code comes in the
  * environment as AWSCRED_MFA_CODE (never argv, which every user can
  * read): taken out of the environment before the library starts, and
- * given to the assume-role provider's prompt.
+ * given to the library's prompt (AssumeRole's or GetSessionToken's
+ * TokenCode), with an MFA session of --mfa-session-duration seconds
+ * (awscred_context_set_mfa_session). --mfa-query resolves nothing: it
+ * reports the profile's mfa_serial (record mfa_serial, empty when none),
+ * read as the user in user mode, so that the auth phase knows what to
+ * ask for without opening a user file as root.
  *
  * After resolving it reports what the resolution's own AWS responses said
  * about the clock (clock_worker.c), without a request of its own: the
@@ -186,8 +191,10 @@ context_build(struct worker_request *req)
         return NULL;
     awscred_context_set_env(ctx, worker_getenv, &req->r);
     awscred_context_set_log(ctx, worker_log, req);
-    if (r->mfa_serial != NULL)
+    if (req->mfa_code[0] != '\0') {
         awscred_context_set_prompt(ctx, worker_prompt, req);
+        awscred_context_set_mfa_session(ctx, (long) r->mfa_session_s);
+    }
     memset(&limits, 0, sizeof(limits));
     limits.total_timeout_ms = (unsigned) r->timeout_ms;
     awscred_context_set_limits(ctx, &limits);
@@ -246,6 +253,29 @@ result_fill(struct pamaws_result *result, enum awscred_status status,
     rc |= pamaws_result_add(result, "account_id", c->account_id);
     rc |= pamaws_result_add(result, "method", c->method);
     rc |= pamaws_result_add(result, "profile", c->profile);
+    return rc;
+}
+
+/* --mfa-query: the profile's mfa_serial, "" when it has none. */
+static int
+mfa_query_fill(struct awscred_context *ctx,
+               const struct awscred_request *request,
+               struct pamaws_result *result)
+{
+    struct awscred_error err;
+    enum awscred_status status;
+    char *serial = NULL;
+    int rc;
+
+    status = awscred_mfa_serial(ctx, request, &serial, &err);
+    if (status != AWSCRED_OK)
+        return result_fill(result, status, NULL, &err);
+    rc = pamaws_result_add(result, "status", "0")
+         | pamaws_result_add(result, "status_name",
+                             awscred_status_name(status))
+         | pamaws_result_add(result, "mfa_serial",
+                             serial != NULL ? serial : "");
+    free(serial);
     return rc;
 }
 
@@ -352,10 +382,16 @@ main(int argc, char **argv)
     }
     request.profile = req.r.profile;
     request.region = req.r.region;
-    if (!req.r.clock_only)
+    if (req.r.mfa_query) {
+        if (mfa_query_fill(ctx, &request, &result) != 0)
+            goto done;
+    } else if (!req.r.clock_only) {
         status = awscred_resolve(ctx, &request, &creds, &err);
-    if ((!req.r.clock_only && result_fill(&result, status, creds, &err) < 0)
-        || clock_fill(ctx, &req, &request, started_ms, &result) < 0
+    }
+    if ((!req.r.clock_only && !req.r.mfa_query
+         && result_fill(&result, status, creds, &err) < 0)
+        || (!req.r.mfa_query
+            && clock_fill(ctx, &req, &request, started_ms, &result) < 0)
         || (frame = pamaws_frame_build(&result, &len)) == NULL) {
         fprintf(stderr, "awscred-worker: cannot build the result\n");
         goto done;

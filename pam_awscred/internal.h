@@ -61,6 +61,10 @@
 #define PAMAWS_DEFAULT_MFA_DIR     "/run/awscred/mfa"
 #define PAMAWS_MFA_HANDLE_MAX_AGE_S 300  /* auth to session, at most */
 #define PAMAWS_MFA_HANDLE_ENV      "AWSCRED_MFA_HANDLE"
+/* GetSessionToken's DurationSeconds: STS's range and default */
+#define PAMAWS_MFA_SESSION_MIN_S     900
+#define PAMAWS_MFA_SESSION_MAX_S     129600
+#define PAMAWS_DEFAULT_MFA_SESSION_S 43200
 
 /* ---- Logging: pam_syslog in the module, stderr in the CLI ------------- */
 
@@ -97,6 +101,7 @@ struct pamaws_config {
     bool mfa;                 /* mfa: prompt for a code (auth only) */
     char *mfa_serial;         /* mfa_serial=: template of the device ARN */
     char *mfa_dir;            /* mfa_dir=: the handles' directory */
+    long mfa_session_duration; /* mfa_session_duration=: seconds */
     bool imds;                /* imds: allow EC2 instance metadata */
     bool credential_process;  /* credential_process=allow|deny (user mode) */
     bool user_endpoints;      /* user_endpoints=allow|deny (user mode) */
@@ -149,6 +154,7 @@ struct pamaws_args {
     const char *service;       /* PAM_SERVICE, for the audit line */
     const char *rhost;         /* PAM_RHOST, NULL when local */
     const char *mfa_code;      /* auth with mfa: the code, else NULL */
+    const char *mfa_serial;    /* and the device it is for */
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -328,6 +334,12 @@ extern const char *const pamaws_conflicting_names[];
 enum pamaws_outcome pamaws_session_resolve(const struct pamaws_args *args,
                                            const struct pamaws_user *user,
                                            struct pamaws_vars *vars);
+/* user mode's mfa: the user's mfa_serial, read by the worker as the user
+   (session.c). PAMAWS_EXPORT with *serial (NULL: none; the caller
+   frees), PAMAWS_SKIP, or PAMAWS_FAIL (logged). */
+enum pamaws_outcome pamaws_session_mfa_serial(const struct pamaws_args *args,
+                                              const struct pamaws_user *user,
+                                              char **serial);
 void pamaws_vars_clear(struct pamaws_vars *vars);
 /* Adds "name=value" to vars. 0, or -1 (full or no memory). */
 int pamaws_vars_add(struct pamaws_vars *vars, const char *name,
@@ -446,6 +458,7 @@ const char *pamaws_check_source_identity(const char *value);
 const char *pamaws_check_tag_key(const char *value);
 const char *pamaws_check_tag_value(const char *value);
 const char *pamaws_check_role_arn(const char *value);
+const char *pamaws_check_mfa_serial(const char *value);
 
 /* ---- MFA from the auth phase to the session (mfa.c) ----------------- */
 
@@ -457,6 +470,13 @@ int pamaws_mfa_store(const struct pamaws_args *args,
                      const struct pamaws_user *user,
                      const struct pamaws_vars *vars, char *handle,
                      size_t size);
+/*
+ * What a failed MFA login tells the user, from the worker's message
+ * (botocore's "An error occurred (Code) ..."): a sentence in buf for a
+ * code STS refused or a throttled STS, else NULL (the message as it is).
+ */
+const char *pamaws_mfa_failure(const char *message, const char *serial,
+                               char *buf, size_t size);
 /*
  * Reads, unlinks and wipes the file of handle into vars, if it is ours,
  * private, for user and younger than PAMAWS_MFA_HANDLE_MAX_AGE_S.

@@ -14,6 +14,12 @@
  * for one session; one never redeemed (the login ended after auth) is
  * worth nothing after its age, and the next store removes it.
  *
+ * A failed MFA login tells the user one sentence she can act on
+ * (pamaws_mfa_failure): STS's AccessDenied for MultiFactorAuthentication
+ * (a wrong code, or one already used or expired: STS does not say which;
+ * its words follow) and its throttling codes; syslog keeps STS's whole
+ * error.
+ *
  * File format: "pam_awscred-mfa 1 <epoch created> <uid> <expires>\n" then
  * "NAME=value\n" for each variable, only names in pamaws_exported_names.
  *
@@ -247,4 +253,47 @@ out:
                    " handle is %s", user->name, why);
     }
     return rc;
+}
+
+/* The code of botocore's "An error occurred (Code) when calling". */
+static bool
+error_code_is(const char *message, const char *code)
+{
+    static const char head[] = "An error occurred (";
+    const char *start = strstr(message, head);
+    size_t len = strlen(code);
+
+    return start != NULL && strncmp(start + sizeof(head) - 1, code, len) == 0
+           && start[sizeof(head) - 1 + len] == ')';
+}
+
+const char *
+pamaws_mfa_failure(const char *message, const char *serial, char *buf,
+                   size_t size)
+{
+    /* botocore's retried throttling codes (net/sts.c code_is_transient) */
+    static const char *const throttled[] = {
+        "Throttling", "ThrottlingException", "ThrottledException",
+        "RequestThrottledException", "TooManyRequestsException",
+        "RequestLimitExceeded", "RequestThrottled", "SlowDown", NULL};
+    const char *said;
+    size_t i;
+
+    if (message == NULL)
+        return NULL;
+    if (error_code_is(message, "AccessDenied")
+        && (said = strstr(message, "MultiFactorAuthentication")) != NULL) {
+        snprintf(buf, size, "AWS: the MFA code for %s was not accepted"
+                 " (wrong, expired or already used): log in again with a"
+                 " new code. STS said: %s",
+                 serial != NULL ? serial : "your device", said);
+        return buf;
+    }
+    for (i = 0; throttled[i] != NULL; i++)
+        if (error_code_is(message, throttled[i])) {
+            snprintf(buf, size, "AWS STS is throttling requests: no AWS"
+                     " credentials now, log in again in a minute");
+            return buf;
+        }
+    return NULL;
 }

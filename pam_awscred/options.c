@@ -33,6 +33,7 @@
 enum option_type {
     OPT_BOOL, OPT_NUMBER, OPT_TIME, OPT_STRING, OPT_MODE,
     OPT_SECONDS,  /* whole seconds, 1 to PAMAWS_CLOCK_MAX_S */
+    OPT_MFA_SECONDS, /* GetSessionToken's DurationSeconds range */
     OPT_ALLOW,    /* allow|deny, stored as a bool (true: allow) */
     OPT_SKIP,     /* allow|skip, stored as a bool (true: allow) */
     OPT_PATH,     /* an absolute path */
@@ -80,6 +81,7 @@ static const struct option options[] = {
     { K(mfa),                OPT_BOOL,    true,  NULL },
     { K(mfa_dir),            OPT_PATH,    true,  NULL },
     { K(mfa_serial),         OPT_STRING,  true,  pamaws_template_valid },
+    { K(mfa_session_duration), OPT_MFA_SECONDS, true, NULL },
     { K(minimum_uid),        OPT_NUMBER,  true,  NULL },
     { K(mode),               OPT_MODE,    true,  NULL },
     { K(net_module),         OPT_PATH,    true,  NULL },
@@ -338,6 +340,8 @@ option_accepted(const struct option *option)
         return "user/system";
     case OPT_SECONDS:
         return "whole seconds from 1 to 86400";
+    case OPT_MFA_SECONDS:
+        return "whole seconds from 900 to 129600";
     case OPT_ALLOW:
         return "allow/deny";
     case OPT_SKIP:
@@ -497,6 +501,12 @@ option_apply(struct pamaws_args *args, const char *name, const char *value,
             goto bad;
         *(long *) field = number;
         break;
+    case OPT_MFA_SECONDS:
+        if (parse_number(value, PAMAWS_MFA_SESSION_MAX_S, &number) < 0
+            || number < PAMAWS_MFA_SESSION_MIN_S)
+            goto bad;
+        *(long *) field = number;
+        break;
     case OPT_ALLOW:
     case OPT_SKIP:
         if (parse_allow(value, option->type == OPT_ALLOW ? "deny" : "skip",
@@ -581,6 +591,7 @@ config_defaults(struct pamaws_config *config)
     config->system_credentials = strdup(PAMAWS_DEFAULT_SYS_CREDS);
     config->system_user = strdup("root");
     config->mfa_dir = strdup(PAMAWS_DEFAULT_MFA_DIR);
+    config->mfa_session_duration = PAMAWS_DEFAULT_MFA_SESSION_S;
     if (config->conf == NULL || config->worker == NULL
         || config->system_config == NULL || config->system_credentials == NULL
         || config->system_user == NULL || config->clock_state == NULL

@@ -260,21 +260,27 @@ login_init(pam_handle_t *pamh, int flags, int argc, const char **argv,
 }
 
 /* The auth phase's MFA credentials (mfa.c), when it left a handle: the
-   handle leaves the environment whatever happens. */
+   handle leaves the environment whatever happens. The broker gets the
+   options with mfa last (within the 32 it keeps), so that it never
+   renews them without a code (awscredd/mfa.c), even when the session
+   line lacks mfa. */
 static int
 redeem_mfa(const struct pamaws_args *args, pam_handle_t *pamh, int argc,
            const char **argv, const struct pamaws_user *user,
            const char *handle)
 {
     struct pamaws_vars vars;
+    const char *with_mfa[32];
     char copy[64];
-    int status;
+    int status, n = argc < 31 ? argc : 31;
 
     snprintf(copy, sizeof(copy), "%s", handle);
     pam_putenv(pamh, PAMAWS_MFA_HANDLE_ENV);
     if (pamaws_mfa_redeem(args, user, copy, &vars) < 0)
         return failure(args, PAM_SESSION_ERR);
-    status = deliver(args, pamh, argc, argv, user, &vars);
+    memcpy(with_mfa, argv, sizeof(*argv) * (size_t) (n > 0 ? n : 0));
+    with_mfa[n > 0 ? n : 0] = "mfa";
+    status = deliver(args, pamh, (n > 0 ? n : 0) + 1, with_mfa, user, &vars);
     pamaws_vars_clear(&vars);
     return status;
 }
@@ -369,11 +375,51 @@ ask_mfa_code(const struct pamaws_args *args, pam_handle_t *pamh,
 }
 
 /*
- * auth with mfa (system mode): asks for the code of mfa_serial=, assumes
- * the role with it in the worker and leaves the credentials for the
- * session behind a one-time handle (mfa.c). A failure is told through the
- * conversation and syslog and returns PAM_AUTH_ERR: required refuses the
- * login, optional goes on without AWS credentials.
+ * The MFA device to ask a code for: mfa_serial= in system mode (NULL is
+ * an error), the user's profile's mfa_serial in user mode, read as the
+ * user (NULL: none, credentials without MFA). PAM_SUCCESS, PAM_IGNORE
+ * (user out of scope, or her files name no usable device: her own
+ * configuration cannot refuse her login, and her session gets nothing
+ * without the auth phase's handle) or PAM_AUTH_ERR (logged).
+ */
+static int
+mfa_device(const struct pamaws_args *args, const struct pamaws_user *user,
+           struct pamaws_attribution *attrib, char **user_serial,
+           const char **serial)
+{
+    *serial = NULL;
+    if (args->config.mode != PAMAWS_MODE_SYSTEM) {
+        switch (pamaws_session_mfa_serial(args, user, user_serial)) {
+        case PAMAWS_SKIP:
+            return PAM_IGNORE;
+        case PAMAWS_EXPORT:
+            *serial = *user_serial;
+            return PAM_SUCCESS;
+        default:  /* logged */
+            return PAM_IGNORE;
+        }
+    }
+    if (pamaws_attribution_build(args, user, attrib) < 0)
+        return PAM_AUTH_ERR;  /* logged */
+    if (attrib->mfa_serial == NULL) {
+        pamaws_log(args, LOG_ERR, "mfa needs mfa_serial=: no MFA for user"
+                   " %s", user->name);
+        return PAM_AUTH_ERR;
+    }
+    *serial = attrib->mfa_serial;
+    return PAM_SUCCESS;
+}
+
+/*
+ * auth with mfa: asks for the code of the MFA device (mfa_device), has
+ * the worker assume the role (system mode; a role profile in user mode)
+ * or get a session token (a user's profile with long-term keys) with it,
+ * and leaves the credentials for the session behind a one-time handle
+ * (mfa.c). A failure is told through the conversation and syslog and
+ * returns PAM_AUTH_ERR: required refuses the login, optional goes on
+ * without AWS credentials. A user whose profile has no mfa_serial (user
+ * mode) gets her credentials the same way, without a prompt, and the
+ * result is PAM_IGNORE: there was nothing to authenticate.
  */
 PAM_PUBLIC int
 pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
@@ -383,7 +429,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
     struct pamaws_attribution attrib;
     struct pamaws_vars vars;
     struct pamaws_user user;
-    char code[8] = "", handle[64], env[96];
+    char code[8] = "", handle[64], env[96], *user_serial = NULL;
+    const char *serial = NULL;
     gid_t *groups = NULL;
     size_t ngroups = 0;
     int status;
@@ -396,22 +443,16 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         status = status != PAM_SUCCESS ? PAM_AUTH_ERR : PAM_IGNORE;
         goto done;
     }
+    status = mfa_device(&args, &user, &attrib, &user_serial, &serial);
+    if (status != PAM_SUCCESS)
+        goto done;
     status = PAM_AUTH_ERR;
-    if (args.config.mode != PAMAWS_MODE_SYSTEM) {
-        pamaws_log(&args, LOG_ERR, "mfa needs mode=system: no MFA for user"
-                   " %s", user.name);
-        goto done;
+    if (serial != NULL) {
+        if (ask_mfa_code(&args, pamh, serial, code, sizeof(code)) < 0)
+            goto done;
+        args.mfa_code = code;
+        args.mfa_serial = serial;
     }
-    if (pamaws_attribution_build(&args, &user, &attrib) < 0)
-        goto done;  /* logged */
-    if (attrib.mfa_serial == NULL) {
-        pamaws_log(&args, LOG_ERR, "mfa needs mfa_serial=: no MFA for user"
-                   " %s", user.name);
-        goto done;
-    }
-    if (ask_mfa_code(&args, pamh, attrib.mfa_serial, code, sizeof(code)) < 0)
-        goto done;
-    args.mfa_code = code;
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_SKIP:
         status = PAM_IGNORE;
@@ -426,12 +467,15 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
     default:  /* logged, and told through the conversation */
         break;
     }
+    if (serial == NULL && status != PAM_IGNORE)
+        status = PAM_IGNORE;  /* no MFA asked: nothing to refuse */
 
 done:
     pamaws_wipe(code, sizeof(code));
     pamaws_vars_clear(&vars);
     pamaws_attribution_free(&attrib);
     pamaws_config_free(&args.config);
+    free(user_serial);
     free(groups);
     return status;
 }

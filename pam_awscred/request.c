@@ -14,10 +14,11 @@
  *   clock   the clock probe (--clock-only; its --mode is system), which
  *           resolves nothing
  * A field is sent when it is set (a string neither NULL nor "", a flag
- * true; numbers always) and its kind carries it. The reader refuses an
- * unknown field, one given twice, an empty or longer value than
- * PAMAWS_REQUEST_VALUE_MAX, a number it cannot read, a field of another
- * kind and a request without --mode, --user, --uid, --gid and --home.
+ * true, a number always unless 0 means unset for it) and its kind
+ * carries it. The reader refuses an unknown field, one given twice, an
+ * empty or longer value than PAMAWS_REQUEST_VALUE_MAX, a number it
+ * cannot read, a field of another kind and a request without --mode,
+ * --user, --uid, --gid and --home.
  *
  * Secrets never travel here (argv is readable by every user): the MFA
  * code and the files to read come in the worker's environment, which
@@ -55,6 +56,7 @@ struct field {
     unsigned kinds;            /* the requests that carry it */
     bool required;
     uint64_t max;              /* FIELD_NUMBER */
+    bool omit_zero;            /* FIELD_NUMBER: 0 means not sent */
     bool (*valid)(const char *value); /* FIELD_STRING; NULL: any */
 };
 
@@ -85,6 +87,9 @@ static const struct field fields[] = {
     { ROW("--session-tags", session_tags, STRING, RESOLVE) },
     { ROW("--transitive-tag-keys", transitive_tag_keys, STRING, RESOLVE) },
     { ROW("--mfa-serial", mfa_serial, STRING, RESOLVE) },
+    { ROW("--mfa-session-duration", mfa_session_s, NUMBER, RESOLVE),
+      .max = 129600, .omit_zero = true },
+    { ROW("--mfa-query", mfa_query, FLAG, USER) },
     /* the clock check (clock_policy.h): thresholds for both workers,
        what to probe for the clock worker */
     { ROW("--clock-warn", clock.warn_s, NUMBER, ANY), U32 },
@@ -127,6 +132,8 @@ field_value(const struct pamaws_request *req, const struct field *f,
         s = *MEMBER(req, f, const char *const);
         return s != NULL && s[0] != '\0' ? s : NULL;
     case FIELD_NUMBER:
+        if (f->omit_zero && *MEMBER(req, f, const unsigned long) == 0)
+            return NULL;
         snprintf(number, size, "%lu", *MEMBER(req, f, const unsigned long));
         return number;
     case FIELD_MODE:

@@ -38,6 +38,8 @@ struct pamaws_request {
     const char *session_tags;
     const char *transitive_tag_keys;
     const char *mfa_serial;
+    unsigned long mfa_session_s; /* GetSessionToken's; 0: not sent */
+    bool mfa_query;           /* report the profile's mfa_serial only */
     bool imds;
     bool warn_unsafe_dirs;
     bool debug;

@@ -207,6 +207,7 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     f->transitive_tag_keys = attrib->transitive_tag_keys;
     if (args->mfa_code != NULL) {
         f->mfa_serial = attrib->mfa_serial;
+        f->mfa_session_s = (unsigned long) c->mfa_session_duration;
         request_env(req, "AWSCRED_MFA_CODE", args->mfa_code);
     }
     f->imds = c->imds;
@@ -285,6 +286,12 @@ notice_failure(const struct pamaws_args *args, const struct pamaws_user *user,
     if (args->config.quiet
         || (status != NULL && strcmp(status, "no-credentials") == 0))
         return;
+    if (args->mfa_code != NULL
+        && pamaws_mfa_failure(message, args->mfa_serial, text, sizeof(text))
+               != NULL) {
+        pamaws_notice(args, text);
+        return;
+    }
     if (where == NULL || where[0] == '\0') {
         snprintf(text, sizeof(text), "AWS credentials not loaded: %s",
                  message);
@@ -780,4 +787,75 @@ pamaws_session_resolve(const struct pamaws_args *args,
     if (outcome != PAMAWS_EXPORT)
         return outcome;
     return run_worker(args, user, vars);
+}
+
+/*
+ * user mode's mfa: the user's profile's mfa_serial, read by the worker as
+ * the user (--mfa-query), so the auth phase opens no user file as root.
+ * PAMAWS_EXPORT with *serial (NULL when the profile has none, else
+ * checked as STS's SerialNumber), PAMAWS_SKIP for users out of scope,
+ * PAMAWS_FAIL logged.
+ */
+enum pamaws_outcome
+pamaws_session_mfa_serial(const struct pamaws_args *args,
+                          const struct pamaws_user *user, char **serial)
+{
+    struct pamaws_identity id = { 0, 0, NULL, 0 };
+    struct pamaws_attribution none;
+    struct pamaws_result result;
+    struct pamaws_run run;
+    struct request req;
+    enum pamaws_outcome outcome = PAMAWS_FAIL;
+    char *worker_user = NULL, why[128] = "no result";
+    const char *value, *bad;
+
+    *serial = NULL;
+    memset(&none, 0, sizeof(none));
+    memset(&req, 0, sizeof(req));
+    memset(&run, 0, sizeof(run));
+    memset(&result, 0, sizeof(result));
+    if ((user->uid == 0 && args->config.ignore_root)
+        || (long) user->uid < args->config.minimum_uid)
+        return PAMAWS_SKIP;
+    if (worker_identity(args, user, false, &id, &worker_user) < 0)
+        goto done;
+    request_build(args, user, worker_user, &id, &none, &req);
+    /* the same request, asking only for the profile's mfa_serial */
+    req.fields.mfa_query = true;
+    pamaws_request_argv_free(req.argv);
+    request_argv(&req, args->config.worker);
+    if (req.nomem) {
+        pamaws_log(args, LOG_CRIT, "out of memory");
+        goto done;
+    }
+    if (pamaws_spawn(args->config.worker, req.argv, req.envp, &id,
+                     args->config.timeout, &run) < 0
+        || run.error[0] != '\0' || run.timed_out
+        || pamaws_frame_parse(run.output, run.output_len, &result, why,
+                              sizeof(why)) < 0
+        || !run.status_known || run.exit_status != 0) {
+        log_run_failure(args, user, &run, why);
+        goto done;
+    }
+    value = pamaws_result_get(&result, "mfa_serial");
+    if (value == NULL) {
+        log_worker_error(args, user, &result);
+        goto done;
+    }
+    bad = value[0] != '\0' ? pamaws_check_mfa_serial(value) : NULL;
+    if (bad != NULL) {
+        pamaws_log(args, LOG_ERR, "no MFA for user %s: the mfa_serial of"
+                   " profile %s %s", user->name, profile_label(args), bad);
+        goto done;
+    }
+    if (value[0] != '\0' && (*serial = strdup(value)) == NULL)
+        goto done;
+    outcome = PAMAWS_EXPORT;
+done:
+    pamaws_result_clear(&result);
+    pamaws_run_free(&run);
+    request_free(&req);
+    free(id.groups);
+    free(worker_user);
+    return outcome;
 }

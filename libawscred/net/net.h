@@ -184,6 +184,26 @@ enum awscred_status net_sts_credentials(struct resolver *r,
                                         struct awscred_error *err);
 
 /*
+ * The MFA code for serial, asked through the context's prompt (the
+ * terminal in the command, the PAM conversation in the module); an error
+ * naming the profile and method when there is no way to ask.
+ */
+enum awscred_status net_mfa_code(const struct resolver *r, const char *method,
+                                 const char *serial, char *code, size_t size,
+                                 struct awscred_error *err);
+
+#define NET_SESSION_TOKEN_METHOD "get-session-token"
+/*
+ * STS GetSessionToken signed with src (long-term keys), with SerialNumber
+ * serial, the code from net_mfa_code and DurationSeconds the context's
+ * mfa session (awscred_context_set_mfa_session). Never cached.
+ */
+enum awscred_status net_sts_session_token(
+    struct resolver *r, const char *serial,
+    const struct awscred_credentials *src, struct awscred_credentials **out,
+    struct awscred_error *err);
+
+/*
  * The endpoint configured for one service of r's session, as AWS CLI v2
  * finds it (doc/credential-chain.md section 2.1):
  * AWS_ENDPOINT_URL_<env_name> ("STS", "SSO", "SSO_OIDC"), AWS_ENDPOINT_URL,

@@ -2,7 +2,8 @@
  * sts.c: STS Query API calls (doc/credential-chain.md section 12)
  * for the assume-role and web identity providers: the endpoint as AWS CLI
  * v2 resolves it (section 2.1), a form-encoded POST signed with SigV4 (or
- * not, for AssumeRoleWithWebIdentity), the XML reply turned into the
+ * not, for AssumeRoleWithWebIdentity), GetSessionToken for an MFA session
+ * (awscred_context_set_mfa_session), the XML reply turned into the
  * document the CLI caches, and the CLI's cache in front of it all. The
  * configured-endpoint lookup and the CA bundle serve the SSO provider too.
  *
@@ -694,5 +695,52 @@ done:
     free(url);
     json_free(doc);
     net_xml_free(&xml);
+    return st;
+}
+
+/* ---- MFA --------------------------------------------------------------- */
+
+enum awscred_status
+net_mfa_code(const struct resolver *r, const char *method, const char *serial,
+             char *code, size_t size, struct awscred_error *err)
+{
+    char prompt[512];
+
+    snprintf(prompt, sizeof(prompt), "Enter MFA code for %s: ", serial);
+    if (r->ctx->prompt == NULL
+        || r->ctx->prompt(r->ctx->prompt_arg, prompt, 0, code, size) != 0)
+        return error_set(err, AWSCRED_ERR_RETRIEVAL, method, NULL,
+                         "Profile \"%s\" needs an MFA code for %s, but "
+                         "there is no way to ask for it here",
+                         r->profile, serial);
+    return AWSCRED_OK;
+}
+
+enum awscred_status
+net_sts_session_token(struct resolver *r, const char *serial,
+                      const struct awscred_credentials *src,
+                      struct awscred_credentials **out,
+                      struct awscred_error *err)
+{
+    /* botocore's order of the operation's members (service-2.json's
+       GetSessionTokenRequest): DurationSeconds, SerialNumber, TokenCode */
+    struct net_sts_param params[3];
+    struct net_sts_call call = {"GetSessionToken", NET_SESSION_TOKEN_METHOD,
+                                params, 3, src};
+    char duration[24], code[64] = "";
+    enum awscred_status st;
+
+    *out = NULL;
+    st = net_mfa_code(r, NET_SESSION_TOKEN_METHOD, serial, code, sizeof(code),
+                      err);
+    if (st != AWSCRED_OK)
+        return st;
+    snprintf(duration, sizeof(duration), "%ld", r->ctx->mfa_session_s);
+    params[0] = (struct net_sts_param){"DurationSeconds", duration};
+    params[1] = (struct net_sts_param){"SerialNumber", serial};
+    params[2] = (struct net_sts_param){"TokenCode", code};
+    /* the CLI caches no GetSessionToken reply: neither do we */
+    st = net_sts_credentials(r, &call, NULL, out, err);
+    secret_wipe(code, sizeof(code));
     return st;
 }

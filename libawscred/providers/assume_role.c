@@ -110,26 +110,6 @@ read_role_config(const struct resolver *r, const char *profile,
     return PROVIDER_FOUND;
 }
 
-/* The MFA code, asked through the context (the terminal in the command,
-   the PAM conversation in the module). */
-static enum provider_outcome
-ask_mfa_code(const struct resolver *r, const char *serial, char *code,
-             size_t size, struct awscred_error *err)
-{
-    char prompt[512];
-
-    snprintf(prompt, sizeof(prompt), "Enter MFA code for %s: ", serial);
-    if (r->ctx->prompt == NULL
-        || r->ctx->prompt(r->ctx->prompt_arg, prompt, 0, code, size) != 0) {
-        error_set(err, AWSCRED_ERR_RETRIEVAL, METHOD, NULL,
-                  "Profile \"%s\" needs an MFA code for %s, but there is no "
-                  "way to ask for it here",
-                  r->profile, serial);
-        return PROVIDER_FAILED;
-    }
-    return PROVIDER_FOUND;
-}
-
 /* The AssumeRole arguments that also make the cache key
    (BaseAssumeRoleCredentialFetcher._create_cache_key), in botocore's order
    of _assume_kwargs, which is the order its parameter validation reports
@@ -241,8 +221,8 @@ assume_role(struct resolver *r, const struct role_config *rc,
         params[n++] = (struct net_sts_param){"RoleSessionName", default_name};
     }
     if (rc->mfa_serial != NULL) {
-        if (ask_mfa_code(r, rc->mfa_serial, code, sizeof(code), err)
-            != PROVIDER_FOUND)
+        if (net_mfa_code(r, METHOD, rc->mfa_serial, code, sizeof(code), err)
+            != AWSCRED_OK)
             goto done;
         params[n++] = (struct net_sts_param){"TokenCode", code};
     }
@@ -263,6 +243,7 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
     struct role_config rc;
     char key[41];
     enum provider_outcome outcome;
+    bool fresh;
 
     /* botocore _has_assume_role_config_vars */
     if (role_arn_of(r, profile, prof) == NULL
@@ -283,7 +264,11 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
         if (outcome != PROVIDER_FOUND)
             return outcome;
     }
-    if (cache_load(r->ctx, key, METHOD, out, err) != AWSCRED_OK)
+    /* An MFA session (awscred_context_set_mfa_session) sends its code. */
+    fresh = r->ctx->mfa_session_s > 0 && rc.mfa_serial != NULL
+            && strcmp(profile, r->profile) == 0;
+    *out = NULL;
+    if (!fresh && cache_load(r->ctx, key, METHOD, out, err) != AWSCRED_OK)
         outcome = PROVIDER_FAILED;
     else if (*out != NULL)
         outcome = PROVIDER_FOUND;

@@ -149,6 +149,45 @@ walk_chain(struct resolver *r, const struct provider *const *chain,
                      "Unable to locate credentials");
 }
 
+static bool has_role_config(const struct cfg_section *profile);
+
+/* The requested profile's mfa_serial: the context's, else its own. */
+static const char *
+mfa_serial_of(const struct resolver *r)
+{
+    if (r->ctx->assume.mfa_serial != NULL)
+        return r->ctx->assume.mfa_serial;
+    return cfg_get(cfg_profile(r->cfg, r->profile), "mfa_serial");
+}
+
+/*
+ * awscred_context_set_mfa_session: long-term keys of a profile with
+ * mfa_serial and no role become a GetSessionToken session. A role
+ * profile sent its code with AssumeRole already (assume_role.c).
+ */
+static enum awscred_status
+mfa_session(struct resolver *r, struct awscred_credentials **creds,
+            struct awscred_error *err)
+{
+    const struct cfg_section *prof = cfg_profile(r->cfg, r->profile);
+    const char *serial = mfa_serial_of(r);
+    struct awscred_credentials *session = NULL;
+    enum awscred_status status;
+
+    if (r->ctx->mfa_session_s <= 0 || serial == NULL
+        || (*creds)->session_token != NULL || r->ctx->assume.role_arn != NULL
+        || has_role_config(prof))
+        return AWSCRED_OK;
+    status = net_sts_session_token(r, serial, *creds, &session, err);
+    if (status != AWSCRED_OK)
+        return status;
+    if (session->region == NULL && (*creds)->region != NULL)
+        session->region = xstrdup((*creds)->region);
+    awscred_credentials_free(*creds);
+    *creds = session;
+    return AWSCRED_OK;
+}
+
 /* Copies the profile and region into the result (owned by creds). */
 static enum awscred_status
 finish_credentials(const struct resolver *r, struct awscred_credentials *c,
@@ -202,6 +241,9 @@ awscred_resolve(struct awscred_context *ctx, const struct awscred_request *req,
     if (status != AWSCRED_OK)
         goto done;
     status = walk_chain(&r, chain_default, &creds, err);
+    if (status != AWSCRED_OK)
+        goto done;
+    status = mfa_session(&r, &creds, err);
     if (status != AWSCRED_OK)
         goto done;
     status = finish_credentials(&r, creds, err);
@@ -450,6 +492,29 @@ awscred_describe(struct awscred_context *ctx, const struct awscred_request *req,
     status = describe_region(&r, req, &out->region, err);
 
 done:
+    cfg_free(r.cfg);
+    return status;
+}
+
+enum awscred_status
+awscred_mfa_serial(struct awscred_context *ctx,
+                   const struct awscred_request *req, char **serial,
+                   struct awscred_error *err)
+{
+    struct resolver r;
+    enum awscred_status status;
+    const char *value;
+
+    error_clear(err);
+    if (ctx == NULL || serial == NULL)
+        return error_set(err, AWSCRED_ERR_INVALID_ARG, NULL, NULL,
+                         "awscred_mfa_serial: NULL argument");
+    *serial = NULL;
+    status = resolver_init(&r, ctx, req, err);
+    if (status == AWSCRED_OK && (value = mfa_serial_of(&r)) != NULL
+        && (*serial = xstrdup(value)) == NULL)
+        status = error_set(err, AWSCRED_ERR_NOMEM, NULL, NULL,
+                           "Out of memory");
     cfg_free(r.cfg);
     return status;
 }

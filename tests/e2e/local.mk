@@ -46,6 +46,9 @@ EXTRA_DIST += tests/lib/broker_lib.py
 # expiries of 24-second credentials; about two minutes.
 TESTS += tests/e2e/broker_refresh.sh
 dist_check_SCRIPTS += tests/e2e/broker_refresh.sh tests/e2e/broker_refresh.py
+# a login with mfa is not resolved again (awscredd/mfa.c)
+TESTS += tests/e2e/broker_mfa.sh
+dist_check_SCRIPTS += tests/e2e/broker_mfa.sh tests/e2e/broker_mfa.py
 # 1000 requests at once from 50 users as their credentials run out: they
 # wait for the refresh (bench/broker.py --tap).
 TESTS += tests/e2e/broker_load.sh
@@ -80,6 +83,10 @@ EXTRA_DIST += tests/e2e/sshd_lib.sh
 # Root only.
 TESTS += tests/e2e/sshd_mfa.sh
 dist_check_SCRIPTS += tests/e2e/sshd_mfa.sh
+# user mode: the user's mfa_serial, GetSessionToken; what the client sees
+TESTS += tests/e2e/sshd_mfa_user.sh
+dist_check_SCRIPTS += tests/e2e/sshd_mfa_user.sh
+EXTRA_DIST += tests/e2e/sshd_mfa_lib.sh
 
 # Load: 50 logins at once through the private sshd in system
 # mode, against moto_server and against an STS that never answers; wall

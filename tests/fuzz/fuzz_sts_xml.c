@@ -56,6 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void) net_xml_find(&xml, "Error/Message");
     convert(&xml, "AssumeRole");
     convert(&xml, "AssumeRoleWithWebIdentity");
+    convert(&xml, "GetSessionToken");
     net_xml_free(&xml);
     free(text);
     return 0;

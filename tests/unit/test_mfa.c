@@ -2,7 +2,7 @@
  * test_mfa.c: the one-time handle that carries MFA'd credentials from
  * the auth phase to the session (pam_awscred/mfa.c): written private,
  * redeemed once, and refused when forged, stale, shared or for another
- * user.
+ * user; and the sentence a failed MFA login shows the user.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -230,6 +230,43 @@ setup(void **state)
     return 0;
 }
 
+/* A16.9: STS's MFA refusal and its throttling codes become one sentence
+   the user can act on; anything else is shown as it is (NULL). */
+static void
+test_failure_sentence(void **state)
+{
+    char buf[512];
+    const char *text;
+
+    (void) state;
+    text = pamaws_mfa_failure("An error occurred (AccessDenied) when calling"
+                              " the GetSessionToken operation:"
+                              " MultiFactorAuthentication failed, unable to"
+                              " validate MFA code.", "arn:aws:iam::1:mfa/a",
+                              buf, sizeof(buf));
+    assert_non_null(text);
+    assert_string_equal(text, "AWS: the MFA code for arn:aws:iam::1:mfa/a"
+                        " was not accepted (wrong, expired or already used):"
+                        " log in again with a new code. STS said:"
+                        " MultiFactorAuthentication failed, unable to"
+                        " validate MFA code.");
+    text = pamaws_mfa_failure("An error occurred (Throttling) when calling"
+                              " the AssumeRole operation (reached max"
+                              " retries: 2): Rate exceeded", NULL, buf,
+                              sizeof(buf));
+    assert_non_null(text);
+    assert_non_null(strstr(text, "AWS STS is throttling requests"));
+    /* AccessDenied for something else, a longer code, no code at all */
+    assert_null(pamaws_mfa_failure("An error occurred (AccessDenied) when"
+                                   " calling the AssumeRole operation: not"
+                                   " authorized", NULL, buf, sizeof(buf)));
+    assert_null(pamaws_mfa_failure("An error occurred (ThrottlingX) when",
+                                   NULL, buf, sizeof(buf)));
+    assert_null(pamaws_mfa_failure("Could not connect to the endpoint URL",
+                                   NULL, buf, sizeof(buf)));
+    assert_null(pamaws_mfa_failure(NULL, NULL, buf, sizeof(buf)));
+}
+
 static int
 teardown(void **state)
 {
@@ -250,6 +287,7 @@ main(void)
         cmocka_unit_test(test_refused_files),
         cmocka_unit_test(test_stale_swept),
         cmocka_unit_test(test_dir_not_private),
+        cmocka_unit_test(test_failure_sentence),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

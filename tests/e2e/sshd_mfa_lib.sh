@@ -1,0 +1,71 @@
+# sshd_mfa_lib.sh: shared by the MFA-at-login tests (sshd_mfa.sh,
+# sshd_mfa_user.sh), after sshd_lib.sh and sshd_setup. Sourced, not run.
+#
+#   start_sts STATUS BODY   a loopback STS (tests/lib/fault_server.py)
+#                           answering every request so; sets sts_port,
+#                           logs requests to $T/sts.log
+#   sts_answers STATUS BODY what it answers from now on
+#   sts_error CODE MESSAGE  STS's error document
+#   start_kbd_sshd          the private sshd with AuthenticationMethods
+#                           publickey,keyboard-interactive:pam
+#   mfa_login USER CODE     one ssh login answering the prompt with CODE
+#                           through SSH_ASKPASS (forced, no tty): the
+#                           remote environment on stdout, ssh's stderr in
+#                           $T/ssh.err, the prompts in $T/prompts
+#   wait_mfa_prompt USER    until sshd asks (skips the test if it never
+#                           does)
+#
+# SPDX-License-Identifier: MIT
+
+sts_answers() {
+    printf '{"default": {"status": %s, "body": "%s"}}\n' "$1" "$2" \
+        > "$T/sts.json.new" && mv "$T/sts.json.new" "$T/sts.json"
+}
+sts_error() {
+    echo "<ErrorResponse><Error><Type>Sender</Type><Code>$1</Code><Message>$2</Message></Error></ErrorResponse>"
+}
+start_sts() {
+    sts_answers "$1" "$2"
+    python3 "${top_srcdir:-$(dirname "$0")/../..}/tests/lib/fault_server.py" \
+        --script "$T/sts.json" --port-file "$T/sts.port" --log "$T/sts.log" &
+    bg_pids="$bg_pids $!"
+    for _ in $(seq 50); do test -s "$T/sts.port" && break; sleep 0.1; done
+    test -s "$T/sts.port" || skip_all "the loopback STS did not start"
+    sts_port=$(cat "$T/sts.port")
+}
+
+start_kbd_sshd() {
+    write_sshd_config "AuthenticationMethods publickey,keyboard-interactive:pam"
+    # sshd takes a keyword's first value: turn the harness's "no" around.
+    sed -i 's/^KbdInteractiveAuthentication no$/KbdInteractiveAuthentication yes/' \
+        "$T/sshd_config"
+    start_sshd
+    printf '%s\n' '#!/bin/sh' 'echo "$*" >> "$(dirname "$0")/prompts"' \
+        'cat "$(dirname "$0")/code"' > "$T/askpass"
+    chmod 755 "$T/askpass"
+}
+
+# LogLevel stays INFO: ssh shows the keyboard-interactive instruction
+# (what PAM_TEXT_INFO and PAM_ERROR_MSG said) only at that level.
+mfa_login() {
+    echo "$2" > "$T/code"
+    : > "$T/prompts"
+    SSH_ASKPASS=$T/askpass SSH_ASKPASS_REQUIRE=force DISPLAY=none \
+        setsid -w ssh -i "$T/client_key" -p "$port" -o ConnectTimeout=5 \
+        -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+        -o NumberOfPasswordPrompts=1 "$1@127.0.0.1" env \
+        < /dev/null 2> "$T/ssh.err"
+}
+
+wait_mfa_prompt() {
+    tries=0
+    until mfa_login "$1" 123456 > /dev/null; test -s "$T/prompts"; do
+        tries=$((tries + 1))
+        if test $tries -gt 20 || ! kill -0 "$sshd_pid" 2>/dev/null; then
+            echo "1..0 # SKIP private sshd did not come up"
+            diag "$T/sshd.log"
+            exit 0
+        fi
+        sleep 0.5
+    done
+}
