@@ -2,6 +2,8 @@
 # Benchmarks are run by hand (nothing is built by default), e.g.
 #   bench/export.sh $(builddir) -- awscred export vs aws export-credentials
 EXTRA_DIST += bench/export.sh
+# The timer the scripts share: commands in turn, medians and p10.
+EXTRA_DIST += bench/harness.c
 EXTRA_DIST += bench/pam_latency.sh
 # Assume role: first fetch and cache hit, awscred vs AWS CLI v2.
 EXTRA_DIST += bench/assume_role.sh
