@@ -20,13 +20,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from clock_lib import AWSCRED, NET_MODULE, Tap  # noqa: E402
-from clock_login import (CLOCK_SERVER, STATE, WORKER, make_user,  # noqa
-                         session, write_aws_files)
+from clock_login import (CLOCK_SERVER, WORKER, session,  # noqa: E402
+                         setup_user, write_aws_files)
 
 STRACE = shutil.which("strace") or "/usr/bin/strace"
 # What a worker must not do at such a login.
@@ -124,19 +123,8 @@ def main():
     if not os.access(STRACE, os.X_OK):
         print("1..0 # SKIP strace not installed (apt-get install strace)")
         return 0
-    work = tempfile.mkdtemp(prefix="awscred-login-network.")
-    os.chmod(work, 0o755)
-    STATE["dir"] = work
-    made = make_user(work)
+    work, made = setup_user("awscred-login-network.")
     if made is None:
-        print("1..0 # SKIP useradd failed")
-        shutil.rmtree(work, ignore_errors=True)
-        return 0
-    if subprocess.run(["runuser", "-u", made[0], "--", "test", "-x", WORKER],
-                      capture_output=True).returncode != 0:
-        print("1..0 # SKIP the test user cannot execute %s" % WORKER)
-        subprocess.run(["userdel", made[0]], capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
         return 0
     server = subprocess.Popen([sys.executable, CLOCK_SERVER, "--sntp"],
                               stdout=subprocess.PIPE, text=True)
