@@ -27,16 +27,7 @@ test -x "$awscred" || { echo "export.sh: build awscred first ($awscred)" >&2; ex
 test -x "$aws" || { echo "export.sh: $aws missing (apt-get install awscli)" >&2; exit 1; }
 test -x /usr/bin/time || { echo "export.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 
-T=$(mktemp -d /tmp/awscred-bench.XXXXXX) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM
-cat > "$T/credentials" <<'CREDS'
-[bench]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD
-CREDS
-printf '[profile bench]\nregion = eu-west-1\n' > "$T/config"
+. "$srcdir/bench/profile.sh"
 run_env="env -i HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
 ours_cmd="$awscred export --profile bench"
 theirs_cmd="$aws configure export-credentials --profile bench"
@@ -101,24 +92,7 @@ awk -v a="$aws_us" -v o="$our_us" -v am="$aws_kib" -v om="$our_kib" 'BEGIN {
     printf "  peak memory ratio: %.1fx smaller\n", am / om }'
 echo "  libcurl loaded by a static awscred export: $([ "$curl_maps" -eq 0 ] && echo no || echo YES)"
 
-cat > "$T/floor.c" <<'EOF'
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-/* Reads the file named by AWS_SHARED_CREDENTIALS_FILE and prints it. */
-int main(void) {
-    char buf[4096];
-    const char *path = getenv("AWS_SHARED_CREDENTIALS_FILE");
-    int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf) : -1;
-    if (n <= 0)
-        return 1;
-    fwrite(buf, 1, (size_t) n, stdout);
-    return 0;
-}
-EOF
-cc -O2 -o "$T/floor" "$T/floor.c" \
+cc -O2 -o "$T/floor" "$srcdir/bench/floor.c" \
     && cc -O2 -o "$T/harness" "$srcdir/bench/harness.c" || exit 1
 echo "awscred export vs the dynamic C floor (read the file, print)"
 $run_env "$T/harness" "${FLOOR_RUNS:-2000}" "$T/floor" -- $ours_cmd \
