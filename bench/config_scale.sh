@@ -14,7 +14,8 @@ set -eu
 
 builddir=$(cd "${1:-.}" && pwd)
 profiles=${2:-100000}
-awscred="$builddir/cli/awscred"
+srcdir=$(cd "$(dirname "$0")/.." && pwd)
+. "$srcdir/bench/awscred.sh"
 for need in "$awscred" "$(command -v valgrind || echo valgrind)" \
     "$(command -v cc || echo cc)"; do
     [ -x "$need" ] || { echo "bench/config_scale.sh: missing $need" >&2; exit 77; }
@@ -54,7 +55,7 @@ generate() {  # generate FILE COUNT
 run_export() {  # run_export FILE COMMAND-PREFIX...
     file=$1
     shift
-    env -i HOME="$work" AWS_CONFIG_FILE=/dev/null \
+    env -i $libdirs HOME="$work" AWS_CONFIG_FILE=/dev/null \
         AWS_SHARED_CREDENTIALS_FILE="$file" "$@" "$awscred" export \
         --profile "$(tail -n 3 "$file" | sed -n 's/^\[\(.*\)\]$/\1/p')" >/dev/null
 }

@@ -12,37 +12,22 @@
 # resolution maps no libcurl (LD_DEBUG=files).
 #
 # Then awscred against the dynamic C floor: a dynamically linked C program
-# that reads the same credentials file and prints it, both started by a
-# small C harness (fork, exec, wait) in turn, FLOOR_RUNS times each;
+# that reads the same credentials file and prints it, both started by
+# bench/harness.c (fork, exec, wait) in turn, FLOOR_RUNS times each;
 # medians and the ratio (goal <= 1.2x).
 # SPDX-License-Identifier: MIT
 
 builddir=$(cd "${1:-.}" && pwd) || exit 1
+srcdir=$(cd "$(dirname "$0")/.." && pwd) || exit 1
 aws_runs=${2:-20}
 our_runs=${3:-1000}
-awscred=$builddir/cli/awscred
-# In a build tree cli/awscred is libtool's wrapper script: time the program
-# itself, finding libawscred.so as an installed one would.
-libdirs=
-if test -x "$builddir/cli/.libs/awscred"; then
-    awscred=$builddir/cli/.libs/awscred
-    libdirs="LD_LIBRARY_PATH=$builddir/libawscred/.libs"
-fi
+. "$srcdir/bench/awscred.sh"
 aws=/usr/bin/aws
 test -x "$awscred" || { echo "export.sh: build awscred first ($awscred)" >&2; exit 1; }
 test -x "$aws" || { echo "export.sh: $aws missing (apt-get install awscli)" >&2; exit 1; }
 test -x /usr/bin/time || { echo "export.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 
-T=$(mktemp -d /tmp/awscred-bench.XXXXXX) || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM
-cat > "$T/credentials" <<'CREDS'
-[bench]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD
-CREDS
-printf '[profile bench]\nregion = eu-west-1\n' > "$T/config"
+. "$srcdir/bench/profile.sh"
 run_env="env -i $libdirs HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
 ours_cmd="$awscred export --profile bench"
 theirs_cmd="$aws configure export-credentials --profile bench"
@@ -107,70 +92,11 @@ awk -v a="$aws_us" -v o="$our_us" -v am="$aws_kib" -v om="$our_kib" 'BEGIN {
     printf "  peak memory ratio: %.1fx smaller\n", am / om }'
 echo "  libcurl loaded by a static awscred export: $([ "$curl_maps" -eq 0 ] && echo no || echo YES)"
 
-cat > "$T/floor.c" <<'EOF'
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-/* Reads the file named by AWS_SHARED_CREDENTIALS_FILE and prints it. */
-int main(void) {
-    char buf[4096];
-    const char *path = getenv("AWS_SHARED_CREDENTIALS_FILE");
-    int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
-    ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf) : -1;
-    if (n <= 0)
-        return 1;
-    fwrite(buf, 1, (size_t) n, stdout);
-    return 0;
-}
-EOF
-cat > "$T/harness.c" <<'EOF'
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
-static double run(char *const argv[]) {
-    struct timespec a, b;
-    int st;
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    waitpid(pid, &st, 0);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-        exit(2);
-    return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
-}
-/* harness RUNS FLOOR AWSCRED ARGS...: the two in turn, medians in ms. */
-int main(int argc, char **argv) {
-    int runs = atoi(argv[1]);
-    char *floor_argv[] = { argv[2], NULL };
-    double *f = calloc(runs, sizeof(double)), *o = calloc(runs, sizeof(double));
-    for (int i = 0; i < 20; i++)
-        run(floor_argv), run(argv + 3);
-    for (int i = 0; i < runs; i++) {
-        f[i] = run(floor_argv);
-        o[i] = run(argv + 3);
-    }
-    qsort(f, runs, sizeof(double), cmp);
-    qsort(o, runs, sizeof(double), cmp);
-    printf("  floor %.3f ms, awscred %.3f ms (medians of %d), ratio %.2fx"
-           " (goal <= 1.2x)\n", f[runs / 2], o[runs / 2], runs,
-           o[runs / 2] / f[runs / 2]);
-    return 0;
-}
-EOF
-cc -O2 -o "$T/floor" "$T/floor.c" && cc -O2 -o "$T/harness" "$T/harness.c" || exit 1
+cc -O2 -o "$T/floor" "$srcdir/bench/floor.c" \
+    && cc -O2 -o "$T/harness" "$srcdir/bench/harness.c" || exit 1
 echo "awscred export vs the dynamic C floor (read the file, print)"
-$run_env "$T/harness" "${FLOOR_RUNS:-2000}" "$T/floor" $ours_cmd || exit 1
+$run_env "$T/harness" "${FLOOR_RUNS:-2000}" "$T/floor" -- $ours_cmd \
+    > "$T/floor.out" || exit 1
+awk '{ ms[NR] = $1; n = $4 } END {
+    printf "  floor %.3f ms, awscred %.3f ms (medians of %d), ratio %.2fx" \
+           " (goal <= 1.2x)\n", ms[1], ms[2], n, ms[2] / ms[1] }' "$T/floor.out"

@@ -2,6 +2,12 @@
 # Benchmarks are run by hand (nothing is built by default), e.g.
 #   bench/export.sh $(builddir) -- awscred export vs aws export-credentials
 EXTRA_DIST += bench/export.sh
+# The timer the scripts share (commands in turn, medians and p10) and the
+# C floor and the static profile of export.sh and peers.sh.
+EXTRA_DIST += bench/harness.c bench/floor.c bench/profile.sh bench/awscred.sh
+# The README table: awscred, the AWS CLI v2, botocore, the JS SDK v3 and
+# the C floors in one interleaved run.
+EXTRA_DIST += bench/peers.sh
 EXTRA_DIST += bench/pam_latency.sh
 # Assume role: first fetch and cache hit, awscred vs AWS CLI v2.
 EXTRA_DIST += bench/assume_role.sh

@@ -128,7 +128,11 @@ done:
     return status;
 }
 
-/* The user from the passwd database; HOME, when set, is "~". */
+/* HOME, when set, is "~" (botocore's os.path.expanduser), and then the
+   passwd database is not asked at all: its lookup (NSS, nsswitch.conf,
+   /etc/passwd) was about 8 % of a static `awscred export`. A
+   credential_process helper then gets USER from our environment, as
+   botocore's gets all of it. Without HOME, the passwd entry. */
 static int
 set_user(struct awscred_context *ctx)
 {
@@ -137,10 +141,12 @@ set_user(struct awscred_context *ctx)
     const char *home = getenv("HOME");
     uid_t uid = getuid();
 
-    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || found == NULL)
+    if (home != NULL
+        || getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0
+        || found == NULL)
         return awscred_context_set_user(ctx, NULL, uid, getgid(), home);
     return awscred_context_set_user(ctx, pw.pw_name, pw.pw_uid, pw.pw_gid,
-                                    home != NULL ? home : pw.pw_dir);
+                                    pw.pw_dir);
 }
 
 struct awscred_context *

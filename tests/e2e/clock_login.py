@@ -121,6 +121,30 @@ def make_user(work):
     return name, home
 
 
+def setup_user(prefix):
+    """A work directory (STATE's) and a test user in it who can run the
+    worker: (work, (name, home)), or (None, None) after printing why the
+    test skips."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(work, 0o755)
+    STATE["dir"] = work
+    made = make_user(work)
+    why = "useradd failed" if made is None else None
+    # A build tree closed to other users (rpmbuild's, dpkg-buildpackage's
+    # under a 0700 directory) keeps the test user from running the worker.
+    if made is not None and subprocess.run(
+            ["runuser", "-u", made[0], "--", "test", "-x", WORKER],
+            capture_output=True).returncode != 0:
+        why = ("the test user cannot execute %s (build tree not reachable "
+               "by other users)" % WORKER)
+        subprocess.run(["userdel", made[0]], capture_output=True)
+    if why is None:
+        return work, made
+    print("1..0 # SKIP " + why)
+    shutil.rmtree(work, ignore_errors=True)
+    return None, None
+
+
 def write_aws_files(user, home, sts_port):
     config = os.path.join(home, ".aws", "config")
     creds = os.path.join(home, ".aws", "credentials")
@@ -429,22 +453,8 @@ def main():
     if why:
         print("1..0 # SKIP " + why)
         return 0
-    work = tempfile.mkdtemp(prefix="awscred-clock-login.")
-    os.chmod(work, 0o755)
-    STATE["dir"] = work
-    made = make_user(work)
+    work, made = setup_user("awscred-clock-login.")
     if made is None:
-        print("1..0 # SKIP useradd failed")
-        shutil.rmtree(work, ignore_errors=True)
-        return 0
-    # A build tree closed to other users (rpmbuild's, dpkg-buildpackage's
-    # under a 0700 directory) keeps the test user from running the worker.
-    if subprocess.run(["runuser", "-u", made[0], "--", "test", "-x", WORKER],
-                      capture_output=True).returncode != 0:
-        print("1..0 # SKIP the test user cannot execute %s (build tree not "
-              "reachable by other users)" % WORKER)
-        subprocess.run(["userdel", made[0]], capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
         return 0
     t = Tap()
     print("1..24")

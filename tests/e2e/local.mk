@@ -154,6 +154,12 @@ EXTRA_DIST += tests/lib/fault_server.py
 TESTS += tests/e2e/clock_login.sh
 dist_check_SCRIPTS += tests/e2e/clock_login.sh tests/e2e/clock_login.py
 
+# A static-key login with the default clock settings and a fresh host
+# clock record loads no network module and opens no socket (every worker
+# under strace, in a network namespace with loopback only). Root only.
+TESTS += tests/e2e/login_network.sh
+dist_check_SCRIPTS += tests/e2e/login_network.sh tests/e2e/login_network.py
+
 # Differential test: awscred export against Debian's AWS CLI v2
 # for credential_process, container and IMDS credentials, both pointed at
 # tests/lib/fault_server.py; skips without /usr/bin/aws.

@@ -1,0 +1,13 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# A static-key login with a fresh host clock record: no network module, no
+# socket (tests/e2e/login_network.py). In a network namespace of its own
+# with loopback only, so a login that did probe AWS by default could reach
+# neither the machine's resolver nor the internet.
+skip() { echo "1..0 # SKIP $*"; exit 0; }
+[ "$(id -u)" = 0 ] || skip "needs root (the worker is started as the user)"
+command -v unshare >/dev/null && command -v ip >/dev/null ||
+    skip "unshare (util-linux) and ip (iproute2) are needed"
+unshare --net true 2>/dev/null || skip "unshare --net is not permitted here"
+exec unshare --net sh -c 'ip link set lo up &&
+    exec python3 "${top_srcdir:-.}/tests/e2e/login_network.py"'
