@@ -105,9 +105,17 @@ check "an assume-role cache hit maps neither libcurl nor OpenSSL" \
 
 # HOME is "~", as botocore's expanduser: no NSS lookup of the user (it
 # was about 8 % of a static export), so neither nsswitch.conf nor passwd.
+# In a build tree cli/awscred is libtool's wrapper script, whose own
+# commands read passwd: trace the program behind it.
+program=$awscred libpath=
+if [ -x "$top_builddir/cli/.libs/awscred" ]; then
+    program=$top_builddir/cli/.libs/awscred
+    libpath=$top_builddir/libawscred/.libs
+fi
 if command -v strace > /dev/null 2>&1; then
-    run strace -f -qq -e trace=open,openat,connect -o "$T/trace" \
-        "$awscred" export --profile dev > /dev/null 2>&1
+    run env ${libpath:+LD_LIBRARY_PATH=$libpath} \
+        strace -f -qq -e trace=open,openat,connect -o "$T/trace" \
+        "$program" export --profile dev > /dev/null 2>&1
     check "with HOME set, export does not look the user up (NSS)" \
         sh -c "grep -q credentials '$T/trace' && ! grep -Eq 'nsswitch|/etc/passwd|nscd' '$T/trace'"
 else
