@@ -117,8 +117,7 @@ parse_listen(const char *s, struct broker_config *cfg)
 {
     const char *colon = strrchr(s, ':');
     char ip[INET_ADDRSTRLEN];
-    char *end;
-    long port;
+    uint64_t port;
 
     if (colon != NULL) {
         if ((size_t) (colon - s) >= sizeof(ip))
@@ -130,9 +129,7 @@ parse_listen(const char *s, struct broker_config *cfg)
             return false;
         s = colon + 1;
     }
-    errno = 0;
-    port = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || port < 1 || port > 65535)
+    if (!number_parse(s, 65535, &port) || port == 0)
         return false;
     cfg->port = (uint16_t) port;
     return true;

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 
 #include "awscredd/broker.h"
 #include "common/fdio.h"
+#include "common/number.h"
 #include "common/secret.h"
 
 #define RECORD_MAX_BYTES (PAMAWS_RESULT_MAX_BYTES + 64)
@@ -150,6 +152,7 @@ load_one(int dirfd, const char *name, struct broker_registry *reg,
     struct stat st;
     char *data = NULL;
     size_t len = 0;
+    uint64_t uid;
     int fd, status = -1;
 
     fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -168,10 +171,9 @@ load_one(int dirfd, const char *name, struct broker_registry *reg,
     }
     if (broker_request_parse(data, len, &req, why, size) < 0)
         goto out;
-    if (req.op != BROKER_OP_SAVED || strspn(name, "0123456789")
-                                         != strlen(name)
-        || strtoul(name, NULL, 10) != (unsigned long) req.uid)
-        snprintf(why, size, "not a saved session of uid %s", name);
+    if (req.op != BROKER_OP_SAVED || !number_parse(name, UINT32_MAX, &uid)
+        || uid != (uint64_t) req.uid)
+        snprintf(why, size, "not a saved session of uid %.32s", name);
     else
         status = broker_registry_restore(reg, &req, why, size);
     broker_request_clear(&req);
