@@ -123,13 +123,17 @@ if [ -r "$FAKETIME_LIB" ]; then
     offset_case fast "+10m" "$url" -600000 2 \
         "clock 10 min fast (libfaketime +10m): offset -600 s, exit 2"
 
+    # The HTTP Date has whole seconds and a loaded machine adds its own:
+    # the words matter here, the number only to within 10 s.
     clock_run slow.txt "-10m" --url "$url"
-    grep -Eq "(9 min 59|10 min [01]) s behind $url" "$tmp/slow.txt" \
-        && grep -q 'AWS will reject' "$tmp/slow.txt"
+    grep -Eq "(9 min 5[0-9]|10 min [0-9]) s behind $url" "$tmp/slow.txt" \
+        && grep -q 'AWS will reject' "$tmp/slow.txt" \
+        || { sed 's/^/# /' "$tmp/slow.txt"; false; }
     check $? "slow clock: text says how far behind and what AWS will do"
 
     clock_run fast.txt "+10m" --url "$url"
-    grep -Eq "(9 min 59|10 min [01]) s ahead of $url" "$tmp/fast.txt"
+    grep -Eq "(9 min 5[0-9]|10 min [0-9]) s ahead of $url" "$tmp/fast.txt" \
+        || { sed 's/^/# /' "$tmp/fast.txt"; false; }
     check $? "fast clock: text says ahead of the reference, by name"
 
     clock_run sntp "-10m" --json --sntp "127.0.0.1:$honest_udp"
