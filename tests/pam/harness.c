@@ -291,21 +291,14 @@ conv_record(int n, const struct pam_message **msg, struct pam_response **resp,
     return PAM_SUCCESS;
 }
 
-/* One interactive login (PAM_TTY "ssh"): auth (auth_control, our module
-   with mfa, mfa_dir=%D/mfa and auth_opts, then pam_permit), open_session
-   (our module with mfa_dir= and session_opts), each prompt answered with
-   code. Returns the session's environment; what the user saw is in
-   conv. */
-char **
-mfa_login(const char *auth_control, const char *auth_opts,
-          const char *session_opts, const char *code, int auth_rv,
-          int open_rv, struct conv_capture *conv)
+/* Writes the stack of a login with MFA: auth (auth_control, our module
+   with mfa, mfa_dir=%D/mfa and auth_opts, then pam_permit), then session
+   (pam_permit, our module with mfa_dir= and session_opts). */
+void
+mfa_service(const char *auth_control, const char *auth_opts,
+            const char *session_opts)
 {
-    char path[512], text[50000], opts[4096], auth[24576], session[24576];
-    struct pam_conv pc = { conv_record, conv };
-    pam_handle_t *pamh = NULL;
-    char **env;
-    int rv;
+    char path[512], text[50000], opts[8192], auth[24576], session[24576];
 
     snprintf(opts, sizeof(opts), "mfa mfa_dir=%s/mfa %s", W.dir, auth_opts);
     module_line(auth, sizeof(auth), opts);
@@ -317,6 +310,22 @@ mfa_login(const char *auth_control, const char *auth_opts,
              auth + strlen("session required "), session);
     assert_lines_fit_libpam(text);
     put_file(path, text, 0644, 0, 0);
+}
+
+/* One interactive login (PAM_TTY "ssh") through mfa_service's stack, each
+   prompt answered with code. Returns the session's environment; what the
+   user saw is in conv. */
+char **
+mfa_login(const char *auth_control, const char *auth_opts,
+          const char *session_opts, const char *code, int auth_rv,
+          int open_rv, struct conv_capture *conv)
+{
+    struct pam_conv pc = { conv_record, conv };
+    pam_handle_t *pamh = NULL;
+    char **env;
+    int rv;
+
+    mfa_service(auth_control, auth_opts, session_opts);
     conv_init(conv);
     conv->answer = code;
     logbuf[0] = '\0';

@@ -87,6 +87,8 @@ void pam_env_line(char *line, size_t size, const char *conf_text);
 void conv_init(struct conv_capture *c);
 int conv_record(int n, const struct pam_message **msg,
                 struct pam_response **resp, void *data);
+void mfa_service(const char *auth_control, const char *auth_opts,
+                 const char *session_opts);
 char **mfa_login(const char *auth_control, const char *auth_opts,
                  const char *session_opts, const char *code, int auth_rv,
                  int open_rv, struct conv_capture *conv);

@@ -1,7 +1,9 @@
 /*
  * mfa-t.c: MFA at login in user mode, in the world of harness.h (run by
- * mfa.sh through session.sh), with the harness's loopback STS
- * (tests/lib/fault_server.py) recording what it got.
+ * mfa.sh through session.sh): what needs code, the requests the loopback
+ * STS (tests/lib/fault_server.py) recorded and a fake broker. Logins
+ * that files, the answer and the log describe are the mfa-* scenarios of
+ * tests/pam/scripts/.
  *
  * The auth phase asks for the code of the mfa_serial in the user's own
  * profile (the worker reads it as the user), then gets a GetSessionToken
@@ -45,9 +47,6 @@
     CREDS(KEY_SESSION) "</GetSessionTokenResult></GetSessionTokenResponse>"
 #define STS_ROLE_OK "<AssumeRoleResponse><AssumeRoleResult>" \
     CREDS(KEY_ROLE) "</AssumeRoleResult></AssumeRoleResponse>"
-#define STS_DENIED "<ErrorResponse><Error><Type>Sender</Type>" \
-    "<Code>AccessDenied</Code><Message>MultiFactorAuthentication failed" \
-    " with invalid MFA one time pass code.</Message></Error></ErrorResponse>"
 
 /* The user's profile: long-term keys, or a role over them; both with
    mfa_serial and the loopback STS. */
@@ -178,81 +177,6 @@ test_role_profile(void **state)
     }
 }
 
-/* A16.9: a wrong code: the user sees one sentence saying so, with STS's
-   words, syslog has STS's error;
-   required refuses; optional goes on and the session has no AWS
-   credentials at all (not the long-term keys without MFA). */
-static void
-test_wrong_code(void **state)
-{
-    struct conv_capture c;
-    char **env;
-
-    (void) state;
-    user_profile(false);
-    sts_answer(403, STS_DENIED);
-    env = login("required", "", &c, "654321", PAM_AUTH_ERR, PAM_SUCCESS);
-    pamtest_free_env(env);
-    assert_has(c.info[0], "AWS: the MFA code for " SERIAL " was not accepted"
-               " (wrong, expired or already used): log in again with a new"
-               " code. STS said: MultiFactorAuthentication failed with"
-               " invalid MFA one time pass code", "what the user saw");
-    assert_has(logbuf, "MultiFactorAuthentication failed", "the log");
-    env = login("optional", "", &c, "654321", PAM_SUCCESS, PAM_SUCCESS);
-    assert_no_aws(env);
-    pamtest_free_env(env);
-}
-
-/* A16.10: no mfa_serial in her profile: no prompt, her credentials as
-   without mfa, and the auth module is ignored (nothing to refuse). */
-static void
-test_no_mfa_serial(void **state)
-{
-    struct conv_capture c;
-    char **env;
-
-    (void) state;
-    alice_file("config", "[default]\nregion = eu-west-1\n", 0600);
-    alice_file("credentials", "[default]\naws_access_key_id = " KEY_LONG
-               "\naws_secret_access_key = " SECRET_LONG "\n", 0600);
-    env = login("required", "", &c, "123456", PAM_SUCCESS, PAM_SUCCESS);
-    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_LONG);
-    pamtest_free_env(env);
-    assert_string_equal(c.prompt[0], "");
-}
-
-/* A16.11: an mfa_serial that is not STS's SerialNumber (here a control
-   character and a space) is never shown in a prompt nor sent; nor is
-   anything when her profile is missing. Her own files cannot refuse her
-   login: auth is ignored, and the session gets no credentials. */
-static void
-test_bad_mfa_serial(void **state)
-{
-    struct conv_capture c;
-    unsigned before = fault_server_requests(&W.clock);
-    char **env;
-
-    (void) state;
-    user_profile(false);
-    alice_file("config", "[default]\nmfa_serial = arn:aws:iam::1:mfa/a"
-               "\033]0;x y\n", 0600);
-    env = login("required", "", &c, "123456", PAM_SUCCESS, PAM_SUCCESS);
-    assert_no_aws(env);
-    pamtest_free_env(env);
-    assert_string_equal(c.prompt[0], "");
-    assert_has(logbuf, "the mfa_serial of profile default is not 9 to 256",
-               "the log");
-    assert_has(logbuf, "the auth phase left no MFA handle", "the log");
-    env = login("required", "profile=missing", &c, "123456", PAM_SUCCESS,
-                PAM_SUCCESS);
-    assert_no_aws(env);
-    pamtest_free_env(env);
-    assert_string_equal(c.prompt[0], "");
-    assert_has(logbuf, "The config profile (missing) could not be found",
-               "the log");
-    assert_int_equal(fault_server_requests(&W.clock), before);
-}
-
 /* The fake broker's process: takes one registration on fd, writes its
    request frame ("AWSCRED-RESULT 1 <length>\n" and the body) to out and
    answers nothing a session could use. */
@@ -349,9 +273,6 @@ main(void)
         cmocka_unit_test_setup(test_session_token, harness_reset),
         cmocka_unit_test_setup(test_session_duration, harness_reset),
         cmocka_unit_test_setup(test_role_profile, harness_reset),
-        cmocka_unit_test_setup(test_wrong_code, harness_reset),
-        cmocka_unit_test_setup(test_no_mfa_serial, harness_reset),
-        cmocka_unit_test_setup(test_bad_mfa_serial, harness_reset),
         cmocka_unit_test_setup(test_broker_told_mfa, harness_reset),
     };
 
