@@ -261,6 +261,117 @@ conv_init(struct conv_capture *c)
     c->data.out_info = c->out_info;
 }
 
+/* A conversation that, unlike libpamtest's, also keeps the echo-off
+   prompts (c->prompt) and answers each with c->answer; PAM_TEXT_INFO and
+   PAM_ERROR_MSG lines go to c->info, in order. */
+int
+conv_record(int n, const struct pam_message **msg, struct pam_response **resp,
+            void *data)
+{
+    struct conv_capture *c = data;
+    size_t prompts = 0, shown = 0;
+
+    while (prompts < 4 && c->prompt[prompts][0] != '\0')
+        prompts++;
+    while (shown < 4 && c->info[shown][0] != '\0')
+        shown++;
+    *resp = calloc((size_t) n, sizeof(**resp));
+    if (*resp == NULL)
+        return PAM_BUF_ERR;
+    for (int i = 0; i < n; i++) {
+        bool prompt = msg[i]->msg_style == PAM_PROMPT_ECHO_OFF;
+        char *to = prompt ? (prompts < 4 ? c->prompt[prompts++] : NULL)
+                          : (shown < 4 ? c->info[shown++] : NULL);
+
+        if (to != NULL)
+            snprintf(to, PAM_MAX_MSG_SIZE, "%s", msg[i]->msg);
+        if (prompt)
+            (*resp)[i].resp = strdup(c->answer != NULL ? c->answer : "");
+    }
+    return PAM_SUCCESS;
+}
+
+/* Writes the stack of a login with MFA: auth (auth_control, our module
+   with mfa, mfa_dir=%D/mfa and auth_opts, then pam_permit), then session
+   (pam_permit, our module with mfa_dir= and session_opts). */
+void
+mfa_service(const char *auth_control, const char *auth_opts,
+            const char *session_opts)
+{
+    char path[512], text[50000], opts[8192], auth[24576], session[24576];
+
+    snprintf(opts, sizeof(opts), "mfa mfa_dir=%s/mfa %s", W.dir, auth_opts);
+    module_line(auth, sizeof(auth), opts);
+    snprintf(opts, sizeof(opts), "mfa_dir=%s/mfa %s", W.dir, session_opts);
+    module_line(session, sizeof(session), opts);
+    snprintf(path, sizeof(path), "%s/stack", W.dir);
+    snprintf(text, sizeof(text), "auth %s %sauth required pam_permit.so\n"
+             "session required pam_permit.so\n%s", auth_control,
+             auth + strlen("session required "), session);
+    assert_lines_fit_libpam(text);
+    put_file(path, text, 0644, 0, 0);
+}
+
+/* One interactive login (PAM_TTY "ssh") through mfa_service's stack, each
+   prompt answered with code. Returns the session's environment; what the
+   user saw is in conv. */
+char **
+mfa_login(const char *auth_control, const char *auth_opts,
+          const char *session_opts, const char *code, int auth_rv,
+          int open_rv, struct conv_capture *conv)
+{
+    struct pam_conv pc = { conv_record, conv };
+    pam_handle_t *pamh = NULL;
+    char **env;
+    int rv;
+
+    mfa_service(auth_control, auth_opts, session_opts);
+    conv_init(conv);
+    conv->answer = code;
+    logbuf[0] = '\0';
+    assert_int_equal(pam_start(svc_name, W.alice, &pc, &pamh), PAM_SUCCESS);
+    assert_int_equal(pam_set_item(pamh, PAM_TTY, "ssh"), PAM_SUCCESS);
+    if ((rv = pam_authenticate(pamh, 0)) != auth_rv)
+        fail_msg("authenticate returned %d, not %d; log:\n%s", rv, auth_rv,
+                 logbuf);
+    if ((rv = pam_open_session(pamh, 0)) != open_rv)
+        fail_msg("open_session returned %d, not %d; log:\n%s", rv, open_rv,
+                 logbuf);
+    env = pam_getenvlist(pamh);
+    pam_end(pamh, PAM_SUCCESS);
+    return env;
+}
+
+/* The loopback STS (the time server, W.clock) answers every request with
+   status and body; skips the test without python3. */
+void
+sts_answer(int status, const char *body)
+{
+    char script[4096];
+
+    if (W.clock.port == 0) {
+        printf("# needs python3 for the loopback STS\n");
+        skip();
+    }
+    snprintf(script, sizeof(script),
+             "{\"default\": {\"status\": %d, \"body\": \"%s\"}}", status,
+             body);
+    fault_server_script(&W.clock, script);
+}
+
+/* The body of the last request the loopback STS saw ("\"body\": ..."),
+   or NULL. */
+const char *
+last_sts_body(void)
+{
+    const char *log = fault_server_log(&W.clock), *last = log, *p;
+
+    for (p = log; *p != '\0'; p++)
+        if (*p == '\n' && p[1] != '\0')
+            last = p + 1;
+    return strstr(last, "\"body\": ");
+}
+
 /* Runs open_session for user and returns the environment afterwards. */
 char **
 open_env_as(const char *user, const char *opts, int expected)

@@ -2,7 +2,9 @@
  * harness.h: the world the PAM-stack tests share (session-t.c, script-t.c):
  * two users (created as root, else the current user), their ~/.aws, a
  * PAM service whose stack each test rewrites, pam_syslog() lines captured
- * in logbuf, and the loopback time server of tests/lib/fault_server.py.
+ * in logbuf, and the loopback server of tests/lib/fault_server.py that
+ * plays AWS's clock or STS (sts_answer, last_sts_body); mfa_login runs
+ * the auth stack with a conversation that answers the MFA prompt.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -59,6 +61,10 @@ struct conv_capture {
     char info[4][PAM_MAX_MSG_SIZE];
     char *out_info[5];
     struct pamtest_conv_data data;
+    /* With conv_record (mfa_login): the echo-off prompts and the answer
+       every one gets. */
+    char prompt[4][PAM_MAX_MSG_SIZE];
+    const char *answer;
 };
 
 /* cmocka group setup and teardown, and the per-test reset. */
@@ -79,6 +85,15 @@ void service_around(const char *pre, const char *opts, const char *post);
 void service(const char *pre, const char *opts);
 void pam_env_line(char *line, size_t size, const char *conf_text);
 void conv_init(struct conv_capture *c);
+int conv_record(int n, const struct pam_message **msg,
+                struct pam_response **resp, void *data);
+void mfa_service(const char *auth_control, const char *auth_opts,
+                 const char *session_opts);
+char **mfa_login(const char *auth_control, const char *auth_opts,
+                 const char *session_opts, const char *code, int auth_rv,
+                 int open_rv, struct conv_capture *conv);
+void sts_answer(int status, const char *body);
+const char *last_sts_body(void);
 char **open_env_as(const char *user, const char *opts, int expected);
 char **open_env(const char *opts, int expected);
 const char *env_get(char **env, const char *name);

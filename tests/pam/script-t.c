@@ -25,12 +25,20 @@
  *                          stacked a second time after pam_env
  *   @auth                  the stack's lines are auth lines, not session
  *                          ones (libpam calls pam_sm_setcred only so)
+ *   @mfa CONTROL CODE      a login with MFA: the stack starts with an auth
+ *                          line (CONTROL, the module with mfa,
+ *                          mfa_dir=%D/mfa and the options) and pam_permit,
+ *                          the session line gets mfa and mfa_dir= too;
+ *                          every echo-off prompt is answered with CODE
+ *   @sts STATUS            the loopback STS (at 127.0.0.1:%P) answers
+ *                          every request with STATUS and the body, its
+ *                          lines joined (no '"' nor '\\')
  *   @run                   "user NAME" (default %u; "-" leaves PAM_USER
  *                          unset), then PAM calls, one a line, each with
- *                          the return code it must give: open_session,
- *                          close_session, setcred, each optionally
- *                          followed by "silent" (PAM_SILENT); default:
- *                          one "open_session PAM_SUCCESS"
+ *                          the return code it must give: authenticate,
+ *                          open_session, close_session, setcred, each
+ *                          optionally followed by "silent" (PAM_SILENT);
+ *                          default: one "open_session PAM_SUCCESS"
  *   @environment           the PAM environment after the last call:
  *                          NAME=VALUE (exact), !NAME (absent), !PREFIX*
  *                          (no variable starting so); without this
@@ -39,21 +47,25 @@
  *                          "PRIORITY TEXT" (EMERG ... DEBUG, as in
  *                          syslog(3) without LOG_); without this section
  *                          there must be no log line at all
- *   @conversation          the exact PAM_TEXT_INFO lines the user saw,
- *                          in order (at most 4); without this section the
- *                          user must see nothing
+ *   @conversation          the exact PAM_TEXT_INFO and PAM_ERROR_MSG
+ *                          lines the user saw, in order (at most 4);
+ *                          without this section the user must see nothing
+ *   @prompts               the same for the echo-off prompts: without
+ *                          this section there must be none
  *   @afterwards            "exists PATH" or "absent PATH", one a line:
- *                          what the login left behind
+ *                          what the login left behind; "sts_requests N":
+ *                          how many requests the loopback STS got
  *
  * Paths under "~/" are in the user's home and owned by the user, under
  * "~other/" in a second user's home and owned by that one (root only),
  * other files by root. In every section %u is the user's name, %g that of
  * the user's group, %U the name of the account running the test, %H the
- * user's home, %B the second user's home, %~ the user's home as the
- * module shows it to the user ("~" as root; without root the files are
- * not under the passwd home, so %H), %D the test's base directory and %%
- * a literal %; in @environment values, @output and @conversation, %*
- * matches any text within the line (key ids, times, pids).
+ * user's home, %B the second user's home, %P the loopback STS's port,
+ * %~ the user's home as the module shows it to the user ("~" as root;
+ * without root the files are not under the passwd home, so %H), %D the
+ * test's base directory and %% a literal %; in @environment values,
+ * @output, @conversation and @prompts, %* matches any text within the
+ * line (key ids, times, pids).
  *
  * SCRIPT_T_DUMP=1 in the environment prints each scenario's log to stderr,
  * for writing a new one.
@@ -144,13 +156,17 @@ expand(char *dst, size_t size, const char *src, bool wildcards)
 
     for (; *src != '\0'; src++) {
         const char *add = NULL;
-        char one[2] = { *src, '\0' };
+        char one[2] = { *src, '\0' }, port[16];
 
         if (*src == '%') {
             switch (*++src) {
             case 'u': add = W.alice; break;
             case 'H': add = W.ahome; break;
             case 'B': add = W.bhome; break;
+            case 'P':
+                snprintf(port, sizeof(port), "%d", W.clock.port);
+                add = port;
+                break;
             case '~': add = W.root ? "~" : W.ahome; break;
             case 'D': add = W.dir; break;
             case 'U': add = getpwuid(geteuid())->pw_name; break;
@@ -382,7 +398,9 @@ calls(const struct script *s, struct pam_testcase *cases, char *user,
             expand(user, size, rv, false);
             continue;
         }
-        if (strcmp(op, "open_session") == 0)
+        if (strcmp(op, "authenticate") == 0)
+            c.pam_operation = PAMTEST_AUTHENTICATE;
+        else if (strcmp(op, "open_session") == 0)
             c.pam_operation = PAMTEST_OPEN_SESSION;
         else if (strcmp(op, "close_session") == 0)
             c.pam_operation = PAMTEST_CLOSE_SESSION;
@@ -479,9 +497,10 @@ priority(const char *name)
     return -1;
 }
 
-/* The files @afterwards names exist, or do not. */
+/* The files @afterwards names exist, or do not; the loopback STS got
+   as many requests as it says (sts_before: its count before the run). */
 static void
-check_afterwards(const struct script *s)
+check_afterwards(const struct script *s, unsigned sts_before)
 {
     long first = section(s, "afterwards", NULL);
     char what[16], where[512], path[2048];
@@ -491,6 +510,15 @@ check_afterwards(const struct script *s)
         if (sscanf(s->line[i], "%15s %511s", what, where) != 2
             || what[0] == '#')
             continue;
+        if (strcmp(what, "sts_requests") == 0) {
+            if (W.clock.port != 0
+                && fault_server_requests(&W.clock) - sts_before
+                != strtoul(where, NULL, 10))
+                script_fail(s, "%s: STS got %u requests, not %s", s->path,
+                            fault_server_requests(&W.clock) - sts_before,
+                            where);
+            continue;
+        }
         place(where, path, sizeof(path));
         if (strcmp(what, "exists") == 0 && lstat(path, &st) != 0)
             script_fail(s, "%s: %s does not exist", s->path, path);
@@ -501,11 +529,13 @@ check_afterwards(const struct script *s)
     }
 }
 
-/* What the user saw (PAM_TEXT_INFO) must be the @conversation lines. */
+/* What the user saw (seen: the conversation's lines or prompts) must be
+   the lines of section name. */
 static void
-check_conversation(const struct script *s, const struct conv_capture *conv)
+check_seen(const struct script *s, const char *name,
+           char seen[4][PAM_MAX_MSG_SIZE])
 {
-    long first = section(s, "conversation", NULL);
+    long first = section(s, name, NULL);
     char want[PAM_MAX_MSG_SIZE + 8];
     size_t i = first < 0 ? s->nlines : (size_t) first, n = 0;
 
@@ -513,15 +543,14 @@ check_conversation(const struct script *s, const struct conv_capture *conv)
         if (s->line[i][0] == '#' || s->line[i][0] == '\0')
             continue;
         expand(want, sizeof(want), s->line[i], true);
-        if (n == 4 || !matches(want, conv->info[n]))
+        if (n == 4 || !matches(want, seen[n]))
             script_fail(s, "%s: the user saw \"%.*s\", not \"%s\"", s->path,
-                        PAM_MAX_MSG_SIZE, n < 4 ? conv->info[n] : "",
-                        s->line[i]);
+                        PAM_MAX_MSG_SIZE, n < 4 ? seen[n] : "", s->line[i]);
         n++;
     }
-    if (n < 4 && conv->info[n][0] != '\0')
+    if (n < 4 && seen[n][0] != '\0')
         script_fail(s, "%s: the user also saw \"%.*s\"", s->path,
-                    PAM_MAX_MSG_SIZE, conv->info[n]);
+                    PAM_MAX_MSG_SIZE, seen[n]);
 }
 
 /* The log must be the @output lines, exactly and in order. */
@@ -559,16 +588,34 @@ check_output(const struct script *s)
         script_fail(s, "%s: more log lines than @output says", s->path);
 }
 
+/* What @sts says the loopback STS answers. */
+static void
+sts_script(const struct script *s)
+{
+    const char *args;
+    long first = section(s, "sts", &args);
+    char text[8192];
+
+    if (first < 0)
+        return;
+    body(s, first, text, sizeof(text), "", false);
+    if (strpbrk(text, "\"\\") != NULL)
+        fail_msg("%s: @sts bodies hold no '\"' nor '\\'", s->path);
+    sts_answer(atoi(args), text);
+}
+
 static void
 run_script(void **state)
 {
     const char *path = *state, *args;
     struct script *s = calloc(1, sizeof(*s));
     struct pam_testcase cases[MAX_CALLS + 1];
-    char opts[8192], pre[1024], post[1024], user[256];
+    char opts[8192], pre[1024], post[8200], user[256], control[32];
+    char answer[64];
     struct conv_capture conv;
     enum pamtest_err perr;
     bool user_set;
+    unsigned sts_before;
     size_t n;
 
     assert_non_null(s);
@@ -586,13 +633,23 @@ run_script(void **state)
     body(s, section(s, "options", NULL), opts, sizeof(opts), " ", false);
     pam_env_for(s, "pam_env", pre, sizeof(pre));
     pam_env_for(s, "pam_env_after", post, sizeof(post));
-    service_around(pre, opts, post);
+    conv_init(&conv);
+    if (section(s, "mfa", &args) >= 0) {
+        if (sscanf(args, "%31s %63s", control, answer) != 2)
+            fail_msg("%s: \"@mfa %s\" is not CONTROL CODE", path, args);
+        snprintf(post, sizeof(post), "mfa %s", opts);
+        mfa_service(control, opts, post);
+        conv.answer = answer;
+    } else {
+        service_around(pre, opts, post);
+    }
     if (section(s, "auth", NULL) >= 0)
         run_cmd("sed -i 's/^session/auth/' '%s/stack'", W.dir);
+    sts_script(s);
+    sts_before = W.clock.port != 0 ? fault_server_requests(&W.clock) : 0;
     n = calls(s, cases, user, sizeof(user), &user_set);
-    conv_init(&conv);
-    perr = _pamtest(svc_name, user_set ? user : NULL, &conv.data, cases, n,
-                    NULL);
+    perr = _pamtest_conv(svc_name, user_set ? user : NULL, conv_record,
+                         &conv, cases, n, NULL);
     if (perr == PAMTEST_ERR_CASE) {
         const struct pam_testcase *bad = _pamtest_failed_case(cases, n);
 
@@ -606,8 +663,9 @@ run_script(void **state)
     if (getenv("SCRIPT_T_DUMP") != NULL)
         fprintf(stderr, "== %s\n%s", path, logbuf);
     check_output(s);
-    check_conversation(s, &conv);
-    check_afterwards(s);
+    check_seen(s, "conversation", conv.info);
+    check_seen(s, "prompts", conv.prompt);
+    check_afterwards(s, sts_before);
     free(s->text);
     free(s);
 }

@@ -267,17 +267,11 @@ static const char *
 system_role(const char *more)
 {
     static char opts[2048];
-    char cfg[512], creds[512], text[1024], script[1024];
+    char cfg[512], creds[512], text[1024];
     struct passwd *me = getpwuid(geteuid());
 
     assert_non_null(me);
-    if (W.clock.port == 0) {
-        printf("# needs python3 for the loopback STS\n");
-        skip();
-    }
-    snprintf(script, sizeof(script), "{\"default\": {\"status\": 200,"
-             " \"body\": \"%s\"}}", STS_OK);
-    fault_server_script(&W.clock, script);
+    sts_answer(200, STS_OK);
     snprintf(cfg, sizeof(cfg), "%s/sys-config", W.dir);
     snprintf(creds, sizeof(creds), "%s/sys-credentials", W.dir);
     snprintf(text, sizeof(text), "[profile sys]\nregion = eu-west-3\n"
@@ -291,18 +285,6 @@ system_role(const char *more)
              " system_credentials=%s system_profile=sys system_user=%s %s",
              cfg, creds, me->pw_name, more);
     return opts;
-}
-
-/* The body of the last request the loopback STS saw. */
-static const char *
-last_sts_body(void)
-{
-    const char *log = fault_server_log(&W.clock), *last = log, *p;
-
-    for (p = log; *p != '\0'; p++)
-        if (*p == '\n' && p[1] != '\0')
-            last = p + 1;
-    return strstr(last, "\"body\": ");
 }
 
 /* A16.1: role_arn=, source_identity= (default %u), session_tags= and
@@ -402,40 +384,21 @@ test_system_attribution_refused(void **state)
     "<Code>AccessDenied</Code><Message>MultiFactorAuthentication failed" \
     " with invalid MFA one time pass code.</Message></Error></ErrorResponse>"
 
-/* One login through auth (auth_control with our module and mfa) and
-   open_session, answering the prompt with code; the session's
-   environment in *env, what the user saw in conv. */
+/* One login through auth (auth_control with our module, mfa and
+   mfa_serial=) and open_session with opts, answering the prompt with code;
+   the session's environment in *env, what the user saw in conv. */
 static void
-mfa_login(const char *auth_control, const char *opts, const char *code,
-          int auth_rv, int open_rv, struct conv_capture *conv, char ***env)
+mfa_role_login(const char *auth_control, const char *opts, const char *code,
+               int auth_rv, int open_rv, struct conv_capture *conv,
+               char ***env)
 {
-    char path[512], text[50000], line[24576], mfa_dir[4096];
-    const char *answers[] = { code, NULL };
-    struct pam_testcase cases[] = {
-        pam_test(PAMTEST_AUTHENTICATE, auth_rv),
-        pam_test(PAMTEST_OPEN_SESSION, open_rv),
-        pam_test(PAMTEST_GETENVLIST, PAM_SUCCESS),
-    };
-    enum pamtest_err perr;
+    char auth[4096], session[4100];
 
-    snprintf(mfa_dir, sizeof(mfa_dir), "mfa mfa_dir=%s/mfa"
-             " mfa_serial=arn:aws:iam::123456789012:mfa/%%u %s", W.dir, opts);
-    module_line(line, sizeof(line), mfa_dir);
-    snprintf(path, sizeof(path), "%s/stack", W.dir);
-    snprintf(text, sizeof(text), "auth %s %sauth required pam_permit.so\n"
-             "session required pam_permit.so\n%s", auth_control,
-             line + strlen("session required "), line);
-    put_file(path, text, 0644, 0, 0);
-    conv_init(conv);
-    conv->data.in_echo_off = answers;
-    logbuf[0] = '\0';
-    perr = run_pamtest(svc_name, W.alice, &conv->data, cases, NULL);
-    if (perr != PAMTEST_ERR_OK)
-        fprintf(stderr, "# pamtest: %s (auth %d, open %d)\n# log:\n%s",
-                pamtest_strerror(perr), cases[0].op_rv, cases[1].op_rv,
-                logbuf);
-    assert_int_equal(perr, PAMTEST_ERR_OK);
-    *env = cases[2].case_out.envlist;
+    snprintf(auth, sizeof(auth), "mfa_serial=arn:aws:iam::123456789012:"
+             "mfa/%%u %s", opts);
+    snprintf(session, sizeof(session), "mfa %s", auth);
+    *env = mfa_login(auth_control, auth, session, code, auth_rv, open_rv,
+                     conv);
 }
 
 /* Whether the handles' directory holds no file. */
@@ -460,8 +423,8 @@ test_mfa_right_code(void **state)
     char want[512], **env;
     const char *body;
 
-    mfa_login("required", system_role(""), "123456",
-              PAM_SUCCESS, PAM_SUCCESS, &conv, &env);
+    mfa_role_login("required", system_role(""), "123456", PAM_SUCCESS,
+                   PAM_SUCCESS, &conv, &env);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_BOB);
     assert_env(env, "AWS_SESSION_TOKEN", TOKEN);
     assert_null(env_get(env, "AWSCRED_MFA_HANDLE"));
@@ -485,15 +448,13 @@ static void
 test_mfa_wrong_code(void **state)
 {
     struct conv_capture conv;
-    char script[512], **env;
+    char **env;
     const char *opts = system_role("");
     unsigned before;
 
-    snprintf(script, sizeof(script), "{\"default\": {\"status\": 403,"
-             " \"body\": \"%s\"}}", STS_MFA_DENIED);
-    fault_server_script(&W.clock, script);
-    mfa_login("required", opts, "654321", PAM_AUTH_ERR, PAM_SUCCESS, &conv,
-              &env);
+    sts_answer(403, STS_MFA_DENIED);
+    mfa_role_login("required", opts, "654321", PAM_AUTH_ERR, PAM_SUCCESS,
+                   &conv, &env);
     pamtest_free_env(env);
     if (strstr(conv.info[0], "MultiFactorAuthentication failed with invalid"
                " MFA one time pass code") == NULL)
@@ -502,15 +463,15 @@ test_mfa_wrong_code(void **state)
     assert_no_handle_left();
 
     /* optional: the stack goes on, the session has no AWS credentials */
-    mfa_login("optional", opts, "654321", PAM_SUCCESS, PAM_SUCCESS, &conv,
-              &env);
+    mfa_role_login("optional", opts, "654321", PAM_SUCCESS, PAM_SUCCESS,
+                   &conv, &env);
     assert_no_aws(env);
     pamtest_free_env(env);
     assert_logged("the auth phase left no MFA handle");
 
     before = fault_server_requests(&W.clock);
-    mfa_login("required", opts, "12345x", PAM_AUTH_ERR, PAM_SUCCESS, &conv,
-              &env);
+    mfa_role_login("required", opts, "12345x", PAM_AUTH_ERR, PAM_SUCCESS,
+                   &conv, &env);
     pamtest_free_env(env);
     assert_logged("the MFA code is not 6 digits");
     assert_int_equal(fault_server_requests(&W.clock), before);
@@ -1680,35 +1641,19 @@ test_helper_limits(void **state)
 
 /* ---- keys that expire soon (expiry_notice=, pam_awscred/deliver.c) ------ */
 
-/* What a conversation shows the user: the PAM_TEXT_INFO lines, joined. */
-static int
-conv_collect(int n, const struct pam_message **msg, struct pam_response **resp,
-             void *data)
-{
-    char *seen = data;
-
-    *resp = calloc((size_t) n, sizeof(**resp));
-    if (*resp == NULL)
-        return PAM_BUF_ERR;
-    for (int i = 0; i < n; i++)
-        if (msg[i]->msg_style == PAM_TEXT_INFO)
-            snprintf(seen + strlen(seen), 1024 - strlen(seen), "%s\n",
-                     msg[i]->msg);
-    return PAM_SUCCESS;
-}
-
 /* open_session for alice with PAM_TTY tty (NULL: unset) and flags; what
-   the user saw in seen (1024 bytes). Returns the environment. */
+   the user saw in conv. Returns the environment. */
 static char **
-open_tty(const char *tty, const char *opts, int flags, char *seen)
+open_tty(const char *tty, const char *opts, int flags,
+         struct conv_capture *conv)
 {
-    struct pam_conv conv = { conv_collect, seen };
+    struct pam_conv pc = { conv_record, conv };
     pam_handle_t *pamh = NULL;
     char **env;
 
-    seen[0] = '\0';
+    conv_init(conv);
     service("", opts);
-    assert_int_equal(pam_start(svc_name, W.alice, &conv, &pamh), PAM_SUCCESS);
+    assert_int_equal(pam_start(svc_name, W.alice, &pc, &pamh), PAM_SUCCESS);
     if (tty != NULL)
         assert_int_equal(pam_set_item(pamh, PAM_TTY, tty), PAM_SUCCESS);
     assert_int_equal(pam_open_session(pamh, flags), PAM_SUCCESS);
@@ -1735,41 +1680,44 @@ hhmm(time_t t, char *buf, size_t size)
 static void
 test_expiry_notice(void **state)
 {
-    char seen[1024], want[128], at[16];
+    struct conv_capture conv;
+    char want[128], at[16];
     char **env;
     time_t now = time(NULL);
 
     alice_expiring_process(120, "");
     hhmm(now + 120, at, sizeof(at));
-    env = open_tty("pts/3", "clock_check=never", 0, seen);
+    env = open_tty("pts/3", "clock_check=never", 0, &conv);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     pamtest_free_env(env);
     snprintf(want, sizeof(want), "AWS credentials expire at %s UTC (in 2"
-             " min)\n", at);
-    if (strcmp(seen, want) != 0 && time(NULL) - now < 2)
-        fail_msg("the user saw \"%s\", not \"%s\"; log:\n%s", seen, want,
-                 logbuf);
-    env = open_tty(NULL, "clock_check=never", 0, seen);
+             " min)", at);
+    if ((strcmp(conv.info[0], want) != 0 || conv.info[1][0] != '\0')
+        && time(NULL) - now < 2)
+        fail_msg("the user saw \"%s\", not \"%s\"; log:\n%s",
+                 conv.info[0], want, logbuf);
+    env = open_tty(NULL, "clock_check=never", 0, &conv);
     pamtest_free_env(env);
-    assert_string_equal(seen, "");
-    env = open_tty("pts/3", "clock_check=never", PAM_SILENT, seen);
+    assert_string_equal(conv.info[0], "");
+    env = open_tty("pts/3", "clock_check=never", PAM_SILENT, &conv);
     pamtest_free_env(env);
-    assert_string_equal(seen, "");
-    env = open_tty("pts/3", "clock_check=never expiry_notice=0", 0, seen);
+    assert_string_equal(conv.info[0], "");
+    env = open_tty("pts/3", "clock_check=never expiry_notice=0", 0, &conv);
     assert_env(env, "AWS_ACCESS_KEY_ID", KEY_A);
     pamtest_free_env(env);
-    assert_string_equal(seen, "");
+    assert_string_equal(conv.info[0], "");
 
     alice_expiring_process(7200, "");
-    env = open_tty("pts/3", "clock_check=never", 0, seen);
+    env = open_tty("pts/3", "clock_check=never", 0, &conv);
     pamtest_free_env(env);
-    assert_string_equal(seen, "");
+    assert_string_equal(conv.info[0], "");
     hhmm(time(NULL) + 7200, at, sizeof(at));
-    env = open_tty("pts/3", "clock_check=never expiry_notice=10800", 0, seen);
+    env = open_tty("pts/3", "clock_check=never expiry_notice=10800", 0, &conv);
     pamtest_free_env(env);
     snprintf(want, sizeof(want), "AWS credentials expire at %s UTC (in 2 h"
-             " 00 min)\n", at);
-    assert_string_equal(seen, want);
+             " 00 min)", at);
+    assert_string_equal(conv.info[0], want);
+    assert_string_equal(conv.info[1], "");
 }
 
 /* One login looks the user's groups up once (0.1 ms each with Debian's

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs session-t (or, sourced by scripts.sh with prog=script-t, that one)
+# Runs session-t (or the program in $prog, as scripts.sh and mfa.sh set it)
 # under pam_wrapper: the PAM stack comes from the test's own service
 # directory, naming pam_awscred.so by its build-tree path.
 # SPDX-License-Identifier: MIT
