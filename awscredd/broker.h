@@ -68,6 +68,12 @@ struct broker_request {
     const char *account_id, *region;
     int64_t expiration;             /* seconds since the epoch */
     int64_t clock_offset;           /* AWS's clock - ours, seconds */
+    /* A role's MFA session (pam_awscred/internal.h, awscredd/mfa.c):
+       access_key_id NULL when the login has none */
+    struct {
+        const char *access_key_id, *secret_access_key, *session_token;
+        int64_t expiration;
+    } mfa_session;
     uint64_t session;               /* close_session: the id open gave */
     const char *argv[BROKER_MAX_ARGS];  /* the module's options (arg.N) */
     size_t argc;
@@ -116,10 +122,12 @@ void broker_record_clear(struct broker_record *rec);
 
 struct broker_registry;
 
-/* Starts resolving rec again (refresh.c); owns rec, and ends with
-   broker_registry_refreshed(). */
+/* Starts resolving rec again (refresh.c), from the login's MFA session
+   when it has one (awscredd/mfa.c); owns rec and mfa_session (wiped),
+   and ends with broker_registry_refreshed(). */
 typedef void broker_refresh_fn(struct broker_registry *reg,
-                               struct broker_record *rec);
+                               struct broker_record *rec,
+                               struct broker_creds *mfa_session);
 
 struct broker_registry *broker_registry_new(const struct broker_config *cfg);
 /* Refresh lazily with fn: without one, credentials only come from logins. */

@@ -9,6 +9,10 @@
  *                    clock - ours, signed seconds) [account_id] [region]
  *                    [argc arg.0 ... arg.N-1] (the module's options, so
  *                    that refresh.c resolves as the login did)
+ *                    [mfa_session_access_key_id
+ *                    mfa_session_secret_access_key mfa_session_token
+ *                    mfa_session_expiration] (a role's MFA session,
+ *                    all four or none: awscredd/mfa.c)
  *   op=close_session uid session
  *
  * A saved record (state.c, read back when the broker starts) is a frame
@@ -152,6 +156,43 @@ parse_saved(struct broker_request *req, char *why, size_t size)
     return 0;
 }
 
+/* A role's MFA session: all four fields, or none. */
+static int
+parse_mfa_session(struct broker_request *req, char *why, size_t size)
+{
+    const struct pamaws_result *r = &req->result;
+    const char *key = pamaws_result_get(r, PAMAWS_MFA_SESSION_KEY);
+    const char *secret = pamaws_result_get(r, PAMAWS_MFA_SESSION_SECRET);
+    const char *token = pamaws_result_get(r, PAMAWS_MFA_SESSION_TOKEN);
+    const char *bad;
+    uint64_t n;
+
+    if (key == NULL && secret == NULL && token == NULL
+        && pamaws_result_get(r, PAMAWS_MFA_SESSION_EXPIRATION) == NULL)
+        return 0;
+    if (key == NULL || (bad = pamaws_check_key_id(key)) != NULL)
+        return fail(req, why, size, PAMAWS_MFA_SESSION_KEY,
+                    key == NULL ? "is missing" : bad);
+    if (secret == NULL
+        || (bad = pamaws_check_base64(secret, BROKER_SECRET_MAX_BYTES)))
+        return fail(req, why, size, PAMAWS_MFA_SESSION_SECRET,
+                    secret == NULL ? "is missing" : bad);
+    if (token == NULL
+        || (bad = pamaws_check_base64(token, PAMAWS_TOKEN_MAX_BYTES)))
+        return fail(req, why, size, PAMAWS_MFA_SESSION_TOKEN,
+                    token == NULL ? "is missing" : bad);
+    if (!parse_number(pamaws_result_get(r, PAMAWS_MFA_SESSION_EXPIRATION),
+                      INT64_MAX / 2, &n)
+        || n == 0)
+        return fail(req, why, size, PAMAWS_MFA_SESSION_EXPIRATION,
+                    "is not a time");
+    req->mfa_session.access_key_id = key;
+    req->mfa_session.secret_access_key = secret;
+    req->mfa_session.session_token = token;
+    req->mfa_session.expiration = (int64_t) n;
+    return 0;
+}
+
 static int
 parse_open(struct broker_request *req, char *why, size_t size)
 {
@@ -203,6 +244,8 @@ parse_open(struct broker_request *req, char *why, size_t size)
                         " of seconds within a day");
         req->clock_offset = negative ? -(int64_t) n : (int64_t) n;
     }
+    if (parse_mfa_session(req, why, size) < 0)
+        return -1;
     return parse_who(req, why, size);
 }
 

@@ -4,9 +4,14 @@
  * without one would hand out credentials that never saw MFA (the user's
  * long-term keys, a credential_process, a role the admin's source may
  * assume without MFA). So a registration whose module options say mfa is
- * not resolved again: its credentials are served until they expire (a
- * GetSessionToken session lasts mfa_session_duration=), then every request
- * gets BROKER_MFA_ENDED.
+ * resolved again only from its MFA session: user mode's role profile
+ * over long-term keys got its role from a GetSessionToken session
+ * (mfa_session_duration=), which the module registered with the login;
+ * the role is assumed again from that session (the worker's
+ * --from-mfa-session), without a new code, until the session expires.
+ * Without one (system mode, a profile without a role, a broker restarted
+ * since: the session is never saved) or after it, the credentials are
+ * served until they expire, then every request gets BROKER_MFA_ENDED.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -18,10 +23,20 @@
 #include "awscredd/mfa.h"
 
 int
-broker_mfa_refresh(const struct pamaws_args *args, char *why, size_t size)
+broker_mfa_refresh(struct pamaws_args *args,
+                   const struct broker_creds *mfa_session, int64_t now,
+                   struct pamaws_mfa_session *session, char *why, size_t size)
 {
     if (!args->config.mfa)
         return 0;
-    snprintf(why, size, "%s", BROKER_MFA_ENDED);
-    return -1;
+    if (mfa_session->access_key_id == NULL
+        || mfa_session->expiration <= now) {
+        snprintf(why, size, "%s", BROKER_MFA_ENDED);
+        return -1;
+    }
+    *session = (struct pamaws_mfa_session){
+        mfa_session->access_key_id, mfa_session->secret_access_key,
+        mfa_session->session_token, mfa_session->expiration};
+    args->mfa_session = session;
+    return 0;
 }

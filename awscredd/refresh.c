@@ -5,7 +5,8 @@
  * options from the registration, the configuration file they name read
  * again, the worker run as the user (user mode) or as system_user with
  * the admin's source (system mode) through the process runner, so root
- * never reads a user's file here either. What the resolution logs goes
+ * never reads a user's file here either; after MFA, from the login's
+ * MFA session (awscredd/mfa.c). What the resolution logs goes
  * to the broker's log; its first error is kept as the answer to requests
  * once the old credentials run out.
  *
@@ -31,6 +32,7 @@
 struct job {
     struct broker_registry *reg;
     struct broker_record rec;
+    struct broker_creds mfa_session;    /* the MFA login's, or none */
     char why[BROKER_WHY_MAX];       /* the resolution's first error */
 };
 
@@ -56,6 +58,7 @@ resolve(struct job *job, struct broker_creds *creds)
     struct pamaws_args args;
     struct pamaws_vars vars;
     struct pamaws_user user;
+    struct pamaws_mfa_session session;
     struct passwd pw, *found = NULL;
     char buf[4096];
     gid_t *groups = NULL;
@@ -80,7 +83,9 @@ resolve(struct job *job, struct broker_creds *creds)
                             ngroups)
         < 0)
         goto out;
-    if (broker_mfa_refresh(&args, job->why, sizeof(job->why)) < 0)
+    if (broker_mfa_refresh(&args, &job->mfa_session, (int64_t) time(NULL),
+                           &session, job->why, sizeof(job->why))
+        < 0)
         goto out;
     args.service = rec->service;
     args.rhost = rec->rhost[0] != '\0' ? rec->rhost : NULL;
@@ -98,6 +103,10 @@ resolve(struct job *job, struct broker_creds *creds)
     creds->account_id = vars.account_id[0] != '\0' ? vars.account_id : NULL;
     creds->expiration = broker_local_expiry(vars.expires,
                                             vars.clock_offset_s);
+    /* A role after MFA is served no longer than its MFA session. */
+    if (args.mfa_session != NULL
+        && creds->expiration > job->mfa_session.expiration)
+        creds->expiration = job->mfa_session.expiration;
     broker_registry_refreshed(job->reg, rec->uid, creds, NULL,
                               (int64_t) time(NULL));
     broker_log_issued(rec, creds->access_key_id, vars.expires, "refreshed");
@@ -123,6 +132,7 @@ job_run(void *arg)
         broker_registry_refreshed(job->reg, job->rec.uid, NULL, job->why,
                                   (int64_t) time(NULL));
     broker_record_clear(&job->rec);
+    broker_creds_clear(&job->mfa_session);
     free(job);
     pthread_mutex_lock(&running_lock);
     running--;
@@ -147,7 +157,8 @@ broker_refresh_drain(long ms)
 }
 
 void
-broker_refresh_start(struct broker_registry *reg, struct broker_record *rec)
+broker_refresh_start(struct broker_registry *reg, struct broker_record *rec,
+                     struct broker_creds *mfa_session)
 {
     struct job *job = calloc(1, sizeof(*job));
     const char *why = "out of memory";
@@ -165,6 +176,8 @@ broker_refresh_start(struct broker_registry *reg, struct broker_record *rec)
         job->reg = reg;
         job->rec = *rec;
         memset(rec, 0, sizeof(*rec));
+        job->mfa_session = *mfa_session;
+        memset(mfa_session, 0, sizeof(*mfa_session));
         if (pthread_attr_init(&attr) == 0) {
             (void) pthread_attr_setdetachstate(&attr,
                                                PTHREAD_CREATE_DETACHED);
@@ -176,6 +189,7 @@ broker_refresh_start(struct broker_registry *reg, struct broker_record *rec)
         }
         why = "cannot start a refresh";
         *rec = job->rec;
+        *mfa_session = job->mfa_session;
     }
     if (room) {
         pthread_mutex_lock(&running_lock);
@@ -187,4 +201,5 @@ broker_refresh_start(struct broker_registry *reg, struct broker_record *rec)
                (unsigned long) rec->uid, why);
     broker_registry_refreshed(reg, rec->uid, NULL, why, (int64_t) time(NULL));
     broker_record_clear(rec);
+    broker_creds_clear(mfa_session);
 }

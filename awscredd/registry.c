@@ -7,7 +7,8 @@
  * loop share it under one mutex.
  *
  * Refresh is lazy and single-flight: the first request that finds less
- * than refresh_before= left claims the user's refresh; every request
+ * than refresh_before= left claims the user's refresh (with a copy of
+ * the MFA login's role session, awscredd/mfa.c); every request
  * meanwhile gets the still-valid set, or "being refreshed" once it ran
  * out. A failed refresh is tried again after REFRESH_RETRY_S.
  *
@@ -43,6 +44,9 @@ struct user {
     size_t sessions;
     int64_t first_open, last_close;
     struct broker_record rec;       /* the newest login's */
+    /* the newest MFA login's role session (awscredd/mfa.c); memory only,
+       never in the saved record */
+    struct broker_creds mfa_session;
     bool refreshing;
     int64_t refresh_failed;         /* when the last refresh failed */
     char why[BROKER_WHY_MAX];       /* and why */
@@ -216,6 +220,7 @@ user_forget(struct broker_registry *reg, size_t i, bool remove)
         broker_state_remove(reg->cfg->state_dir, u->uid);
 
     broker_creds_clear(&u->creds);
+    broker_creds_clear(&u->mfa_session);
     broker_record_clear(&u->rec);
     secret_wipe(u->token, sizeof(u->token));
     free(u);
@@ -325,6 +330,23 @@ open_locked(struct broker_registry *reg, const struct broker_request *req,
         u->creds = copy;
         u->why[0] = '\0';
         u->refresh_failed = 0;
+    }
+    /* An MFA login's role session replaces the one before. */
+    if (req->mfa_session.access_key_id != NULL) {
+        struct broker_creds mfa = {
+            .access_key_id = (char *) req->mfa_session.access_key_id,
+            .secret_access_key = (char *) req->mfa_session.secret_access_key,
+            .session_token = (char *) req->mfa_session.session_token,
+            .expiration = broker_local_expiry(req->mfa_session.expiration,
+                                              req->clock_offset),
+        };
+
+        if (creds_copy(&copy, &mfa) < 0) {
+            snprintf(why, size, "out of memory");
+            return -1;
+        }
+        broker_creds_clear(&u->mfa_session);
+        u->mfa_session = copy;
     }
     /* The newest login says how to resolve again. */
     if (record_set(&rec, req->uid, req->user, req->service, req->rhost,
@@ -472,6 +494,7 @@ broker_registry_lookup(struct broker_registry *reg, uid_t uid,
 {
     enum broker_lookup status = BROKER_LOOKUP_DENIED;
     struct broker_record job = {0};
+    struct broker_creds session = {0};
     bool match, claimed = false;
     struct user *u;
 
@@ -488,7 +511,11 @@ broker_registry_lookup(struct broker_registry *reg, uid_t uid,
                                                    : BROKER_LOOKUP_DENIED;
     } else {
         if (refresh_due(reg, u, now)) {
-            claimed = record_copy(&job, &u->rec) == 0;
+            claimed = record_copy(&job, &u->rec) == 0
+                      && (u->mfa_session.access_key_id == NULL
+                          || creds_copy(&session, &u->mfa_session) == 0);
+            if (!claimed)
+                broker_record_clear(&job);
             u->refreshing = claimed;
         }
         if (u->creds.expiration <= now)
@@ -500,7 +527,7 @@ broker_registry_lookup(struct broker_registry *reg, uid_t uid,
 out:
     pthread_mutex_unlock(&reg->lock);
     if (claimed)
-        reg->refresh(reg, &job);
+        reg->refresh(reg, &job, &session);
     return status;
 }
 

@@ -207,6 +207,16 @@ enum awscred_flags {
     /* botocore's legacy providers after the config file: AWS_CREDENTIAL_FILE
        (OriginalEC2Provider) and boto 2's [Credentials] (BotoProvider). */
     AWSCRED_FLAG_LEGACY_PROVIDERS = 1u << 8,
+    /* With awscred_context_set_mfa_session(): a role_arn profile with
+       mfa_serial whose source_profile has long-term keys gets its role
+       through an MFA session: GetSessionToken (SerialNumber, TokenCode,
+       DurationSeconds) signed with the source's keys, then AssumeRole
+       without SerialNumber and TokenCode, signed with the session's. The
+       session is kept for awscred_context_take_mfa_session(), so that
+       the role can be assumed again from it without a code (pam_awscred's
+       broker). Other sources send the code with AssumeRole, as without
+       it. */
+    AWSCRED_FLAG_MFA_ROLE_SESSION = 1u << 9,
 };
 void awscred_context_set_flags(struct awscred_context *ctx, unsigned flags);
 
@@ -286,6 +296,26 @@ int awscred_context_set_assume_role(
  */
 void awscred_context_set_mfa_session(struct awscred_context *ctx,
                                      long duration_seconds);
+
+/*
+ * The MFA session the last awscred_resolve() made for the role under
+ * AWSCRED_FLAG_MFA_ROLE_SESSION, handed over (free it with
+ * awscred_credentials_free), or NULL when it made none.
+ */
+struct awscred_credentials *
+awscred_context_take_mfa_session(struct awscred_context *ctx);
+
+/*
+ * The requested profile's role (its role_arn, or set_assume_role's) is
+ * assumed from src, copied, instead of from its source_profile or
+ * credential_source: an MFA session from
+ * awscred_context_take_mfa_session(), so AssumeRole carries no
+ * SerialNumber nor TokenCode, and neither reads nor writes the cache. A
+ * profile without a role is then an error, never its own credentials.
+ * NULL clears. Returns 0, or -1 when out of memory.
+ */
+int awscred_context_set_source_credentials(
+    struct awscred_context *ctx, const struct awscred_credentials *src);
 
 /* ---- Resolution ------------------------------------------------------ */
 

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "util/util.h"
 
 static const struct awscred_limits default_limits = {
     /* far past realistic files (a profile per account and role), and
@@ -54,6 +55,8 @@ awscred_context_free(struct awscred_context *ctx)
     free(ctx->home);
     free(ctx->session_name);
     (void) awscred_context_set_assume_role(ctx, NULL);
+    awscred_credentials_free(ctx->mfa_session);
+    awscred_credentials_free(ctx->source);
     free(ctx->net_module_path);
     if (ctx->net_handle != NULL)
         dlclose(ctx->net_handle);
@@ -164,6 +167,40 @@ awscred_context_set_mfa_session(struct awscred_context *ctx,
                                 long duration_seconds)
 {
     ctx->mfa_session_s = duration_seconds > 0 ? duration_seconds : 0;
+}
+
+struct awscred_credentials *
+awscred_context_take_mfa_session(struct awscred_context *ctx)
+{
+    struct awscred_credentials *session = ctx->mfa_session;
+
+    ctx->mfa_session = NULL;
+    return session;
+}
+
+int
+awscred_context_set_source_credentials(struct awscred_context *ctx,
+                                       const struct awscred_credentials *src)
+{
+    struct awscred_credentials *copy = NULL;
+
+    if (src != NULL) {
+        copy = credentials_new();
+        if (copy == NULL || src->access_key_id == NULL
+            || src->secret_access_key == NULL
+            || replace_string(&copy->access_key_id, src->access_key_id) < 0
+            || replace_string(&copy->secret_access_key,
+                              src->secret_access_key) < 0
+            || replace_string(&copy->session_token, src->session_token)
+                   < 0) {
+            awscred_credentials_free(copy);
+            return -1;
+        }
+        copy->expiration = src->expiration;
+    }
+    awscred_credentials_free(ctx->source);
+    ctx->source = copy;
+    return 0;
 }
 
 int

@@ -68,6 +68,12 @@ struct awscred_context {
         size_t ntransitive;
     } assume;
     long mfa_session_s;          /* set_mfa_session(); 0: off */
+    /* AWSCRED_FLAG_MFA_ROLE_SESSION's session, until taken; NULL: none */
+    struct awscred_credentials *mfa_session;
+    /* set_source_credentials(): the requested role's source, and whether
+       the last resolution assumed the role from it */
+    struct awscred_credentials *source;
+    bool source_used;
     char *net_module_path;
     void *net_handle;            /* dlopen() handle, NULL until first use */
     const struct net_ops *net;   /* NULL until first use */

@@ -258,6 +258,26 @@ request_args(const struct pamaws_login *login, struct pamaws_result *req)
     return rc;
 }
 
+/* A role's MFA session, for the broker to assume the role again from
+   (awscredd/mfa.c); a secret like the keys. */
+static int
+request_session(const struct pamaws_mfa_session *session,
+                struct pamaws_result *req)
+{
+    char expires[24];
+
+    if (session->access_key_id == NULL)
+        return 0;
+    snprintf(expires, sizeof(expires), "%lld", (long long) session->expires);
+    return pamaws_result_add(req, PAMAWS_MFA_SESSION_KEY,
+                             session->access_key_id)
+           | pamaws_result_add(req, PAMAWS_MFA_SESSION_SECRET,
+                               session->secret_access_key)
+           | pamaws_result_add(req, PAMAWS_MFA_SESSION_TOKEN,
+                               session->session_token)
+           | pamaws_result_add(req, PAMAWS_MFA_SESSION_EXPIRATION, expires);
+}
+
 /* The request frame: who, from where, the credentials, and how to
    resolve them again. */
 static int
@@ -297,7 +317,8 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
         rc |= pamaws_result_add(req, "account_id", vars->account_id);
     rc |= pamaws_result_add(req, "region",
                             pamaws_vars_get(vars, "AWS_REGION"));
-    return rc | request_args(login, req);
+    return rc | request_session(&vars->mfa_session, req)
+           | request_args(login, req);
 }
 
 /* Replaces vars by the pointer pair and the region; with token_env, the

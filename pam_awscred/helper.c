@@ -17,10 +17,16 @@
  * read): taken out of the environment before the library starts, and
  * given to the library's prompt (AssumeRole's or GetSessionToken's
  * TokenCode), with an MFA session of --mfa-session-duration seconds
- * (awscred_context_set_mfa_session). --mfa-query resolves nothing: it
- * reports the profile's mfa_serial (record mfa_serial, empty when none),
- * read as the user in user mode, so that the auth phase knows what to
- * ask for without opening a user file as root.
+ * (awscred_context_set_mfa_session). With --mfa-role-session too, a role
+ * profile over long-term keys gets its role from a GetSessionToken
+ * session (AWSCRED_FLAG_MFA_ROLE_SESSION) that the result carries as
+ * mfa_session_* records, for the broker; the broker's refresh gives that
+ * session back in the environment (PAMAWS_MFA_SESSION_ENV_*, request.h)
+ * with --from-mfa-session, and the role is assumed from it without a
+ * code (awscred_context_set_source_credentials). --mfa-query resolves
+ * nothing: it reports the profile's mfa_serial (record mfa_serial, empty
+ * when none), read as the user in user mode, so that the auth phase knows
+ * what to ask for without opening a user file as root.
  *
  * After resolving it reports what the resolution's own AWS responses said
  * about the clock (clock_worker.c), without a request of its own: the
@@ -57,6 +63,8 @@
 struct worker_request {
     struct pamaws_request r;
     char mfa_code[16];        /* from AWSCRED_MFA_CODE; wiped */
+    /* from PAMAWS_MFA_SESSION_ENV_*, for --from-mfa-session; wiped */
+    char *session_key, *session_secret, *session_token;
 };
 
 /* The worker owns its process: it may reset what the host handed down. */
@@ -165,17 +173,54 @@ worker_prompt(void *arg, const char *prompt, int echo, char *buf,
     return 0;
 }
 
-/* Takes AWSCRED_MFA_CODE out of the environment into req. */
-static void
-take_mfa_code(struct worker_request *req)
+/* Takes a secret out of the environment: a copy, or NULL; the
+   environment's value wiped. */
+static char *
+take_env(const char *name)
 {
-    char *code = getenv("AWSCRED_MFA_CODE");
+    char *value = getenv(name), *copy = NULL;
+
+    if (value != NULL) {
+        copy = strdup(value);
+        pamaws_wipe(value, strlen(value));
+    }
+    (void) unsetenv(name);
+    return copy;
+}
+
+/* Takes the MFA code and the MFA session out of the environment into
+   req, before the library sees it. */
+static void
+take_secrets(struct worker_request *req)
+{
+    char *code = take_env("AWSCRED_MFA_CODE");
 
     if (code != NULL && strlen(code) < sizeof(req->mfa_code))
         memcpy(req->mfa_code, code, strlen(code) + 1);
     if (code != NULL)
-        pamaws_wipe(code, strlen(code));
-    (void) unsetenv("AWSCRED_MFA_CODE");
+        pamaws_free_secret(code);
+    req->session_key = take_env(PAMAWS_MFA_SESSION_ENV_KEY);
+    req->session_secret = take_env(PAMAWS_MFA_SESSION_ENV_SECRET);
+    req->session_token = take_env(PAMAWS_MFA_SESSION_ENV_TOKEN);
+}
+
+/* --from-mfa-session: the role's source is the session in req. 0, or -1
+   (no session given, or out of memory). */
+static int
+mfa_source_set(struct awscred_context *ctx, const struct worker_request *req)
+{
+    struct awscred_credentials src;
+
+    if (!req->r.from_mfa_session)
+        return 0;
+    if (req->session_key == NULL || req->session_secret == NULL
+        || req->session_token == NULL)
+        return -1;
+    memset(&src, 0, sizeof(src));
+    src.access_key_id = req->session_key;
+    src.secret_access_key = req->session_secret;
+    src.session_token = req->session_token;
+    return awscred_context_set_source_credentials(ctx, &src);
 }
 
 /* Builds the context for req. NULL when out of memory. */
@@ -210,6 +255,8 @@ context_build(struct worker_request *req)
         flags |= AWSCRED_FLAG_ENV_PROXIES;  /* through worker_getenv */
     if (r->legacy_providers)
         flags |= AWSCRED_FLAG_LEGACY_PROVIDERS;
+    if (r->mfa_role_session)
+        flags |= AWSCRED_FLAG_MFA_ROLE_SESSION;
     /* System mode reads only the admin's files; no cache under root. */
     if (r->system)
         flags |= AWSCRED_FLAG_NO_CACHE_WRITE;
@@ -220,7 +267,7 @@ context_build(struct worker_request *req)
             && awscred_context_set_net_module(ctx, r->net_module) != 0)
         || (r->session_name != NULL
             && awscred_context_set_session_name(ctx, r->session_name) != 0)
-        || assume_role_set(ctx, r) != 0) {
+        || assume_role_set(ctx, r) != 0 || mfa_source_set(ctx, req) != 0) {
         awscred_context_free(ctx);
         return NULL;
     }
@@ -253,6 +300,28 @@ result_fill(struct pamaws_result *result, enum awscred_status status,
     rc |= pamaws_result_add(result, "account_id", c->account_id);
     rc |= pamaws_result_add(result, "method", c->method);
     rc |= pamaws_result_add(result, "profile", c->profile);
+    return rc;
+}
+
+/* --mfa-role-session: the role's MFA session, when the resolution made
+   one (pam_awscred/internal.h, struct pamaws_mfa_session). */
+static int
+mfa_session_fill(struct awscred_context *ctx, struct pamaws_result *result)
+{
+    struct awscred_credentials *s = awscred_context_take_mfa_session(ctx);
+    char number[32];
+    int rc;
+
+    if (s == NULL)
+        return 0;
+    snprintf(number, sizeof(number), "%lld", (long long) s->expiration);
+    rc = pamaws_result_add(result, PAMAWS_MFA_SESSION_KEY, s->access_key_id)
+         | pamaws_result_add(result, PAMAWS_MFA_SESSION_SECRET,
+                             s->secret_access_key)
+         | pamaws_result_add(result, PAMAWS_MFA_SESSION_TOKEN,
+                             s->session_token)
+         | pamaws_result_add(result, PAMAWS_MFA_SESSION_EXPIRATION, number);
+    awscred_credentials_free(s);
     return rc;
 }
 
@@ -374,10 +443,13 @@ main(int argc, char **argv)
         fprintf(stderr, "awscred-worker: %s\n", why);
         return 2;
     }
-    take_mfa_code(&req);
+    take_secrets(&req);
     ctx = context_build(&req);
     if (ctx == NULL) {
-        fprintf(stderr, "awscred-worker: out of memory\n");
+        fprintf(stderr, "awscred-worker: %s\n",
+                req.r.from_mfa_session && req.session_token == NULL
+                    ? "no MFA session in the environment"
+                    : "out of memory");
         goto done;
     }
     request.profile = req.r.profile;
@@ -389,7 +461,8 @@ main(int argc, char **argv)
         status = awscred_resolve(ctx, &request, &creds, &err);
     }
     if ((!req.r.clock_only && !req.r.mfa_query
-         && result_fill(&result, status, creds, &err) < 0)
+         && (result_fill(&result, status, creds, &err) < 0
+             || mfa_session_fill(ctx, &result) < 0))
         || (!req.r.mfa_query
             && clock_fill(ctx, &req, &request, started_ms, &result) < 0)
         || (frame = pamaws_frame_build(&result, &len)) == NULL) {
@@ -407,6 +480,9 @@ done:
     }
     pamaws_result_clear(&result);
     pamaws_wipe(req.mfa_code, sizeof(req.mfa_code));
+    pamaws_free_secret(req.session_key);
+    pamaws_free_secret(req.session_secret);
+    pamaws_free_secret(req.session_token);
     awscred_credentials_free(creds);
     awscred_context_free(ctx);
     /* No atexit handlers of the libraries we loaded: just go. */

@@ -155,6 +155,10 @@ struct pamaws_args {
     const char *rhost;         /* PAM_RHOST, NULL when local */
     const char *mfa_code;      /* auth with mfa: the code, else NULL */
     const char *mfa_serial;    /* and the device it is for */
+    bool mfa_role_session;     /* and the broker may serve the login:
+                                  keep a role's MFA session for it */
+    /* awscredd's refresh after MFA: the role assumed from this */
+    const struct pamaws_mfa_session *mfa_session;
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -311,6 +315,30 @@ enum pamaws_outcome {
     PAMAWS_REFUSE,   /* logged; the session fails (clock_strict) */
 };
 
+/*
+ * A role's MFA session (user mode's mfa, a role profile over long-term
+ * keys, with the broker): the GetSessionToken session the role was
+ * assumed from, which awscredd assumes it from again (awscredd/mfa.c).
+ * Secrets, never exported: wiped with the vars that carry them. Its
+ * fields have the names below in the worker's result, the mfa_dir file
+ * (mfa.c) and the broker's registration (deliver.c).
+ */
+struct pamaws_mfa_session {
+    char *access_key_id, *secret_access_key, *session_token;
+    int64_t expires;              /* epoch seconds, by AWS's clock */
+};
+#define PAMAWS_MFA_SESSION_KEY        "mfa_session_access_key_id"
+#define PAMAWS_MFA_SESSION_SECRET     "mfa_session_secret_access_key"
+#define PAMAWS_MFA_SESSION_TOKEN      "mfa_session_token"
+#define PAMAWS_MFA_SESSION_EXPIRATION "mfa_session_expiration"
+
+/* Checks and copies a session's fields into s (all four are needed).
+   0, or -1 (a field missing or malformed, or no memory). */
+int pamaws_mfa_session_set(struct pamaws_mfa_session *s, const char *key,
+                           const char *secret, const char *token,
+                           const char *expiration);
+void pamaws_mfa_session_clear(struct pamaws_mfa_session *s);
+
 /* Variables to put into the session, all or nothing. */
 #define PAMAWS_MAX_VARS 8
 struct pamaws_vars {
@@ -319,6 +347,7 @@ struct pamaws_vars {
     int64_t expires;              /* epoch seconds; 0: keys never expire */
     char account_id[16];          /* 12 digits, or "" */
     int64_t clock_offset_s;       /* AWS's clock - ours, when measured */
+    struct pamaws_mfa_session mfa_session;  /* for the broker, or none */
 };
 
 /* The names we may export, and the ones removed so one set remains. */

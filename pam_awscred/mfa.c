@@ -21,7 +21,9 @@
  * error.
  *
  * File format: "pam_awscred-mfa 1 <epoch created> <uid> <expires>\n" then
- * "NAME=value\n" for each variable, only names in pamaws_exported_names.
+ * "NAME=value\n" for each variable, only names in pamaws_exported_names,
+ * and the role's MFA session for the broker, when there is one, as
+ * "mfa_session_...=value" records (PAMAWS_MFA_SESSION_*).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -44,6 +46,7 @@
 
 #define MFA_MAGIC "pam_awscred-mfa 1 "
 #define HANDLE_HEX 32
+#define SESSION_FIELDS 4
 
 static bool
 handle_valid(const char *handle)
@@ -121,6 +124,33 @@ sweep(const char *path)
     closedir(dir);
 }
 
+/* The role's MFA session's records, in pamaws_mfa_session_set's order. */
+static const char *const session_names[SESSION_FIELDS] = {
+    PAMAWS_MFA_SESSION_KEY, PAMAWS_MFA_SESSION_SECRET,
+    PAMAWS_MFA_SESSION_TOKEN, PAMAWS_MFA_SESSION_EXPIRATION };
+
+/* The role's MFA session, when there is one: its records. 0 or -1. */
+static int
+session_write(int fd, const struct pamaws_mfa_session *session)
+{
+    char expires[24];
+    const char *values[SESSION_FIELDS] = {
+        session->access_key_id, session->secret_access_key,
+        session->session_token, expires };
+    size_t i;
+
+    if (session->access_key_id == NULL)
+        return 0;
+    snprintf(expires, sizeof(expires), "%lld", (long long) session->expires);
+    for (i = 0; i < SESSION_FIELDS; i++)
+        if (fd_write_all(fd, session_names[i], strlen(session_names[i])) < 0
+            || fd_write_all(fd, "=", 1) < 0
+            || fd_write_all(fd, values[i], strlen(values[i])) < 0
+            || fd_write_all(fd, "\n", 1) < 0)
+            return -1;
+    return 0;
+}
+
 int
 pamaws_mfa_store(const struct pamaws_args *args,
                  const struct pamaws_user *user,
@@ -154,6 +184,8 @@ pamaws_mfa_store(const struct pamaws_args *args,
         if (fd_write_all(fd, vars->set[i], strlen(vars->set[i])) < 0
             || fd_write_all(fd, "\n", 1) < 0)
             goto out;
+    if (session_write(fd, &vars->mfa_session) < 0)
+        goto out;
     rc = 0;
 out:
     pamaws_wipe(random, sizeof(random));
@@ -171,20 +203,45 @@ out:
     return rc;
 }
 
+/* The value of line if it is the record name=value, else NULL. */
+static const char *
+record_value(const char *line, const char *name)
+{
+    size_t len = strlen(name);
+
+    return strncmp(line, name, len) == 0 && line[len] == '='
+               ? line + len + 1 : NULL;
+}
+
 /* Fills vars from the records after the head line. -1 when malformed. */
 static int
 vars_parse(char *text, struct pamaws_vars *vars)
 {
+    const char *session[SESSION_FIELDS] = { NULL }, *value = NULL;
     char *line, *save = NULL;
+    size_t i;
 
     for (line = strtok_r(text, "\n", &save); line != NULL;
          line = strtok_r(NULL, "\n", &save)) {
+        for (i = 0; i < SESSION_FIELDS
+                    && (value = record_value(line, session_names[i])) == NULL;
+             i++)
+            continue;
+        if (value != NULL) {
+            session[i] = value;
+            continue;
+        }
         if (!exported_name(line) || strchr(line, '=') == NULL
             || vars->count >= PAMAWS_MAX_VARS
             || (vars->set[vars->count] = strdup(line)) == NULL)
             return -1;
         vars->count++;
     }
+    if (session[0] != NULL
+        && pamaws_mfa_session_set(&vars->mfa_session, session[0], session[1],
+                                  session[2], session[3])
+               < 0)
+        return -1;
     return vars->count > 0 ? 0 : -1;
 }
 

@@ -410,6 +410,19 @@ mfa_device(const struct pamaws_args *args, const struct pamaws_user *user,
     return PAM_SUCCESS;
 }
 
+/* Whether the broker will serve this login's session (deliver.c): then a
+   role's MFA session is kept for it to assume the role again from. */
+static bool
+broker_serves(const struct pamaws_args *args)
+{
+    struct pamaws_vars expiring = { .expires = 1 };  /* a role's keys */
+    const char *how;
+    char why[256];
+
+    how = pamaws_deliver_probe(args, &expiring, why, sizeof(why));
+    return how != NULL && strcmp(how, "endpoint") == 0;
+}
+
 /*
  * auth with mfa: asks for the code of the MFA device (mfa_device), has
  * the worker assume the role (system mode; a role profile in user mode)
@@ -452,6 +465,8 @@ pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
             goto done;
         args.mfa_code = code;
         args.mfa_serial = serial;
+        args.mfa_role_session = args.config.mode != PAMAWS_MODE_SYSTEM
+                                && broker_serves(&args);
     }
     switch (pamaws_session_resolve(&args, &user, &vars)) {
     case PAMAWS_SKIP:

@@ -21,8 +21,9 @@
  * --user, --uid, --gid and --home.
  *
  * Secrets never travel here (argv is readable by every user): the MFA
- * code and the files to read come in the worker's environment, which
- * the module builds from scratch (session.c, request_env).
+ * code, the MFA session of --from-mfa-session (request.h) and the files
+ * to read come in the worker's environment, which the module builds from
+ * scratch (session.c, request_env).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -90,6 +91,8 @@ static const struct field fields[] = {
     { ROW("--mfa-session-duration", mfa_session_s, NUMBER, RESOLVE),
       .max = 129600, .omit_zero = true },
     { ROW("--mfa-query", mfa_query, FLAG, USER) },
+    { ROW("--mfa-role-session", mfa_role_session, FLAG, USER) },
+    { ROW("--from-mfa-session", from_mfa_session, FLAG, USER) },
     /* the clock check (clock_policy.h): thresholds for both workers,
        what to probe for the clock worker */
     { ROW("--clock-warn", clock.warn_s, NUMBER, ANY), U32 },

@@ -19,6 +19,11 @@
 /* The longest value of one field, in bytes (a path: PATH_MAX). */
 #define PAMAWS_REQUEST_VALUE_MAX 4095
 
+/* The environment of --from-mfa-session: the session's keys. */
+#define PAMAWS_MFA_SESSION_ENV_KEY "AWSCRED_MFA_SESSION_ACCESS_KEY_ID"
+#define PAMAWS_MFA_SESSION_ENV_SECRET "AWSCRED_MFA_SESSION_SECRET_ACCESS_KEY"
+#define PAMAWS_MFA_SESSION_ENV_TOKEN "AWSCRED_MFA_SESSION_TOKEN"
+
 /* One worker request. Strings are borrowed (NULL or "": not sent). */
 struct pamaws_request {
     bool system;              /* --mode user|system */
@@ -40,6 +45,12 @@ struct pamaws_request {
     const char *mfa_serial;
     unsigned long mfa_session_s; /* GetSessionToken's; 0: not sent */
     bool mfa_query;           /* report the profile's mfa_serial only */
+    /* a role profile's MFA goes through a GetSessionToken session, which
+       the result carries (mfa_session_*) for the broker */
+    bool mfa_role_session;
+    /* the broker's refresh: the role is assumed from that session, given
+       in the environment (PAMAWS_MFA_SESSION_ENV) */
+    bool from_mfa_session;
     bool imds;
     bool warn_unsafe_dirs;
     bool debug;

@@ -74,7 +74,7 @@ request_free(struct request *req)
 
     pamaws_request_argv_free(req->argv);
     for (i = 0; i < req->envc; i++)
-        pamaws_free_secret(req->envp[i]);  /* AWSCRED_MFA_CODE */
+        pamaws_free_secret(req->envp[i]);  /* the MFA code, session */
     memset(req, 0, sizeof(*req));
 }
 
@@ -208,7 +208,17 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
     if (args->mfa_code != NULL) {
         f->mfa_serial = attrib->mfa_serial;
         f->mfa_session_s = (unsigned long) c->mfa_session_duration;
+        f->mfa_role_session = args->mfa_role_session;  /* user mode only */
         request_env(req, "AWSCRED_MFA_CODE", args->mfa_code);
+    }
+    if (args->mfa_session != NULL) {
+        f->from_mfa_session = true;  /* user mode only (request.c) */
+        request_env(req, PAMAWS_MFA_SESSION_ENV_KEY,
+                    args->mfa_session->access_key_id);
+        request_env(req, PAMAWS_MFA_SESSION_ENV_SECRET,
+                    args->mfa_session->secret_access_key);
+        request_env(req, PAMAWS_MFA_SESSION_ENV_TOKEN,
+                    args->mfa_session->session_token);
     }
     f->imds = c->imds;
     f->warn_unsafe_dirs = c->warn_unsafe_dirs;
@@ -351,7 +361,17 @@ pamaws_vars_clear(struct pamaws_vars *vars)
 
     for (i = 0; i < vars->count; i++)
         pamaws_free_secret(vars->set[i]);
+    pamaws_mfa_session_clear(&vars->mfa_session);
     memset(vars, 0, sizeof(*vars));
+}
+
+void
+pamaws_mfa_session_clear(struct pamaws_mfa_session *s)
+{
+    free(s->access_key_id);
+    pamaws_free_secret(s->secret_access_key);
+    pamaws_free_secret(s->session_token);
+    memset(s, 0, sizeof(*s));
 }
 
 /* Checks one value; logs and returns -1 when it may not be exported. */
@@ -382,6 +402,32 @@ parse_epoch(const char *s, int64_t *out)
     if (!number_parse(s, 999999999999999999ULL, &n))
         return -1;
     *out = (int64_t) n;
+    return 0;
+}
+
+int
+pamaws_mfa_session_set(struct pamaws_mfa_session *s, const char *key,
+                       const char *secret, const char *token,
+                       const char *expiration)
+{
+    int64_t expires;
+
+    pamaws_mfa_session_clear(s);
+    if (key == NULL || secret == NULL || token == NULL || expiration == NULL
+        || pamaws_check_key_id(key) != NULL
+        || pamaws_check_base64(secret, 256) != NULL
+        || pamaws_check_base64(token, PAMAWS_TOKEN_MAX_BYTES) != NULL
+        || parse_epoch(expiration, &expires) < 0 || expires == 0)
+        return -1;
+    s->access_key_id = strdup(key);
+    s->secret_access_key = strdup(secret);
+    s->session_token = strdup(token);
+    s->expires = expires;
+    if (s->access_key_id == NULL || s->secret_access_key == NULL
+        || s->session_token == NULL) {
+        pamaws_mfa_session_clear(s);
+        return -1;
+    }
     return 0;
 }
 
@@ -471,6 +517,18 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
         return -1;
     if (account != NULL && pamaws_vars_add(vars, "AWS_ACCOUNT_ID", account) < 0)
         return -1;
+    /* The role's MFA session (--mfa-role-session), for the broker */
+    if (pamaws_result_get(r, PAMAWS_MFA_SESSION_KEY) != NULL
+        && pamaws_mfa_session_set(
+               &vars->mfa_session, pamaws_result_get(r, PAMAWS_MFA_SESSION_KEY),
+               pamaws_result_get(r, PAMAWS_MFA_SESSION_SECRET),
+               pamaws_result_get(r, PAMAWS_MFA_SESSION_TOKEN),
+               pamaws_result_get(r, PAMAWS_MFA_SESSION_EXPIRATION))
+               < 0) {
+        pamaws_log(args, LOG_ERR, "bad MFA session for user %s, nothing"
+                   " exported", user->name);
+        return -1;
+    }
     /* For deliver.c: what the broker serves besides the keys. */
     vars->expires = expires;
     if (account != NULL && strlen(account) == 12

@@ -234,6 +234,33 @@ done:
     return outcome;
 }
 
+/* AWSCRED_FLAG_MFA_ROLE_SESSION: the code goes to GetSessionToken with
+   the source's long-term keys; the role is assumed from the session,
+   which the context keeps for awscred_context_take_mfa_session(). */
+static enum provider_outcome
+assume_through_session(struct resolver *r, struct role_config *rc,
+                       const struct awscred_credentials *src,
+                       const char *cache_key,
+                       struct awscred_credentials **out,
+                       struct awscred_error *err)
+{
+    struct awscred_credentials *session = NULL;
+    enum provider_outcome outcome;
+
+    if (net_sts_session_token(r, rc->mfa_serial, src, &session, err)
+        != AWSCRED_OK)
+        return PROVIDER_FAILED;
+    rc->mfa_serial = NULL;  /* the session carries MFA */
+    outcome = assume_role(r, rc, session, cache_key, out, err);
+    if (outcome == PROVIDER_FOUND) {
+        awscred_credentials_free(r->ctx->mfa_session);
+        r->ctx->mfa_session = session;
+        session = NULL;
+    }
+    awscred_credentials_free(session);
+    return outcome;
+}
+
 static enum provider_outcome
 load(struct resolver *r, const char *profile, struct awscred_credentials **out,
      struct awscred_error *err)
@@ -254,6 +281,13 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
         return outcome;
     if (role_cache_key(r, &rc, key, err) != AWSCRED_OK)
         return PROVIDER_FAILED;
+    /* awscred_context_set_source_credentials: an MFA session is the
+       first hop; no code, no cache */
+    if (r->ctx->source != NULL && strcmp(profile, r->profile) == 0) {
+        rc.mfa_serial = NULL;
+        r->ctx->source_used = true;
+        return assume_role(r, &rc, r->ctx->source, NULL, out, err);
+    }
     /*
      * The CLI fetches a credential_source eagerly (so its errors show even
      * when the role is cached), but a source_profile role lazily: a cached
@@ -274,8 +308,13 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
         outcome = PROVIDER_FOUND;
     else if (src == NULL)
         outcome = source_credentials(r, profile, &rc, &src, err);
-    if (*out == NULL && outcome == PROVIDER_FOUND)
-        outcome = assume_role(r, &rc, src, key, out, err);
+    if (*out == NULL && outcome == PROVIDER_FOUND) {
+        if (fresh && (r->ctx->flags & AWSCRED_FLAG_MFA_ROLE_SESSION)
+            && src->session_token == NULL)
+            outcome = assume_through_session(r, &rc, src, key, out, err);
+        else
+            outcome = assume_role(r, &rc, src, key, out, err);
+    }
     awscred_credentials_free(src);
     return outcome;
 }

@@ -237,12 +237,22 @@ awscred_resolve(struct awscred_context *ctx, const struct awscred_request *req,
     if (saved_deadline == 0 && ctx->limits.total_timeout_ms != 0)
         ctx->deadline_ms = ctx_monotonic_ms(ctx)
                            + ctx->limits.total_timeout_ms;
+    ctx->source_used = false;
+    awscred_credentials_free(ctx->mfa_session);
+    ctx->mfa_session = NULL;
     status = resolver_init(&r, ctx, req, err);
     if (status != AWSCRED_OK)
         goto done;
     status = walk_chain(&r, chain_default, &creds, err);
     if (status != AWSCRED_OK)
         goto done;
+    /* awscred_context_set_source_credentials: its role, or nothing */
+    if (ctx->source != NULL && !ctx->source_used) {
+        status = error_set(err, AWSCRED_ERR_INVALID_CONFIG, NULL, NULL,
+                           "The profile \"%s\" assumes no role from the"
+                           " source credentials given", r.profile);
+        goto done;
+    }
     status = mfa_session(&r, &creds, err);
     if (status != AWSCRED_OK)
         goto done;

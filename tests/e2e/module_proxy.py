@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
 import proxy  # noqa: E402
 from tap import Tap  # noqa: E402
+from pam_host import wrapper_library  # noqa: E402
 
 TOP_BUILDDIR = os.path.abspath(os.environ.get("top_builddir", "."))
 WORKER = os.path.join(TOP_BUILDDIR, "pam_awscred", "awscred-worker")
@@ -48,14 +49,6 @@ BOTO_KEY = "AKIABOTOBOTOBOTOBOTO"
 BOTO = ("[Credentials]\naws_access_key_id = %s\n"
         "aws_secret_access_key = botoSecret/botoSecret+botoSecret000000\n"
         % BOTO_KEY)
-
-
-def wrapper_library():
-    for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"):
-        path = os.path.join(d, "libpam_wrapper.so")
-        if os.path.exists(path):
-            return path
-    return None
 
 
 def make_user(work, tag):

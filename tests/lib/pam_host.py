@@ -7,11 +7,23 @@ Usage: pam_host.py SERVICE USER [NAME=VALUE ...]
 Puts each NAME=VALUE into the PAM environment (as pam_env would), opens
 and closes a session and prints one JSON object: {"open": PAM code,
 "env": the PAM environment after pam_open_session, "info": the texts the
-module showed the user}.
+module showed the user}. With PAM_HOST_ANSWER in its environment it
+authenticates first ("auth": PAM code), answering every echo-off prompt
+with that value, as a user typing an MFA code.
 """
 import ctypes
 import json
+import os
 import sys
+
+
+def wrapper_library():
+    """libpam_wrapper.so's path (for LD_PRELOAD), or None."""
+    for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib64", "/usr/lib"):
+        path = os.path.join(d, "libpam_wrapper.so")
+        if os.path.exists(path):
+            return path
+    return None
 
 
 class Message(ctypes.Structure):
@@ -40,6 +52,8 @@ def main(argv):
     pam = ctypes.CDLL(None)
     libc = ctypes.CDLL("libc.so.6")
     libc.calloc.restype = ctypes.c_void_p
+    libc.strdup.restype = ctypes.c_void_p
+    answer = os.environ.get("PAM_HOST_ANSWER")
     pam.pam_getenvlist.restype = ctypes.POINTER(ctypes.c_char_p)
     info = []
 
@@ -51,6 +65,11 @@ def main(argv):
         resp[0] = ctypes.cast(answers, ctypes.POINTER(Response))
         for i in range(n):
             info.append((msgs[i].contents.msg or b"").decode(errors="replace"))
+            if msgs[i].contents.msg_style == 1 and answer is not None:
+                # PAM_PROMPT_ECHO_OFF: resp, malloc'd too
+                ctypes.c_void_p.from_address(
+                    answers + i * ctypes.sizeof(Response)).value = \
+                    libc.strdup(answer.encode())
         return 0
 
     conv = Conv(CONV(converse), None)
@@ -62,6 +81,7 @@ def main(argv):
         return 1
     for pair in pairs:
         pam.pam_putenv(pamh, pair.encode())
+    auth = pam.pam_authenticate(pamh, 0) if answer is not None else None
     opened = pam.pam_open_session(pamh, 0)
     env = {}
     lst = pam.pam_getenvlist(pamh)
@@ -73,7 +93,8 @@ def main(argv):
     if opened == 0:
         pam.pam_close_session(pamh, 0)
     pam.pam_end(pamh, opened)
-    print(json.dumps({"open": opened, "env": env, "info": info}))
+    print(json.dumps({"auth": auth, "open": opened, "env": env,
+                      "info": info}))
     return 0
 
 

@@ -34,8 +34,9 @@ FIXTURE_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CJSON_CFLAGS)
 FIXTURE_LDADD = libawscred/libawscred-core.la $(CMOCKA_LIBS) $(CJSON_LIBS)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_container tests/unit/test_imds \
-	tests/unit/test_sso
-TESTS += tests/unit/test_container tests/unit/test_imds tests/unit/test_sso
+	tests/unit/test_sso tests/unit/test_mfa_role
+TESTS += tests/unit/test_container tests/unit/test_imds tests/unit/test_sso \
+	tests/unit/test_mfa_role
 tests_unit_test_container_SOURCES = tests/unit/test_container.c $(FIXTURE_SOURCES)
 tests_unit_test_container_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_container_CFLAGS = $(FIXTURE_CFLAGS)
@@ -48,4 +49,9 @@ tests_unit_test_sso_SOURCES = tests/unit/test_sso.c $(FIXTURE_SOURCES)
 tests_unit_test_sso_CPPFLAGS = $(FIXTURE_CPPFLAGS)
 tests_unit_test_sso_CFLAGS = $(FIXTURE_CFLAGS)
 tests_unit_test_sso_LDADD = $(FIXTURE_LDADD)
+tests_unit_test_mfa_role_SOURCES = tests/unit/test_mfa_role.c \
+	$(FIXTURE_SOURCES)
+tests_unit_test_mfa_role_CPPFLAGS = $(FIXTURE_CPPFLAGS)
+tests_unit_test_mfa_role_CFLAGS = $(FIXTURE_CFLAGS)
+tests_unit_test_mfa_role_LDADD = $(FIXTURE_LDADD)
 endif

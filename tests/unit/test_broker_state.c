@@ -32,6 +32,7 @@ struct fixture {
     char ignored[4][128];       /* "name: why" of each ignored record */
     size_t nignored;
     struct broker_record refreshed;     /* what a refresh was asked for */
+    bool refreshed_mfa;                 /* and with an MFA session */
 };
 
 static struct fixture *current;
@@ -45,12 +46,15 @@ on_ignored(const char *name, const char *why)
 }
 
 static void
-on_refresh(struct broker_registry *reg, struct broker_record *rec)
+on_refresh(struct broker_registry *reg, struct broker_record *rec,
+           struct broker_creds *mfa_session)
 {
     (void) reg;
     broker_record_clear(&current->refreshed);
     current->refreshed = *rec;
     memset(rec, 0, sizeof(*rec));
+    current->refreshed_mfa = mfa_session->access_key_id != NULL;
+    broker_creds_clear(mfa_session);
 }
 
 static int
@@ -92,11 +96,14 @@ skip_unless_root(void)
         skip();
 }
 
-/* A login of alice (uid 1000) with the module's options. */
+/* A login of alice (uid 1000) with the module's options; with mfa, an
+   MFA login whose role credentials expire at 2500 and its role
+   session at 9000. */
 static void
-open_alice(struct broker_registry *reg, char *token, uint64_t *session)
+open_alice_as(struct broker_registry *reg, char *token, uint64_t *session,
+              bool mfa)
 {
-    static const char *argv[] = {"profile=dev", "mode=user"};
+    static const char *argv[] = {"profile=dev", "mode=user", "mfa"};
     struct broker_request req = {
         .uid = 1000, .user = "alice", .mode = "user", .profile = "dev",
         .files = "", .service = "sshd", .rhost = "192.0.2.7", .tty = "ssh",
@@ -108,9 +115,23 @@ open_alice(struct broker_registry *reg, char *token, uint64_t *session)
     char why[256];
 
     memcpy(req.argv, argv, sizeof(argv));
+    if (mfa) {
+        req.argc = 3;
+        req.expiration = 2500;
+        req.mfa_session.access_key_id = "ASIAMFASESSION000001";
+        req.mfa_session.secret_access_key = "mfaSessionSecret/abcdefghijk+0";
+        req.mfa_session.session_token = "mfaSessionToken+/==";
+        req.mfa_session.expiration = 9000;
+    }
     assert_int_equal(broker_registry_open(reg, &req, 1000, token, session,
                                           why, sizeof(why)),
                      0);
+}
+
+static void
+open_alice(struct broker_registry *reg, char *token, uint64_t *session)
+{
+    open_alice_as(reg, token, session, false);
 }
 
 static void
@@ -202,6 +223,50 @@ test_restart_recognises_the_token(void **state)
     broker_registry_free(reg);
 }
 
+/* An MFA login's role session goes to its refresh (awscredd/mfa.c) but
+   never into the record: after a restart the refresh has none, so the
+   MFA session ended with the broker. */
+static void
+test_mfa_session_not_saved(void **state)
+{
+    struct fixture *f = *state;
+    char token[BROKER_TOKEN_CHARS + 1], *text;
+    struct broker_registry *reg;
+    struct broker_creds creds;
+    uint64_t session;
+
+    skip_unless_root();
+    reg = broker_registry_new(&f->cfg);
+    assert_non_null(reg);
+    broker_registry_set_refresh(reg, on_refresh);
+    open_alice_as(reg, token, &session, true);
+    assert_int_equal(broker_registry_lookup(reg, 1000, token,
+                                            BROKER_TOKEN_CHARS, 2000, &creds),
+                     BROKER_LOOKUP_OK);
+    broker_creds_clear(&creds);
+    assert_string_equal(f->refreshed.user, "alice");
+    assert_true(f->refreshed_mfa);
+    broker_registry_free(reg);
+
+    text = read_record(f->dir, "1000");
+    assert_non_null(text);
+    assert_null(strstr(text, "ASIAMFASESSION"));
+    assert_null(strstr(text, "mfaSession"));
+    assert_non_null(strstr(text, "arg.2=mfa"));
+
+    reg = broker_registry_new(&f->cfg);
+    assert_non_null(reg);
+    broker_registry_set_refresh(reg, on_refresh);
+    assert_int_equal(broker_state_load(f->dir, reg, on_ignored), 1);
+    broker_record_clear(&f->refreshed);
+    assert_int_equal(broker_registry_lookup(reg, 1000, token,
+                                            BROKER_TOKEN_CHARS, 2000, &creds),
+                     BROKER_LOOKUP_EXPIRED);
+    assert_string_equal(f->refreshed.user, "alice");
+    assert_false(f->refreshed_mfa);
+    broker_registry_free(reg);
+}
+
 /* Records root did not write alone are ignored with a reason. */
 static void
 test_foreign_records_ignored(void **state)
@@ -258,6 +323,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_restart_recognises_the_token,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mfa_session_not_saved, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_foreign_records_ignored, setup,
                                         teardown),
     };

@@ -107,6 +107,49 @@ test_once(void **state)
     pamaws_vars_clear(&in);
 }
 
+/* A role's MFA session (for the broker) crosses with the variables but
+   is not one of them; a session record that does not parse refuses the
+   handle. */
+static void
+test_role_session_carried(void **state)
+{
+    struct pamaws_args args;
+    struct pamaws_vars in, out;
+    char handle[64], head[96], text[512];
+
+    (void) state;
+    args_for_test(&args);
+    vars_fill(&in);
+    assert_int_equal(pamaws_mfa_session_set(&in.mfa_session,
+                                            "ASIAMFASESSIONKEY001",
+                                            "sessionSecret/abc+0",
+                                            "FwoGZXIvYXdzEMFA", "4102444000"),
+                     0);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, handle,
+                                      sizeof(handle)), 0);
+    assert_int_equal(pamaws_mfa_redeem(&args, &alice, handle, &out), 0);
+    assert_int_equal(out.count, 2);
+    assert_null(pamaws_vars_get(&out, PAMAWS_MFA_SESSION_KEY));
+    assert_string_equal(out.mfa_session.access_key_id,
+                        "ASIAMFASESSIONKEY001");
+    assert_string_equal(out.mfa_session.secret_access_key,
+                        "sessionSecret/abc+0");
+    assert_string_equal(out.mfa_session.session_token, "FwoGZXIvYXdzEMFA");
+    assert_int_equal(out.mfa_session.expires, 4102444000);
+    pamaws_vars_clear(&out);
+    assert_null(out.mfa_session.secret_access_key);
+    pamaws_vars_clear(&in);
+
+    snprintf(head, sizeof(head), "pam_awscred-mfa 1 %lld 1000 4102444800\n",
+             (long long) time(NULL));
+    snprintf(text, sizeof(text), "%sAWS_ACCESS_KEY_ID=ASIAIOSFODNN7EXAMPLE\n"
+             PAMAWS_MFA_SESSION_KEY "=ASIAMFASESSIONKEY001\n"
+             PAMAWS_MFA_SESSION_SECRET "=secret\n", head);
+    forge(handle0, text, 0600);
+    assert_int_equal(pamaws_mfa_redeem(&args, &alice, handle0, &out), -1);
+    assert_null(out.mfa_session.access_key_id);
+}
+
 /* What the PAM environment could carry instead of a handle: a path, an
    upper-case or short one. Nothing outside mfa_dir is opened. */
 static void
@@ -283,6 +326,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_once),
+        cmocka_unit_test(test_role_session_carried),
         cmocka_unit_test(test_not_a_handle),
         cmocka_unit_test(test_refused_files),
         cmocka_unit_test(test_stale_swept),
