@@ -105,9 +105,16 @@ check "an assume-role cache hit maps neither libcurl nor OpenSSL" \
 
 # HOME is "~", as botocore's expanduser: no NSS lookup of the user (it
 # was about 8 % of a static export), so neither nsswitch.conf nor passwd.
+# In a build tree cli/awscred is libtool's wrapper script, whose shell and
+# ls(1) ask NSS themselves: trace the program (bench/awscred.sh).
 if command -v strace > /dev/null 2>&1; then
-    run strace -f -qq -e trace=open,openat,connect -o "$T/trace" \
-        "$awscred" export --profile dev > /dev/null 2>&1
+    traced=$awscred libdirs=
+    if [ -x "$top_builddir/cli/.libs/awscred" ]; then
+        traced=$top_builddir/cli/.libs/awscred
+        libdirs=LD_LIBRARY_PATH=$top_builddir/libawscred/.libs
+    fi
+    run $libdirs strace -f -qq -e trace=open,openat,connect -o "$T/trace" \
+        "$traced" export --profile dev > /dev/null 2>&1
     check "with HOME set, export does not look the user up (NSS)" \
         sh -c "grep -q credentials '$T/trace' && ! grep -Eq 'nsswitch|/etc/passwd|nscd' '$T/trace'"
 else
