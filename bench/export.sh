@@ -14,7 +14,9 @@
 # Then awscred against the dynamic C floor: a dynamically linked C program
 # that reads the same credentials file and prints it, both started by
 # bench/harness.c (fork, exec, wait) in turn, FLOOR_RUNS times each;
-# medians and the ratio (goal <= 1.2x).
+# medians and the ratio (goal <= 1.2x). With valgrind installed, also
+# both programs' instruction counts (callgrind: repeatable under load) and
+# the shared objects each maps.
 # SPDX-License-Identifier: MIT
 
 builddir=$(cd "${1:-.}" && pwd) || exit 1
@@ -100,3 +102,21 @@ $run_env "$T/harness" "${FLOOR_RUNS:-2000}" "$T/floor" -- $ours_cmd \
 awk '{ ms[NR] = $1; n = $4 } END {
     printf "  floor %.3f ms, awscred %.3f ms (medians of %d), ratio %.2fx" \
            " (goal <= 1.2x)\n", ms[1], ms[2], n, ms[2] / ms[1] }' "$T/floor.out"
+
+# Instructions, the dynamic linker's included, and the shared objects
+# initialised (ld.so and libc for the floor): what the gap is made of.
+if command -v valgrind > /dev/null 2>&1; then
+    instr() {
+        $run_env valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+            "$@" 2>&1 > /dev/null | sed -n 's/.*Collected : //p'
+    }
+    objects() {
+        $run_env LD_DEBUG=files "$@" 2>&1 > /dev/null |
+            grep -c 'calling init:'
+    }
+    fi=$(instr "$T/floor") oi=$(instr $ours_cmd)
+    awk -v f="$fi" -v o="$oi" -v fo="$(objects "$T/floor")" \
+        -v oo="$(objects $ours_cmd)" 'BEGIN {
+        printf "  instructions: floor %d, awscred %d (%.2fx);" \
+               " shared objects initialised: %d and %d\n", f, o, o / f, fo, oo }'
+fi

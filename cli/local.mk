@@ -9,4 +9,4 @@ cli_awscred_SOURCES = \
 	cli/cmd_session.c \
 	cli/recursion.c
 cli_awscred_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
-cli_awscred_LDADD = libawscred/libawscred.la pam_awscred/libpamawscred.la
+cli_awscred_LDADD = libawscred/libawscred.la $(PAMAWSCRED_LIBS)

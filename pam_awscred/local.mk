@@ -13,11 +13,15 @@ pam_awscred_libpamawscred_la_SOURCES = \
 	pam_awscred/clock_state.c pam_awscred/audit.c pam_awscred/deliver.c \
 	pam_awscred/attrib.c pam_awscred/mfa.c
 pam_awscred_libpamawscred_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
-pam_awscred_libpamawscred_la_LIBADD = common/libawscred-common.la $(INIH_LIBS)
+pam_awscred_libpamawscred_la_LIBADD = common/libawscred-common.la
+# What links libpamawscred links this: libinih may be an archive
+# (configure.ac), which libtool drops from a convenience library's
+# dependencies.
+PAMAWSCRED_LIBS = pam_awscred/libpamawscred.la $(INIH_LIBS)
 
 pam_LTLIBRARIES += pam_awscred/pam_awscred.la
 pam_awscred_pam_awscred_la_SOURCES = pam_awscred/public.c
-pam_awscred_pam_awscred_la_LIBADD = pam_awscred/libpamawscred.la $(PAM_LIBS)
+pam_awscred_pam_awscred_la_LIBADD = $(PAMAWSCRED_LIBS) $(PAM_LIBS)
 pam_awscred_pam_awscred_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-shared -Wl,-z,defs -Wl,-Bsymbolic \
 	-Wl,--version-script=$(top_srcdir)/pam_awscred/pam_awscred.map

@@ -92,7 +92,7 @@ tests_fuzz_replay_worker_result_SOURCES = tests/fuzz/fuzz_worker_result.c tests/
 	tests/fuzz/fuzz.h
 tests_fuzz_replay_worker_result_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"worker_result"'
 tests_fuzz_replay_worker_result_CFLAGS = $(FUZZ_REPLAY_CFLAGS) $(INIH_CFLAGS)
-tests_fuzz_replay_worker_result_LDADD = pam_awscred/libpamawscred.la $(INIH_LIBS)
+tests_fuzz_replay_worker_result_LDADD = $(PAMAWSCRED_LIBS)
 
 check_PROGRAMS += tests/fuzz/replay_worker_request
 TESTS += tests/fuzz/replay_worker_request
@@ -100,7 +100,7 @@ tests_fuzz_replay_worker_request_SOURCES = tests/fuzz/fuzz_worker_request.c test
 	tests/fuzz/fuzz.h
 tests_fuzz_replay_worker_request_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"worker_request"'
 tests_fuzz_replay_worker_request_CFLAGS = $(FUZZ_REPLAY_CFLAGS) $(INIH_CFLAGS)
-tests_fuzz_replay_worker_request_LDADD = pam_awscred/libpamawscred.la $(INIH_LIBS)
+tests_fuzz_replay_worker_request_LDADD = $(PAMAWSCRED_LIBS)
 
 check_PROGRAMS += tests/fuzz/replay_pam_options
 TESTS += tests/fuzz/replay_pam_options
@@ -108,7 +108,7 @@ tests_fuzz_replay_pam_options_SOURCES = tests/fuzz/fuzz_pam_options.c tests/fuzz
 	tests/fuzz/fuzz.h
 tests_fuzz_replay_pam_options_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_TARGET='"pam_options"'
 tests_fuzz_replay_pam_options_CFLAGS = $(FUZZ_REPLAY_CFLAGS) $(INIH_CFLAGS)
-tests_fuzz_replay_pam_options_LDADD = pam_awscred/libpamawscred.la $(INIH_LIBS)
+tests_fuzz_replay_pam_options_LDADD = $(PAMAWSCRED_LIBS)
 
 check_PROGRAMS += tests/fuzz/replay_broker_control
 TESTS += tests/fuzz/replay_broker_control

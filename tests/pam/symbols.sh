@@ -3,7 +3,8 @@
 # loads with RTLD_NOW (as libpam does), and links no libcurl, OpenSSL or
 # libawscred (those live in the worker). libawscred.so exports exactly the
 # functions its installed headers declare, and the awscred command links
-# it rather than a copy of the library. Prints TAP.
+# it rather than a copy of the library. Where configure found libinih.a,
+# neither the module nor the command maps libinih.so. Prints TAP.
 # SPDX-License-Identifier: MIT
 : "${top_builddir:=.}"
 so=$top_builddir/pam_awscred/.libs/pam_awscred.so
@@ -12,7 +13,7 @@ if ! test -f "$so"; then
     exit 0
 fi
 command -v nm >/dev/null || { echo "1..0 # SKIP nm not installed"; exit 0; }
-echo 1..6
+echo 1..7
 exported=$(nm -D --defined-only "$so" | awk '{print $3}' | sort | tr '\n' ' ')
 want="pam_sm_authenticate pam_sm_close_session pam_sm_open_session pam_sm_setcred "
 if test "$exported" = "$want"; then
@@ -69,3 +70,18 @@ if test -z "$own"; then
 else
     echo "not ok 6 - awscred defines library functions: $own"
 fi
+
+# libinih from its archive (configure.ac): one shared object less at every
+# start of the command and every load of the module.
+archive=$(sed -n 's/^INIH_LIBS = //p' "$top_builddir/Makefile" 2>/dev/null)
+case $archive in
+*.a)
+    linked=$(for f in "$so" "$cli"; do objdump -p "$f" 2>/dev/null |
+        awk -v f="${f##*/}" '/NEEDED.*libinih/ {print f}'; done | tr '\n' ' ')
+    if test -z "$linked"; then
+        echo "ok 7 - module and command link libinih from $archive"
+    else
+        echo "not ok 7 - libinih.so is NEEDED by: $linked"
+    fi ;;
+*) echo "ok 7 # SKIP libinih is linked as $archive (no libinih.a)" ;;
+esac

@@ -17,6 +17,6 @@ TESTS += tests/unit/test_clock_policy
 tests_unit_test_clock_policy_SOURCES = tests/unit/test_clock_policy.c \
 	pam_awscred/clock_worker.c pam_awscred/clock_policy.h
 tests_unit_test_clock_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_clock_policy_LDADD = pam_awscred/libpamawscred.la \
+tests_unit_test_clock_policy_LDADD = $(PAMAWSCRED_LIBS) \
 	libawscred/libawscred-core.la $(CMOCKA_LIBS)
 endif

@@ -14,7 +14,7 @@ check_PROGRAMS += tests/unit/test_text
 TESTS += tests/unit/test_text
 tests_unit_test_text_SOURCES = tests/unit/test_text.c
 tests_unit_test_text_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_text_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
+tests_unit_test_text_LDADD = $(PAMAWSCRED_LIBS) $(CMOCKA_LIBS)
 endif
 
 # The audit line of a successful login (pam_awscred/audit.c).
@@ -23,7 +23,7 @@ check_PROGRAMS += tests/unit/test_audit
 TESTS += tests/unit/test_audit
 tests_unit_test_audit_SOURCES = tests/unit/test_audit.c
 tests_unit_test_audit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_audit_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
+tests_unit_test_audit_LDADD = $(PAMAWSCRED_LIBS) $(CMOCKA_LIBS)
 endif
 
 # System mode's attribution checked against STS's limits
@@ -33,7 +33,7 @@ check_PROGRAMS += tests/unit/test_attrib
 TESTS += tests/unit/test_attrib
 tests_unit_test_attrib_SOURCES = tests/unit/test_attrib.c
 tests_unit_test_attrib_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_attrib_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
+tests_unit_test_attrib_LDADD = $(PAMAWSCRED_LIBS) $(CMOCKA_LIBS)
 endif
 
 # The one-time handle from auth to session (pam_awscred/mfa.c).
@@ -42,7 +42,7 @@ check_PROGRAMS += tests/unit/test_mfa
 TESTS += tests/unit/test_mfa
 tests_unit_test_mfa_SOURCES = tests/unit/test_mfa.c
 tests_unit_test_mfa_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_mfa_LDADD = pam_awscred/libpamawscred.la $(CMOCKA_LIBS)
+tests_unit_test_mfa_LDADD = $(PAMAWSCRED_LIBS) $(CMOCKA_LIBS)
 endif
 
 # The strict decimal parser (common/number.c).
