@@ -17,12 +17,10 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "lib"))
-from tap import Tap  # noqa: E402
-from broker_lib import control, free_port  # noqa: E402
+from broker_lib import begin, control, finish, start_broker  # noqa: E402
 
 BUILD = os.environ.get("top_builddir", ".")
 BROKER = os.path.join(BUILD, "awscredd", "awscredd")
@@ -107,35 +105,15 @@ def client_env(url, token_file):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("1..0 # SKIP needs root (a root control socket, a second uid)")
-        return 0
     if not os.access(SYSTEM_PYTHON, os.X_OK):
         print("1..0 # SKIP no %s for the other user" % SYSTEM_PYTHON)
         return 0
-    try:
-        import botocore.session
-    except ImportError:
-        print("1..0 # SKIP botocore is not installed")
+    t, tmp, _ = begin("broker.", 17)
+    if t is None:
         return 0
-    t = Tap()
-    print("1..17")
-    tmp = tempfile.mkdtemp(prefix="broker.")
-    os.chmod(tmp, 0o755)
-    sock = os.path.join(tmp, "broker.sock")
-    port = free_port()
-    conf = os.path.join(tmp, "pam_awscred.conf")
-    with open(conf, "w") as f:
-        f.write("[broker]\nlisten = 127.0.0.1:%d\ncontrol_socket = %s\n"
-                "retain_after_close = 0\n" % (port, sock))
-    log = open(os.path.join(tmp, "broker.log"), "w+")
-    broker = subprocess.Popen([BROKER, "--foreground", "--conf", conf],
-                              stdout=log, stderr=subprocess.STDOUT)
+    broker, sock, port, log = start_broker(BROKER, tmp, "broker",
+                                           "retain_after_close = 0\n")
     try:
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
         host = "127.0.0.1:%d" % port
         st = os.stat(sock)
         t.ok(st.st_mode & 0o777 == 0o600 and st.st_uid == 0,
@@ -264,11 +242,8 @@ def main():
              "the broker logs the access key id, never a secret or token",
              text)
     finally:
-        if broker.poll() is None:
-            broker.kill()
-            broker.wait()
-        subprocess.run(["rm", "-rf", tmp])
-    return 1 if t.failed else 0
+        status = finish(t, tmp, broker, log=None)
+    return status
 
 
 if __name__ == "__main__":

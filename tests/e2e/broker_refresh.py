@@ -29,7 +29,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -38,13 +37,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "lib"))
-from tap import Tap  # noqa: E402
 from broker import get, BROKER  # noqa: E402
-from broker_lib import control, free_port  # noqa: E402
-from sts_moto import find_moto, start_moto  # noqa: E402
+from broker_lib import (WORKER, begin, control, finish,  # noqa: E402
+                        start_broker)
+from sts_moto import start_moto  # noqa: E402
 
-BUILD = os.path.abspath(os.environ.get("top_builddir", "."))
-WORKER = os.path.join(BUILD, "pam_awscred", "awscred-worker")
 LIFETIME = 24
 REFRESH_BEFORE = 14
 RETAIN = 4
@@ -198,42 +195,18 @@ def client_lines(proc):
 
 
 def main():
-    if os.geteuid() != 0:
-        print("1..0 # SKIP needs root (a root control socket)")
+    t, tmp, moto = begin("broker-refresh.", 12, moto=True)
+    if t is None:
         return 0
-    try:
-        import botocore.session  # noqa: F401
-    except ImportError:
-        print("1..0 # SKIP botocore is not installed")
-        return 0
-    moto = find_moto()
-    if moto is None or os.environ.get("ENABLE_MOTO_TESTS") == "no":
-        print("1..0 # SKIP moto_server not found or moto tests disabled")
-        return 0
-    t = Tap()
-    tmp = tempfile.mkdtemp(prefix="broker-refresh.")
-    os.chmod(tmp, 0o755)
     node_dir, node_why = node_sdk(tmp)
-    print("1..12")
-    sock = os.path.join(tmp, "broker.sock")
-    port = free_port()
-    host = "127.0.0.1:%d" % port
-    conf = os.path.join(tmp, "broker.conf")
-    with open(conf, "w") as f:
-        f.write("[broker]\nlisten = %s\ncontrol_socket = %s\n"
-                "refresh_before = %ds\nretain_after_close = %ds\n"
-                % (host, sock, REFRESH_BEFORE, RETAIN))
     argv = user_profile(tmp, ISSUE)
-    log = open(os.path.join(tmp, "broker.log"), "w+")
-    broker = subprocess.Popen([BROKER, "--foreground", "--conf", conf],
-                              stdout=log, stderr=subprocess.STDOUT)
+    broker, sock, port, log = start_broker(
+        BROKER, tmp, "broker", "refresh_before = %ds\n"
+        "retain_after_close = %ds\n" % (REFRESH_BEFORE, RETAIN))
+    host = "127.0.0.1:%d" % port
     motoproc, endpoint = start_moto(moto, tmp)
     clients = []
     try:
-        for _ in range(100):
-            if os.path.exists(sock):
-                break
-            time.sleep(0.05)
         first = login(sock, tmp, argv)
         token = first.get("token", "")
         t.ok(first.get("result") == "ok" and len(token) == 64,
@@ -371,18 +344,8 @@ def main():
              and "refreshSessionToken" not in text,
              "the broker logs no secret and no token", "")
     finally:
-        for _, p in clients:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        for p in (broker, motoproc):
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        if t.failed:
-            sys.stderr.write(open(os.path.join(tmp, "broker.log")).read())
-        subprocess.run(["rm", "-rf", tmp])
-    return 1 if t.failed else 0
+        status = finish(t, tmp, *[p for _, p in clients], broker, motoproc)
+    return status
 
 
 if __name__ == "__main__":

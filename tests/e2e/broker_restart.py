@@ -23,16 +23,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "lib"))
-from tap import Tap  # noqa: E402
 from broker import get, client_env, BROKER  # noqa: E402
-from broker_lib import (control, skip_reason, start_broker,  # noqa: E402
+from broker_lib import (begin, control, finish, start_broker,  # noqa: E402
                         wait_listening)
 from broker_refresh import login, user_profile  # noqa: E402
 
@@ -93,14 +91,9 @@ def restart(tmp, log, nth):
 
 
 def main():
-    why, _ = skip_reason()
-    if why is not None:
-        print("1..0 # SKIP " + why)
+    t, tmp, _ = begin("broker-restart.", 11)
+    if t is None:
         return 0
-    t = Tap()
-    print("1..11")
-    tmp = tempfile.mkdtemp(prefix="broker-restart.")
-    os.chmod(tmp, 0o755)
     state = os.path.join(tmp, "sessions")
     argv = user_profile(tmp, ISSUE)
     awsconf = os.path.join(tmp, "aws_config")
@@ -228,16 +221,8 @@ def main():
              and "restartSecret" not in text,
              "the broker logs no token and no secret", "")
     finally:
-        if client is not None and client.poll() is None:
-            client.kill()
-            client.wait()
-        if broker.poll() is None:
-            broker.kill()
-            broker.wait()
-        if t.failed:
-            sys.stderr.write(open(os.path.join(tmp, "broker.log")).read())
-        subprocess.run(["rm", "-rf", tmp])
-    return 1 if t.failed else 0
+        status = finish(t, tmp, client, broker)
+    return status
 
 
 if __name__ == "__main__":

@@ -20,22 +20,18 @@ system_user is nobody, reading the admin's files 0644.
 
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "lib"))
-from tap import Tap  # noqa: E402
 from broker import get, open_session, BROKER, NOBODY  # noqa: E402
-from broker_lib import skip_reason, start_broker  # noqa: E402
+from broker_lib import (BUILD, WORKER, begin, finish,  # noqa: E402
+                        start_broker)
+from clock_login import write_static_keys  # noqa: E402
 from sts_moto import start_moto  # noqa: E402
-
-BUILD = os.path.abspath(os.environ.get("top_builddir", "."))
-WORKER = os.path.join(BUILD, "pam_awscred", "awscred-worker")
 NET_MODULE = os.path.abspath(os.environ.get(
     "AWSCRED_NET_MODULE",
     os.path.join(BUILD, "libawscred", ".libs", "awscred-net.so")))
@@ -56,10 +52,7 @@ def admin_files(tmp, endpoint):
                 "[profile bastion]\nrole_arn = %s\nsource_profile = base\n"
                 "duration_seconds = 900\nregion = us-east-1\n"
                 "endpoint_url = %s\n" % (endpoint, ROLE, endpoint))
-    with open(creds, "w") as f:
-        f.write("[base]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
-                "aws_secret_access_key = "
-                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n")
+    write_static_keys(creds, "base")
     for p in (config, creds):
         os.chmod(p, 0o644)
     modconf = os.path.join(tmp, "pam_awscred.conf")
@@ -166,14 +159,9 @@ def lifetime(t, tmp):
 
 
 def main():
-    why, moto = skip_reason(moto=True)
-    if why is not None:
-        print("1..0 # SKIP " + why)
+    t, tmp, moto = begin("broker-system.", 4, moto=True)
+    if t is None:
         return 0
-    t = Tap()
-    print("1..4")
-    tmp = tempfile.mkdtemp(prefix="broker-system.")
-    os.chmod(tmp, 0o755)
     motoproc, endpoint = start_moto(moto, tmp)
     try:
         if endpoint is None:
@@ -183,11 +171,8 @@ def main():
             system_refresh(t, tmp, endpoint, motoproc)
         lifetime(t, tmp)
     finally:
-        if motoproc.poll() is None:
-            motoproc.kill()
-            motoproc.wait()
-        subprocess.run(["rm", "-rf", tmp])
-    return 1 if t.failed else 0
+        status = finish(t, tmp, motoproc, log=None)
+    return status
 
 
 if __name__ == "__main__":

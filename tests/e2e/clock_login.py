@@ -145,6 +145,33 @@ def setup_user(prefix):
     return None, None
 
 
+def user_test(prefix, plan, body):
+    """A test as a test user: setup_user(PREFIX), the plan of PLAN tests,
+    body(t, work, (name, home)); then the user removed, and the work
+    directory too unless a test failed. Returns the exit status."""
+    work, made = setup_user(prefix)
+    if made is None:
+        return 0
+    t = Tap()
+    print("1..%d" % plan)
+    try:
+        body(t, work, made)
+    finally:
+        subprocess.run(["userdel", made[0]], capture_output=True)
+    if t.failed == 0:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if t.failed else 0
+
+
+def write_static_keys(path, section):
+    """A shared credentials file with AWS's example static keys as
+    [SECTION]."""
+    with open(path, "w") as f:
+        f.write("[%s]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+                "aws_secret_access_key = "
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n" % section)
+
+
 def write_aws_files(user, home, sts_port):
     config = os.path.join(home, ".aws", "config")
     creds = os.path.join(home, ".aws", "credentials")
@@ -158,10 +185,7 @@ def write_aws_files(user, home, sts_port):
                 "source_profile = static\nregion = eu-west-1\n"
                 "endpoint_url = http://127.0.0.1:%d/valid/\n"
                 % (sts_port, sts_port))
-    with open(creds, "w") as f:
-        f.write("[static]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
-                "aws_secret_access_key = "
-                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\n")
+    write_static_keys(creds, "static")
     for path in (config, creds):
         os.chmod(path, 0o600)
         shutil.chown(path, user, user)
@@ -453,20 +477,15 @@ def main():
     if why:
         print("1..0 # SKIP " + why)
         return 0
-    work, made = setup_user("awscred-clock-login.")
-    if made is None:
-        return 0
-    t = Tap()
-    print("1..24")
+    return user_test("awscred-clock-login.", 24, with_servers)
+
+
+def with_servers(t, work, made):
     s = Servers(work)
     try:
         run(t, work, s, *made)
     finally:
         s.stop()
-        subprocess.run(["userdel", made[0]], capture_output=True)
-    if t.failed == 0:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if t.failed else 0
 
 
 if __name__ == "__main__":

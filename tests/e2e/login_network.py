@@ -23,9 +23,9 @@ import sys
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clock_lib import AWSCRED, NET_MODULE, Tap  # noqa: E402
+from clock_lib import AWSCRED, NET_MODULE  # noqa: E402
 from clock_login import (CLOCK_SERVER, WORKER, session,  # noqa: E402
-                         setup_user, write_aws_files)
+                         user_test, write_aws_files)
 
 STRACE = shutil.which("strace") or "/usr/bin/strace"
 # What a worker must not do at such a login.
@@ -123,23 +123,18 @@ def main():
     if not os.access(STRACE, os.X_OK):
         print("1..0 # SKIP strace not installed (apt-get install strace)")
         return 0
-    work, made = setup_user("awscred-login-network.")
-    if made is None:
-        return 0
+    return user_test("awscred-login-network.", 4, with_clock_server)
+
+
+def with_clock_server(t, work, made):
     server = subprocess.Popen([sys.executable, CLOCK_SERVER, "--sntp"],
                               stdout=subprocess.PIPE, text=True)
-    t = Tap()
-    print("1..4")
     try:
         http_port = int(server.stdout.readline().split()[1])
         run(t, work, made[0], made[1], http_port)
     finally:
         server.terminate()
         server.wait(timeout=10)
-        subprocess.run(["userdel", made[0]], capture_output=True)
-    if t.failed == 0:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if t.failed else 0
 
 
 if __name__ == "__main__":

@@ -189,8 +189,17 @@ remote() {  # remote user command...
 
 # Waits until USER can log in; skips the whole test if sshd never comes up.
 wait_sshd() {
+    sshd_until logs_in "$1"
+}
+logs_in() {
+    remote "$1" true 2>/dev/null
+}
+
+# Runs COMMAND... until it succeeds, for 10 s at most; skips the whole test
+# if sshd never comes up (or is gone).
+sshd_until() {
     tries=0
-    until remote "$1" true 2>/dev/null; do
+    until "$@"; do
         tries=$((tries + 1))
         if test $tries -ge 20 || ! kill -0 "$sshd_pid" 2>/dev/null; then
             echo "1..0 # SKIP private sshd did not come up"

@@ -13,11 +13,7 @@
 . "$(dirname "$0")/sshd_lib.sh"
 . "$(dirname "$0")/sshd_mfa_lib.sh"
 
-sshd_preflight
-test -f "$net_module" || skip_all "network module not built"
-sshd_setup
-user=awsmfa-$$
-make_user "$user" || skip_all "useradd failed"
+mfa_setup awsmfa
 
 KEY_ROLE=ASIAMFAROLEKEY000001
 STS_OK="<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>$KEY_ROLE</AccessKeyId><SecretAccessKey>mfaRoleSecret/mfaRoleSecret+mfaRoleSecret0</SecretAccessKey><SessionToken>FwoGZXIvYXdzEMFAtoken</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>"

@@ -1,6 +1,8 @@
 # sshd_mfa_lib.sh: shared by the MFA-at-login tests (sshd_mfa.sh,
-# sshd_mfa_user.sh), after sshd_lib.sh and sshd_setup. Sourced, not run.
+# sshd_mfa_user.sh), after sshd_lib.sh. Sourced, not run.
 #
+#   mfa_setup PREFIX        sshd_preflight, the network module, sshd_setup
+#                           and the test user PREFIX-PID (sets user)
 #   start_sts STATUS BODY   a loopback STS (tests/lib/fault_server.py)
 #                           answering every request so; sets sts_port,
 #                           logs requests to $T/sts.log
@@ -16,6 +18,14 @@
 #                           does)
 #
 # SPDX-License-Identifier: MIT
+
+mfa_setup() {
+    sshd_preflight
+    test -f "$net_module" || skip_all "network module not built"
+    sshd_setup
+    user=$1-$$
+    make_user "$user" || skip_all "useradd failed"
+}
 
 sts_answers() {
     printf '{"default": {"status": %s, "body": "%s"}}\n' "$1" "$2" \
@@ -58,14 +68,9 @@ mfa_login() {
 }
 
 wait_mfa_prompt() {
-    tries=0
-    until mfa_login "$1" 123456 > /dev/null; test -s "$T/prompts"; do
-        tries=$((tries + 1))
-        if test $tries -gt 20 || ! kill -0 "$sshd_pid" 2>/dev/null; then
-            echo "1..0 # SKIP private sshd did not come up"
-            diag "$T/sshd.log"
-            exit 0
-        fi
-        sleep 0.5
-    done
+    sshd_until prompted "$1"
+}
+prompted() {
+    mfa_login "$1" 123456 > /dev/null
+    test -s "$T/prompts"
 }

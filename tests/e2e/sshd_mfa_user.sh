@@ -14,11 +14,7 @@
 . "$(dirname "$0")/sshd_lib.sh"
 . "$(dirname "$0")/sshd_mfa_lib.sh"
 
-sshd_preflight
-test -f "$net_module" || skip_all "network module not built"
-sshd_setup
-user=awsmfu-$$
-make_user "$user" || skip_all "useradd failed"
+mfa_setup awsmfu
 home=$T/home-$user
 
 KEY_LONG=AKIAMFAUSERLONGKEY01

@@ -6,7 +6,12 @@ worker's result format each way (awscredd/control.c)."""
 import os
 import socket
 import subprocess
+import sys
+import tempfile
 import time
+
+BUILD = os.path.abspath(os.environ.get("top_builddir", "."))
+WORKER = os.path.join(BUILD, "pam_awscred", "awscred-worker")
 
 
 def frame(records):
@@ -83,3 +88,39 @@ def skip_reason(moto=False):
     if path is None or os.environ.get("ENABLE_MOTO_TESTS") == "no":
         return "moto_server not found or moto tests disabled", None
     return None, path
+
+
+def begin(prefix, plan, moto=False):
+    """A broker test's start: (Tap, a fresh 0755 directory named PREFIX...,
+    moto_server's path with moto) after the plan of PLAN tests, or Nones
+    after the SKIP line of skip_reason()."""
+    from tap import Tap
+    why, path = skip_reason(moto)
+    if why is not None:
+        print("1..0 # SKIP " + why)
+        return None, None, None
+    t = Tap()
+    print("1..%d" % plan)
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(tmp, 0o755)
+    return t, tmp, path
+
+
+def stop(*procs):
+    """Kills and reaps those of procs (None stands for none) still
+    running."""
+    for p in procs:
+        if p is not None and p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def finish(t, tmp, *procs, log="broker.log"):
+    """A broker test's end: procs stopped, tmp/LOG on stderr if a test
+    failed (LOG None: nothing), tmp removed. Returns the exit status."""
+    stop(*procs)
+    if t.failed and log is not None:
+        with open(os.path.join(tmp, log)) as f:
+            sys.stderr.write(f.read())
+    subprocess.run(["rm", "-rf", tmp])
+    return 1 if t.failed else 0
