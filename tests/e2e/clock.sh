@@ -13,6 +13,14 @@ set -u
 : "${AWSCRED_NET_MODULE:=$top_builddir/libawscred/.libs/awscred-net.so}"
 export AWSCRED_NET_MODULE
 AWSCRED="$top_builddir/cli/awscred"
+# In a build tree that is libtool's wrapper script, and a shell with
+# libfaketime and the ASan runtime preloaded hangs: run the program behind
+# it, finding libawscred.so as an installed one would.
+if [ -x "$top_builddir/cli/.libs/awscred" ]; then
+    AWSCRED="$top_builddir/cli/.libs/awscred"
+    LD_LIBRARY_PATH="$top_builddir/libawscred/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export LD_LIBRARY_PATH
+fi
 SERVER="$top_srcdir/tests/e2e/clock_server.py"
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 PY=/usr/bin/python3

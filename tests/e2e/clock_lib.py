@@ -11,6 +11,15 @@ import sys
 TOP_BUILDDIR = os.environ.get("top_builddir", ".")
 TOP_SRCDIR = os.environ.get("top_srcdir", ".")
 AWSCRED = os.path.join(TOP_BUILDDIR, "cli", "awscred")
+# In a build tree cli/awscred is libtool's wrapper script, and a shell with
+# libfaketime and the ASan runtime preloaded hangs: run the program behind
+# it, finding libawscred.so as an installed one would.
+if os.access(os.path.join(TOP_BUILDDIR, "cli", ".libs", "awscred"), os.X_OK):
+    AWSCRED = os.path.join(TOP_BUILDDIR, "cli", ".libs", "awscred")
+    os.environ["LD_LIBRARY_PATH"] = os.pathsep.join(
+        p for p in (os.path.join(os.path.abspath(TOP_BUILDDIR), "libawscred",
+                                 ".libs"),
+                    os.environ.get("LD_LIBRARY_PATH")) if p)
 FAKETIME_LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 NET_MODULE = os.environ.get(
     "AWSCRED_NET_MODULE",
