@@ -34,7 +34,7 @@ from tap import Tap  # noqa: E402
 from broker import get, BROKER  # noqa: E402
 from broker_lib import control, free_port, start_broker  # noqa: E402
 import fault_server  # noqa: E402
-from pam_host import wrapper_library  # noqa: E402
+from pam_host import host_preload, wrapper_library  # noqa: E402
 
 BUILD = os.path.abspath(os.environ.get("top_builddir", "."))
 WORKER = os.path.join(BUILD, "pam_awscred", "awscred-worker")
@@ -266,7 +266,8 @@ def login_through_module(t):
                     % (MODULE, opts, MODULE, opts))
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("AWS") and k != "LD_PRELOAD"}
-        env.update({"LD_PRELOAD": wrapper_library(), "PAM_WRAPPER": "1",
+        env.update(host_preload(MODULE))
+        env.update({"PAM_WRAPPER": "1",
                     "PAM_WRAPPER_SERVICE_DIR": svc,
                     "PAM_WRAPPER_DEBUGLEVEL": "2",
                     "PAM_HOST_ANSWER": "123456"})

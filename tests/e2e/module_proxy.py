@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
 import proxy  # noqa: E402
 from tap import Tap  # noqa: E402
-from pam_host import wrapper_library  # noqa: E402
+from pam_host import host_preload, wrapper_library  # noqa: E402
 
 TOP_BUILDDIR = os.path.abspath(os.environ.get("top_builddir", "."))
 WORKER = os.path.join(TOP_BUILDDIR, "pam_awscred", "awscred-worker")
@@ -86,7 +86,8 @@ def login(work, user, options, pam_env=(), host_env=None):
            if not k.startswith("AWS_") and k != "LD_PRELOAD"}
     env.update(host_env or {})
     # pam_wrapper prints the module's pam_syslog lines on stderr.
-    env.update({"LD_PRELOAD": wrapper_library(), "PAM_WRAPPER": "1",
+    env.update(host_preload(MODULE))
+    env.update({"PAM_WRAPPER": "1",
                 "PAM_WRAPPER_SERVICE_DIR": svc,
                 "PAM_WRAPPER_DEBUGLEVEL": "2"})
     p = subprocess.run([sys.executable, HOST, "awscred-test", user]

@@ -14,6 +14,7 @@ with that value, as a user typing an MFA code.
 import ctypes
 import json
 import os
+import subprocess
 import sys
 
 
@@ -24,6 +25,27 @@ def wrapper_library():
         if os.path.exists(path):
             return path
     return None
+
+
+def host_preload(module):
+    """The environment that runs this host with pam_wrapper: LD_PRELOAD,
+    with the ASan runtime first when module was built with
+    --enable-sanitizers (as tests/lib/pam_wrapper.sh does), and leak
+    checks off for the Python interpreter."""
+    preload = [wrapper_library()]
+    try:
+        out = subprocess.run(["ldd", module], capture_output=True,
+                             text=True).stdout
+    except OSError:
+        out = ""
+    for line in out.splitlines():
+        if "libasan" in line and "=>" in line:
+            preload.insert(0, line.split("=>")[1].split()[0])
+            options = os.environ.get("ASAN_OPTIONS")
+            return {"LD_PRELOAD": " ".join(preload),
+                    "ASAN_OPTIONS": (options + ":" if options else "")
+                    + "detect_leaks=0"}
+    return {"LD_PRELOAD": preload[0]}
 
 
 class Message(ctypes.Structure):
