@@ -72,7 +72,9 @@ def main(argv):
     # a lookup in libpam's own handle would bypass it.
     ctypes.CDLL("libpam.so.0", mode=ctypes.RTLD_GLOBAL)
     pam = ctypes.CDLL(None)
-    libc = ctypes.CDLL("libc.so.6")
+    # malloc as the process has it (the global scope): under ASan that is
+    # the runtime's, which is what libpam's free() will be, not libc's own.
+    libc = ctypes.CDLL(None)
     libc.calloc.restype = ctypes.c_void_p
     libc.strdup.restype = ctypes.c_void_p
     answer = os.environ.get("PAM_HOST_ANSWER")
