@@ -1,5 +1,5 @@
 # sshd_mfa_lib.sh: shared by the MFA-at-login tests (sshd_mfa.sh,
-# sshd_mfa_user.sh), after sshd_lib.sh. Sourced, not run.
+# sshd_mfa_user.sh, sshd_mfa_broker.sh), after sshd_lib.sh. Sourced, not run.
 #
 #   mfa_setup PREFIX        sshd_preflight, the network module, sshd_setup
 #                           and the test user PREFIX-PID (sets user)
@@ -10,12 +10,18 @@
 #   sts_error CODE MESSAGE  STS's error document
 #   start_kbd_sshd          the private sshd with AuthenticationMethods
 #                           publickey,keyboard-interactive:pam
-#   mfa_login USER CODE     one ssh login answering the prompt with CODE
-#                           through SSH_ASKPASS (forced, no tty): the
-#                           remote environment on stdout, ssh's stderr in
-#                           $T/ssh.err, the prompts in $T/prompts
+#   mfa_login USER CODE [COMMAND...]
+#                           one ssh login answering the prompt with CODE
+#                           through SSH_ASKPASS (forced, no tty): what
+#                           COMMAND (default env: the remote environment)
+#                           prints on stdout, ssh's stderr in $T/ssh.err,
+#                           the prompts in $T/prompts
 #   wait_mfa_prompt USER    until sshd asks (skips the test if it never
 #                           does)
+#   mfa_stack CONTROL       the PAM service file, user mode: auth CONTROL
+#                           and session optional pam_awscred.so $opts
+#   refused NAME TEXT       TAP: a login with a wrong code is refused and
+#                           the client saw TEXT
 #
 # SPDX-License-Identifier: MIT
 
@@ -58,12 +64,15 @@ start_kbd_sshd() {
 # LogLevel stays INFO: ssh shows the keyboard-interactive instruction
 # (what PAM_TEXT_INFO and PAM_ERROR_MSG said) only at that level.
 mfa_login() {
+    _user=$1
     echo "$2" > "$T/code"
+    shift 2
+    test $# -gt 0 || set -- env
     : > "$T/prompts"
     SSH_ASKPASS=$T/askpass SSH_ASKPASS_REQUIRE=force DISPLAY=none \
         setsid -w ssh -i "$T/client_key" -p "$port" -o ConnectTimeout=5 \
         -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-        -o NumberOfPasswordPrompts=1 "$1@127.0.0.1" env \
+        -o NumberOfPasswordPrompts=1 "$_user@127.0.0.1" "$@" \
         < /dev/null 2> "$T/ssh.err"
 }
 
@@ -73,4 +82,28 @@ wait_mfa_prompt() {
 prompted() {
     mfa_login "$1" 123456 > /dev/null
     test -s "$T/prompts"
+}
+
+mfa_stack() {
+    {
+        echo "# Written by pam_awscred's tests/e2e/$(basename "$0"); removed when it ends."
+        echo "auth     $1 $module $opts"
+        echo "auth     required pam_permit.so"
+        echo "account  required pam_permit.so"
+        echo "session  required pam_permit.so"
+        echo "session  optional $module $opts"
+    } > "$pamfile"
+}
+
+seen() {  # seen TEXT: the client was shown TEXT
+    grep -qF "$1" "$T/prompts" "$T/ssh.err"
+}
+refused() {
+    if mfa_login "$user" 654321 > "$T/env2.out"; then
+        not_ok "$1: the login is refused"
+        diag "$T/env2.out"
+    else
+        ok "$1: the login is refused"
+    fi
+    check "$1: the client sees the message" seen "$2"
 }

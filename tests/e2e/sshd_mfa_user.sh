@@ -33,22 +33,9 @@ chmod 600 "$home/.aws/config" "$home/.aws/credentials"
 chown "$user:" "$home/.aws/config" "$home/.aws/credentials"
 opts="worker=$worker net_module=$net_module clock_check=never mfa"
 opts="$opts mfa_dir=$T/mfa mfa_session_duration=3600"
-stack() {  # stack CONTROL: auth CONTROL pam_awscred mfa, user mode
-    {
-        echo "# Written by pam_awscred's tests/e2e/sshd_mfa_user.sh; removed when it ends."
-        echo "auth     $1 $module $opts"
-        echo "auth     required pam_permit.so"
-        echo "account  required pam_permit.so"
-        echo "session  required pam_permit.so"
-        echo "session  optional $module $opts"
-    } > "$pamfile"
-}
-stack required
+mfa_stack required
 start_kbd_sshd
 wait_mfa_prompt "$user"
-seen() {  # seen TEXT: the client was shown TEXT
-    grep -qF "$1" "$T/prompts" "$T/ssh.err"
-}
 
 echo 1..12
 : > "$T/sts.log"
@@ -66,22 +53,13 @@ check "neither the handle nor the code in the session" \
     sh -c "! grep -q AWSCRED_MFA '$T/env.out'"
 check "no handle left in mfa_dir" sh -c "test -z \"\$(ls -A '$T/mfa')\""
 
-refused() {  # refused NAME TEXT: login refused, the client saw TEXT
-    if mfa_login "$user" 654321 > "$T/env2.out"; then
-        not_ok "$1: the login is refused"
-        diag "$T/env2.out"
-    else
-        ok "$1: the login is refused"
-    fi
-    check "$1: the client sees the message" seen "$2"
-}
 sts_answers 403 "$(sts_error AccessDenied 'MultiFactorAuthentication failed with invalid MFA one time pass code.')"
 refused "wrong code" "AWS: the MFA code for $serial was not accepted"
 sts_answers 403 "$(sts_error AccessDenied 'MultiFactorAuthentication failed, unable to validate MFA code.')"
 refused "expired or used code" "(wrong, expired or already used)"
 sts_answers 400 "$(sts_error Throttling 'Rate exceeded')"
 refused "throttled STS" "AWS STS is throttling"
-stack optional
+mfa_stack optional
 sts_answers 403 "$(sts_error AccessDenied 'MultiFactorAuthentication failed with invalid MFA one time pass code.')"
 mfa_login "$user" 654321 > "$T/env3.out"
 check "optional, wrong code: logged in without AWS credentials" \
