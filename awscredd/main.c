@@ -380,7 +380,10 @@ serve_control(int listen_fd, const struct broker_config *cfg,
             break;
         used += (size_t) n;
     }
-    serve_request(fd, cfg, reg, buf, used);
+    /* Nothing sent: a client asking whether the broker answers
+       (pamaws_deliver_probe), not a request to refuse. */
+    if (used > 0)
+        serve_request(fd, cfg, reg, buf, used);
     secret_free_n(buf, limit);
     close(fd);
 }

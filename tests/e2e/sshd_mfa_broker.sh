@@ -135,7 +135,7 @@ until test -e "$2" || test "$(date +%s)" -ge $end; do sleep 0.5; done
 EOF
 chmod 644 "$T/inside.sh"
 
-echo 1..17
+echo 1..18
 sts_script
 mfa_login "$user" 123456 sh "$T/inside.sh" "$KEY_ROLE2" "$T/logout" \
     > "$T/out" &
@@ -255,6 +255,10 @@ check "optional, wrong code: logged in without AWS credentials" \
     sh -c "grep -q '^USER=$user\$' '$T/env3.out' && ! grep -q '^AWS' '$T/env3.out'"
 check "optional, wrong code: the broker did not hear of it" \
     test "$(grep -c "$user" "$T/broker.log")" = "$before"
+# Each MFA auth asks whether the broker answers (it connects, sends
+# nothing): not a refused request in the broker's log.
+check "the broker's log has no refused control request" \
+    sh -c "! grep -q 'control: request refused' '$T/broker.log'"
 test $failed = 0 || {
     diag "$T/out"; diag "$T/ssh.err"; diag "$T/prompts"; diag "$T/sshd.log"
     diag "$T/broker.log"
