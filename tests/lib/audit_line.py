@@ -7,8 +7,10 @@ DIAGNOSTICS), for the tests of each producer.
 
 The line is found by its head wherever a log puts it (after syslog's tag
 or a producer's prefix); the fields follow as ' name=value', a value in
-double quotes with '"' and '\\' backslashed when it needs them. A line
-that breaks the rule raises ValueError rather than being skipped.
+double quotes with '"' and '\\' backslashed when it needs them. Stricter
+than pam_awscred(8) asks of an admin's parser: a field out of order or
+unknown, or a line that breaks the rule, raises ValueError rather than
+being skipped, so that the producers cannot drift apart.
 """
 
 import re
@@ -36,7 +38,7 @@ def parse(rest):
         fields[m.group(1)] = value
         pos = m.end()
     names = list(fields)
-    extra = [n for n in names[len(FIXED):]]
+    extra = names[len(FIXED):]
     if (tuple(names[:len(FIXED)]) != FIXED
             or [n for n in OPTIONAL if n in extra] != extra):
         raise ValueError("fields out of order: %s" % names)
