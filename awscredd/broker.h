@@ -229,10 +229,11 @@ void broker_http_stop(struct broker_http *http);
 
 void broker_log(int priority, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The one LOG_INFO line per credential issued (never a secret); how says
-   whether a login or a refresh brought it. */
+/* The LOG_INFO line of a credential set a login registered, in the
+   module's format (pam_awscred/audit.c) with broker=issued; a refresh's
+   line is the module's own, from the resolution (refresh.c). */
 void broker_log_issued(const struct broker_record *rec,
                        const char *access_key_id, int64_t expiration,
-                       const char *how);
+                       uint64_t session);
 
 #endif /* AWSCRED_BROKER_H */

@@ -63,20 +63,28 @@ broker_log(int priority, const char *fmt, ...)
 
 void
 broker_log_issued(const struct broker_record *rec, const char *access_key_id,
-                  int64_t expiration, const char *how)
+                  int64_t expiration, uint64_t session)
 {
-    char user[128], profile[128], where[160], safe[sizeof(where)];
+    struct pamaws_audit audit = {0};
+    char uid[24], number[24], expires[40], line[768], safe[1024];
 
-    pamaws_escape(rec->user, user, sizeof(user));
-    pamaws_escape(rec->profile, profile, sizeof(profile));
-    snprintf(where, sizeof(where), "%s %s%s%s", rec->service, rec->tty,
-             rec->rhost[0] != '\0' ? " from " : "", rec->rhost);
-    pamaws_escape(where, safe, sizeof(safe));
-    broker_log(LOG_INFO,
-               "issued to %s (uid %u, %s) profile %s: access key id %s, "
-               "expires %lld, %s",
-               user, (unsigned) rec->uid, safe, profile, access_key_id,
-               (long long) expiration, how);
+    snprintf(uid, sizeof(uid), "%u", (unsigned) rec->uid);
+    snprintf(number, sizeof(number), "%llu", (unsigned long long) session);
+    audit.user = rec->user;
+    audit.service = rec->service;
+    audit.rhost = rec->rhost[0] != '\0' ? rec->rhost : NULL;
+    audit.profile = rec->profile;
+    audit.access_key_id = access_key_id;
+    if (expiration != 0
+        && pamaws_expiration_text(expiration, expires, sizeof(expires)) == 0)
+        audit.expires = expires;
+    audit.uid = uid;
+    audit.tty = rec->tty;
+    audit.broker = "issued";
+    audit.session = number;
+    pamaws_audit_format(&audit, line, sizeof(line));
+    pamaws_escape(line, safe, sizeof(safe));
+    broker_log(LOG_INFO, "%s", safe);
 }
 
 static void
@@ -315,9 +323,7 @@ serve_request(int fd, const struct broker_config *cfg,
             .profile = (char *) req.profile, .uid = req.uid,
         };
 
-        snprintf(number, sizeof(number), "session %llu",
-                 (unsigned long long) session);
-        broker_log_issued(&rec, req.access_key_id, req.expiration, number);
+        broker_log_issued(&rec, req.access_key_id, req.expiration, session);
     }
     broker_request_clear(&req);
     inet_ntop(AF_INET, &cfg->listen_addr, ip, sizeof(ip));

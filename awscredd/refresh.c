@@ -59,8 +59,9 @@ resolve(struct job *job, struct broker_creds *creds)
     struct pamaws_vars vars;
     struct pamaws_user user;
     struct pamaws_mfa_session session;
+    struct pamaws_audit audit = {.tty = rec->tty, .broker = "refreshed"};
     struct passwd pw, *found = NULL;
-    char buf[4096];
+    char buf[4096], uid[24];
     gid_t *groups = NULL;
     size_t ngroups = 0;
     int status = -1;
@@ -89,6 +90,10 @@ resolve(struct job *job, struct broker_creds *creds)
         goto out;
     args.service = rec->service;
     args.rhost = rec->rhost[0] != '\0' ? rec->rhost : NULL;
+    /* The resolution's audit line is the refresh's (pam_awscred/audit.c) */
+    snprintf(uid, sizeof(uid), "%u", (unsigned) rec->uid);
+    audit.uid = uid;
+    args.audit_broker = &audit;
     user = (struct pamaws_user){pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir,
                                 pw.pw_shell, NULL, groups, ngroups};
     if (pamaws_session_resolve(&args, &user, &vars) != PAMAWS_EXPORT
@@ -109,7 +114,6 @@ resolve(struct job *job, struct broker_creds *creds)
         creds->expiration = job->mfa_session.expiration;
     broker_registry_refreshed(job->reg, rec->uid, creds, NULL,
                               (int64_t) time(NULL));
-    broker_log_issued(rec, creds->access_key_id, vars.expires, "refreshed");
     status = 0;
 out:
     if (status < 0 && job->why[0] == '\0')

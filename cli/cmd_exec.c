@@ -101,7 +101,7 @@ env_build(const struct awscred_credentials *c, size_t *kept, size_t *count)
         if (!dropped(environ[i], c->region != NULL))
             envp[n++] = environ[i];
     *kept = n;
-    /* As pam_awscred exports it (session.c, expiration_text). */
+    /* As pam_awscred exports it (session.c, pamaws_expiration_text). */
     if (c->expiration != 0 && gmtime_r(&t, &tm) != NULL)
         strftime(expiration, sizeof(expiration), "%Y-%m-%dT%H:%M:%S+00:00",
                  &tm);

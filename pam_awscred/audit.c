@@ -2,7 +2,7 @@
  * audit.c: the one line a successful login leaves in syslog (LOG_INFO),
  * so that an admin can tell which source served whom. pam_awscred(8),
  * DIAGNOSTICS, documents the format; every producer of the line (the
- * module, `awscred session`) formats it here.
+ * module, `awscred session`, the broker awscredd) formats it here.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -63,7 +63,19 @@ void
 pamaws_audit_format(const struct pamaws_audit *audit, char *buf, size_t size)
 {
     static const char head[] = "AWS credentials exported:";
+    /* In this order after the fixed fields, each only when set */
+    const struct {
+        const char *name, *value;
+    } optional[] = {
+        { "role", audit->role },
+        { "source_identity", audit->source_identity },
+        { "uid", audit->uid },
+        { "tty", audit->tty },
+        { "broker", audit->broker },
+        { "session", audit->session },
+    };
     struct line line = { buf, size, 0 };
+    size_t i;
 
     if (size == 0)
         return;
@@ -75,10 +87,9 @@ pamaws_audit_format(const struct pamaws_audit *audit, char *buf, size_t size)
     put_field(&line, "provider", audit->provider);
     put_field(&line, "access_key_id", audit->access_key_id);
     put_field(&line, "expires", audit->expires);
-    if (audit->role != NULL)
-        put_field(&line, "role", audit->role);
-    if (audit->source_identity != NULL)
-        put_field(&line, "source_identity", audit->source_identity);
+    for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++)
+        if (optional[i].value != NULL)
+            put_field(&line, optional[i].name, optional[i].value);
     if (line.used < size) {
         buf[line.used] = '\0';
     } else {  /* cut: say so rather than end mid-field */

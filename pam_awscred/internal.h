@@ -144,6 +144,8 @@ struct pamaws_config {
     const char *refused;
 };
 
+struct pamaws_audit;
+
 /* Per-call state: configuration, logging and the user's terminal. */
 struct pamaws_args {
     struct pamaws_config config;
@@ -159,6 +161,8 @@ struct pamaws_args {
                                   keep a role's MFA session for it */
     /* awscredd's refresh after MFA: the role assumed from this */
     const struct pamaws_mfa_session *mfa_session;
+    /* awscredd's refresh: its fields of the audit line, else NULL */
+    const struct pamaws_audit *audit_broker;
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -530,17 +534,25 @@ struct pamaws_audit {
        the line when NULL */
     const char *role;          /* role_arn=, expanded */
     const char *source_identity;
+    /* The broker's (awscredd/main.c, refresh.c); left out when NULL */
+    const char *uid, *tty;
+    const char *broker;        /* "issued" (a login) or "refreshed" */
+    const char *session;       /* the login's broker session id */
 };
 
 /*
  * Formats the line (pam_awscred(8), DIAGNOSTICS):
  *   AWS credentials exported: user=U service=S rhost=H profile=P
  *   provider=M access_key_id=K expires=T [role=R] [source_identity=I]
+ *   [uid=N] [tty=T] [broker=issued|refreshed] [session=N]
  * values with spaces, quotes, backslashes or '=' in double quotes.
- * The module, `awscred session` and later the broker use this one format.
+ * The module, `awscred session` and the broker use this one format.
  */
 void pamaws_audit_format(const struct pamaws_audit *audit, char *buf,
                          size_t size);
+/* An expiry as the module exports it (AWS_CREDENTIAL_EXPIRATION, ISO
+   8601 in UTC, session.c): 0, or -1. */
+int pamaws_expiration_text(int64_t expires, char *buf, size_t size);
 
 /* The one secret wipe (common/secret.h), under the names used here. */
 #define pamaws_wipe(p, n) secret_wipe((p), (n))

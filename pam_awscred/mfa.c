@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "common/fdio.h"
+#include "common/number.h"
 #include "pam_awscred/internal.h"
 
 #define MFA_MAGIC "pam_awscred-mfa 1 "
@@ -213,6 +214,34 @@ record_value(const char *line, const char *name)
                ? line + len + 1 : NULL;
 }
 
+/* The head line after MFA_MAGIC, exactly as pamaws_mfa_store writes it:
+   "<created> <uid> <expires>\n" (common/number). 0, or -1. */
+static int
+head_parse(const char *text, int64_t *created, uint64_t *uid,
+           int64_t *expires)
+{
+    char head[80], *field[3], *p = head;
+    const char *end = strchr(text, '\n');
+    size_t i;
+
+    if (end == NULL || (size_t) (end - text) >= sizeof(head))
+        return -1;
+    memcpy(head, text, (size_t) (end - text));
+    head[end - text] = '\0';
+    for (i = 0; i < 3; i++) {
+        field[i] = p;
+        p = strchr(p, ' ');
+        if ((p == NULL) != (i == 2))
+            return -1;
+        if (p != NULL)
+            *p++ = '\0';
+    }
+    return number_parse_signed(field[0], INT64_MAX, created)
+                   && number_parse(field[1], UINT32_MAX, uid)
+                   && number_parse_signed(field[2], INT64_MAX, expires)
+               ? 0 : -1;
+}
+
 /* Fills vars from the records after the head line. -1 when malformed. */
 static int
 vars_parse(char *text, struct pamaws_vars *vars)
@@ -254,8 +283,8 @@ pamaws_mfa_redeem(const struct pamaws_args *args,
     const char *why = "malformed";
     struct stat st;
     size_t len = 0;
-    long long created, expires;
-    unsigned long uid;
+    int64_t created, expires;
+    uint64_t uid;
     int fd = -1, rc = -1;
 
     memset(vars, 0, sizeof(*vars));
@@ -280,16 +309,16 @@ pamaws_mfa_redeem(const struct pamaws_args *args,
         != FD_READ_OK)
         goto out;
     if (strncmp(data, MFA_MAGIC, strlen(MFA_MAGIC)) != 0
-        || sscanf(data + strlen(MFA_MAGIC), "%lld %lu %lld", &created, &uid,
-                  &expires) != 3
+        || head_parse(data + strlen(MFA_MAGIC), &created, &uid, &expires)
+               < 0
         || (body = strchr(data, '\n')) == NULL)
         goto out;
-    if (uid != (unsigned long) user->uid) {
+    if (uid != (uint64_t) user->uid) {
         why = "issued for another user";
         goto out;
     }
-    if (created > (long long) time(NULL) + 5
-        || (long long) time(NULL) - created > PAMAWS_MFA_HANDLE_MAX_AGE_S) {
+    if (created > (int64_t) time(NULL) + 5
+        || (int64_t) time(NULL) - created > PAMAWS_MFA_HANDLE_MAX_AGE_S) {
         why = "expired";
         goto out;
     }

@@ -432,8 +432,8 @@ pamaws_mfa_session_set(struct pamaws_mfa_session *s, const char *key,
 }
 
 /* An expiration as the AWS CLI exports it (datetime.isoformat()). */
-static int
-expiration_text(int64_t expires, char *buf, size_t size)
+int
+pamaws_expiration_text(int64_t expires, char *buf, size_t size)
 {
     time_t t = (time_t) expires;
     struct tm tm;
@@ -495,7 +495,8 @@ vars_from_result(const struct pamaws_args *args, const struct pamaws_user *user,
     if (expiration != NULL
         && (parse_epoch(expiration, &expires) < 0
             || (expires != 0
-                && expiration_text(expires, when, sizeof(when)) < 0))) {
+                && pamaws_expiration_text(expires, when, sizeof(when))
+                       < 0))) {
         pamaws_log(args, LOG_ERR, "bad expiration for user %s, nothing exported",
                    user->name);
         return -1;
@@ -584,7 +585,7 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
             const struct pamaws_result *result, const struct pamaws_vars *vars,
             const struct pamaws_attribution *attrib)
 {
-    struct pamaws_audit audit;
+    struct pamaws_audit audit = {0};
     const char *profile = pamaws_result_get(result, "profile");
     char line[900];
 
@@ -598,6 +599,12 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
     audit.expires = pamaws_vars_get(vars, "AWS_CREDENTIAL_EXPIRATION");
     audit.role = attrib->role_arn;
     audit.source_identity = attrib->source_identity;
+    if (args->audit_broker != NULL) {
+        audit.uid = args->audit_broker->uid;
+        audit.tty = args->audit_broker->tty;
+        audit.broker = args->audit_broker->broker;
+        audit.session = args->audit_broker->session;
+    }
     pamaws_audit_format(&audit, line, sizeof(line));
     pamaws_log(args, LOG_INFO, "%s", line);
 }

@@ -13,6 +13,7 @@ botocore is installed for root only here, so root is the session's user
 and nobody the other user (run with setpriv and the system python3).
 """
 
+import datetime
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "lib"))
+import audit_line  # noqa: E402
 from broker_lib import begin, control, finish, start_broker  # noqa: E402
 
 BUILD = os.environ.get("top_builddir", ".")
@@ -108,7 +110,7 @@ def main():
     if not os.access(SYSTEM_PYTHON, os.X_OK):
         print("1..0 # SKIP no %s for the other user" % SYSTEM_PYTHON)
         return 0
-    t, tmp, _ = begin("broker.", 17)
+    t, tmp, _ = begin("broker.", 18)
     if t is None:
         return 0
     broker, sock, port, log = start_broker(BROKER, tmp, "broker",
@@ -241,6 +243,19 @@ def main():
              and SESSION_TOKEN not in text and KEY_ID in text,
              "the broker logs the access key id, never a secret or token",
              text)
+        issued = [f for f in audit_line.lines(text)
+                  if f.get("broker") == "issued"]
+        when = datetime.datetime.fromtimestamp(expires, datetime.timezone.utc)
+        t.ok(issued and issued[0]["user"] == "root"
+             and issued[0]["uid"] == "0" and issued[0]["service"] == "sshd"
+             and issued[0]["rhost"] == "192.0.2.7"
+             and issued[0]["tty"] == "ssh"
+             and issued[0]["access_key_id"] == KEY_ID
+             and issued[0]["expires"] == when.isoformat()
+             and issued[0]["session"] == answer.get("session"),
+             "a login's set is logged in the module's line format,"
+             " broker=issued, its expiry in ISO 8601 like the module's",
+             issued[:1] or text)
     finally:
         status = finish(t, tmp, broker, log=None)
     return status

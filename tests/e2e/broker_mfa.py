@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
 from tap import Tap  # noqa: E402
 from broker import get, BROKER  # noqa: E402
 from broker_lib import control, free_port, start_broker  # noqa: E402
+import audit_line  # noqa: E402
 import fault_server  # noqa: E402
 from pam_host import host_preload, wrapper_library  # noqa: E402
 
@@ -239,7 +240,7 @@ def login_through_module(t):
              "the broker's refresh assumes the role from the login's MFA"
              " session"]
     if wrapper_library() is None:
-        for name in names:
+        for name in names + ["the module's and the broker's lines"]:
             t.skip(name, "pam_wrapper is not installed")
         return
     tmp = tempfile.mkdtemp(prefix="broker-mfa-login.")
@@ -313,6 +314,26 @@ def login_through_module(t):
              in calls[2]["headers"].get("authorization", ""),
              names[2], ([s[:120] for s in served[-2:]],
                         [c["body"][:60] for c in calls]))
+        # One login, two producers: the module's line (pam_wrapper's
+        # syslog on stderr) and the broker's, read by one rule.
+        log.seek(0)
+        text = log.read()
+        module = audit_line.lines(p.stderr)
+        issued = [f for f in audit_line.lines(text)
+                  if f.get("broker") == "issued"]
+        refreshed = [f for f in audit_line.lines(text)
+                     if f.get("broker") == "refreshed"]
+        t.ok(module and issued and refreshed
+             and module[0]["access_key_id"] == ROLE_KEYS[0]
+             and issued[0]["access_key_id"] == ROLE_KEYS[0]
+             and module[0]["expires"] == issued[0]["expires"] != "-"
+             and all(module[0][k] == issued[0][k]
+                     for k in ("user", "service", "rhost", "profile"))
+             and refreshed[0]["access_key_id"] == ROLE_KEYS[1]
+             and refreshed[0]["provider"] == module[0]["provider"],
+             "the module's and the broker's lines of one login name the same"
+             " access key id and expiry in one format",
+             (module, issued, refreshed, p.stderr[-1500:]))
     finally:
         clean_up(t, tmp, log, broker, sts)
 
@@ -324,7 +345,7 @@ def main():
     t = Tap()
     tmp = tempfile.mkdtemp(prefix="broker-mfa.")
     os.chmod(tmp, 0o755)
-    print("1..12")
+    print("1..13")
     sock = os.path.join(tmp, "broker.sock")
     port = free_port()
     host = "127.0.0.1:%d" % port

@@ -37,6 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "lib"))
+import audit_line  # noqa: E402
 from broker import get, BROKER  # noqa: E402
 from broker_lib import (WORKER, begin, control, finish,  # noqa: E402
                         start_broker)
@@ -335,11 +336,15 @@ def main():
         broker.wait(timeout=10)
         log.seek(0)
         text = log.read()
-        issued_lines = [l for l in text.splitlines()
-                        if "issued to root" in l and "refreshed" in l]
-        t.ok(len(issued_lines) >= 4 and "ssh from 192.0.2.9" in text,
-             "each refresh logs one issuance line: who, where, key id",
-             issued_lines[:2])
+        refreshed = [f for f in audit_line.lines(text)
+                     if f.get("broker") == "refreshed"]
+        t.ok(len(refreshed) >= 4
+             and all(f["user"] == "root" and f["uid"] == "0"
+                     and f["rhost"] == "192.0.2.9" and f["tty"] == "ssh"
+                     and f["access_key_id"].startswith("ASIA")
+                     and f["expires"] != "-" for f in refreshed),
+             "each refresh logs one issuance line in the module's format:"
+             " who, where, key id, expiry", refreshed[:2])
         t.ok("refreshSecret" not in text and token not in text
              and "refreshSessionToken" not in text,
              "the broker logs no secret and no token", "")

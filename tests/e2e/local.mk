@@ -41,6 +41,8 @@ dist_check_SCRIPTS += tests/e2e/install_deb.sh
 TESTS += tests/e2e/broker.sh
 dist_check_SCRIPTS += tests/e2e/broker.sh tests/e2e/broker.py
 EXTRA_DIST += tests/lib/broker_lib.py
+# The issuance line's one parsing rule (pam_awscred/audit.c)
+EXTRA_DIST += tests/lib/audit_line.py
 # Its refresh (man/awscredd.8, REFRESH): botocore and the JS SDK v3 (npm,
 # at test time; skipped without it) against moto_server across three
 # expiries of 24-second credentials; about two minutes.

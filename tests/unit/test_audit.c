@@ -22,8 +22,13 @@ static void
 test_every_field(void **state)
 {
     struct pamaws_audit audit = {
-        "alice", "sshd", "192.0.2.7", "dev", "assume-role",
-        "ASIAIOSFODNN7EXAMPLE", "2026-12-01T12:00:00+00:00", NULL, NULL,
+        .user = "alice",
+        .service = "sshd",
+        .rhost = "192.0.2.7",
+        .profile = "dev",
+        .provider = "assume-role",
+        .access_key_id = "ASIAIOSFODNN7EXAMPLE",
+        .expires = "2026-12-01T12:00:00+00:00",
     };
     char line[512];
 
@@ -40,8 +45,11 @@ static void
 test_absent_fields(void **state)
 {
     struct pamaws_audit audit = {
-        "bob", "su", NULL, "default", "shared-credentials-file",
-        "AKIAIOSFODNN7EXAMPLE", NULL, NULL, NULL,
+        .user = "bob",
+        .service = "su",
+        .profile = "default",
+        .provider = "shared-credentials-file",
+        .access_key_id = "AKIAIOSFODNN7EXAMPLE",
     };
     char line[512];
 
@@ -59,8 +67,12 @@ static void
 test_user_text_quoted(void **state)
 {
     struct pamaws_audit audit = {
-        "carol", "sshd", "", "my \"prof\\\" user=root", "custom-process",
-        "AKIAIOSFODNN7EXAMPLE", NULL, NULL, NULL,
+        .user = "carol",
+        .service = "sshd",
+        .rhost = "",
+        .profile = "my \"prof\\\" user=root",
+        .provider = "custom-process",
+        .access_key_id = "AKIAIOSFODNN7EXAMPLE",
     };
     char line[512];
 
@@ -79,9 +91,15 @@ static void
 test_attribution(void **state)
 {
     struct pamaws_audit audit = {
-        "alice", "sshd", "192.0.2.7", "bastion", "assume-role",
-        "ASIAIOSFODNN7EXAMPLE", "2026-12-01T12:00:00+00:00",
-        "arn:aws:iam::123456789012:role/users/alice", "alice",
+        .user = "alice",
+        .service = "sshd",
+        .rhost = "192.0.2.7",
+        .profile = "bastion",
+        .provider = "assume-role",
+        .access_key_id = "ASIAIOSFODNN7EXAMPLE",
+        .expires = "2026-12-01T12:00:00+00:00",
+        .role = "arn:aws:iam::123456789012:role/users/alice",
+        .source_identity = "alice",
     };
     char line[512];
 
@@ -95,13 +113,37 @@ test_attribution(void **state)
                         " source_identity=alice");
 }
 
+/* The broker's lines (awscredd/main.c, refresh.c): the module's fields,
+   then its own, in the one format a parser of the module's reads. */
+static void
+test_broker_fields(void **state)
+{
+    struct pamaws_audit audit = {
+        .user = "alice", .service = "sshd", .rhost = "192.0.2.7",
+        .profile = "dev", .access_key_id = "ASIAIOSFODNN7EXAMPLE",
+        .expires = "2026-12-01T12:00:00+00:00", .uid = "1001",
+        .tty = "ssh", .broker = "issued", .session = "7",
+    };
+    char line[512];
+
+    pamaws_audit_format(&audit, line, sizeof(line));
+    assert_string_equal(line, "AWS credentials exported: user=alice"
+                        " service=sshd rhost=192.0.2.7 profile=dev"
+                        " provider=- access_key_id=ASIAIOSFODNN7EXAMPLE"
+                        " expires=2026-12-01T12:00:00+00:00 uid=1001 tty=ssh"
+                        " broker=issued session=7");
+}
+
 /* A buffer too small ends in "..." and stays NUL-terminated. */
 static void
 test_cut_marked(void **state)
 {
     struct pamaws_audit audit = {
-        "alice", "sshd", NULL, "dev", "assume-role", "ASIAIOSFODNN7EXAMPLE",
-        NULL, NULL, NULL,
+        .user = "alice",
+        .service = "sshd",
+        .profile = "dev",
+        .provider = "assume-role",
+        .access_key_id = "ASIAIOSFODNN7EXAMPLE",
     };
     char line[48];
 
@@ -119,6 +161,7 @@ main(void)
         cmocka_unit_test(test_absent_fields),
         cmocka_unit_test(test_user_text_quoted),
         cmocka_unit_test(test_attribution),
+        cmocka_unit_test(test_broker_fields),
         cmocka_unit_test(test_cut_marked),
     };
 

@@ -209,6 +209,34 @@ test_refused_files(void **state)
     }
 }
 
+/* A head line that is not exactly "<created> <uid> <expires>" as the
+   module writes them: trailing junk, an expiry past int64, a negative uid
+   that wraps to alice's, a doubled space. Each refused as malformed. */
+static void
+test_malformed_head(void **state)
+{
+    static const char *const heads[] = {
+        "1000 4102444800x", "1000 99999999999999999999",
+        "-18446744073709550616 0", " 1000 0", "1000",
+    };
+    struct pamaws_args args;
+    struct pamaws_vars out;
+    char text[256];
+
+    (void) state;
+    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+        args_for_test(&args);
+        snprintf(text, sizeof(text),
+                 "pam_awscred-mfa 1 %lld %s\nAWS_ACCESS_KEY_ID=ASIAX\n",
+                 (long long) time(NULL), heads[i]);
+        forge(handle0, text, 0600);
+        if (pamaws_mfa_redeem(&args, &alice, handle0, &out) != -1)
+            fail_msg("head '%s' accepted", heads[i]);
+        if (strstr(logged, "malformed") == NULL)
+            fail_msg("head '%s' logged '%s'", heads[i], logged);
+    }
+}
+
 /* A handle never redeemed (the login ended after auth) is removed by the
    next store once it is older than the limit; a young one stays. */
 static void
@@ -329,6 +357,7 @@ main(void)
         cmocka_unit_test(test_role_session_carried),
         cmocka_unit_test(test_not_a_handle),
         cmocka_unit_test(test_refused_files),
+        cmocka_unit_test(test_malformed_head),
         cmocka_unit_test(test_stale_swept),
         cmocka_unit_test(test_dir_not_private),
         cmocka_unit_test(test_failure_sentence),
