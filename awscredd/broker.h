@@ -36,7 +36,7 @@
 #define BROKER_MAX_SESSIONS       65536
 #define BROKER_SECRET_MAX_BYTES   128
 #define BROKER_FIELD_MAX_BYTES    1024    /* user, profile, tty, rhost ... */
-#define BROKER_MAX_ARGS           32      /* the module's options */
+#define BROKER_MAX_ARGS           PAMAWS_BROKER_MAX_ARGS
 #define BROKER_WHY_MAX            256
 /* HTTP connections at once: enough for every process of 50 users
    waiting for a refresh together (bench/broker.py), 8 KiB each. */

@@ -58,6 +58,7 @@
 #define PAMAWS_TOKEN_MAX_BYTES     8192    /* AWS_SESSION_TOKEN cap */
 #define PAMAWS_MAX_GROUPS          1024
 #define PAMAWS_MAX_RECORDS         64
+#define PAMAWS_BROKER_MAX_ARGS     32      /* options the broker keeps */
 #define PAMAWS_DEFAULT_MFA_DIR     "/run/awscred/mfa"
 #define PAMAWS_MFA_HANDLE_MAX_AGE_S 300  /* auth to session, at most */
 #define PAMAWS_MFA_HANDLE_ENV      "AWSCRED_MFA_HANDLE"
