@@ -364,9 +364,15 @@ extern const char *const pamaws_conflicting_names[];
 enum pamaws_outcome pamaws_session_resolve(const struct pamaws_args *args,
                                            const struct pamaws_user *user,
                                            struct pamaws_vars *vars);
+/* Whether a login of user is one the module acts on: PAMAWS_SKIP for
+   root (ignore_root), a uid below minimum_uid and the policy's skips
+   (policy.c), PAMAWS_FAIL (logged) without a home or with a refused
+   configuration, else PAMAWS_EXPORT. Before any prompt or worker. */
+enum pamaws_outcome pamaws_session_scope(const struct pamaws_args *args,
+                                         const struct pamaws_user *user);
 /* user mode's mfa: the user's mfa_serial, read by the worker as the user
-   (session.c). PAMAWS_EXPORT with *serial (NULL: none; the caller
-   frees), PAMAWS_SKIP, or PAMAWS_FAIL (logged). */
+   (session.c), for a user in scope. PAMAWS_EXPORT with *serial (NULL:
+   none; the caller frees) or PAMAWS_FAIL (logged). */
 enum pamaws_outcome pamaws_session_mfa_serial(const struct pamaws_args *args,
                                               const struct pamaws_user *user,
                                               char **serial);

@@ -326,10 +326,20 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     }
     if (args.config.mfa) {
         /* Without the code (optional auth went on) the role is not
-           assumed without it. */
-        pamaws_log(&args, LOG_ERR, "no AWS credentials for user %s: mfa is"
-                   " set and the auth phase left no MFA handle", user.name);
-        status = failure(&args, PAM_SESSION_ERR);
+           assumed without it; a user out of scope had no prompt. */
+        switch (pamaws_session_scope(&args, &user)) {
+        case PAMAWS_SKIP:
+            status = PAM_IGNORE;
+            break;
+        case PAMAWS_EXPORT:
+            pamaws_log(&args, LOG_ERR, "no AWS credentials for user %s: mfa"
+                       " is set and the auth phase left no MFA handle",
+                       user.name);
+            /* fall through */
+        default:
+            status = failure(&args, PAM_SESSION_ERR);
+            break;
+        }
         goto done;
     }
     switch (pamaws_session_resolve(&args, &user, &vars)) {
@@ -395,10 +405,18 @@ mfa_device(const struct pamaws_args *args, const struct pamaws_user *user,
            const char **serial)
 {
     *serial = NULL;
+    /* No prompt for a login the session leaves alone (root, su from
+       another user ...): a required line would refuse it. */
+    switch (pamaws_session_scope(args, user)) {
+    case PAMAWS_EXPORT:
+        break;
+    case PAMAWS_SKIP:
+        return PAM_IGNORE;
+    default:  /* logged */
+        return PAM_AUTH_ERR;
+    }
     if (args->config.mode != PAMAWS_MODE_SYSTEM) {
         switch (pamaws_session_mfa_serial(args, user, user_serial)) {
-        case PAMAWS_SKIP:
-            return PAM_IGNORE;
         case PAMAWS_EXPORT:
             *serial = *user_serial;
             return PAM_SUCCESS;
