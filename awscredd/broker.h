@@ -27,7 +27,10 @@
 
 #include "pam_awscred/internal.h"
 
-#define BROKER_DEFAULT_PORT       9917
+/* Below 1024: while the broker is down (a restart, before it starts), no
+   user can take the port and answer the sessions' SDKs with credentials
+   of her own. */
+#define BROKER_DEFAULT_PORT       917
 #define BROKER_DEFAULT_SOCKET     "/run/awscred/broker.sock"
 #define BROKER_URL_PATH           "/v1/credentials"
 #define BROKER_TOKEN_BYTES        32      /* random; sent as 64 hex digits */
