@@ -27,7 +27,10 @@
 
 #include "pam_awscred/internal.h"
 
-#define BROKER_DEFAULT_PORT       9917
+/* Below 1024: while the broker is down (a restart, before it starts), no
+   user can take the port and answer the sessions' SDKs with credentials
+   of her own. */
+#define BROKER_DEFAULT_PORT       917
 #define BROKER_DEFAULT_SOCKET     "/run/awscred/broker.sock"
 #define BROKER_URL_PATH           "/v1/credentials"
 #define BROKER_TOKEN_BYTES        32      /* random; sent as 64 hex digits */
@@ -36,7 +39,7 @@
 #define BROKER_MAX_SESSIONS       65536
 #define BROKER_SECRET_MAX_BYTES   128
 #define BROKER_FIELD_MAX_BYTES    1024    /* user, profile, tty, rhost ... */
-#define BROKER_MAX_ARGS           32      /* the module's options */
+#define BROKER_MAX_ARGS           PAMAWS_BROKER_MAX_ARGS
 #define BROKER_WHY_MAX            256
 /* HTTP connections at once: enough for every process of 50 users
    waiting for a refresh together (bench/broker.py), 8 KiB each. */

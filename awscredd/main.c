@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <ini.h>
 #include <poll.h>
@@ -394,6 +395,28 @@ serve_control(int listen_fd, const struct broker_config *cfg,
     close(fd);
 }
 
+/* The first port any user may bind: net.ipv4.ip_unprivileged_port_start,
+   1024 where it cannot be read. */
+static uint64_t
+unprivileged_port_start(void)
+{
+    uint64_t start = 1024;
+    char *text = NULL;
+    size_t len = 0;
+    int fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start",
+                  O_RDONLY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        if (fd_read_bounded(fd, 16, &text, &len) == FD_READ_OK) {
+            text[strcspn(text, "\n")] = '\0';
+            (void) number_parse(text, 65536, &start);
+        }
+        free(text);
+        close(fd);
+    }
+    return start;
+}
+
 /* One descriptor per HTTP connection and a few more: the soft limit is
    often 1024 (systemd's default), the hard one far higher. */
 static void
@@ -426,6 +449,7 @@ main(int argc, char **argv)
     struct broker_registry *reg;
     struct broker_http *http;
     struct sigaction sa;
+    uint64_t open_from;
     int i, fd, status = 1;
 
     for (i = 1; i < argc; i++) {
@@ -455,6 +479,12 @@ main(int argc, char **argv)
     if (load_config(conf, conf_given, &cfg) < 0)
         return 1;
     raise_fd_limit();
+    open_from = unprivileged_port_start();
+    if (cfg.port >= open_from)
+        broker_log(LOG_WARNING, "listen: any user may bind port %u while"
+                   " awscredd is down and answer the sessions' SDKs with"
+                   " credentials of her own: use a port below %llu",
+                   (unsigned) cfg.port, (unsigned long long) open_from);
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sigaction(SIGTERM, &sa, NULL);

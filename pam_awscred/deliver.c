@@ -242,12 +242,13 @@ token_write(const struct pamaws_args *args, const struct pamaws_user *user,
 }
 
 /* The module's options (argc, arg.0 ...): how the broker resolves again
-   (awscredd/refresh.c). Up to 32, as the broker accepts. */
+   (awscredd/refresh.c). All of them: deliver_choose keeps the keys for a
+   login with more than the broker keeps. */
 static int
 request_args(const struct pamaws_login *login, struct pamaws_result *req)
 {
     char key[16], count[16];
-    int i, n = login->argc < 32 ? login->argc : 32, rc = 0;
+    int i, n = login->argc, rc = 0;
 
     snprintf(count, sizeof(count), "%d", n);
     rc |= pamaws_result_add(req, "argc", count);
@@ -386,6 +387,20 @@ deliver_choose(const struct pamaws_args *args, const struct pamaws_user *user,
             return PAMAWS_FAIL;
         }
         pamaws_debug(args, "keys that never expire are delivered as keys");
+        return PAMAWS_EXPORT;
+    }
+    /* The broker resolves again with the login's options: with some
+       dropped it would renew without, say, credential_process=deny. */
+    if (login->argc > PAMAWS_BROKER_MAX_ARGS) {
+        snprintf(why, sizeof(why), "the broker keeps %d options to resolve"
+                 " again with, this login has %d (conf= holds more)",
+                 PAMAWS_BROKER_MAX_ARGS, login->argc);
+        if (endpoint) {
+            pamaws_log(args, LOG_ERR, "deliver=endpoint: %s; nothing"
+                       " exported for user %s", why, user->name);
+            return PAMAWS_FAIL;
+        }
+        pamaws_log(args, LOG_NOTICE, "deliver=auto: keys, %s", why);
         return PAMAWS_EXPORT;
     }
     if (request_build(args, user, login, vars, &req) != 0) {

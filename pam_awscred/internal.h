@@ -58,6 +58,7 @@
 #define PAMAWS_TOKEN_MAX_BYTES     8192    /* AWS_SESSION_TOKEN cap */
 #define PAMAWS_MAX_GROUPS          1024
 #define PAMAWS_MAX_RECORDS         64
+#define PAMAWS_BROKER_MAX_ARGS     32      /* options the broker keeps */
 #define PAMAWS_DEFAULT_MFA_DIR     "/run/awscred/mfa"
 #define PAMAWS_MFA_HANDLE_MAX_AGE_S 300  /* auth to session, at most */
 #define PAMAWS_MFA_HANDLE_ENV      "AWSCRED_MFA_HANDLE"
@@ -367,9 +368,15 @@ extern const char *const pamaws_conflicting_names[];
 enum pamaws_outcome pamaws_session_resolve(const struct pamaws_args *args,
                                            const struct pamaws_user *user,
                                            struct pamaws_vars *vars);
+/* Whether a login of user is one the module acts on: PAMAWS_SKIP for
+   root (ignore_root), a uid below minimum_uid and the policy's skips
+   (policy.c), PAMAWS_FAIL (logged) without a home or with a refused
+   configuration, else PAMAWS_EXPORT. Before any prompt or worker. */
+enum pamaws_outcome pamaws_session_scope(const struct pamaws_args *args,
+                                         const struct pamaws_user *user);
 /* user mode's mfa: the user's mfa_serial, read by the worker as the user
-   (session.c). PAMAWS_EXPORT with *serial (NULL: none; the caller
-   frees), PAMAWS_SKIP, or PAMAWS_FAIL (logged). */
+   (session.c), for a user in scope. PAMAWS_EXPORT with *serial (NULL:
+   none; the caller frees) or PAMAWS_FAIL (logged). */
 enum pamaws_outcome pamaws_session_mfa_serial(const struct pamaws_args *args,
                                               const struct pamaws_user *user,
                                               char **serial);

@@ -261,26 +261,33 @@ login_init(pam_handle_t *pamh, int flags, int argc, const char **argv,
 
 /* The auth phase's MFA credentials (mfa.c), when it left a handle: the
    handle leaves the environment whatever happens. The broker gets the
-   options with mfa last (within the 32 it keeps), so that it never
-   renews them without a code (awscredd/mfa.c), even when the session
-   line lacks mfa. */
+   options with mfa last, so that it never renews them without a code
+   (awscredd/mfa.c), even when the session line lacks mfa. */
 static int
 redeem_mfa(const struct pamaws_args *args, pam_handle_t *pamh, int argc,
            const char **argv, const struct pamaws_user *user,
            const char *handle)
 {
     struct pamaws_vars vars;
-    const char *with_mfa[32];
+    const char **with_mfa;
     char copy[64];
-    int status, n = argc < 31 ? argc : 31;
+    int status, n = argc > 0 ? argc : 0;
 
     snprintf(copy, sizeof(copy), "%s", handle);
     pam_putenv(pamh, PAMAWS_MFA_HANDLE_ENV);
     if (pamaws_mfa_redeem(args, user, copy, &vars) < 0)
         return failure(args, PAM_SESSION_ERR);
-    memcpy(with_mfa, argv, sizeof(*argv) * (size_t) (n > 0 ? n : 0));
-    with_mfa[n > 0 ? n : 0] = "mfa";
-    status = deliver(args, pamh, (n > 0 ? n : 0) + 1, with_mfa, user, &vars);
+    with_mfa = calloc((size_t) n + 1, sizeof(*with_mfa));
+    if (with_mfa == NULL) {
+        pamaws_vars_clear(&vars);
+        pamaws_log(args, LOG_CRIT, "out of memory");
+        return failure(args, PAM_BUF_ERR);
+    }
+    if (n > 0)
+        memcpy(with_mfa, argv, sizeof(*argv) * (size_t) n);
+    with_mfa[n] = "mfa";
+    status = deliver(args, pamh, n + 1, with_mfa, user, &vars);
+    free(with_mfa);
     pamaws_vars_clear(&vars);
     return status;
 }
@@ -319,10 +326,20 @@ pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
     }
     if (args.config.mfa) {
         /* Without the code (optional auth went on) the role is not
-           assumed without it. */
-        pamaws_log(&args, LOG_ERR, "no AWS credentials for user %s: mfa is"
-                   " set and the auth phase left no MFA handle", user.name);
-        status = failure(&args, PAM_SESSION_ERR);
+           assumed without it; a user out of scope had no prompt. */
+        switch (pamaws_session_scope(&args, &user)) {
+        case PAMAWS_SKIP:
+            status = PAM_IGNORE;
+            break;
+        case PAMAWS_EXPORT:
+            pamaws_log(&args, LOG_ERR, "no AWS credentials for user %s: mfa"
+                       " is set and the auth phase left no MFA handle",
+                       user.name);
+            /* fall through */
+        default:
+            status = failure(&args, PAM_SESSION_ERR);
+            break;
+        }
         goto done;
     }
     switch (pamaws_session_resolve(&args, &user, &vars)) {
@@ -388,10 +405,18 @@ mfa_device(const struct pamaws_args *args, const struct pamaws_user *user,
            const char **serial)
 {
     *serial = NULL;
+    /* No prompt for a login the session leaves alone (root, su from
+       another user ...): a required line would refuse it. */
+    switch (pamaws_session_scope(args, user)) {
+    case PAMAWS_EXPORT:
+        break;
+    case PAMAWS_SKIP:
+        return PAM_IGNORE;
+    default:  /* logged */
+        return PAM_AUTH_ERR;
+    }
     if (args->config.mode != PAMAWS_MODE_SYSTEM) {
         switch (pamaws_session_mfa_serial(args, user, user_serial)) {
-        case PAMAWS_SKIP:
-            return PAM_IGNORE;
         case PAMAWS_EXPORT:
             *serial = *user_serial;
             return PAM_SUCCESS;

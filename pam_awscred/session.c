@@ -828,12 +828,9 @@ done:
 }
 
 enum pamaws_outcome
-pamaws_session_resolve(const struct pamaws_args *args,
-                       const struct pamaws_user *user, struct pamaws_vars *vars)
+pamaws_session_scope(const struct pamaws_args *args,
+                     const struct pamaws_user *user)
 {
-    enum pamaws_outcome outcome;
-
-    memset(vars, 0, sizeof(*vars));
     if (user->uid == 0 && args->config.ignore_root) {
         pamaws_debug(args, "ignoring root user");
         return PAMAWS_SKIP;
@@ -848,7 +845,17 @@ pamaws_session_resolve(const struct pamaws_args *args,
                    user->name);
         return PAMAWS_FAIL;
     }
-    outcome = pamaws_policy_check(args, user);
+    return pamaws_policy_check(args, user);
+}
+
+enum pamaws_outcome
+pamaws_session_resolve(const struct pamaws_args *args,
+                       const struct pamaws_user *user, struct pamaws_vars *vars)
+{
+    enum pamaws_outcome outcome;
+
+    memset(vars, 0, sizeof(*vars));
+    outcome = pamaws_session_scope(args, user);
     if (outcome != PAMAWS_EXPORT)
         return outcome;
     return run_worker(args, user, vars);
@@ -858,8 +865,8 @@ pamaws_session_resolve(const struct pamaws_args *args,
  * user mode's mfa: the user's profile's mfa_serial, read by the worker as
  * the user (--mfa-query), so the auth phase opens no user file as root.
  * PAMAWS_EXPORT with *serial (NULL when the profile has none, else
- * checked as STS's SerialNumber), PAMAWS_SKIP for users out of scope,
- * PAMAWS_FAIL logged.
+ * checked as STS's SerialNumber) or PAMAWS_FAIL logged; for a user in
+ * scope (pamaws_session_scope).
  */
 enum pamaws_outcome
 pamaws_session_mfa_serial(const struct pamaws_args *args,
@@ -879,9 +886,6 @@ pamaws_session_mfa_serial(const struct pamaws_args *args,
     memset(&req, 0, sizeof(req));
     memset(&run, 0, sizeof(run));
     memset(&result, 0, sizeof(result));
-    if ((user->uid == 0 && args->config.ignore_root)
-        || (long) user->uid < args->config.minimum_uid)
-        return PAMAWS_SKIP;
     if (worker_identity(args, user, false, &id, &worker_user) < 0)
         goto done;
     request_build(args, user, worker_user, &id, &none, &req);

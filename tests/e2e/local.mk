@@ -40,6 +40,10 @@ dist_check_SCRIPTS += tests/e2e/install_deb.sh
 # Host headers refused. Root only; skips otherwise.
 TESTS += tests/e2e/broker.sh
 dist_check_SCRIPTS += tests/e2e/broker.sh tests/e2e/broker.py
+# Its port: one no user can take while the broker is down; a port any
+# user may bind is warned about. Root only.
+TESTS += tests/e2e/broker_port.sh
+dist_check_SCRIPTS += tests/e2e/broker_port.sh tests/e2e/broker_port.py
 EXTRA_DIST += tests/lib/broker_lib.py
 # The issuance line's one parsing rule (pam_awscred/audit.c)
 EXTRA_DIST += tests/lib/audit_line.py

@@ -18,6 +18,7 @@
 
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,20 @@ fake_broker(const char *sock, const char *out)
     return pid;
 }
 
+/* alice's long-term keys with mfa_serial, the loopback STS's session and
+   a fake broker on sock writing the registration to out (both size). */
+static pid_t
+broker_login_setup(char *sock, char *out, size_t size)
+{
+    user_profile(false);
+    sts_answer(200, STS_SESSION_OK);
+    snprintf(sock, size, "%s/broker.sock", W.dir);
+    snprintf(out, size, "%s/registration", W.dir);
+    unlink(sock);
+    unlink(out);
+    return fake_broker(sock, out);
+}
+
 /* A16.12: the broker is told mfa even when the session line lacks it,
    so that it never renews the login's credentials without a code. */
 static void
@@ -245,12 +260,7 @@ test_broker_told_mfa(void **state)
     int status;
 
     (void) state;
-    user_profile(false);
-    sts_answer(200, STS_SESSION_OK);
-    snprintf(sock, sizeof(sock), "%s/broker.sock", W.dir);
-    snprintf(out, sizeof(out), "%s/registration", W.dir);
-    unlink(sock);
-    pid = fake_broker(sock, out);
+    pid = broker_login_setup(sock, out, sizeof(sock));
     snprintf(opts, sizeof(opts), "deliver=auto broker_socket=%s", sock);
     env = mfa_login("required", "", opts, "123456", PAM_SUCCESS, PAM_SUCCESS,
                     &c);
@@ -266,6 +276,41 @@ test_broker_told_mfa(void **state)
     assert_has(frame, "\narg.7=mfa\n", "the registration's options");
 }
 
+/* R16.1: the broker resolves again with the login's options, so it gets
+   all of them or none: a session line longer than the broker keeps (here
+   credential_process=deny after 33 others) is not registered with the
+   first 32 and the rest dropped; deliver=auto keeps the keys and says
+   why. */
+static void
+test_broker_gets_every_option(void **state)
+{
+    struct conv_capture c;
+    char sock[300], out[300], opts[900];
+    char **env;
+    size_t o;
+    pid_t pid;
+
+    (void) state;
+    pid = broker_login_setup(sock, out, sizeof(sock));
+    o = (size_t) snprintf(opts, sizeof(opts), "deliver=auto broker_socket=%s",
+                          sock);
+    for (int i = 0; i < 26; i++)
+        o += (size_t) snprintf(opts + o, sizeof(opts) - o, " mfa");
+    snprintf(opts + o, sizeof(opts) - o, " credential_process=deny");
+    env = mfa_login("required", "", opts, "123456", PAM_SUCCESS, PAM_SUCCESS,
+                    &c);
+    kill(pid, SIGKILL);
+    assert_int_equal(waitpid(pid, NULL, 0), pid);
+    assert_env(env, "AWS_ACCESS_KEY_ID", KEY_SESSION);
+    assert_null(env_get(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI"));
+    pamtest_free_env(env);
+    if (access(out, F_OK) == 0)
+        fail_msg("the broker was sent a registration with options dropped");
+    assert_has(logbuf, "deliver=auto: keys", "the log");
+    assert_has(logbuf, "the broker keeps 32 options to resolve again with,"
+               " this login has 35", "the log");
+}
+
 int
 main(void)
 {
@@ -274,6 +319,7 @@ main(void)
         cmocka_unit_test_setup(test_session_duration, harness_reset),
         cmocka_unit_test_setup(test_role_profile, harness_reset),
         cmocka_unit_test_setup(test_broker_told_mfa, harness_reset),
+        cmocka_unit_test_setup(test_broker_gets_every_option, harness_reset),
     };
 
     if (getenv("PAM_WRAPPER") == NULL) {
