@@ -36,3 +36,10 @@ pam_awscred_awscred_worker_SOURCES = pam_awscred/helper.c pam_awscred/result.c \
 	pam_awscred/request.h pam_awscred/request.c \
 	pam_awscred/clock_policy.h pam_awscred/clock_worker.c
 pam_awscred_awscred_worker_LDADD = libawscred/libawscred-core.la
+# Mode 0711: a user cannot read the worker, so the kernel makes it not
+# dumpable from its execve on (fs/exec.c, would_dump) and nobody of the
+# same uid can ptrace it before its first line does the same.
+install-exec-hook: install-worker-mode
+install-worker-mode:
+	chmod 0711 "$(DESTDIR)$(libexecdir)/awscred-worker"
+.PHONY: install-worker-mode

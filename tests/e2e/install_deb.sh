@@ -123,6 +123,9 @@ if [ -s "$work/missing" ]; then
 else
     ok "the module, worker, command, library, config and profile are in place"
 fi
+worker_mode=$(stat -c %a "/usr/lib/$multiarch/pam_awscred/awscred-worker" 2>/dev/null)
+check "the worker is installed 0711 (unreadable to users: not dumpable from exec) [$worker_mode]" \
+    test "$worker_mode" = 711
 if grep -q pam_awscred /etc/pam.d/common-session; then
     not_ok "installing does not enable the module (profile is Default: no)"
 else
