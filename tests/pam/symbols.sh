@@ -5,8 +5,8 @@
 # functions its installed headers declare, and the awscred command links
 # it rather than a copy of the library. Where configure found libinih.a,
 # neither the module nor the command maps libinih.so. libcjson is
-# dlopen()ed on first use (libawscred/util/json.c): none of the three
-# links it. Prints TAP.
+# dlopen()ed on first use (libawscred/util/json.c): none of them, nor
+# the worker, links it. Prints TAP.
 # SPDX-License-Identifier: MIT
 : "${top_builddir:=.}"
 so=$top_builddir/pam_awscred/.libs/pam_awscred.so
@@ -89,10 +89,11 @@ case $archive in
 esac
 
 # libcjson on first use only: a static resolution never maps it.
-linked=$(for f in "$so" "$cli" "$lib"; do objdump -p "$f" 2>/dev/null |
+worker=$top_builddir/pam_awscred/awscred-worker
+linked=$(for f in "$so" "$cli" "$lib" "$worker"; do objdump -p "$f" 2>/dev/null |
     awk -v f="${f##*/}" '/NEEDED.*libcjson/ {print f}'; done | tr '\n' ' ')
 if test -z "$linked"; then
-    echo "ok 8 - module, command and libawscred.so do not link libcjson"
+    echo "ok 8 - module, worker, command and libawscred.so do not link libcjson"
 else
     echo "not ok 8 - libcjson is NEEDED by: $linked"
 fi
