@@ -14,7 +14,9 @@
 # Then awscred against the dynamic C floor: a dynamically linked C program
 # that reads the same credentials file and prints it, both started by
 # bench/harness.c (fork, exec, wait) in turn, FLOOR_RUNS times each;
-# medians and the ratio (goal <= 1.2x). With valgrind installed, also
+# medians and the ratio (goal <= 1.2x); in a build tree the command gets
+# its libawscred.so as an installed one would be found ($preload,
+# bench/awscred.sh), the floor nothing. With valgrind installed, also
 # both programs' instruction counts (callgrind: repeatable under load) and
 # the shared objects each maps.
 # SPDX-License-Identifier: MIT
@@ -30,10 +32,10 @@ test -x "$aws" || { echo "export.sh: $aws missing (apt-get install awscli)" >&2;
 test -x /usr/bin/time || { echo "export.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
 
 . "$srcdir/bench/profile.sh"
-run_env="env -i $libdirs HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
+run_env="env -i HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true"
 ours_cmd="$awscred export --profile bench"
 theirs_cmd="$aws configure export-credentials --profile bench"
-ours="$run_env $ours_cmd"
+ours="$run_env $libdirs $ours_cmd"
 theirs="$run_env $theirs_cmd"
 
 # Same output first: a benchmark of different work would mean nothing.
@@ -59,7 +61,7 @@ if command -v hyperfine > /dev/null 2>&1; then
     $run_env "$(command -v hyperfine)" -N --warmup 3 --export-json "$T/h.json" \
         --runs "$aws_runs" "$theirs_cmd" > /dev/null
     aws_us=$(python3 -c 'import json,sys;print(int(json.load(open(sys.argv[1]))["results"][0]["mean"]*1e6))' "$T/h.json")
-    $run_env "$(command -v hyperfine)" -N --warmup 20 --export-json "$T/h.json" \
+    $run_env $libdirs "$(command -v hyperfine)" -N --warmup 20 --export-json "$T/h.json" \
         --runs "$our_runs" "$ours_cmd" > /dev/null
     our_us=$(python3 -c 'import json,sys;print(int(json.load(open(sys.argv[1]))["results"][0]["mean"]*1e6))' "$T/h.json")
     how=hyperfine
@@ -97,7 +99,7 @@ echo "  libcurl loaded by a static awscred export: $([ "$curl_maps" -eq 0 ] && e
 cc -O2 -o "$T/floor" "$srcdir/bench/floor.c" \
     && cc -O2 -o "$T/harness" "$srcdir/bench/harness.c" || exit 1
 echo "awscred export vs the dynamic C floor (read the file, print)"
-$run_env "$T/harness" "${FLOOR_RUNS:-2000}" "$T/floor" -- $ours_cmd \
+$run_env "$T/harness" "${FLOOR_RUNS:-2000}" "$T/floor" -- ${preload:+-e $preload} $ours_cmd \
     > "$T/floor.out" || exit 1
 awk '{ ms[NR] = $1; n = $4 } END {
     printf "  floor %.3f ms, awscred %.3f ms (medians of %d), ratio %.2fx" \
@@ -106,17 +108,19 @@ awk '{ ms[NR] = $1; n = $4 } END {
 # Instructions, the dynamic linker's included, and the shared objects
 # initialised (ld.so and libc for the floor): what the gap is made of.
 if command -v valgrind > /dev/null 2>&1; then
-    instr() {
-        $run_env valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+    instr() {  # instr ENV COMMAND...
+        e=$1; shift
+        $run_env $e valgrind --tool=callgrind --callgrind-out-file=/dev/null \
             "$@" 2>&1 > /dev/null | sed -n 's/.*Collected : //p'
     }
-    objects() {
-        $run_env LD_DEBUG=files "$@" 2>&1 > /dev/null |
+    objects() {  # objects ENV COMMAND...
+        e=$1; shift
+        $run_env $e LD_DEBUG=files "$@" 2>&1 > /dev/null |
             grep -c 'calling init:'
     }
-    fi=$(instr "$T/floor") oi=$(instr $ours_cmd)
-    awk -v f="$fi" -v o="$oi" -v fo="$(objects "$T/floor")" \
-        -v oo="$(objects $ours_cmd)" 'BEGIN {
+    fi=$(instr "" "$T/floor") oi=$(instr "$preload" $ours_cmd)
+    awk -v f="$fi" -v o="$oi" -v fo="$(objects "" "$T/floor")" \
+        -v oo="$(objects "$preload" $ours_cmd)" 'BEGIN {
         printf "  instructions: floor %d, awscred %d (%.2fx);" \
                " shared objects initialised: %d and %d\n", f, o, o / f, fo, oo }'
 fi

@@ -5,10 +5,11 @@
  * wall time. A shell's `date` around a command times the shell's forks
  * too (several ms on a loaded machine, more than a cache hit takes).
  *
- *   harness ROUNDS [-n REPS] CMD [ARG...] [-- [-n REPS] CMD [ARG...]]...
+ *   harness ROUNDS [-n REPS] [-e NAME=VALUE]... CMD [ARG...] [-- ...]...
  *
  * -n REPS runs that command REPS times per round (fast commands next to
- * slow ones). Output, one line per command, in the order given:
+ * slow ones). -e NAME=VALUE sets a variable for that command only (an
+ * env(1) in front would time a second exec). Output, one line per command, in the order given:
  *   <median ms> <p10 ms> <p90 ms> <samples> <command>
  * A command that fails stops the run (status 2): a benchmark of a
  * failing command would mean nothing.
@@ -24,9 +25,12 @@
 #include <unistd.h>
 
 #define MAX_COMMANDS 16
+#define MAX_ENV 4
 
 struct command {
     char **argv;
+    char *env[MAX_ENV];
+    int nenv;
     int reps;
     double *ms;
     int n;
@@ -41,8 +45,9 @@ cmp(const void *a, const void *b)
 }
 
 static double
-run_once(char *const argv[])
+run_once(const struct command *c)
 {
+    char *const *argv = c->argv;
     struct timespec a, b;
     int st;
     pid_t pid;
@@ -53,6 +58,8 @@ run_once(char *const argv[])
         int null = open("/dev/null", O_WRONLY);
 
         dup2(null, 1);
+        for (int i = 0; i < c->nenv; i++)
+            putenv(c->env[i]);
         execv(argv[0], argv);
         _exit(127);
     }
@@ -76,8 +83,15 @@ main(int argc, char **argv)
         struct command *c = &cmds[ncmds++];
 
         c->reps = 1;
-        if (strcmp(argv[i], "-n") == 0 && i + 2 < argc) {
-            c->reps = atoi(argv[i + 1]);
+        c->nenv = 0;
+        for (;;) {
+            if (strcmp(argv[i], "-n") == 0 && i + 2 < argc)
+                c->reps = atoi(argv[i + 1]);
+            else if (strcmp(argv[i], "-e") == 0 && i + 2 < argc
+                     && c->nenv < MAX_ENV)
+                c->env[c->nenv++] = argv[i + 1];
+            else
+                break;
             i += 2;
         }
         c->argv = argv + i;
@@ -92,17 +106,17 @@ main(int argc, char **argv)
             ncmds = 0;
     }
     if (rounds < 1 || ncmds == 0) {
-        fprintf(stderr, "usage: harness ROUNDS [-n REPS] CMD [ARG...] "
-                        "[-- ...]\n");
+        fprintf(stderr, "usage: harness ROUNDS [-n REPS] [-e NAME=VALUE]... "
+                        "CMD [ARG...] [-- ...]\n");
         return 1;
     }
     /* One untimed round: the page cache and the dynamic loader's files. */
     for (int k = 0; k < ncmds; k++)
-        run_once(cmds[k].argv);
+        run_once(&cmds[k]);
     for (int r = 0; r < rounds; r++)
         for (int k = 0; k < ncmds; k++)
             for (int j = 0; j < cmds[k].reps; j++)
-                cmds[k].ms[cmds[k].n++] = run_once(cmds[k].argv);
+                cmds[k].ms[cmds[k].n++] = run_once(&cmds[k]);
     for (int k = 0; k < ncmds; k++) {
         struct command *c = &cmds[k];
 

@@ -58,14 +58,14 @@ cc -O2 -o "$T/harness" "$srcdir/bench/harness.c" \
     && cc -O2 -o "$T/floor-dynamic" "$srcdir/bench/floor.c" \
     && cc -O2 -static -o "$T/floor-static" "$srcdir/bench/floor.c" || exit 1
 
-run_env="env -i $libdirs HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config
+run_env="env -i HOME=$T PATH=/usr/bin:/bin AWS_CONFIG_FILE=$T/config
     AWS_SHARED_CREDENTIALS_FILE=$T/credentials AWS_EC2_METADATA_DISABLED=true
     NODE_PATH=$jssdk/node_modules"
 # Each peer must give the same key first: timing different work would
 # mean nothing.
-set -- -n 20 "$awscred" export --profile bench
+set -- -n 20 ${preload:+-e $preload} "$awscred" export --profile bench
 names="awscred"
-$run_env "$awscred" export --profile bench | grep -q AKIAIOSFODNN7EXAMPLE \
+$run_env $libdirs "$awscred" export --profile bench | grep -q AKIAIOSFODNN7EXAMPLE \
     || { echo "peers.sh: awscred failed" >&2; exit 1; }
 for peer in aws botocore jssdk; do
     case $peer in

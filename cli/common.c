@@ -133,20 +133,29 @@ done:
    /etc/passwd) was about 8 % of a static `awscred export`. A
    credential_process helper then gets USER from our environment, as
    botocore's gets all of it. Without HOME, the passwd entry. */
-static int
-set_user(struct awscred_context *ctx)
+static __attribute__((noinline)) int
+set_user_from_passwd(struct awscred_context *ctx, uid_t uid)
 {
     struct passwd pw, *found = NULL;
     char buf[16384];
+
+    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0 || found == NULL)
+        return awscred_context_set_user(ctx, NULL, uid, getgid(), NULL);
+    return awscred_context_set_user(ctx, pw.pw_name, pw.pw_uid, pw.pw_gid,
+                                    pw.pw_dir);
+}
+
+/* The passwd buffer lives in its own frame: below it, the library's calls
+   would fault in four more pages of stack at every start. */
+static int
+set_user(struct awscred_context *ctx)
+{
     const char *home = getenv("HOME");
     uid_t uid = getuid();
 
-    if (home != NULL
-        || getpwuid_r(uid, &pw, buf, sizeof(buf), &found) != 0
-        || found == NULL)
-        return awscred_context_set_user(ctx, NULL, uid, getgid(), home);
-    return awscred_context_set_user(ctx, pw.pw_name, pw.pw_uid, pw.pw_gid,
-                                    pw.pw_dir);
+    if (home == NULL)
+        return set_user_from_passwd(ctx, uid);
+    return awscred_context_set_user(ctx, NULL, uid, getgid(), home);
 }
 
 struct awscred_context *

@@ -42,14 +42,13 @@ fd_write_all(int fd, const void *data, size_t len)
 #define FD_READ_FIRST 65536u
 
 static size_t
-first_cap(int fd, size_t limit)
+first_cap(const struct stat *st, size_t limit)
 {
-    struct stat st;
     size_t want = FD_READ_FIRST;
 
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0
-        && (uint64_t) st.st_size < (uint64_t) limit)
-        want = (size_t) st.st_size + 1;
+    if (st != NULL && S_ISREG(st->st_mode) && st->st_size > 0
+        && (uint64_t) st->st_size < (uint64_t) limit)
+        want = (size_t) st->st_size + 1;
     return want < limit ? want + 2 : limit + 2;
 }
 
@@ -71,7 +70,17 @@ grow(char *buf, size_t size, size_t *cap, size_t limit)
 enum fd_read_status
 fd_read_bounded(int fd, size_t limit, char **data, size_t *len)
 {
-    size_t size = 0, cap = first_cap(fd, limit);
+    struct stat st;
+
+    return fd_read_bounded_stat(fd, fstat(fd, &st) == 0 ? &st : NULL, limit,
+                                data, len);
+}
+
+enum fd_read_status
+fd_read_bounded_stat(int fd, const struct stat *st, size_t limit, char **data,
+                     size_t *len)
+{
+    size_t size = 0, cap = first_cap(st, limit);
     char *buf = malloc(cap);
     ssize_t n;
 

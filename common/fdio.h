@@ -27,6 +27,12 @@ enum fd_read_status {
  */
 enum fd_read_status fd_read_bounded(int fd, size_t limit, char **data,
                                     size_t *len);
+/* The same for a caller that has fstat()ed fd (st sizes the buffer; NULL:
+   none), one system call less. */
+struct stat;
+enum fd_read_status fd_read_bounded_stat(int fd, const struct stat *st,
+                                         size_t limit, char **data,
+                                         size_t *len);
 
 #pragma GCC visibility pop
 #endif /* AWSCRED_COMMON_FDIO_H */

@@ -60,6 +60,7 @@ awscred_context_free(struct awscred_context *ctx)
     free(ctx->net_module_path);
     if (ctx->net_handle != NULL)
         dlclose(ctx->net_handle);
+    json_unload(ctx->json);
     free(ctx);
 }
 

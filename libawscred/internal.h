@@ -77,6 +77,7 @@ struct awscred_context {
     char *net_module_path;
     void *net_handle;            /* dlopen() handle, NULL until first use */
     const struct net_ops *net;   /* NULL until first use */
+    struct json_lib *json;       /* libcjson (util/json.c); NULL until used */
     int64_t deadline_ms;         /* monotonic; 0 = none (set per resolve) */
     struct awscred_clock_reading clock_reading;
     kernel_clock_fn *kernel_clock; /* NULL: adjtimex() (clock/clock.c) */

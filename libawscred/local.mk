@@ -17,8 +17,9 @@ libawscred_libawscred_core_la_SOURCES = \
 	libawscred/util/sha256.h libawscred/util/sha256.c \
 	libawscred/resolve/resolve.h libawscred/resolve/chain.c \
 	libawscred/resolve/resolve.c
+# libcjson is dlopen()ed on first use (util/json.c): only its header here.
 libawscred_libawscred_core_la_CFLAGS = $(AM_CFLAGS) $(CJSON_CFLAGS)
-libawscred_libawscred_core_la_LIBADD = common/libawscred-common.la $(CJSON_LIBS)
+libawscred_libawscred_core_la_LIBADD = common/libawscred-common.la
 
 # The AWS config/credentials reader.
 libawscred_libawscred_core_la_SOURCES += \

@@ -274,6 +274,7 @@ cache_load(struct awscred_context *ctx, const char *key, const char *method,
     struct awscred_error ignored;
     struct cJSON *doc = NULL;
     size_t len = 0;
+    enum awscred_status st = AWSCRED_OK;
 
     *out = NULL;
     if (path == NULL)
@@ -284,7 +285,8 @@ cache_load(struct awscred_context *ctx, const char *key, const char *method,
             != AWSCRED_OK
         || data == NULL)
         goto done;
-    doc = json_parse(data, len, path, &ignored);
+    st = json_load(ctx, method, err);
+    doc = st == AWSCRED_OK ? json_parse(ctx, data, len, path, &ignored) : NULL;
     if (doc == NULL)
         goto done;
     *out = cache_credentials(doc, method);
@@ -296,12 +298,11 @@ cache_load(struct awscred_context *ctx, const char *key, const char *method,
     if (*out != NULL)
         ctx_log(ctx, LOG_DEBUG, "using cached credentials from %s", path);
 done:
-    (void) err;
     json_free(doc);
     if (data != NULL)
         secret_free_n(data, len + 1);
     free(path);
-    return AWSCRED_OK;
+    return st;
 }
 
 void

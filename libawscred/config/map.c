@@ -16,7 +16,10 @@
 
 /* ---- Arena -------------------------------------------------------------- */
 
-enum { ARENA_BLOCK = 64 * 1024 };
+/* Blocks double from the first to the largest: a small file's strings
+   then fill part of one page, not of a 64 KiB block that would push the
+   later allocations (and their page faults) 64 KiB further. */
+enum { ARENA_FIRST_BLOCK = 4096, ARENA_BLOCK = 64 * 1024 };
 
 struct arena_block {
     struct arena_block *next;
@@ -31,7 +34,11 @@ arena_strndup(struct arena *a, const char *s, size_t n)
     char *out;
 
     if (b == NULL || b->size - b->used < n + 1) {
-        size_t size = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
+        size_t size = b == NULL               ? ARENA_FIRST_BLOCK
+                      : b->size < ARENA_BLOCK ? 2 * b->size
+                                              : ARENA_BLOCK;
+
+        size = n + 1 > size ? n + 1 : size;
 
         b = malloc(sizeof(*b) + size);
         if (b == NULL)
@@ -199,12 +206,15 @@ array_grow(void *array, size_t *cap, size_t count, size_t size)
 
 /* ---- Sections ------------------------------------------------------------ */
 
-/* Sections are many and small: one allocation holds many of them. */
-enum { SECTION_BLOCK = 256 };
+/* Sections are many and small: one allocation holds many of them, the
+   first few (as the arena's first block, for small files), the later
+   SECTION_BLOCK. */
+enum { SECTION_FIRST_BLOCK = 8, SECTION_BLOCK = 256 };
 
 struct section_block {
     struct section_block *next;
-    struct cfg_section sections[SECTION_BLOCK];
+    size_t cap;
+    struct cfg_section sections[];
 };
 
 struct cfg_section *
@@ -215,11 +225,14 @@ registry_new_section(struct cfg_registry *r, const char *name,
 
     if (r->count >= UINT32_MAX)
         return NULL;
-    if (r->blocks == NULL || r->block_used == SECTION_BLOCK) {
-        struct section_block *b = malloc(sizeof(*b));
+    if (r->blocks == NULL || r->block_used == r->blocks->cap) {
+        size_t cap = r->blocks == NULL ? SECTION_FIRST_BLOCK : SECTION_BLOCK;
+        struct section_block *b =
+            malloc(sizeof(*b) + cap * sizeof(b->sections[0]));
 
         if (b == NULL)
             return NULL;
+        b->cap = cap;
         b->next = r->blocks;
         r->blocks = b;
         r->block_used = 0;
@@ -292,7 +305,7 @@ void
 registry_release(struct cfg_registry *r)
 {
     /* Only the newest block is partly used. */
-    for (size_t used = r->block_used; r->blocks != NULL; used = SECTION_BLOCK) {
+    for (size_t used = r->block_used; r->blocks != NULL;) {
         struct section_block *next = r->blocks->next;
 
         for (size_t i = 0; i < used; i++) {
@@ -303,6 +316,7 @@ registry_release(struct cfg_registry *r)
         }
         free(r->blocks);
         r->blocks = next;
+        used = next != NULL ? next->cap : 0;
     }
     r->count = r->block_used = 0;
 }

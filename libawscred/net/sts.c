@@ -585,7 +585,8 @@ net_sts_call(struct resolver *r, const struct net_sts_call *call,
 
 /* Sets doc[a][b]... = text for a leaf path "a/b/...", creating objects. */
 static bool
-doc_set(cJSON *doc, const char *path, const char *text)
+doc_set(struct awscred_context *ctx, cJSON *doc, const char *path,
+        const char *text)
 {
     char name[128];
     const char *slash;
@@ -598,37 +599,38 @@ doc_set(cJSON *doc, const char *path, const char *text)
             return false;
         memcpy(name, path, (size_t) (slash - path));
         name[slash - path] = '\0';
-        child = cJSON_GetObjectItemCaseSensitive(doc, name);
+        child = json_get(doc, name);
         if (child == NULL)
-            child = cJSON_AddObjectToObject(doc, name);
-        if (!cJSON_IsObject(child))
+            child = json_add_object(ctx, doc, name);
+        if (!json_is(child, cJSON_Object))
             return false;
         doc = child;
         path = slash + 1;
     }
-    if (cJSON_GetObjectItemCaseSensitive(doc, path) != NULL)
+    if (json_get(doc, path) != NULL)
         return true;
     if (strcmp(path, "Expiration") == 0 && time_parse_iso8601(text, &t) == 0) {
         /* As AWS CLI v2 writes it. */
         time_format_iso8601(t, iso, sizeof(iso));
-        value = cJSON_CreateString(iso);
+        value = json_new_string(ctx, iso);
     } else if (strcmp(path, "PackedPolicySize") == 0) {
-        value = cJSON_CreateNumber(strtod(text, NULL));
+        value = json_new_number(ctx, strtod(text, NULL));
     } else {
-        value = cJSON_CreateString(text);
+        value = json_new_string(ctx, text);
     }
-    return value != NULL && cJSON_AddItemToObject(doc, path, value);
+    return value != NULL && json_add(ctx, doc, path, value);
 }
 
 /* The parsed reply as botocore returns it: the <Action>Result members and
    ResponseMetadata. */
 static cJSON *
-sts_document(const struct net_xml *xml, const char *action)
+sts_document(struct awscred_context *ctx, const struct net_xml *xml,
+             const char *action)
 {
     char result[96], metadata[96];
     size_t rlen, mlen, i;
     const char *path;
-    cJSON *doc = cJSON_CreateObject();
+    cJSON *doc = json_new_object(ctx);
     bool ok = doc != NULL;
 
     rlen = (size_t) snprintf(result, sizeof(result), "%sResponse/%sResult/",
@@ -638,18 +640,18 @@ sts_document(const struct net_xml *xml, const char *action)
     for (i = 0; ok && i < xml->count; i++) {
         path = xml->leaves[i].path;
         if (strncmp(path, result, rlen) == 0)
-            ok = doc_set(doc, path + rlen, xml->leaves[i].text);
+            ok = doc_set(ctx, doc, path + rlen, xml->leaves[i].text);
         else if (strncmp(path, metadata, mlen) == 0
                  && strncmp(path + mlen, "ResponseMetadata/", 17) == 0)
-            ok = doc_set(doc, path + mlen, xml->leaves[i].text);
+            ok = doc_set(ctx, doc, path + mlen, xml->leaves[i].text);
     }
     if (ok) {
-        cJSON *meta = cJSON_GetObjectItemCaseSensitive(doc, "ResponseMetadata");
+        cJSON *meta = json_get(doc, "ResponseMetadata");
 
         if (meta == NULL)
-            meta = cJSON_AddObjectToObject(doc, "ResponseMetadata");
-        ok = meta != NULL && cJSON_AddNumberToObject(meta, "HTTPStatusCode", 200)
-             && cJSON_AddNumberToObject(meta, "RetryAttempts", 0);
+            meta = json_add_object(ctx, doc, "ResponseMetadata");
+        ok = meta != NULL && json_add_number(ctx, meta, "HTTPStatusCode", 200)
+             && json_add_number(ctx, meta, "RetryAttempts", 0);
     }
     if (!ok) {
         json_free(doc);
@@ -670,10 +672,14 @@ net_sts_credentials(struct resolver *r, const struct net_sts_call *call,
     enum awscred_status st;
 
     *out = NULL;
-    st = net_sts_call(r, call, &xml, err);
+    /* The reply becomes a JSON document (sts_document): load its support
+       before the call, not after. */
+    st = json_load(r->ctx, call->provider, err);
+    if (st == AWSCRED_OK)
+        st = net_sts_call(r, call, &xml, err);
     if (st != AWSCRED_OK)
         return st;
-    doc = sts_document(&xml, call->action);
+    doc = sts_document(r->ctx, &xml, call->action);
     if (doc != NULL)
         *out = cache_credentials(doc, call->provider);
     if (*out == NULL) {
@@ -686,7 +692,7 @@ net_sts_credentials(struct resolver *r, const struct net_sts_call *call,
         goto done;
     }
     if (cache_key != NULL) {
-        text = cJSON_PrintUnformatted(doc);
+        text = json_print(r->ctx, doc);
         if (text != NULL)
             cache_store(r->ctx, cache_key, text);
     }

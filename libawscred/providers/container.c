@@ -173,7 +173,7 @@ fetch_once(struct awscred_context *ctx, const char *url, const char *token,
         snprintf(why, why_size, "Received non 200 response %ld from "
                  "container metadata: %s", resp.status, body);
     } else {
-        doc = json_parse(resp.body, resp.body_len, url, &net_err);
+        doc = json_parse(ctx, resp.body, resp.body_len, url, &net_err);
         if (doc == NULL)
             snprintf(why, why_size, "Unable to parse JSON returned from "
                      "container metadata services");

@@ -250,7 +250,8 @@ get_with_retries(struct imds *m, const char *path, bool want_json)
             continue;
         }
         if (resp.status == 200 && resp.body_len > 0) {
-            doc = want_json ? json_parse(resp.body, resp.body_len, path, &err)
+            doc = want_json ? json_parse(m->ctx, resp.body, resp.body_len,
+                                         path, &err)
                             : NULL;
             if (!want_json || doc != NULL)
                 text = xstrndup(resp.body, resp.body_len);
@@ -298,7 +299,7 @@ static struct awscred_credentials *
 parse_credentials(struct imds *m, const char *text)
 {
     struct awscred_error err;
-    cJSON *doc = json_parse(text, strlen(text), "IMDS", &err);
+    cJSON *doc = json_parse(m->ctx, text, strlen(text), "IMDS", &err);
     struct awscred_credentials *c = NULL;
     const char *missing = NULL;
 

@@ -85,7 +85,7 @@ bad_access_member(struct login_file *f)
                                        "sessionToken", "accountId",
                                        "expiresAt", NULL};
 
-    if (!cJSON_IsObject(f->access))
+    if (!json_is(f->access, cJSON_Object))
         return "accessToken";
     for (size_t i = 0; keys[i] != NULL; i++)
         if (json_get_string(f->access, keys[i]) == NULL)
@@ -121,8 +121,9 @@ login_read(struct resolver *r, const char *session, struct login_file *f,
                        "for session %s. Please reauthenticate with "
                        "'aws login'.",
             session);
-    f->file.doc = json_parse(f->file.data, f->file.len, f->file.path, NULL);
-    if (!cJSON_IsObject(f->file.doc))
+    f->file.doc =
+        json_parse(r->ctx, f->file.data, f->file.len, f->file.path, NULL);
+    if (!json_is(f->file.doc, cJSON_Object))
         return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD,
                          f->file.path, LOAD_ERROR "%s is not a JSON object",
                          f->file.path);
@@ -163,31 +164,31 @@ signin_url(struct resolver *r, char **url, struct awscred_error *err)
 
 /* The whole payload is tokenInput (the service model's payload member). */
 static char *
-token_body(const cJSON *doc)
+token_body(struct awscred_context *ctx, const cJSON *doc)
 {
-    cJSON *body = cJSON_CreateObject();
+    cJSON *body = json_new_object(ctx);
     char *text = NULL;
 
-    if (cJSON_AddStringToObject(body, "clientId",
-                                json_get_string(doc, "clientId"))
-        && cJSON_AddStringToObject(body, "refreshToken",
-                                   json_get_string(doc, "refreshToken"))
-        && cJSON_AddStringToObject(body, "grantType", "refresh_token"))
-        text = cJSON_PrintUnformatted(body);
+    if (json_add_string(ctx, body, "clientId",
+                        json_get_string(doc, "clientId"))
+        && json_add_string(ctx, body, "refreshToken",
+                           json_get_string(doc, "refreshToken"))
+        && json_add_string(ctx, body, "grantType", "refresh_token"))
+        text = json_print(ctx, body);
     json_free(body);
     return text;
 }
 
 /* An AccessDeniedException says why in its "error" member. */
 static enum awscred_status
-refused(const struct net_response *resp, const char *url,
-        struct awscred_error *err)
+refused(struct awscred_context *ctx, const struct net_response *resp,
+        const char *url, struct awscred_error *err)
 {
     cJSON *doc = NULL;
     const char *why = NULL, *message = LOGIN_ERROR;
 
     if (resp->status == 401 || resp->status == 403) {
-        doc = json_parse(resp->body, resp->body_len, url, NULL);
+        doc = json_parse(ctx, resp->body, resp->body_len, url, NULL);
         why = json_get_string(doc, "error");
     }
     if (why == NULL) {
@@ -212,7 +213,7 @@ create_token(struct resolver *r, const struct login_file *f, cJSON **reply,
                                {"DPoP", NULL}};
     struct sso_request q = {"POST", NULL, "CreateOAuth2Token", hdr, 2,
                             NULL, 0, LOGIN_METHOD};
-    char *url = NULL, *proof = NULL, *body = token_body(f->file.doc);
+    char *url = NULL, *proof = NULL, *body = token_body(r->ctx, f->file.doc);
     const char *pem = json_get_string(f->file.doc, "dpopKey");
     struct net_response resp;
     enum awscred_status st = AWSCRED_OK;
@@ -238,10 +239,10 @@ create_token(struct resolver *r, const struct login_file *f, cJSON **reply,
         q.body_len = strlen(body);
         st = sso_call(r, &q, &resp, err);
         if (st == AWSCRED_ERR_SERVICE)
-            st = refused(&resp, url, err);
+            st = refused(r->ctx, &resp, url, err);
     }
     if (st == AWSCRED_OK) {
-        *reply = json_parse(resp.body, resp.body_len, url, err);
+        *reply = json_parse(r->ctx, resp.body, resp.body_len, url, err);
         st = *reply != NULL ? AWSCRED_OK : AWSCRED_ERR_RETRIEVAL;
     }
     if (st != AWSCRED_OK && err != NULL && err->provider[0] == '\0')
@@ -255,23 +256,24 @@ create_token(struct resolver *r, const struct login_file *f, cJSON **reply,
 
 /* The refreshed accessToken, the cached accountId kept. */
 static cJSON *
-new_access(const cJSON *out, const char *account, int64_t expires)
+new_access(struct awscred_context *ctx, const cJSON *out, const char *account,
+           int64_t expires)
 {
     static const char *const keys[] = {"accessKeyId", "secretAccessKey",
                                        "sessionToken", NULL};
     const cJSON *keys_in = json_get(out, "accessToken");
-    cJSON *a = cJSON_CreateObject();
+    cJSON *a = json_new_object(ctx);
     char iso[32];
     bool ok = a != NULL;
 
     for (size_t i = 0; ok && keys[i] != NULL; i++) {
         const char *v = json_get_string(keys_in, keys[i]);
 
-        ok = v != NULL && cJSON_AddStringToObject(a, keys[i], v) != NULL;
+        ok = v != NULL && json_add_string(ctx, a, keys[i], v) != NULL;
     }
     time_format_iso8601_z(expires, iso, sizeof(iso));
-    if (!ok || cJSON_AddStringToObject(a, "accountId", account) == NULL
-        || cJSON_AddStringToObject(a, "expiresAt", iso) == NULL) {
+    if (!ok || json_add_string(ctx, a, "accountId", account) == NULL
+        || json_add_string(ctx, a, "expiresAt", iso) == NULL) {
         json_free(a);
         return NULL;
     }
@@ -280,12 +282,13 @@ new_access(const cJSON *out, const char *account, int64_t expires)
 
 /* Replaces doc[key] with item, wiping the strings it replaces. */
 static bool
-replace_member(cJSON *doc, const char *key, cJSON *item)
+replace_member(struct awscred_context *ctx, cJSON *doc, const char *key,
+               cJSON *item)
 {
-    cJSON *old = cJSON_DetachItemFromObjectCaseSensitive(doc, key);
+    cJSON *old = json_detach(ctx, doc, key);
 
     json_free(old);
-    if (cJSON_AddItemToObject(doc, key, item))
+    if (json_add(ctx, doc, key, item))
         return true;
     json_free(item);
     return false;
@@ -300,12 +303,12 @@ apply_refresh(struct resolver *r, struct login_file *f, const cJSON *out,
     int64_t expires = 0;
     cJSON *access = NULL, *rt;
 
-    if (cJSON_IsNumber(expires_in)
+    if (json_is(expires_in, cJSON_Number)
         && expires_in->valuedouble <= MAX_EXPIRES_IN_S
         && expires_in->valuedouble >= -MAX_EXPIRES_IN_S && refresh != NULL) {
         expires = ctx_now(r->ctx) + (int64_t) expires_in->valuedouble;
-        access = new_access(out, json_get_string(f->access, "accountId"),
-                            expires);
+        access = new_access(r->ctx, out,
+                            json_get_string(f->access, "accountId"), expires);
     }
     if (access == NULL)
         return error_set(err, AWSCRED_ERR_RETRIEVAL, LOGIN_METHOD, NULL,
@@ -313,9 +316,10 @@ apply_refresh(struct resolver *r, struct login_file *f, const cJSON *out,
                          "an invalid service response. Please try running "
                          "'aws login' again. If the issue persists, there "
                          "may be a temporary signin service problem.");
-    rt = cJSON_CreateString(refresh);
-    if (!replace_member(f->file.doc, "accessToken", access) || rt == NULL
-        || !replace_member(f->file.doc, "refreshToken", rt))
+    rt = json_new_string(r->ctx, refresh);
+    if (!replace_member(r->ctx, f->file.doc, "accessToken", access)
+        || rt == NULL
+        || !replace_member(r->ctx, f->file.doc, "refreshToken", rt))
         return error_set(err, AWSCRED_ERR_NOMEM, LOGIN_METHOD, NULL,
                          "out of memory");
     f->access = json_get(f->file.doc, "accessToken");
@@ -329,7 +333,7 @@ static enum awscred_status
 login_write(struct resolver *r, const struct login_file *f,
             struct awscred_error *err)
 {
-    char *text = cJSON_PrintUnformatted(f->file.doc);
+    char *text = json_print(r->ctx, f->file.doc);
     enum awscred_status st;
 
     if (text == NULL)

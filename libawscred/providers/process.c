@@ -187,33 +187,36 @@ python_str(const cJSON *item, char *buf, size_t size)
 {
     if (item == NULL)
         snprintf(buf, size, "<Version key not provided>");
-    else if (cJSON_IsString(item))
+    else if (json_is(item, cJSON_String))
         text_sanitize(item->valuestring, strlen(item->valuestring), buf,
                         size);
-    else if (cJSON_IsNumber(item) && floor(item->valuedouble)
-             == item->valuedouble && fabs(item->valuedouble) < 1e15)
+    else if (json_is(item, cJSON_Number)
+             && floor(item->valuedouble) == item->valuedouble
+             && fabs(item->valuedouble) < 1e15)
         snprintf(buf, size, "%.0f", item->valuedouble);
-    else if (cJSON_IsNumber(item))
+    else if (json_is(item, cJSON_Number))
         snprintf(buf, size, "%.17g", item->valuedouble);
-    else if (cJSON_IsBool(item))
-        snprintf(buf, size, "%s", cJSON_IsTrue(item) ? "True" : "False");
-    else if (cJSON_IsNull(item))
+    else if (json_is(item, cJSON_True | cJSON_False))
+        snprintf(buf, size, "%s",
+                 json_is(item, cJSON_True) ? "True" : "False");
+    else if (json_is(item, cJSON_NULL))
         snprintf(buf, size, "None");
     else
-        snprintf(buf, size, "%s", cJSON_IsArray(item) ? "[...]" : "{...}");
+        snprintf(buf, size, "%s",
+                 json_is(item, cJSON_Array) ? "[...]" : "{...}");
 }
 
 /* Python's type name, for "'list' object has no attribute 'get'". */
 static const char *
 python_type(const cJSON *item)
 {
-    if (cJSON_IsArray(item))
+    if (json_is(item, cJSON_Array))
         return "list";
-    if (cJSON_IsString(item))
+    if (json_is(item, cJSON_String))
         return "str";
-    if (cJSON_IsBool(item))
+    if (json_is(item, cJSON_True | cJSON_False))
         return "bool";
-    if (cJSON_IsNull(item))
+    if (json_is(item, cJSON_NULL))
         return "NoneType";
     return floor(item->valuedouble) == item->valuedouble ? "int" : "float";
 }
@@ -237,9 +240,9 @@ take_string(const cJSON *root, const char *key, char **out)
     const cJSON *item = json_get(root, key);
 
     *out = NULL;
-    if (item == NULL || cJSON_IsNull(item))
+    if (item == NULL || json_is(item, cJSON_NULL))
         return true;
-    if (!cJSON_IsString(item))
+    if (!json_is(item, cJSON_String))
         return false;
     *out = xstrdup(item->valuestring);
     return *out != NULL;
@@ -252,9 +255,9 @@ check_version(const cJSON *root, const char *where, struct awscred_error *err)
     char shown[256];
 
     /* Python compares with != 1, so 1.0 and true pass too. */
-    if (version != NULL && ((cJSON_IsNumber(version)
-                             && version->valuedouble == 1.0)
-                            || cJSON_IsTrue(version)))
+    if (version != NULL
+        && ((json_is(version, cJSON_Number) && version->valuedouble == 1.0)
+            || json_is(version, cJSON_True)))
         return PROVIDER_FOUND;
     python_str(version, shown, sizeof shown);
     error_set(err, AWSCRED_ERR_RETRIEVAL, METHOD, where,
@@ -309,10 +312,12 @@ done:
 }
 
 static enum provider_outcome
-parse_output(const char *out, size_t len, const char *where,
-             struct awscred_credentials *c, struct awscred_error *err)
+parse_output(struct awscred_context *ctx, const char *out, size_t len,
+             const char *where, struct awscred_credentials *c,
+             struct awscred_error *err)
 {
-    struct cJSON *root = json_parse(out, len, "credential_process output", err);
+    struct cJSON *root =
+        json_parse(ctx, out, len, "credential_process output", err);
     enum provider_outcome outcome = PROVIDER_FAILED;
 
     if (root == NULL) {
@@ -322,7 +327,7 @@ parse_output(const char *out, size_t len, const char *where,
         }
         return PROVIDER_FAILED;
     }
-    if (!cJSON_IsObject(root)) {
+    if (!json_is(root, cJSON_Object)) {
         error_set(err, AWSCRED_ERR_RETRIEVAL, METHOD, where,
                   "'%s' object has no attribute 'get'", python_type(root));
         goto done;
@@ -490,14 +495,16 @@ load(struct resolver *r, const char *profile, struct awscred_credentials **out,
                   "credential_process is empty");
         goto done;
     }
-    if (run_helper(r->ctx, argv, where, &res, err) != PROVIDER_FOUND)
+    /* Its output is JSON: no command runs whose answer cannot be read. */
+    if (json_load(r->ctx, METHOD, err) != AWSCRED_OK
+        || run_helper(r->ctx, argv, where, &res, err) != PROVIDER_FOUND)
         goto done;
     c = credentials_new();
     if (c == NULL) {
         error_set(err, AWSCRED_ERR_NOMEM, METHOD, where, "out of memory");
         goto done;
     }
-    outcome = parse_output(res.out, res.out_len, where, c, err);
+    outcome = parse_output(r->ctx, res.out, res.out_len, where, c, err);
     if (outcome == PROVIDER_FOUND && c->account_id == NULL)
         c->account_id = xstrdup(cfg_get(sec, "aws_account_id"));
     if (outcome == PROVIDER_FOUND) {

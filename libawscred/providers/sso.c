@@ -168,12 +168,12 @@ bad_member(const cJSON *rc)
                                           "sessionToken", NULL};
     const cJSON *ms = json_get(rc, "expiration");
 
-    if (!cJSON_IsObject(rc))
+    if (!json_is(rc, cJSON_Object))
         return "roleCredentials";
     for (size_t i = 0; strings[i] != NULL; i++)
         if (json_get_string(rc, strings[i]) == NULL)
             return strings[i];
-    if (!cJSON_IsNumber(ms) || ms->valuedouble < 0
+    if (!json_is(ms, cJSON_Number) || ms->valuedouble < 0
         || ms->valuedouble > SSO_MAX_EXPIRATION_MS)
         return "expiration";
     return NULL;
@@ -182,7 +182,8 @@ bad_member(const cJSON *rc)
 /* The role's credentials as the CLI caches them: {"ProviderType": "sso",
    "Credentials": {..., "Expiration": "...Z", "AccountId": ...}}. */
 static cJSON *
-role_document(const cJSON *reply, const struct sso_config *c, const char *url,
+role_document(struct awscred_context *ctx, const cJSON *reply,
+              const struct sso_config *c, const char *url,
               struct awscred_error *err)
 {
     const cJSON *rc = json_get(reply, "roleCredentials");
@@ -201,17 +202,17 @@ role_document(const cJSON *reply, const struct sso_config *c, const char *url,
     time_format_iso8601_z(
         (int64_t) (json_get(rc, "expiration")->valuedouble / 1000), iso,
         sizeof(iso));
-    doc = cJSON_CreateObject();
-    ok = cJSON_AddStringToObject(doc, "ProviderType", SSO_METHOD) != NULL
-         && (creds = cJSON_AddObjectToObject(doc, "Credentials")) != NULL
-         && cJSON_AddStringToObject(creds, "AccessKeyId",
-                                    json_get_string(rc, "accessKeyId"))
-         && cJSON_AddStringToObject(creds, "SecretAccessKey",
-                                    json_get_string(rc, "secretAccessKey"))
-         && cJSON_AddStringToObject(creds, "SessionToken",
-                                    json_get_string(rc, "sessionToken"))
-         && cJSON_AddStringToObject(creds, "Expiration", iso)
-         && cJSON_AddStringToObject(creds, "AccountId", c->account_id);
+    doc = json_new_object(ctx);
+    ok = json_add_string(ctx, doc, "ProviderType", SSO_METHOD) != NULL
+         && (creds = json_add_object(ctx, doc, "Credentials")) != NULL
+         && json_add_string(ctx, creds, "AccessKeyId",
+                            json_get_string(rc, "accessKeyId"))
+         && json_add_string(ctx, creds, "SecretAccessKey",
+                            json_get_string(rc, "secretAccessKey"))
+         && json_add_string(ctx, creds, "SessionToken",
+                            json_get_string(rc, "sessionToken"))
+         && json_add_string(ctx, creds, "Expiration", iso)
+         && json_add_string(ctx, creds, "AccountId", c->account_id);
     if (!ok) {
         json_free(doc);
         error_set(err, AWSCRED_ERR_NOMEM, SSO_METHOD, NULL, "out of memory");
@@ -223,7 +224,7 @@ role_document(const cJSON *reply, const struct sso_config *c, const char *url,
 static void
 store(struct resolver *r, const char *key, const cJSON *doc)
 {
-    char *text = cJSON_PrintUnformatted(doc);
+    char *text = json_print(r->ctx, doc);
 
     if (text != NULL)
         cache_store(r->ctx, key, text);
@@ -250,8 +251,8 @@ fetch(struct resolver *r, const struct sso_config *c, const char *key,
         || sso_token_get(r, c, &token, err) != AWSCRED_OK
         || get_role_credentials(r, url, token, &resp, err) != AWSCRED_OK)
         goto done;
-    reply = json_parse(resp.body, resp.body_len, url, err);
-    doc = reply != NULL ? role_document(reply, c, url, err) : NULL;
+    reply = json_parse(r->ctx, resp.body, resp.body_len, url, err);
+    doc = reply != NULL ? role_document(r->ctx, reply, c, url, err) : NULL;
     if (doc == NULL)
         goto done;
     *out = cache_credentials(doc, SSO_METHOD);

@@ -90,8 +90,9 @@ generic_error(const struct net_response *resp)
    them: code, Code or __type (namespace and ':' suffix dropped), else the
    status; message or Message, else the whole body when it is not JSON. */
 static void
-error_fields(const struct net_response *resp, const char *url, char *code,
-             size_t code_size, char *message, size_t message_size)
+error_fields(struct awscred_context *ctx, const struct net_response *resp,
+             const char *url, char *code, size_t code_size, char *message,
+             size_t message_size)
 {
     const char *c = NULL, *m = NULL, *start;
     size_t n;
@@ -104,7 +105,7 @@ error_fields(const struct net_response *resp, const char *url, char *code,
         return;
     }
     if (resp->body_len > 0)
-        doc = json_parse(resp->body, resp->body_len, url, NULL);
+        doc = json_parse(ctx, resp->body, resp->body_len, url, NULL);
     if (doc == NULL) {
         text_sanitize(resp->body, resp->body_len, message, message_size);
         return;
@@ -128,12 +129,14 @@ error_fields(const struct net_response *resp, const char *url, char *code,
 }
 
 static enum awscred_status
-service_error(const struct net_response *resp, const struct sso_request *q,
-              unsigned retries, bool exhausted, struct awscred_error *err)
+service_error(struct awscred_context *ctx, const struct net_response *resp,
+              const struct sso_request *q, unsigned retries, bool exhausted,
+              struct awscred_error *err)
 {
     char code[128], message[512], retry[48] = "";
 
-    error_fields(resp, q->url, code, sizeof(code), message, sizeof(message));
+    error_fields(ctx, resp, q->url, code, sizeof(code), message,
+                 sizeof(message));
     if (retries > 0 || exhausted)
         snprintf(retry, sizeof(retry), " (reached max retries: %u)", retries);
     return error_set(err, AWSCRED_ERR_SERVICE,
@@ -185,10 +188,9 @@ sso_call(struct resolver *r, const struct sso_request *q,
     }
     free(bundle);
     if (st == AWSCRED_OK && resp->status != 200)
-        st = service_error(resp, q, retries,
-                           worth_retrying(resp->status)
-                               && retries + 1 >= attempts,
-                           err);
+        st = service_error(
+            r->ctx, resp, q, retries,
+            worth_retrying(resp->status) && retries + 1 >= attempts, err);
     if (st != AWSCRED_OK && q->method_name == NULL)
         sso_claim_error(err);
     return st;

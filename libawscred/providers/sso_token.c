@@ -105,7 +105,8 @@ token_read(struct resolver *r, const struct sso_config *c,
                          "Error loading SSO Token: Token for %s does not "
                          "exist",
                          token_name(c));
-    t->file.doc = json_parse(t->file.data, t->file.len, t->file.path, NULL);
+    t->file.doc =
+        json_parse(r->ctx, t->file.data, t->file.len, t->file.path, NULL);
     if (t->file.doc == NULL || !token_fields(t))
         return error_set(err, AWSCRED_ERR_SSO_TOKEN, SSO_METHOD, t->file.path,
                          "Error loading SSO Token: Token for %s is invalid",
@@ -176,19 +177,19 @@ can_refresh(const struct resolver *r, const struct sso_config *c,
 
 /* The CreateToken request body (secret: free with secret_free). */
 static char *
-create_token_body(const cJSON *doc)
+create_token_body(struct awscred_context *ctx, const cJSON *doc)
 {
-    cJSON *body = cJSON_CreateObject();
+    cJSON *body = json_new_object(ctx);
     char *text = NULL;
 
-    if (cJSON_AddStringToObject(body, "clientId",
-                                json_get_string(doc, "clientId"))
-        && cJSON_AddStringToObject(body, "clientSecret",
-                                   json_get_string(doc, "clientSecret"))
-        && cJSON_AddStringToObject(body, "grantType", "refresh_token")
-        && cJSON_AddStringToObject(body, "refreshToken",
-                                   json_get_string(doc, "refreshToken")))
-        text = cJSON_PrintUnformatted(body);
+    if (json_add_string(ctx, body, "clientId",
+                        json_get_string(doc, "clientId"))
+        && json_add_string(ctx, body, "clientSecret",
+                           json_get_string(doc, "clientSecret"))
+        && json_add_string(ctx, body, "grantType", "refresh_token")
+        && json_add_string(ctx, body, "refreshToken",
+                           json_get_string(doc, "refreshToken")))
+        text = json_print(ctx, body);
     json_free(body);
     return text;
 }
@@ -201,7 +202,7 @@ create_token(struct resolver *r, const struct sso_config *c,
     struct net_header hdr[] = {{"Content-Type", "application/json"}};
     struct sso_request q = {"POST", NULL, "CreateToken", hdr, 1,
                             NULL, 0, NULL};
-    char *url = NULL, *body = create_token_body(t->file.doc);
+    char *url = NULL, *body = create_token_body(r->ctx, t->file.doc);
     struct net_response resp;
     enum awscred_status st;
 
@@ -217,7 +218,7 @@ create_token(struct resolver *r, const struct sso_config *c,
         st = sso_call(r, &q, &resp, err);
     }
     if (st == AWSCRED_OK) {
-        *reply = json_parse(resp.body, resp.body_len, url, err);
+        *reply = json_parse(r->ctx, resp.body, resp.body_len, url, err);
         st = *reply != NULL ? AWSCRED_OK : AWSCRED_ERR_RETRIEVAL;
     }
     net_response_free(&resp);
@@ -228,20 +229,21 @@ create_token(struct resolver *r, const struct sso_config *c,
 
 /* Sets doc[key] = value in place, wiping the string it replaces. */
 static bool
-doc_set_string(cJSON *doc, const char *key, const char *value)
+doc_set_string(struct awscred_context *ctx, cJSON *doc, const char *key,
+               const char *value)
 {
-    cJSON *old = (cJSON *) json_get(doc, key);
-    cJSON *item = cJSON_CreateString(value);
+    cJSON *old = json_get(doc, key);
+    cJSON *item = json_new_string(ctx, value);
 
     if (item == NULL)
         return false;
     if (old == NULL) {
-        if (cJSON_AddItemToObject(doc, key, item))
+        if (json_add(ctx, doc, key, item))
             return true;
     } else {
-        if (cJSON_IsString(old) && old->valuestring != NULL)
+        if (json_is(old, cJSON_String) && old->valuestring != NULL)
             secret_wipe(old->valuestring, strlen(old->valuestring));
-        if (cJSON_ReplaceItemInObjectCaseSensitive(doc, key, item))
+        if (json_replace(ctx, doc, key, item))
             return true;
     }
     json_free(item);
@@ -261,7 +263,8 @@ apply_refresh(struct resolver *r, const struct sso_config *c,
     int64_t expires;
     char iso[32];
 
-    if (access == NULL || !header_safe(access) || !cJSON_IsNumber(expires_in)
+    if (access == NULL || !header_safe(access)
+        || !json_is(expires_in, cJSON_Number)
         || expires_in->valuedouble > MAX_EXPIRES_IN_S
         || expires_in->valuedouble < -MAX_EXPIRES_IN_S)
         return error_set(err, AWSCRED_ERR_RETRIEVAL, SSO_METHOD, NULL,
@@ -269,12 +272,12 @@ apply_refresh(struct resolver *r, const struct sso_config *c,
                          "accessToken and expiresIn");
     expires = ctx_now(r->ctx) + (int64_t) expires_in->valuedouble;
     time_format_iso8601_z(expires, iso, sizeof(iso));
-    if (!doc_set_string(t->file.doc, "startUrl", c->start_url)
-        || !doc_set_string(t->file.doc, "region", c->region)
-        || !doc_set_string(t->file.doc, "accessToken", access)
-        || !doc_set_string(t->file.doc, "expiresAt", iso)
+    if (!doc_set_string(r->ctx, t->file.doc, "startUrl", c->start_url)
+        || !doc_set_string(r->ctx, t->file.doc, "region", c->region)
+        || !doc_set_string(r->ctx, t->file.doc, "accessToken", access)
+        || !doc_set_string(r->ctx, t->file.doc, "expiresAt", iso)
         || (refresh != NULL
-            && !doc_set_string(t->file.doc, "refreshToken", refresh)))
+            && !doc_set_string(r->ctx, t->file.doc, "refreshToken", refresh)))
         return error_set(err, AWSCRED_ERR_NOMEM, SSO_METHOD, NULL,
                          "out of memory");
     t->access_token = json_get_string(t->file.doc, "accessToken");
@@ -287,7 +290,7 @@ apply_refresh(struct resolver *r, const struct sso_config *c,
 static void
 token_write(struct resolver *r, const struct token_file *t)
 {
-    char *text = cJSON_PrintUnformatted(t->file.doc);
+    char *text = json_print(r->ctx, t->file.doc);
     struct awscred_error err;
 
     if (text == NULL

@@ -80,24 +80,20 @@ is_null_device(const struct stat *st)
 /* Checks the opened file: regular, within the size limit, and safe; or
    the null device, which reads as empty. */
 static enum awscred_status
-check_descriptor(const struct file_reading *r, int fd)
+check_descriptor(const struct file_reading *r, const struct stat *st)
 {
     size_t limit = r->ctx->limits.max_file_bytes;
-    struct stat st;
     char why[96];
 
-    if (fstat(fd, &st) < 0)
-        return refuse(r, "cannot read %s %s: %s", r->what, r->path,
-                      strerror(errno));
-    if (is_null_device(&st))
+    if (is_null_device(st))
         return AWSCRED_OK;
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st->st_mode))
         return refuse(r, "%s %s is not a regular file", r->what, r->path);
-    if ((uint64_t) st.st_size > limit)
+    if ((uint64_t) st->st_size > limit)
         return refuse(r, "%s %s is larger than %zu bytes", r->what, r->path,
                       limit);
     if ((r->ctx->flags & AWSCRED_FLAG_STRICT_FILES)
-        && unsafe_owner_or_mode(r->ctx, &st, why, sizeof(why)))
+        && unsafe_owner_or_mode(r->ctx, st, why, sizeof(why)))
         return refuse(r, "refusing %s %s: %s", r->what, r->path, why);
     return AWSCRED_OK;
 }
@@ -223,11 +219,12 @@ open_for_read(const struct file_reading *r, int *fd)
 
 /* Reads at most limit + 1 bytes, since /proc-like files report size 0. */
 static enum awscred_status
-read_bounded(const struct file_reading *r, int fd, char **data, size_t *len)
+read_bounded(const struct file_reading *r, int fd, const struct stat *st,
+             char **data, size_t *len)
 {
     size_t limit = r->ctx->limits.max_file_bytes;
 
-    switch (fd_read_bounded(fd, limit, data, len)) {
+    switch (fd_read_bounded_stat(fd, st, limit, data, len)) {
     case FD_READ_OK:
         return AWSCRED_OK;
     case FD_READ_TOO_LARGE:
@@ -246,12 +243,9 @@ read_bounded(const struct file_reading *r, int fd, char **data, size_t *len)
    read() cannot open it (IsADirectoryError) and skips it, as open_failed()
    does; logged. */
 static bool
-skipped_directory(const struct file_reading *r, int fd)
+skipped_directory(const struct file_reading *r, const struct stat *st)
 {
-    struct stat st;
-
-    if (!r->unopenable_is_missing || fstat(fd, &st) < 0
-        || !S_ISDIR(st.st_mode))
+    if (!r->unopenable_is_missing || !S_ISDIR(st->st_mode))
         return false;
     (void) open_failed(r, EISDIR);
     return true;
@@ -261,6 +255,7 @@ static enum awscred_status
 read_file(const struct file_reading *r, char **data, size_t *len)
 {
     enum awscred_status status;
+    struct stat st;
     int fd;
 
     *data = NULL;
@@ -268,13 +263,14 @@ read_file(const struct file_reading *r, char **data, size_t *len)
     status = open_for_read(r, &fd);
     if (status != AWSCRED_OK || fd < 0)
         return status;
-    if (skipped_directory(r, fd)) {
-        close(fd);
-        return AWSCRED_OK;
-    }
-    status = check_descriptor(r, fd);
-    if (status == AWSCRED_OK)
-        status = read_bounded(r, fd, data, len);
+    /* One fstat() for the checks and the buffer's size. */
+    if (fstat(fd, &st) < 0)
+        status = refuse(r, "cannot read %s %s: %s", r->what, r->path,
+                        strerror(errno));
+    else if (skipped_directory(r, &st))
+        status = AWSCRED_OK;
+    else if ((status = check_descriptor(r, &st)) == AWSCRED_OK)
+        status = read_bounded(r, fd, &st, data, len);
     close(fd);
     return status;
 }

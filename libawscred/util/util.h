@@ -152,15 +152,47 @@ void time_format_iso8601_z(int64_t t, char *buf, size_t size);
  * pointer. Returns NULL and fills err (AWSCRED_ERR_RETRIEVAL, where =
  * source) on failure. Free the tree with json_free(), which wipes every
  * string in it.
+ *
+ * libcjson is loaded into ctx on first use (json_load(); json_parse() and
+ * the builders below call it); who names the provider that needs it in
+ * the error when it cannot be loaded.
  */
 struct cJSON;
-struct cJSON *json_parse(const char *text, size_t len, const char *source,
+struct json_lib;
+enum awscred_status json_load(struct awscred_context *ctx, const char *who,
+                              struct awscred_error *err);
+void json_unload(struct json_lib *lib);
+struct cJSON *json_parse(struct awscred_context *ctx, const char *text,
+                         size_t len, const char *source,
                          struct awscred_error *err);
 void json_free(struct cJSON *tree);
+/* True when item is one of types (cJSON_Object, cJSON_True | ...). */
+bool json_is(const struct cJSON *item, int types);
 /* The member named key (case-sensitive), or NULL. */
-const struct cJSON *json_get(const struct cJSON *object, const char *key);
+struct cJSON *json_get(const struct cJSON *object, const char *key);
 /* The string value of member key, or NULL when absent or not a string. */
 const char *json_get_string(const struct cJSON *object, const char *key);
+/* cJSON's PrintUnformatted, Create*, Add*ToObject, Detach- and
+   ReplaceItemInObjectCaseSensitive; NULL or false also when libcjson
+   cannot be loaded. free() the printed text. */
+char *json_print(struct awscred_context *ctx, const struct cJSON *tree);
+struct cJSON *json_new_object(struct awscred_context *ctx);
+struct cJSON *json_new_string(struct awscred_context *ctx, const char *value);
+struct cJSON *json_new_number(struct awscred_context *ctx, double value);
+bool json_add(struct awscred_context *ctx, struct cJSON *object,
+              const char *key, struct cJSON *item);
+struct cJSON *json_add_string(struct awscred_context *ctx,
+                              struct cJSON *object, const char *key,
+                              const char *value);
+struct cJSON *json_add_number(struct awscred_context *ctx,
+                              struct cJSON *object, const char *key,
+                              double value);
+struct cJSON *json_add_object(struct awscred_context *ctx,
+                              struct cJSON *object, const char *key);
+struct cJSON *json_detach(struct awscred_context *ctx, struct cJSON *object,
+                          const char *key);
+bool json_replace(struct awscred_context *ctx, struct cJSON *object,
+                  const char *key, struct cJSON *item);
 
 /* ---- Python's shlex.split (shlex.c) -------------------------------- */
 

@@ -108,6 +108,9 @@ check "lintian: no errors, no warnings" \
 debs=
 for p in $packages; do debs="$debs $(ls "$work"/debs/"$p"_*.deb)"; done
 # shellcheck disable=SC2086 # one word per .deb
+# libcjson is dlopen()ed (libawscred/util/json.c): no shlibs dependency.
+check "libawscred0 depends on libcjson1" \
+    sh -c "dpkg-deb -f '$work'/debs/libawscred0_*.deb Depends | grep -q libcjson1"
 check "dpkg -i installs the four packages" dpkg -i $debs
 
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)

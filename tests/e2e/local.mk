@@ -7,6 +7,10 @@ dist_check_SCRIPTS += tests/e2e/diff_cli.sh tests/e2e/diff_cli.py
 # The awscred command: options, formats, and no libcurl for static keys.
 TESTS += tests/e2e/cli.sh
 dist_check_SCRIPTS += tests/e2e/cli.sh
+# libcjson loaded on first use: not by a static export, and a clear error
+# from a JSON provider where it cannot be loaded.
+TESTS += tests/e2e/lazy_json.sh
+dist_check_SCRIPTS += tests/e2e/lazy_json.sh
 # `awscred exec`: keys from a loopback container endpoint or a static
 # profile in the command's environment, its exit status kept.
 TESTS += tests/e2e/exec.sh

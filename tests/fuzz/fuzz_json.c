@@ -61,11 +61,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstring(data, size);
+    struct awscred_context *ctx = awscred_context_new();
     struct awscred_error err;
     cJSON *tree;
 
+    FUZZ_REQUIRE(ctx != NULL);
     memset(&err, 0, sizeof err);
-    tree = json_parse(text, size, "fuzz input", &err);
+    tree = json_parse(ctx, text, size, "fuzz input", &err);
     if (tree == NULL) {
         FUZZ_REQUIRE(err.status != AWSCRED_OK);
         FUZZ_REQUIRE(memchr(err.message, '\0', sizeof err.message) != NULL);
@@ -75,6 +77,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         read_like_a_provider(tree);
     }
     json_free(tree);
+    awscred_context_free(ctx);
     free(text);
     return 0;
 }

@@ -36,8 +36,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstring(data, size);
+    struct awscred_context *ctx = awscred_context_new();
     struct awscred_error err;
-    cJSON *doc = json_parse(text, size, "http://169.254.170.2/creds", &err);
+    cJSON *doc;
+
+    FUZZ_REQUIRE(ctx != NULL);
+    doc = json_parse(ctx, text, size, "http://169.254.170.2/creds", &err);
 
     if (doc != NULL) {
         const char *missing = NULL;
@@ -55,6 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_free(doc);
     }
     check_sanitized(data, size);
+    awscred_context_free(ctx);
     free(text);
     return 0;
 }

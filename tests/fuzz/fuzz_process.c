@@ -30,12 +30,13 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_cstring(data, size);
+    struct awscred_context *ctx = awscred_context_new();
     struct awscred_credentials *c = credentials_new();
     struct awscred_error err;
 
-    FUZZ_REQUIRE(c != NULL);
+    FUZZ_REQUIRE(ctx != NULL && c != NULL);
     memset(&err, 0, sizeof err);
-    if (parse_output(text, size, "fuzz:1", c, &err) == PROVIDER_FOUND) {
+    if (parse_output(ctx, text, size, "fuzz:1", c, &err) == PROVIDER_FOUND) {
         FUZZ_REQUIRE(c->access_key_id != NULL);
         FUZZ_REQUIRE(c->secret_access_key != NULL);
     } else {
@@ -43,6 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_REQUIRE(printable(err.message));
     }
     awscred_credentials_free(c);
+    awscred_context_free(ctx);
     free(text);
     return 0;
 }

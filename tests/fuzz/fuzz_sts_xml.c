@@ -22,17 +22,21 @@
 static void
 convert(const struct net_xml *xml, const char *action)
 {
-    cJSON *doc = sts_document(xml, action);
+    struct awscred_context *ctx = awscred_context_new();
+    cJSON *doc = ctx != NULL ? sts_document(ctx, xml, action) : NULL;
     struct awscred_credentials *c;
 
-    if (doc == NULL)
+    if (doc == NULL) {
+        awscred_context_free(ctx);
         return;
+    }
     c = cache_credentials(doc, "assume-role");
     if (c != NULL)
         FUZZ_REQUIRE(c->access_key_id != NULL
                      && c->secret_access_key != NULL);
     awscred_credentials_free(c);
     json_free(doc);
+    awscred_context_free(ctx);
 }
 
 int

@@ -4,7 +4,9 @@
 # libawscred (those live in the worker). libawscred.so exports exactly the
 # functions its installed headers declare, and the awscred command links
 # it rather than a copy of the library. Where configure found libinih.a,
-# neither the module nor the command maps libinih.so. Prints TAP.
+# neither the module nor the command maps libinih.so. libcjson is
+# dlopen()ed on first use (libawscred/util/json.c): none of them, nor
+# the worker, links it. Prints TAP.
 # SPDX-License-Identifier: MIT
 : "${top_builddir:=.}"
 so=$top_builddir/pam_awscred/.libs/pam_awscred.so
@@ -13,7 +15,7 @@ if ! test -f "$so"; then
     exit 0
 fi
 command -v nm >/dev/null || { echo "1..0 # SKIP nm not installed"; exit 0; }
-echo 1..7
+echo 1..8
 exported=$(nm -D --defined-only "$so" | awk '{print $3}' | sort | tr '\n' ' ')
 want="pam_sm_authenticate pam_sm_close_session pam_sm_open_session pam_sm_setcred "
 if test "$exported" = "$want"; then
@@ -85,3 +87,13 @@ case $archive in
     fi ;;
 *) echo "ok 7 # SKIP libinih is linked as $archive (no libinih.a)" ;;
 esac
+
+# libcjson on first use only: a static resolution never maps it.
+worker=$top_builddir/pam_awscred/awscred-worker
+linked=$(for f in "$so" "$cli" "$lib" "$worker"; do objdump -p "$f" 2>/dev/null |
+    awk -v f="${f##*/}" '/NEEDED.*libcjson/ {print f}'; done | tr '\n' ' ')
+if test -z "$linked"; then
+    echo "ok 8 - module, worker, command and libawscred.so do not link libcjson"
+else
+    echo "not ok 8 - libcjson is NEEDED by: $linked"
+fi

@@ -279,7 +279,7 @@ test_role_cache(void **state)
     assert_int_equal(file_mode(t, ROLE_SESSION), 0600);
     text = slurp(t, ROLE_SESSION);
     assert_non_null(text);
-    doc = json_parse(text, strlen(text), "cache", NULL);
+    doc = json_parse(t->ctx, text, strlen(text), "cache", NULL);
     assert_non_null(doc);
     assert_string_equal(json_get_string(doc, "ProviderType"), "sso");
     creds = json_get(doc, "Credentials");
@@ -516,7 +516,7 @@ test_refresh_ok(void **state)
     /* Rewritten atomically, 0600, other members kept. */
     assert_int_equal(file_mode(t, TOKEN_SESSION), 0600);
     text = slurp(t, TOKEN_SESSION);
-    doc = json_parse(text, strlen(text), "token", NULL);
+    doc = json_parse(t->ctx, text, strlen(text), "token", NULL);
     assert_non_null(doc);
     assert_string_equal(json_get_string(doc, "accessToken"), "tok-2");
     assert_string_equal(json_get_string(doc, "refreshToken"), "rt-2");
