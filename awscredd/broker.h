@@ -69,6 +69,7 @@ struct broker_request {
     const char *user, *mode, *profile, *files, *service, *rhost, *tty;
     const char *access_key_id, *secret_access_key, *session_token;
     const char *account_id, *region;
+    const char *role, *source_identity;  /* system mode's, or NULL */
     int64_t expiration;             /* seconds since the epoch */
     int64_t clock_offset;           /* AWS's clock - ours, seconds */
     /* A role's MFA session (pam_awscred/internal.h, awscredd/mfa.c):
@@ -232,11 +233,9 @@ void broker_http_stop(struct broker_http *http);
 
 void broker_log(int priority, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The LOG_INFO line of a credential set a login registered, in the
-   module's format (pam_awscred/audit.c) with broker=issued; a refresh's
-   line is the module's own, from the resolution (refresh.c). */
-void broker_log_issued(const struct broker_record *rec,
-                       const char *access_key_id, int64_t expiration,
-                       uint64_t session);
+/* The LOG_INFO line of the credential set req registered as session, in
+   the module's format (pam_awscred/audit.c) with broker=issued; a
+   refresh's line is the module's own, from the resolution (refresh.c). */
+void broker_log_issued(const struct broker_request *req, uint64_t session);
 
 #endif /* AWSCRED_BROKER_H */
