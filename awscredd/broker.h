@@ -138,8 +138,9 @@ struct broker_registry *broker_registry_new(const struct broker_config *cfg);
 void broker_registry_set_refresh(struct broker_registry *reg,
                                  broker_refresh_fn *fn);
 /* The end of a refresh of uid: fresh credentials (copied), or NULL and
-   why it failed (the CLI's words, answered once the old ones expire). */
-void broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
+   why it failed (the CLI's words, answered once the old ones expire).
+   Whether the registry kept fresh: not when uid logged out meanwhile. */
+bool broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
                                const struct broker_creds *fresh,
                                const char *why, int64_t now);
 /* Why uid has no valid credentials: the last refresh's failure, or ""
@@ -235,7 +236,8 @@ void broker_log(int priority, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The LOG_INFO line of the credential set req registered as session, in
    the module's format (pam_awscred/audit.c) with broker=issued; a
-   refresh's line is the module's own, from the resolution (refresh.c). */
+   refresh's line is the module's own, from the resolution, logged once
+   the registry kept the set (refresh.c). */
 void broker_log_issued(const struct broker_request *req, uint64_t session);
 
 #endif /* AWSCRED_BROKER_H */

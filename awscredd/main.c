@@ -66,7 +66,8 @@ void
 broker_log_issued(const struct broker_request *req, uint64_t session)
 {
     struct pamaws_audit audit = {0};
-    char uid[24], number[24], expires[40], line[900], safe[1024];
+    char uid[24], number[24], expires[40], line[PAMAWS_AUDIT_LINE_MAX];
+    char safe[1024];
 
     snprintf(uid, sizeof(uid), "%u", (unsigned) req->uid);
     snprintf(number, sizeof(number), "%llu", (unsigned long long) session);
