@@ -69,6 +69,7 @@ struct broker_request {
     const char *user, *mode, *profile, *files, *service, *rhost, *tty;
     const char *access_key_id, *secret_access_key, *session_token;
     const char *account_id, *region;
+    const char *role, *source_identity;  /* system mode's, or NULL */
     int64_t expiration;             /* seconds since the epoch */
     int64_t clock_offset;           /* AWS's clock - ours, seconds */
     /* A role's MFA session (pam_awscred/internal.h, awscredd/mfa.c):
@@ -137,8 +138,9 @@ struct broker_registry *broker_registry_new(const struct broker_config *cfg);
 void broker_registry_set_refresh(struct broker_registry *reg,
                                  broker_refresh_fn *fn);
 /* The end of a refresh of uid: fresh credentials (copied), or NULL and
-   why it failed (the CLI's words, answered once the old ones expire). */
-void broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
+   why it failed (the CLI's words, answered once the old ones expire).
+   Whether the registry kept fresh: not when uid logged out meanwhile. */
+bool broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
                                const struct broker_creds *fresh,
                                const char *why, int64_t now);
 /* Why uid has no valid credentials: the last refresh's failure, or ""
@@ -232,11 +234,10 @@ void broker_http_stop(struct broker_http *http);
 
 void broker_log(int priority, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* The LOG_INFO line of a credential set a login registered, in the
-   module's format (pam_awscred/audit.c) with broker=issued; a refresh's
-   line is the module's own, from the resolution (refresh.c). */
-void broker_log_issued(const struct broker_record *rec,
-                       const char *access_key_id, int64_t expiration,
-                       uint64_t session);
+/* The LOG_INFO line of the credential set req registered as session, in
+   the module's format (pam_awscred/audit.c) with broker=issued; a
+   refresh's line is the module's own, from the resolution, logged once
+   the registry kept the set (refresh.c). */
+void broker_log_issued(const struct broker_request *req, uint64_t session);
 
 #endif /* AWSCRED_BROKER_H */

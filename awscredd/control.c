@@ -13,6 +13,9 @@
  *                    mfa_session_secret_access_key mfa_session_token
  *                    mfa_session_expiration] (a role's MFA session,
  *                    all four or none: awscredd/mfa.c)
+ *                    [role] [source_identity] (system mode's
+ *                    attribution, pam_awscred/attrib.c, for the issued
+ *                    line only: a refresh expands the options again)
  *   op=close_session uid session
  *
  * A saved record (state.c, read back when the broker starts) is a frame
@@ -156,6 +159,24 @@ parse_saved(struct broker_request *req, char *why, size_t size)
     return 0;
 }
 
+/* System mode's role and source identity, each optional, within STS's
+   limits (pam_awscred/attrib.c). */
+static int
+parse_attribution(struct broker_request *req, char *why, size_t size)
+{
+    const struct pamaws_result *r = &req->result;
+    const char *bad;
+
+    req->role = pamaws_result_get(r, "role");
+    if (req->role != NULL && (bad = pamaws_check_role_arn(req->role)))
+        return fail(req, why, size, "role", bad);
+    req->source_identity = pamaws_result_get(r, "source_identity");
+    if (req->source_identity != NULL
+        && (bad = pamaws_check_source_identity(req->source_identity)))
+        return fail(req, why, size, "source_identity", bad);
+    return 0;
+}
+
 /* A role's MFA session: all four fields, or none. */
 static int
 parse_mfa_session(struct broker_request *req, char *why, size_t size)
@@ -244,7 +265,8 @@ parse_open(struct broker_request *req, char *why, size_t size)
                         " of seconds within a day");
         req->clock_offset = negative ? -(int64_t) n : (int64_t) n;
     }
-    if (parse_mfa_session(req, why, size) < 0)
+    if (parse_mfa_session(req, why, size) < 0
+        || parse_attribution(req, why, size) < 0)
         return -1;
     return parse_who(req, why, size);
 }

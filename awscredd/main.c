@@ -63,24 +63,27 @@ broker_log(int priority, const char *fmt, ...)
 }
 
 void
-broker_log_issued(const struct broker_record *rec, const char *access_key_id,
-                  int64_t expiration, uint64_t session)
+broker_log_issued(const struct broker_request *req, uint64_t session)
 {
     struct pamaws_audit audit = {0};
-    char uid[24], number[24], expires[40], line[768], safe[1024];
+    char uid[24], number[24], expires[40], line[PAMAWS_AUDIT_LINE_MAX];
+    char safe[1024];
 
-    snprintf(uid, sizeof(uid), "%u", (unsigned) rec->uid);
+    snprintf(uid, sizeof(uid), "%u", (unsigned) req->uid);
     snprintf(number, sizeof(number), "%llu", (unsigned long long) session);
-    audit.user = rec->user;
-    audit.service = rec->service;
-    audit.rhost = rec->rhost[0] != '\0' ? rec->rhost : NULL;
-    audit.profile = rec->profile;
-    audit.access_key_id = access_key_id;
-    if (expiration != 0
-        && pamaws_expiration_text(expiration, expires, sizeof(expires)) == 0)
+    audit.user = req->user;
+    audit.service = req->service;
+    audit.rhost = req->rhost[0] != '\0' ? req->rhost : NULL;
+    audit.profile = req->profile;
+    audit.access_key_id = req->access_key_id;
+    if (req->expiration != 0
+        && pamaws_expiration_text(req->expiration, expires, sizeof(expires))
+               == 0)
         audit.expires = expires;
+    audit.role = req->role;
+    audit.source_identity = req->source_identity;
     audit.uid = uid;
-    audit.tty = rec->tty;
+    audit.tty = req->tty;
     audit.broker = "issued";
     audit.session = number;
     pamaws_audit_format(&audit, line, sizeof(line));
@@ -317,15 +320,7 @@ serve_request(int fd, const struct broker_config *cfg,
         broker_request_clear(&req);
         goto fail;
     }
-    {
-        struct broker_record rec = {
-            .user = (char *) req.user, .service = (char *) req.service,
-            .rhost = (char *) req.rhost, .tty = (char *) req.tty,
-            .profile = (char *) req.profile, .uid = req.uid,
-        };
-
-        broker_log_issued(&rec, req.access_key_id, req.expiration, session);
-    }
+    broker_log_issued(&req, session);
     broker_request_clear(&req);
     inet_ntop(AF_INET, &cfg->listen_addr, ip, sizeof(ip));
     snprintf(url, sizeof(url), "http://%s:%u%s", ip, (unsigned) cfg->port,

@@ -34,6 +34,7 @@ struct job {
     struct broker_record rec;
     struct broker_creds mfa_session;    /* the MFA login's, or none */
     char why[BROKER_WHY_MAX];       /* the resolution's first error */
+    char audit[PAMAWS_AUDIT_LINE_MAX];  /* its issuance line, held */
 };
 
 static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -48,6 +49,25 @@ job_log(void *arg, int priority, const char *message)
     if (priority <= LOG_ERR && job->why[0] == '\0')
         snprintf(job->why, sizeof(job->why), "%s", message);
     broker_log(priority, "refresh: %s", message);
+}
+
+/* The resolution's issuance line once the registry kept the set; a set
+   it did not keep (the user logged out during the refresh) was never
+   served: a line that says so instead, naming the key CloudTrail's
+   AssumeRole event shows. */
+static void
+log_refreshed(const struct job *job, bool kept, const char *access_key_id)
+{
+    char line[PAMAWS_AUDIT_LINE_MAX], safe[1024];
+
+    if (kept)
+        snprintf(line, sizeof(line), "%s", job->audit);
+    else
+        snprintf(line, sizeof(line), "credentials discarded: user=%s"
+                 " uid=%u access_key_id=%s, logged out during the refresh",
+                 job->rec.user, (unsigned) job->rec.uid, access_key_id);
+    pamaws_escape(line, safe, sizeof(safe));
+    broker_log(LOG_INFO, "refresh: %s", safe);
 }
 
 /* Resolves job's user; fills creds, or job->why. 0 or -1. */
@@ -94,6 +114,7 @@ resolve(struct job *job, struct broker_creds *creds)
     snprintf(uid, sizeof(uid), "%u", (unsigned) rec->uid);
     audit.uid = uid;
     args.audit_broker = &audit;
+    args.audit_held = job->audit;
     user = (struct pamaws_user){pw.pw_name, pw.pw_uid, pw.pw_gid, pw.pw_dir,
                                 pw.pw_shell, NULL, groups, ngroups};
     if (pamaws_session_resolve(&args, &user, &vars) != PAMAWS_EXPORT
@@ -112,8 +133,9 @@ resolve(struct job *job, struct broker_creds *creds)
     if (args.mfa_session != NULL
         && creds->expiration > job->mfa_session.expiration)
         creds->expiration = job->mfa_session.expiration;
-    broker_registry_refreshed(job->reg, rec->uid, creds, NULL,
-                              (int64_t) time(NULL));
+    log_refreshed(job, broker_registry_refreshed(job->reg, rec->uid, creds,
+                                                 NULL, (int64_t) time(NULL)),
+                  creds->access_key_id);
     status = 0;
 out:
     if (status < 0 && job->why[0] == '\0')

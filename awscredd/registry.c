@@ -531,7 +531,7 @@ out:
     return status;
 }
 
-void
+bool
 broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
                           const struct broker_creds *fresh, const char *why,
                           int64_t now)
@@ -540,6 +540,7 @@ broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
     struct broker_creds copy;
     void *notify_arg;
     struct user *u;
+    bool kept = false;
 
     pthread_mutex_lock(&reg->lock);
     notify = reg->notify;
@@ -551,6 +552,7 @@ broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
             broker_creds_clear(&u->creds);
             u->creds = copy;
             u->why[0] = '\0';
+            kept = true;
         } else {
             u->refresh_failed = now;
             snprintf(u->why, sizeof(u->why), "%s",
@@ -560,6 +562,7 @@ broker_registry_refreshed(struct broker_registry *reg, uid_t uid,
     pthread_mutex_unlock(&reg->lock);
     if (notify != NULL)
         notify(notify_arg, uid);
+    return kept;
 }
 
 int

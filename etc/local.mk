@@ -4,6 +4,10 @@ examplesdir = $(docdir)/examples
 dist_examples_DATA = etc/pam_awscred.conf etc/pam.d-sshd.example
 pamconfigsdir = $(datadir)/pam-configs
 dist_pamconfigs_DATA = etc/pam-configs/awscred
+# systemd-tmpfiles' rule for the MFA handles (pam_awscred(8)); it reads
+# /usr/lib and /usr/local/lib/tmpfiles.d.
+tmpfilesdir = $(prefix)/lib/tmpfiles.d
+dist_tmpfiles_DATA = etc/tmpfiles.d/pam_awscred.conf
 
 # The module's configuration file, where pam_awscred(8) looks for it.
 # An existing file is an admin's edit and is never overwritten by

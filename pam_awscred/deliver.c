@@ -279,6 +279,24 @@ request_session(const struct pamaws_mfa_session *session,
            | pamaws_result_add(req, PAMAWS_MFA_SESSION_EXPIRATION, expires);
 }
 
+/* System mode's role and source identity, as the module's issuance line
+   names them (session.c, log_success), for the broker's (awscredd/main.c,
+   broker_log_issued): the same expansion of the same options. */
+static int
+request_attribution(const struct pamaws_args *args,
+                    const struct pamaws_user *user, struct pamaws_result *req)
+{
+    struct pamaws_attribution attrib;
+    int rc;
+
+    if (pamaws_attribution_build(args, user, &attrib) < 0)
+        return -1;
+    rc = pamaws_result_add(req, "role", attrib.role_arn)
+         | pamaws_result_add(req, "source_identity", attrib.source_identity);
+    pamaws_attribution_free(&attrib);
+    return rc;
+}
+
 /* The request frame: who, from where, the credentials, and how to
    resolve them again. */
 static int
@@ -318,7 +336,8 @@ request_build(const struct pamaws_args *args, const struct pamaws_user *user,
         rc |= pamaws_result_add(req, "account_id", vars->account_id);
     rc |= pamaws_result_add(req, "region",
                             pamaws_vars_get(vars, "AWS_REGION"));
-    return rc | request_session(&vars->mfa_session, req)
+    return rc | request_attribution(args, user, req)
+           | request_session(&vars->mfa_session, req)
            | request_args(login, req);
 }
 

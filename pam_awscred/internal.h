@@ -162,8 +162,11 @@ struct pamaws_args {
                                   keep a role's MFA session for it */
     /* awscredd's refresh after MFA: the role assumed from this */
     const struct pamaws_mfa_session *mfa_session;
-    /* awscredd's refresh: its fields of the audit line, else NULL */
+    /* awscredd's refresh: its fields of the audit line, else NULL; with
+       audit_held, the line goes there (PAMAWS_AUDIT_LINE_MAX) instead of
+       the log, for the broker to log once it kept the credentials */
     const struct pamaws_audit *audit_broker;
+    char *audit_held;
     /* Filled by pamaws_options_load, for the admin's commands */
     bool check_all;            /* in: check every section (check-config) */
     unsigned problems;         /* configuration problems reported */
@@ -557,6 +560,7 @@ struct pamaws_audit {
  */
 void pamaws_audit_format(const struct pamaws_audit *audit, char *buf,
                          size_t size);
+#define PAMAWS_AUDIT_LINE_MAX 900  /* its buffer: a 2048-byte role is cut */
 /* An expiry as the module exports it (AWS_CREDENTIAL_EXPIRATION, ISO
    8601 in UTC, session.c): 0, or -1. */
 int pamaws_expiration_text(int64_t expires, char *buf, size_t size);

@@ -11,8 +11,10 @@
  * PAM_KRB5CCNAME. The session phase removes the variable, opens the file
  * (regular, ours, 0600), unlinks it at once, checks its age
  * (PAMAWS_MFA_HANDLE_MAX_AGE_S) and wipes what it read. A handle is good
- * for one session; one never redeemed (the login ended after auth) is
- * worth nothing after its age, and the next store removes it.
+ * for one session; one never redeemed (the login ended after auth, or a
+ * later auth module failed) is worth nothing after its age, and the next
+ * store or redeem removes it (packaging's tmpfiles.d rule too, for a host
+ * where neither comes: etc/tmpfiles.d/pam_awscred.conf).
  *
  * A failed MFA login tells the user one sentence she can act on
  * (pamaws_mfa_failure): STS's AccessDenied for MultiFactorAuthentication
@@ -333,6 +335,8 @@ out:
         pamaws_wipe(data, len + 1);
         free(data);
     }
+    if (handle_valid(handle))
+        sweep(args->config.mfa_dir);
     if (rc < 0) {
         pamaws_vars_clear(vars);
         pamaws_log(args, LOG_ERR, "no AWS credentials for user %s: the MFA"

@@ -587,7 +587,7 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
 {
     struct pamaws_audit audit = {0};
     const char *profile = pamaws_result_get(result, "profile");
-    char line[900];
+    char line[PAMAWS_AUDIT_LINE_MAX];
 
     audit.user = user->name;
     audit.service = args->service;
@@ -606,7 +606,10 @@ log_success(const struct pamaws_args *args, const struct pamaws_user *user,
         audit.session = args->audit_broker->session;
     }
     pamaws_audit_format(&audit, line, sizeof(line));
-    pamaws_log(args, LOG_INFO, "%s", line);
+    if (args->audit_held != NULL)
+        memcpy(args->audit_held, line, sizeof(line));
+    else
+        pamaws_log(args, LOG_INFO, "%s", line);
 }
 
 /*

@@ -110,7 +110,7 @@ def main():
     if not os.access(SYSTEM_PYTHON, os.X_OK):
         print("1..0 # SKIP no %s for the other user" % SYSTEM_PYTHON)
         return 0
-    t, tmp, _ = begin("broker.", 18)
+    t, tmp, _ = begin("broker.", 19)
     if t is None:
         return 0
     broker, sock, port, log = start_broker(BROKER, tmp, "broker",
@@ -211,6 +211,16 @@ def main():
         t.ok(bad.get("result") == "error"
              and "secret_access_key" in bad.get("message", ""),
              "a malformed registration is refused with a reason", bad)
+
+        bad = control(sock, {"op": "open_session", "uid": "0", "user": "root",
+                             "mode": "system", "access_key_id": KEY_ID,
+                             "secret_access_key": SECRET,
+                             "expiration": "99999999999",
+                             "role": "arn:aws:iam::123456789012:role/a b",
+                             "source_identity": "root"})
+        t.ok(bad.get("result") == "error"
+             and "role is not 20 to 2048" in bad.get("message", ""),
+             "a registration's role outside STS's limits is refused", bad)
 
         idle = subprocess.Popen(
             ["setpriv", "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,

@@ -18,7 +18,10 @@ the issue's two minutes so that three expiries pass in about a minute.
   - the issuer down: the still-valid set is served, then HTTP 503 with
     the CLI's words; back up, the next refresh serves again;
   - after the last logout the token is served for retain_after_close=,
-    then refused.
+    then refused;
+  - a refresh still running when the user's last session closes (a slow
+    issuer, retain_after_close=0s) logs no issuance line for the set the
+    broker then throws away, but "credentials discarded" with its key.
 
 Root is the session's user (botocore is installed for root only here).
 """
@@ -49,8 +52,8 @@ RETAIN = 4
 
 # The profile's credential_process: one run per resolution, counted in
 # runs; "down" makes it fail like an unreachable STS, "slow" makes it
-# take two seconds.
-ISSUE = r"""#!/usr/bin/python3
+# take two seconds. Its sets last the given seconds.
+ISSUE_LASTING = r"""#!/usr/bin/python3
 import datetime, json, os, sys, time
 here = os.path.dirname(os.path.abspath(__file__))
 if os.path.exists(os.path.join(here, "slow")):
@@ -69,7 +72,8 @@ print(json.dumps({
     "SessionToken": "refreshSessionToken%%d+/==" %% n,
     "Expiration": datetime.datetime.fromtimestamp(
         exp, datetime.timezone.utc).strftime("%%Y-%%m-%%dT%%H:%%M:%%SZ")}))
-""" % LIFETIME
+"""
+ISSUE = ISSUE_LASTING % LIFETIME
 
 # A long-running botocore client: one signed GetCallerIdentity a second
 # until the deadline; one JSON line per call.
@@ -195,8 +199,45 @@ def client_lines(proc):
     return lines
 
 
+def logout_during_refresh(t, tmp):
+    """A set that lasts less than refresh_before: the first request starts
+    a refresh, held two seconds by the issuer, and the session closes
+    meanwhile; the user is forgotten at once (retain_after_close=0s)."""
+    tmp = os.path.join(tmp, "logout")
+    os.mkdir(tmp, 0o755)
+    argv = user_profile(tmp, ISSUE_LASTING % (REFRESH_BEFORE - 4))
+    broker, sock, port, log = start_broker(
+        BROKER, tmp, "logout", "refresh_before = %ds\n"
+        "retain_after_close = 0s\n" % REFRESH_BEFORE)
+    try:
+        first = login(sock, tmp, argv)
+        open(os.path.join(tmp, "slow"), "w").close()
+        served, _ = get(port, "/v1/credentials", "127.0.0.1:%d" % port,
+                        first.get("token", ""))
+        closed = control(sock, {"op": "close_session", "uid": "0",
+                                "session": first.get("session", "")})
+        deadline = time.time() + 15
+        while time.time() < deadline and len(runs(tmp)) < 2:
+            time.sleep(0.2)
+        time.sleep(1)
+    finally:
+        broker.terminate()
+        broker.wait(timeout=10)
+    log.seek(0)
+    text = log.read()
+    key = "ASIAREFRESH%09d" % 2
+    refreshed = [f for f in audit_line.lines(text)
+                 if f.get("broker") == "refreshed"]
+    t.ok(served == 200 and closed.get("result") == "ok"
+         and len(runs(tmp)) == 2 and not refreshed
+         and "refresh: credentials discarded: user=root uid=0"
+         " access_key_id=%s, logged out during the refresh" % key in text,
+         "a refresh that ends after the logout logs no issuance line, but"
+         " that its set was discarded", (served, closed, refreshed, text))
+
+
 def main():
-    t, tmp, moto = begin("broker-refresh.", 12, moto=True)
+    t, tmp, moto = begin("broker-refresh.", 13, moto=True)
     if t is None:
         return 0
     node_dir, node_why = node_sdk(tmp)
@@ -348,6 +389,7 @@ def main():
         t.ok("refreshSecret" not in text and token not in text
              and "refreshSessionToken" not in text,
              "the broker logs no secret and no token", "")
+        logout_during_refresh(t, tmp)
     finally:
         status = finish(t, tmp, *[p for _, p in clients], broker, motoproc)
     return status

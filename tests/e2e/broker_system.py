@@ -12,7 +12,10 @@ REFRESH; pam_awscred(8), mode=system).
     is served that set until it expires, then HTTP 503 RefreshFailed with
     the CLI's words ("Could not connect to the endpoint URL");
   - max_lifetime=3s: the token of a session still open is refused once
-    the user's first login is that old, and its record is removed.
+    the user's first login is that old, and its record is removed;
+  - a login through the module (pam_wrapper) registers its role= and
+    source_identity= (attribution, pam_awscred/attrib.c): the broker's
+    broker=issued line names them as the module's line does.
 
 Root and nobody are the sessions' users (get() runs as either);
 system_user is nobody, reading the admin's files 0644.
@@ -20,6 +23,7 @@ system_user is nobody, reading the admin's files 0644.
 
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -28,6 +32,8 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests",
                                 "lib"))
 from broker import get, open_session, BROKER, NOBODY  # noqa: E402
+import audit_line  # noqa: E402
+from pam_host import host_preload, wrapper_library  # noqa: E402
 from broker_lib import (BUILD, WORKER, begin, finish,  # noqa: E402
                         start_broker)
 from clock_login import write_static_keys  # noqa: E402
@@ -84,6 +90,43 @@ def register(sock, uid, user, expires, argv):
     return open_session(sock, uid, user, expires, extra=extra)
 
 
+MODULE = os.path.join(BUILD, "pam_awscred", ".libs", "pam_awscred.so")
+HOST = os.path.join(HERE, "..", "lib", "pam_host.py")
+
+
+def module_login(t, tmp, argv, sock, log):
+    """root's session through the module with role_arn= and the default
+    source_identity (%u), delivered to the broker."""
+    name = ("a system-mode login's broker=issued line names its role and"
+            " source identity, as the module's line does")
+    if wrapper_library() is None:
+        t.skip(name, "pam_wrapper is not installed")
+        return
+    svc = os.path.join(tmp, "pam.d")
+    os.makedirs(svc)
+    opts = argv + ["role_arn=" + ROLE, "deliver=endpoint",
+                   "broker_socket=" + sock]
+    with open(os.path.join(svc, "awscred-system"), "w") as f:
+        f.write("session required %s %s\n" % (MODULE, " ".join(opts)))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AWS") and k != "LD_PRELOAD"}
+    env.update(host_preload(MODULE))
+    env.update({"PAM_WRAPPER": "1", "PAM_WRAPPER_SERVICE_DIR": svc,
+                "PAM_WRAPPER_DEBUGLEVEL": "2"})
+    p = subprocess.run([sys.executable, HOST, "awscred-system", "root"],
+                       env=env, capture_output=True, text=True, timeout=60)
+    log.seek(0)
+    module = audit_line.lines(p.stderr)
+    issued = [f for f in audit_line.lines(log.read())
+              if f.get("broker") == "issued" and f.get("user") == "root"]
+    t.ok(module and issued
+         and module[0].get("role") == issued[-1].get("role") == ROLE
+         and module[0].get("source_identity")
+         == issued[-1].get("source_identity") == "root"
+         and module[0]["access_key_id"] == issued[-1]["access_key_id"],
+         name, (module, issued, p.stdout[-500:], p.stderr[-1500:]))
+
+
 def system_refresh(t, tmp, endpoint, motoproc):
     argv = admin_files(tmp, endpoint)
     broker, sock, port, log = start_broker(
@@ -106,6 +149,8 @@ def system_refresh(t, tmp, endpoint, motoproc):
              and "assumed-role/bastion/root" in arn,
              "system mode: the broker re-assumes the admin's role as"
              " system_user, the session named after the user", arn)
+
+        module_login(t, tmp, argv, sock, log)
 
         # STS down: nobody's set lasts 5 s more, and no refresh can work.
         motoproc.kill()
@@ -159,13 +204,13 @@ def lifetime(t, tmp):
 
 
 def main():
-    t, tmp, moto = begin("broker-system.", 4, moto=True)
+    t, tmp, moto = begin("broker-system.", 5, moto=True)
     if t is None:
         return 0
     motoproc, endpoint = start_moto(moto, tmp)
     try:
         if endpoint is None:
-            for _ in range(3):
+            for _ in range(4):
                 t.ok(False, "moto_server started", "")
         else:
             system_refresh(t, tmp, endpoint, motoproc)

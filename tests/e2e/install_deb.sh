@@ -117,7 +117,7 @@ multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 module=/usr/lib/$multiarch/security/pam_awscred.so
 for f in "$module" "/usr/lib/$multiarch/pam_awscred/awscred-worker" /usr/bin/awscred /usr/include/awscred.h \
          "/usr/lib/$multiarch/pam_awscred/awscred-net.so" /usr/share/pam-configs/awscred \
-         /etc/security/pam_awscred.conf; do
+         /usr/lib/tmpfiles.d/pam_awscred.conf /etc/security/pam_awscred.conf; do
     [ -f "$f" ] || echo "missing: $f"
 done >"$work/missing"
 if [ -s "$work/missing" ]; then

@@ -190,3 +190,8 @@ dist_check_SCRIPTS += tests/e2e/sso_diff.sh tests/e2e/sso_diff.py
 # awscredd's [broker] durations: seconds with an s, m or h suffix only.
 TESTS += tests/e2e/daemon_durations.sh
 dist_check_SCRIPTS += tests/e2e/daemon_durations.sh
+
+# The tmpfiles.d rule for MFA handles under the real systemd-tmpfiles and
+# libfaketime (etc/tmpfiles.d/pam_awscred.conf). Root only.
+TESTS += tests/e2e/mfa_tmpfiles.sh
+dist_check_SCRIPTS += tests/e2e/mfa_tmpfiles.sh

@@ -267,6 +267,38 @@ test_stale_swept(void **state)
     pamaws_vars_clear(&in);
 }
 
+/* A handle never redeemed (a later auth module failed, the session never
+   opened) is removed by the redeem of another once it is older than the
+   limit, without waiting for the next MFA login's store. */
+static void
+test_stale_swept_at_redeem(void **state)
+{
+    struct pamaws_args args;
+    struct pamaws_vars in, out;
+    struct timespec old[2] = { { 0, 0 }, { 0, 0 } };
+    char stale[64], young[64], mine[64], path[256];
+    struct stat st;
+
+    (void) state;
+    args_for_test(&args);
+    vars_fill(&in);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, stale,
+                                      sizeof(stale)), 0);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, young,
+                                      sizeof(young)), 0);
+    assert_int_equal(pamaws_mfa_store(&args, &alice, &in, mine,
+                                      sizeof(mine)), 0);
+    snprintf(path, sizeof(path), "%s/%s", dir, stale);
+    old[0].tv_sec = old[1].tv_sec = time(NULL) - 301;
+    assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+    assert_int_equal(pamaws_mfa_redeem(&args, &alice, mine, &out), 0);
+    pamaws_vars_clear(&out);
+    assert_int_not_equal(stat(path, &st), 0);
+    assert_int_equal(pamaws_mfa_redeem(&args, &alice, young, &out), 0);
+    pamaws_vars_clear(&out);
+    pamaws_vars_clear(&in);
+}
+
 /* A handles' directory that others could read (or a link) is not used. */
 static void
 test_dir_not_private(void **state)
@@ -359,6 +391,7 @@ main(void)
         cmocka_unit_test(test_refused_files),
         cmocka_unit_test(test_malformed_head),
         cmocka_unit_test(test_stale_swept),
+        cmocka_unit_test(test_stale_swept_at_redeem),
         cmocka_unit_test(test_dir_not_private),
         cmocka_unit_test(test_failure_sentence),
     };
