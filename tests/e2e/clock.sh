@@ -125,7 +125,8 @@ if [ -r "$FAKETIME_LIB" ]; then
     grep -Eq "(9 min 5[0-9]|10 min [0-9]) s behind $url" "$tmp/slow.txt" \
         && grep -q 'AWS will reject' "$tmp/slow.txt" \
         || { sed 's/^/# /' "$tmp/slow.txt"; false; }
-    check "slow clock: text says how far behind and what AWS will do" test $? = 0
+    check "slow clock: text says how far behind and what AWS will do" \
+        test $? = 0
 
     clock_run fast.txt "+10m" --url "$url"
     grep -Eq "(9 min 5[0-9]|10 min [0-9]) s ahead of $url" "$tmp/fast.txt" \
@@ -136,7 +137,8 @@ if [ -r "$FAKETIME_LIB" ]; then
     offset_near sntp 600000 && rc_is sntp 2 \
         && "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1]));
 sys.exit(0 if d["uncertainty_ms"] < 1000 and d["source"].startswith("sntp://") else 1)' "$tmp/sntp"
-    check "SNTP under -10m: offset +600 s with sub-second uncertainty" test $? = 0
+    check "SNTP under -10m: offset +600 s with sub-second uncertainty" \
+        test $? = 0
 else
     for t in slow fast slow.txt fast.txt sntp; do
         skip "libfaketime not installed ($FAKETIME_LIB)"
@@ -187,13 +189,15 @@ clock_env env_sts AWS_ENDPOINT_URL_STS="http://127.0.0.1:$ahead_http/" \
     AWS_PROFILE=vpc
 offset_near env_sts 600000 \
     && grep -q "\"source\": \"http://127.0.0.1:$ahead_http/?Action=" "$tmp/env_sts"
-check "AWS_ENDPOINT_URL_STS=http://127.0.0.1:PORT: measured against that server" test $? = 0
+check "AWS_ENDPOINT_URL_STS=http://127.0.0.1:PORT: measured against that server" \
+    test $? = 0
 clock_env profile_url AWS_PROFILE=vpc
 offset_near profile_url -600000
 check "the profile's endpoint_url: measured against it" test $? = 0
 clock_env services_url AWS_PROFILE=svc
 offset_near services_url 90000
-check "the profile's [services] sts endpoint_url: measured against it" test $? = 0
+check "the profile's [services] sts endpoint_url: measured against it" \
+    test $? = 0
 
 # a port nobody listens on: bind and close to find one
 free_port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -20,7 +20,8 @@ KEY=ASIADELIVERYTEST0001
 
 [ -x "$AWSCRED" ] && [ -x "$WORKER" ] && [ -x "$BROKER" ] ||
     skip_all "awscred, the worker and awscredd not built"
-[ "$(id -u)" = 0 ] || skip_all "needs root (the worker as a user, a root socket)"
+[ "$(id -u)" = 0 ] ||
+    skip_all "needs root (the worker as a user, a root socket)"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 
 tmp=$(mktemp -d)

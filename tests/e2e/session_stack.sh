@@ -17,7 +17,8 @@ AWSCRED="$top_builddir/cli/awscred"
 WORKER="$top_builddir/pam_awscred/awscred-worker"
 . "$(dirname "$0")/../lib/tap.sh"
 
-[ -x "$AWSCRED" ] && [ -x "$WORKER" ] || skip_all "awscred and the worker not built"
+[ -x "$AWSCRED" ] && [ -x "$WORKER" ] ||
+    skip_all "awscred and the worker not built"
 [ "$(id -u)" = 0 ] || skip_all "needs root to run the worker as a user"
 
 tmp=$(mktemp -d)
