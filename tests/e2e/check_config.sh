@@ -14,8 +14,8 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 AWSCRED="$top_builddir/cli/awscred"
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ -x "$AWSCRED" ] || skip "awscred not built"
+. "$(dirname "$0")/../lib/tap.sh"
+[ -x "$AWSCRED" ] || skip_all "awscred not built"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -10,11 +10,9 @@
 # SPDX-License-Identifier: MIT
 set -u
 : "${top_builddir:=.}"
+. "$(dirname "$0")/../lib/tap.sh"
 awscred=$top_builddir/cli/awscred
-if [ ! -x "$awscred" ]; then
-    echo "1..0 # SKIP $awscred is not built"
-    exit 0
-fi
+[ -x "$awscred" ] || skip_all "$awscred is not built"
 T=$(mktemp -d /tmp/awscred-cli.XXXXXX) || exit 1
 trap 'rm -rf "$T"' EXIT
 cat > "$T/credentials" <<'CREDS'
@@ -35,24 +33,12 @@ cat > "$T/.aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json" <<'ENTRY
  "SessionToken": "TOKENCACHED", "Expiration": "2099-01-01T00:00:00Z"}}
 ENTRY
 
-n=0 failed=0
-check() {  # check NAME COMMAND...: ok when COMMAND succeeds
-    name=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then
-        echo "ok $n - $name"
-    else
-        echo "not ok $n - $name"
-        failed=$((failed + 1))
-    fi
-}
 run() {
     env -i HOME="$T" AWS_CONFIG_FILE="$T/config" \
         AWS_SHARED_CREDENTIALS_FILE="$T/credentials" "$@"
 }
 
-echo "1..15"
+plan 15
 check "--version names the program" \
     sh -c "'$awscred' --version | grep -q '^awscred [0-9]'"
 check "--help lists export and list" \
@@ -119,7 +105,6 @@ if command -v strace > /dev/null 2>&1; then
     check "with HOME set, export does not look the user up (NSS)" \
         sh -c "grep -q credentials '$T/trace' && ! grep -Eq 'nsswitch|/etc/passwd|nscd' '$T/trace'"
 else
-    n=$((n + 1))
-    echo "ok $n - with HOME set, export does not look the user up # SKIP strace not installed"
+    ok "with HOME set, export does not look the user up # SKIP strace not installed"
 fi
-[ "$failed" -eq 0 ]
+finish

@@ -10,6 +10,7 @@ set -u
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
+. "$(dirname "$0")/../lib/tap.sh"
 : "${AWSCRED_NET_MODULE:=$top_builddir/libawscred/.libs/awscred-net.so}"
 export AWSCRED_NET_MODULE
 AWSCRED="$top_builddir/cli/awscred"
@@ -28,14 +29,8 @@ PY=/usr/bin/python3
 ASAN_LIB=$(ldd "$AWSCRED" 2>/dev/null | awk '/libasan/ { print $3 }')
 [ -x "$PY" ] || PY=python3
 
-if [ ! -x "$AWSCRED" ]; then
-    echo "1..0 # SKIP $AWSCRED not built"
-    exit 0
-fi
-if ! "$PY" -c 'import http.server' 2>/dev/null; then
-    echo "1..0 # SKIP python3 not available"
-    exit 0
-fi
+[ -x "$AWSCRED" ] || skip_all "$AWSCRED not built"
+"$PY" -c 'import http.server' 2>/dev/null || skip_all "python3 not available"
 
 tmp=$(mktemp -d)
 pids=
@@ -44,13 +39,6 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
 
 # start_server NAME ARGS...: sets NAME_http and NAME_udp to its ports.
 start_server() {
@@ -107,10 +95,10 @@ rc_is() { [ "$(cat "$tmp/$1.rc")" = "$2" ]; }
 offset_case() {
     clock_run "$1" "$2" --json --url "$3"
     offset_near "$1" "$4" && rc_is "$1" "$5"
-    check $? "$6"
+    check "$6" test $? = 0
 }
 
-echo "1..18"
+plan 18
 start_server honest --sntp
 start_server ahead --lie 600
 start_server behind --lie -600
@@ -123,7 +111,7 @@ offset_case synced "" "$url" 0 0 \
 
 clock_run synced.txt "" --url "$url"
 ! grep -qi 'reject\|beyond' "$tmp/synced.txt" && rc_is synced.txt 0
-check $? "synchronised clock: no warning in the text output"
+check "synchronised clock: no warning in the text output" test $? = 0
 
 if [ -r "$FAKETIME_LIB" ]; then
     offset_case slow "-10m" "$url" 600000 2 \
@@ -137,18 +125,20 @@ if [ -r "$FAKETIME_LIB" ]; then
     grep -Eq "(9 min 5[0-9]|10 min [0-9]) s behind $url" "$tmp/slow.txt" \
         && grep -q 'AWS will reject' "$tmp/slow.txt" \
         || { sed 's/^/# /' "$tmp/slow.txt"; false; }
-    check $? "slow clock: text says how far behind and what AWS will do"
+    check "slow clock: text says how far behind and what AWS will do" \
+        test $? = 0
 
     clock_run fast.txt "+10m" --url "$url"
     grep -Eq "(9 min 5[0-9]|10 min [0-9]) s ahead of $url" "$tmp/fast.txt" \
         || { sed 's/^/# /' "$tmp/fast.txt"; false; }
-    check $? "fast clock: text says ahead of the reference, by name"
+    check "fast clock: text says ahead of the reference, by name" test $? = 0
 
     clock_run sntp "-10m" --json --sntp "127.0.0.1:$honest_udp"
     offset_near sntp 600000 && rc_is sntp 2 \
         && "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1]));
 sys.exit(0 if d["uncertainty_ms"] < 1000 and d["source"].startswith("sntp://") else 1)' "$tmp/sntp"
-    check $? "SNTP under -10m: offset +600 s with sub-second uncertainty"
+    check "SNTP under -10m: offset +600 s with sub-second uncertainty" \
+        test $? = 0
 else
     for t in slow fast slow.txt fast.txt sntp; do
         skip "libfaketime not installed ($FAKETIME_LIB)"
@@ -164,18 +154,18 @@ offset_case warn "" "http://127.0.0.1:$slight_http/" 90000 1 \
 
 clock_run warn_raised "" --json --warn 120 --url "http://127.0.0.1:$slight_http/"
 rc_is warn_raised 0
-check $? "--warn 120 accepts 90 s: exit 0"
+check "--warn 120 accepts 90 s: exit 0" test $? = 0
 
 clock_run refuse_raised "" --json --refuse 900 --url "http://127.0.0.1:$ahead_http/"
 rc_is refuse_raised 1
-check $? "--refuse 900 (S3's window): 600 s only warns: exit 1"
+check "--refuse 900 (S3's window): 600 s only warns: exit 1" test $? = 0
 
 clock_run one "" --json --url "http://127.0.0.1:$counted_http/"
 count=$("$PY" -c 'import sys, urllib.request
 print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
     "http://127.0.0.1:$counted_http/count")
 [ "$count" = 1 ] && offset_near one 0
-check $? "the probe is exactly one request (server counted $count)"
+check "the probe is exactly one request (server counted $count)" test $? = 0
 
 # Without --url the probe goes where the profile's STS calls would go,
 # as the AWS CLI resolves the endpoint.
@@ -199,23 +189,25 @@ clock_env env_sts AWS_ENDPOINT_URL_STS="http://127.0.0.1:$ahead_http/" \
     AWS_PROFILE=vpc
 offset_near env_sts 600000 \
     && grep -q "\"source\": \"http://127.0.0.1:$ahead_http/?Action=" "$tmp/env_sts"
-check $? "AWS_ENDPOINT_URL_STS=http://127.0.0.1:PORT: measured against that server"
+check "AWS_ENDPOINT_URL_STS=http://127.0.0.1:PORT: measured against that server" \
+    test $? = 0
 clock_env profile_url AWS_PROFILE=vpc
 offset_near profile_url -600000
-check $? "the profile's endpoint_url: measured against it"
+check "the profile's endpoint_url: measured against it" test $? = 0
 clock_env services_url AWS_PROFILE=svc
 offset_near services_url 90000
-check $? "the profile's [services] sts endpoint_url: measured against it"
+check "the profile's [services] sts endpoint_url: measured against it" \
+    test $? = 0
 
 # a port nobody listens on: bind and close to find one
 free_port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 clock_run none "" --json --timeout 2000 --url "http://127.0.0.1:$free_port/"
 rc_is none 3 && grep -q '"measured": false' "$tmp/none" \
     && grep -q '"error": "..*"' "$tmp/none"
-check $? "nothing listening: not measured, exit 3, error given"
+check "nothing listening: not measured, exit 3, error given" test $? = 0
 
 "$AWSCRED" clock --warn 400 --refuse 300 >/dev/null 2>&1
 [ $? -eq 252 ]
-check $? "--refuse below --warn is a usage error (252)"
+check "--refuse below --warn is a usage error (252)" test $? = 0
 
-exit 0
+finish

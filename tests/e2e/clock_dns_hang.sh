@@ -16,8 +16,9 @@ AWSCRED="$top_builddir/cli/awscred"
 WORKER="$top_builddir/pam_awscred/awscred-worker"
 BUDGET_MS=5000
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ -x "$AWSCRED" ] && [ -x "$WORKER" ] || skip "awscred or the worker not built"
+. "$(dirname "$0")/../lib/tap.sh"
+[ -x "$AWSCRED" ] && [ -x "$WORKER" ] ||
+    skip_all "awscred or the worker not built"
 . "$top_srcdir/tests/e2e/hang_ns.sh"
 hang_ns_require
 
@@ -25,10 +26,10 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 user="awsdns$(($$ % 100000))"
 useradd -M -d "$tmp/home" -s /bin/sh -U "$user" 2>/dev/null ||
-    { rm -rf "$tmp"; skip "useradd failed"; }
+    { rm -rf "$tmp"; skip_all "useradd failed"; }
 trap 'userdel "$user" 2>/dev/null; rm -rf "$tmp"' EXIT INT TERM
 runuser -u "$user" -- test -x "$WORKER" ||
-    skip "the test user cannot execute $WORKER (build tree closed)"
+    skip_all "the test user cannot execute $WORKER (build tree closed)"
 mkdir -p "$tmp/home/.aws"
 cat >"$tmp/home/.aws/credentials" <<'CONF'
 [default]

@@ -15,8 +15,8 @@ export AWSCRED_NET_MODULE
 AWSCRED="$top_builddir/cli/awscred"
 BOUND_S=15
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ -x "$AWSCRED" ] || skip "$AWSCRED not built"
+. "$(dirname "$0")/../lib/tap.sh"
+[ -x "$AWSCRED" ] || skip_all "$AWSCRED not built"
 . "$top_srcdir/tests/e2e/hang_ns.sh"
 hang_ns_require
 

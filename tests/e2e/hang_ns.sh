@@ -8,12 +8,12 @@
 
 # Skips the whole script (TAP) when the namespace cannot be had here.
 hang_ns_require() {
-    [ "$(id -u)" = 0 ] || skip "needs root for unshare --mount --net"
-    [ -x /usr/bin/python3 ] || skip "/usr/bin/python3 not installed"
+    [ "$(id -u)" = 0 ] || skip_all "needs root for unshare --mount --net"
+    [ -x /usr/bin/python3 ] || skip_all "/usr/bin/python3 not installed"
     command -v unshare >/dev/null && command -v ip >/dev/null ||
-        skip "unshare (util-linux) and ip (iproute2) are needed"
+        skip_all "unshare (util-linux) and ip (iproute2) are needed"
     unshare --mount --net true 2>/dev/null ||
-        skip "unshare --mount --net is not permitted here"
+        skip_all "unshare --mount --net is not permitted here"
 }
 
 # hang_ns_run DIR COMMAND [ARGS...]: runs COMMAND there. Writes

@@ -15,11 +15,7 @@
 #
 # SPDX-License-Identifier: MIT
 set -u
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
+. "$(dirname "$0")/../lib/tap.sh"
 
 [ "${AWSCRED_INSTALL_TEST:-}" = 1 ] \
     || skip_all "installs packages on this machine: set AWSCRED_INSTALL_TEST=1 to run"
@@ -70,17 +66,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
-check() {  # check NAME COMMAND...: one test point from a command's status
+# check_quiet NAME COMMAND...: check, the command's output a diag when it
+# fails
+check_quiet() {
     name=$1
     shift
-    if "$@" >"$work/out" 2>&1; then ok "$name"; else not_ok "$name"; sed 's/^/# /' "$work/out"; fi
-}
-finish() {
-    echo "1..$n"
-    exit 0
+    if "$@" >"$work/out" 2>&1; then ok "$name"; else not_ok "$name"; diag "$work/out"; fi
 }
 
 # 1-2. Build from a clean tarball (or take the .debs already built in
@@ -101,7 +92,7 @@ else
     sed 's/^/# /' "$work/build.out" | tail -n 60
     finish
 fi
-check "lintian: no errors, no warnings" \
+check_quiet "lintian: no errors, no warnings" \
     lintian --fail-on error,warning "$work"/debs/pam-awscred_*.changes
 
 # 3. Install.
@@ -109,9 +100,9 @@ debs=
 for p in $packages; do debs="$debs $(ls "$work"/debs/"$p"_*.deb)"; done
 # shellcheck disable=SC2086 # one word per .deb
 # libcjson is dlopen()ed (libawscred/util/json.c): no shlibs dependency.
-check "libawscred0 depends on libcjson1" \
+check_quiet "libawscred0 depends on libcjson1" \
     sh -c "dpkg-deb -f '$work'/debs/libawscred0_*.deb Depends | grep -q libcjson1"
-check "dpkg -i installs the four packages" dpkg -i $debs
+check_quiet "dpkg -i installs the four packages" dpkg -i $debs
 
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 module=/usr/lib/$multiarch/security/pam_awscred.so
@@ -127,7 +118,7 @@ else
     ok "the module, worker, command, library, config and profile are in place"
 fi
 worker_mode=$(stat -c %a "/usr/lib/$multiarch/pam_awscred/awscred-worker" 2>/dev/null)
-check "the worker is installed 0711 (unreadable to users: not dumpable from exec) [$worker_mode]" \
+check_quiet "the worker is installed 0711 (unreadable to users: not dumpable from exec) [$worker_mode]" \
     test "$worker_mode" = 711
 if grep -q pam_awscred /etc/pam.d/common-session; then
     not_ok "installing does not enable the module (profile is Default: no)"
@@ -138,8 +129,8 @@ fi
 # endpoint (a conffile edit, which the purge below must remove too).
 printf '\n; added by tests/e2e/install_deb.sh\nclock_check = never\n' \
     >> /etc/security/pam_awscred.conf
-check "pam-auth-update --enable awscred" pam-auth-update --enable awscred
-check "common-session now runs pam_awscred.so" \
+check_quiet "pam-auth-update --enable awscred" pam-auth-update --enable awscred
+check_quiet "common-session now runs pam_awscred.so" \
     grep -Eq '^session[[:space:]]+optional[[:space:]]+pam_awscred\.so' /etc/pam.d/common-session
 
 # 4. Log in over sshd. The PAM service is the name sshd runs under, so a
@@ -215,7 +206,7 @@ if grep -q pam_awscred /etc/pam.d/common-session-noninteractive; then
 else
     ok "common-session-noninteractive does not run pam_awscred.so"
 fi
-check "awscred session --service $service finds the line in common-session" \
+check_quiet "awscred session --service $service finds the line in common-session" \
     sh -c '/usr/bin/awscred session --user "$1" --service "$2" 2>&1 |
            grep -q "session line at /etc/pam.d/common-session:"' \
     sh "$user" "$service"
@@ -243,7 +234,7 @@ for p in $packages; do
     dpkg-query -L "$p" 2>/dev/null
 done | sort -u >"$work/files"
 # shellcheck disable=SC2086
-check "dpkg --purge removes the packages" dpkg --purge $packages
+check_quiet "dpkg --purge removes the packages" dpkg --purge $packages
 leftovers() {
     while read -r f; do
         # Directories are shared with other packages; files must be gone.

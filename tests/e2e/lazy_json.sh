@@ -10,11 +10,9 @@
 # SPDX-License-Identifier: MIT
 set -u
 : "${top_builddir:=.}"
+. "$(dirname "$0")/../lib/tap.sh"
 program=$top_builddir/cli/.libs/awscred
-if [ ! -x "$program" ]; then
-    echo "1..0 # SKIP $program is not built"
-    exit 0
-fi
+[ -x "$program" ] || skip_all "$program is not built"
 soname=$(sed -n 's/^#define CJSON_SONAME "\(.*\)"$/\1/p' \
     "$top_builddir/config.h")
 soname=${soname:-libcjson.so.1}   # a build from before configure found it
@@ -48,18 +46,6 @@ cat > "$T/.aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json" <<'ENTRY
 ENTRY
 echo "not a shared object" > "$T/broken/$soname"
 
-n=0 failed=0
-check() {  # check NAME COMMAND...: ok when COMMAND succeeds
-    name=$1
-    shift
-    n=$((n + 1))
-    if "$@"; then
-        echo "ok $n - $name"
-    else
-        echo "not ok $n - $name"
-        failed=$((failed + 1))
-    fi
-}
 run() {  # run LD_LIBRARY_PATH ARGS...: the command in a clean environment
     dirs=$1
     shift
@@ -69,7 +55,7 @@ run() {  # run LD_LIBRARY_PATH ARGS...: the command in a clean environment
         ${LD_DEBUG:+LD_DEBUG=$LD_DEBUG} "$program" "$@"
 }
 
-echo "1..7"
+plan 7
 LD_DEBUG=files run "$libpath" export --profile dev > "$T/out" 2> "$T/ld"
 check "a static export maps no $soname" \
     sh -c "grep -q AKIDDEV '$T/out' && grep -q 'file=libc.so' '$T/ld' && ! grep -q 'file=libcjson' '$T/ld'"
@@ -86,4 +72,4 @@ check "credential_process with $soname" grep -q AKIDPROC "$T/out"
 LD_DEBUG=files run "$libpath" export --profile role > "$T/out" 2> "$T/ld"
 check "an assume-role cache hit loads $soname and reads the entry" \
     sh -c "grep -q ASIACACHED '$T/out' && grep -q 'file=libcjson' '$T/ld'"
-[ "$failed" -eq 0 ]
+finish

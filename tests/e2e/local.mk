@@ -1,5 +1,8 @@
 # (filled by its owner)
 
+# The shell tests' TAP helpers (ok, not_ok, check, finish), sourced.
+EXTRA_DIST += tests/lib/tap.sh
+
 # Differential test: awscred export against Debian's AWS CLI v2
 # on a few hundred static-provider scenarios; skips without /usr/bin/aws.
 TESTS += tests/e2e/diff_cli.sh

@@ -15,9 +15,9 @@ set -u
 built="$top_builddir/man/gen/pam_awscred.8"
 lib="$top_builddir/libawscred/.libs/libawscred.so"
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-command -v groff >/dev/null || skip "groff not installed"
-[ -f "$built" ] || skip "man/gen/pam_awscred.8 not built"
+. "$(dirname "$0")/../lib/tap.sh"
+command -v groff >/dev/null || skip_all "groff not installed"
+[ -f "$built" ] || skip_all "man/gen/pam_awscred.8 not built"
 
 pages="$top_srcdir/man/awscred.1 $top_srcdir/man/libawscred.3
 $built $top_srcdir/man/pam_awscred.conf.5"

@@ -12,16 +12,17 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 top_builddir=$(cd "$top_builddir" && pwd)
+. "$(dirname "$0")/../lib/tap.sh"
 AWSCRED="$top_builddir/cli/awscred"
 WORKER="$top_builddir/pam_awscred/awscred-worker"
 BROKER="$top_builddir/awscredd/awscredd"
 KEY=ASIADELIVERYTEST0001
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
 [ -x "$AWSCRED" ] && [ -x "$WORKER" ] && [ -x "$BROKER" ] ||
-    skip "awscred, the worker and awscredd not built"
-[ "$(id -u)" = 0 ] || skip "needs root (the worker as a user, a root socket)"
-command -v python3 >/dev/null || skip "python3 is not installed"
+    skip_all "awscred, the worker and awscredd not built"
+[ "$(id -u)" = 0 ] ||
+    skip_all "needs root (the worker as a user, a root socket)"
+command -v python3 >/dev/null || skip_all "python3 is not installed"
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
@@ -44,40 +45,36 @@ opts="minimum_uid=0 ignore_root=false conf=/nonexistent worker=$WORKER"
 opts="$opts config_file=$tmp/config credentials_file=$tmp/credentials"
 opts="$opts clock_check=never broker_socket=$sock"
 
-n=0
-failed=0
-# check NAME WANT-STATUS WANT-TEXT [module options...]
-check() {
+# check_session NAME WANT-STATUS WANT-TEXT [module options...]
+check_session() {
     name=$1 want_status=$2 want=$3
     shift 3
-    n=$((n + 1))
     # shellcheck disable=SC2086
     "$AWSCRED" session --user root $opts "$@" >"$tmp/out" 2>&1
     status=$?
     if [ "$status" = "$want_status" ] && grep -qF -- "$want" "$tmp/out"; then
-        echo "ok $n - $name"
+        ok "$name"
     else
-        failed=1
-        echo "not ok $n - $name"
-        sed 's/^/# /' "$tmp/out"
+        not_ok "$name"
+        diag "$tmp/out"
         echo "# exit $status, wanted $want_status and: $want"
     fi
 }
 
-echo "1..8"
-check "deliver=keys: keys, by the option" 0 \
+plan 8
+check_session "deliver=keys: keys, by the option" 0 \
     "awscred session: delivery: keys (deliver=keys)" deliver=keys
-check "auto without a socket: keys, no broker" 0 \
+check_session "auto without a socket: keys, no broker" 0 \
     "awscred session: delivery: keys (no broker at $sock: No such file or directory)"
-check "keys that never expire stay keys" 0 \
+check_session "keys that never expire stay keys" 0 \
     "awscred session: delivery: keys (the credentials never expire)" \
     profile=static
-check "deliver=endpoint without a broker fails the dry run" 255 \
+check_session "deliver=endpoint without a broker fails the dry run" 255 \
     "awscred session: delivery: none (no broker at $sock:" deliver=endpoint
 
 python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
     "$sock"
-check "a dead broker's socket: keys, connection refused" 0 \
+check_session "a dead broker's socket: keys, connection refused" 0 \
     "awscred session: delivery: keys (no broker at $sock: Connection refused)"
 rm -f "$sock"
 
@@ -89,17 +86,15 @@ chmod 600 "$tmp/broker.conf"
 pid=$!
 i=0
 while [ ! -S "$sock" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-check "auto with awscredd answering: endpoint" 0 \
+check_session "auto with awscredd answering: endpoint" 0 \
     "awscred session: delivery: endpoint (the broker answers on $sock (deliver=auto))"
-check "deliver=endpoint with awscredd: endpoint" 0 \
+check_session "deliver=endpoint with awscredd: endpoint" 0 \
     "awscred session: delivery: endpoint (the broker answers on $sock (deliver=endpoint))" \
     deliver=endpoint
-n=$((n + 1))
 if grep -q "$KEY" "$tmp/broker.log" || [ -e "$tmp/users" ]; then
-    failed=1
-    echo "not ok $n - the probe registered nothing"
-    sed 's/^/# /' "$tmp/broker.log"
+    not_ok "the probe registered nothing"
+    diag "$tmp/broker.log"
 else
-    echo "ok $n - the probe registered nothing (no issuance, no token dir)"
+    ok "the probe registered nothing (no issuance, no token dir)"
 fi
-exit $failed
+finish

@@ -13,9 +13,10 @@ set -u
 AWSCRED="$top_builddir/cli/awscred"
 WORKER="$top_builddir/pam_awscred/awscred-worker"
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ -x "$AWSCRED" ] && [ -x "$WORKER" ] || skip "awscred and the worker not built"
-[ "$(id -u)" = 0 ] || skip "needs root to run the worker as a user"
+. "$(dirname "$0")/../lib/tap.sh"
+[ -x "$AWSCRED" ] && [ -x "$WORKER" ] ||
+    skip_all "awscred and the worker not built"
+[ "$(id -u)" = 0 ] || skip_all "needs root to run the worker as a user"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM

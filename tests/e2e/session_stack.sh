@@ -15,10 +15,11 @@ set -u
 : "${top_builddir:=$top_srcdir}"
 AWSCRED="$top_builddir/cli/awscred"
 WORKER="$top_builddir/pam_awscred/awscred-worker"
+. "$(dirname "$0")/../lib/tap.sh"
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ -x "$AWSCRED" ] && [ -x "$WORKER" ] || skip "awscred and the worker not built"
-[ "$(id -u)" = 0 ] || skip "needs root to run the worker as a user"
+[ -x "$AWSCRED" ] && [ -x "$WORKER" ] ||
+    skip_all "awscred and the worker not built"
+[ "$(id -u)" = 0 ] || skip_all "needs root to run the worker as a user"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -62,21 +63,21 @@ printf 'session substack vendor-session\n' >"$vendor/systemd-user"
 printf 'session required /lib/security/pam_awscred.so %s strict\n' "$opts" \
     >"$vendor/vendor-session"
 
-n=0
-check() {  # check DESCRIPTION STATUS EXPECTED-STATUS PATTERN...
+# check_out DESCRIPTION STATUS EXPECTED-STATUS PATTERN...: the status, and
+# every pattern in the output of the last run
+check_out() {
     desc=$1 got=$2 want=$3
     shift 3
-    n=$((n + 1))
     ok=1
     [ "$got" = "$want" ] || ok=0
     for pattern in "$@"; do
         grep -qF -- "$pattern" "$tmp/out" || ok=0
     done
     if [ "$ok" = 1 ]; then
-        echo "ok $n - $desc"
+        ok "$desc"
     else
-        echo "not ok $n - $desc (status $got, wanted $want)"
-        sed 's/^/# /' "$tmp/out"
+        not_ok "$desc (status $got, wanted $want)"
+        diag "$tmp/out"
     fi
 }
 run() {
@@ -84,30 +85,30 @@ run() {
         >"$tmp/out" 2>&1
 }
 
-echo "1..6"
+plan 6
 run sshd
-check "sshd gets credentials; the report names common-session, line 6, optional" \
+check_out "sshd gets credentials; the report names common-session, line 6, optional" \
     $? 0 "line at $etc/common-session:6, control optional" \
     "even with strict, a failure would not stop the login" \
     "AWS_ACCESS_KEY_ID=****************MPLE"
 run sudo
-check "plain sudo gets nothing, and the dry run says so and fails" $? 255 \
+check_out "plain sudo gets nothing, and the dry run says so and fails" $? 255 \
     "a login through service sudo would get no AWS credentials"
-n=$((n + 1))
 if grep -q '^AWS_' "$tmp/out"; then
-    echo "not ok $n - no variables printed for sudo"
+    not_ok "no variables printed for sudo"
 else
-    echo "ok $n - no variables printed for sudo"
+    ok "no variables printed for sudo"
 fi
 run cron
-check "cron gets nothing either" $? 255 \
+check_out "cron gets nothing either" $? 255 \
     "a login through service cron would get no AWS credentials"
 run nosuchservice
-check "a service without a file is read as libpam reads it: other" $? 255 \
+check_out "a service without a file is read as libpam reads it: other" $? 255 \
     "no file for service nosuchservice" "libpam uses \"other\"" \
     "a login through service nosuchservice would get no AWS credentials"
 printf '[default]\n' >"$tmp/credentials"
 run systemd-user
-check "a required line in /usr/lib/pam.d with strict: the login would fail" \
+check_out "a required line in /usr/lib/pam.d with strict: the login would fail" \
     $? 255 "line at $vendor/vendor-session:1, control required" \
     "the line is required: the login would fail"
+finish

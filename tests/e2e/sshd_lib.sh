@@ -13,14 +13,16 @@
 #   start_moto / stop_moto    moto_server on a loopback port (moto_port);
 #                             start_moto is launch_moto, then wait_moto
 #
-# and the TAP helpers ok, not_ok, check, diag. Everything created (users,
-# their groups, the PAM service file, /run/sshd when it was missing, the
-# temporary directory, the servers started) is removed by the exit trap;
-# bg_pids may name more processes to end there.
+# and the TAP helpers of tests/lib/tap.sh (ok, not_ok, check, diag,
+# skip_all, finish). Everything created (users, their groups, the PAM
+# service file, /run/sshd when it was missing, the temporary directory, the
+# servers started) is removed by the exit trap; bg_pids may name more
+# processes to end there.
 #
 # SPDX-License-Identifier: MIT
 
 : "${top_builddir:=$(pwd)}"
+. "$(dirname "$0")/../lib/tap.sh"
 name=sshd-awscred-$$
 pamfile=/etc/pam.d/$name
 T=
@@ -29,11 +31,6 @@ created_run_sshd=
 sshd_pid=
 moto_pid=
 bg_pids=
-
-skip_all() {
-    echo "1..0 # SKIP $*"
-    exit 0
-}
 
 # The conditions every sshd test needs; sets sshd_bin, module, worker and
 # net_module.
@@ -77,16 +74,6 @@ sshd_setup() {
     ssh-keygen -q -t ed25519 -N '' -f "$T/client_key" || exit 1
     ssh-keygen -q -t ed25519 -N '' -f "$T/host_key" || exit 1
 }
-
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
-check() {  # check "description" command...
-    desc=$1; shift
-    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-diag() { sed 's/^/# /' "$@"; }
 
 # A free loopback port.
 free_port() {
