@@ -15,10 +15,10 @@ set -u
 RULE="$top_srcdir/etc/tmpfiles.d/pam_awscred.conf"
 FAKETIME_LIB=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-command -v systemd-tmpfiles >/dev/null || skip "systemd-tmpfiles not installed"
-[ -f "$FAKETIME_LIB" ] || skip "libfaketime not installed ($FAKETIME_LIB)"
-[ "$(id -u)" = 0 ] || skip "needs root (the rule makes a directory of root's)"
+. "$(dirname "$0")/../lib/tap.sh"
+command -v systemd-tmpfiles >/dev/null || skip_all "systemd-tmpfiles not installed"
+[ -f "$FAKETIME_LIB" ] || skip_all "libfaketime not installed ($FAKETIME_LIB)"
+[ "$(id -u)" = 0 ] || skip_all "needs root (the rule makes a directory of root's)"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -33,27 +33,23 @@ tmpfiles() {
         systemd-tmpfiles --root="$tmp" "$2" "$RULE"
 }
 
-echo "1..4"
-n=0
-check() {
-    n=$((n + 1))
-    if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-
-grep -q "^#define PAMAWS_DEFAULT_MFA_DIR *\"$(sed -n 's/^d \([^ ]*\) .*/\1/p' "$RULE")\"" \
+plan 4
+rule_dir=$(sed -n 's/^d \([^ ]*\) .*/\1/p' "$RULE")
+check "the rule names the module's default mfa_dir" \
+    grep -q "^#define PAMAWS_DEFAULT_MFA_DIR *\"$rule_dir\"" \
     "$top_srcdir/pam_awscred/internal.h"
-check $? "the rule names the module's default mfa_dir"
 
 tmpfiles +0 --create
-check "$([ "$(stat -c %U:%a "$mfa" 2>/dev/null)" = root:700 ]; echo $?)" \
-    "--create makes mfa_dir root's, 0700 (the module uses no other)"
+check "--create makes mfa_dir root's, 0700 (the module uses no other)" \
+    test "$(stat -c %U:%a "$mfa" 2>/dev/null)" = root:700
 
 # Both handles as the module writes them; one is redeemed 200 s later...
 (umask 077 && echo x >"$mfa/$young" && echo x >"$mfa/$stale")
 tmpfiles +200s --clean
-check "$([ -f "$mfa/$young" ] && [ -f "$mfa/$stale" ]; echo $?)" \
-    "--clean keeps a handle 200 s old (the session may still redeem it)"
+check "--clean keeps a handle 200 s old (the session may still redeem it)" \
+    sh -c '[ -f "$1" ] && [ -f "$2" ]' - "$mfa/$young" "$mfa/$stale"
 # ... and none is redeemed after 301 s.
 tmpfiles +301s --clean
-check "$([ ! -e "$mfa/$stale" ] && [ -d "$mfa" ]; echo $?)" \
-    "--clean removes a handle older than 300 s, keeps mfa_dir"
+check "--clean removes a handle older than 300 s, keeps mfa_dir" \
+    sh -c '[ ! -e "$1" ] && [ -d "$2" ]' - "$mfa/$stale" "$mfa"
+finish
