@@ -48,7 +48,8 @@ target_sources() {
             pam_awscred/attrib.c ;;
     broker_control)
         echo awscredd/control.c awscredd/registry.c awscredd/state.c \
-            pam_awscred/result.c ;;
+            pam_awscred/result.c pam_awscred/options.c pam_awscred/text.c \
+            pam_awscred/attrib.c ;;
     *) ;;
     esac
 }
